@@ -1,0 +1,49 @@
+// Audio routing: one pure function from a call's situation to "which source feeds
+// which slot of whom" (SPEC §3). The media plane only applies its result.
+import type { CallState, CoachingMode } from "../protocol/resources.ts";
+
+export type Party = "customer" | "agent" | "coach";
+export type Source = Party | "hold_music";
+export type Slots = readonly [Source | null, Source | null];
+export type Routing = Readonly<Record<Party, Slots>>;
+
+/**
+ * Each listener has two fixed receive slots, so a mode change never renegotiates:
+ * the customer's slots carry [agent | hold music, coach], the agent's [customer, coach],
+ * the coach's [customer, agent].
+ */
+export const SLOT_SOURCES: Readonly<Record<Party, readonly [Party, Party]>> = {
+  customer: ["agent", "coach"],
+  agent: ["customer", "coach"],
+  coach: ["customer", "agent"],
+};
+
+export interface RoutingInput {
+  callState: CallState;
+  agentMuted: boolean;
+  /** The coaching mode the server has applied; null when there is no session (the coach is heard by nobody). */
+  coachMode: CoachingMode | null;
+}
+
+export const SILENT: Routing = { customer: [null, null], agent: [null, null], coach: [null, null] };
+
+export function computeRouting(input: RoutingInput): Routing {
+  const live = input.callState === "in_progress" || input.callState === "on_hold";
+  if (!live) return SILENT;
+  const onHold = input.callState === "on_hold";
+  const agentVoice: Source | null = input.agentMuted ? null : "agent";
+  const mode = input.coachMode;
+  const coachToAgent = mode === "whisper" || mode === "barge";
+  const coachToCustomer = mode === "barge" && !onHold;
+  return {
+    customer: [onHold ? "hold_music" : agentVoice, coachToCustomer ? "coach" : null],
+    agent: [onHold ? null : "customer", coachToAgent ? "coach" : null],
+    // The coach hears the call only while a session is applied.
+    coach: mode === null ? [null, null] : ["customer", agentVoice],
+  };
+}
+
+/** Who hears `source` under a routing: used by the UI's "who hears you" indicator and by tests. */
+export function listenersOf(routing: Routing, source: Source): Party[] {
+  return (Object.keys(routing) as Party[]).filter((p) => routing[p].includes(source));
+}

@@ -1,0 +1,139 @@
+// Resource types shared by the server and the web app. This module imports nothing.
+
+export type Role = "admin" | "supervisor" | "agent";
+export const ROLES: readonly Role[] = ["admin", "supervisor", "agent"];
+
+export type MonitoringAccess = "none" | "live_monitoring" | "live_monitoring_plus";
+export const MONITORING_ACCESS: readonly MonitoringAccess[] = ["none", "live_monitoring", "live_monitoring_plus"];
+
+export type Availability = "available" | "unavailable";
+
+export type CallState = "ringing" | "in_progress" | "on_hold" | "ended";
+export type CallDirection = "inbound" | "outbound";
+
+export type CoachingMode = "listen" | "whisper" | "barge";
+export const COACHING_MODES: readonly CoachingMode[] = ["listen", "whisper", "barge"];
+
+/** Why a coaching session ended. */
+export type CoachingEndReason =
+  | "coach_left"
+  | "removed_by_admin"
+  | "call_ended"
+  | "transferred"
+  | "conference"
+  | "external_transfer";
+
+/** Why a call ended. */
+export type CallEndReason = "hangup_agent" | "hangup_customer" | "missed" | "transferred_external_completed";
+
+export interface User {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  monitoringAccess: MonitoringAccess;
+  availability: Availability;
+  /** The live call the user is on, as agent, if any. */
+  currentCallId: string | null;
+  /** The coaching session the user is running, as coach, if any. */
+  coachingSessionId: string | null;
+}
+
+export interface PhoneNumber {
+  id: string;
+  orgId: string;
+  name: string;
+  /** E.164 phone number (the DID for a SIP trunk). */
+  e164: string;
+  /** The line distribution: users who ring for inbound calls and whom supervisors may coach. */
+  userIds: string[];
+}
+
+export interface Contact {
+  id: string;
+  orgId: string;
+  name: string;
+  phoneNumbers: string[];
+  company: string | null;
+  notes: string | null;
+}
+
+export interface CallComment {
+  id: string;
+  authorId: string;
+  text: string;
+  createdAt: string;
+}
+
+/** Whether the caller of the API may coach this call, and if not why (SPEC §3). */
+export interface CoachPermission {
+  allowed: boolean;
+  code: string | null;
+  message: string | null;
+  /** "Open the target conversation" is offered only to coaches in the number's distribution. */
+  canOpenConversation: boolean;
+  /** Barge is offered only with Live Monitoring+. */
+  canBarge: boolean;
+}
+
+export interface Call {
+  id: string;
+  orgId: string;
+  direction: CallDirection;
+  state: CallState;
+  numberId: string;
+  agentId: string | null;
+  /** Users ringing for this call (inbound, state ringing). */
+  ringingUserIds: string[];
+  customerNumber: string;
+  contactId: string | null;
+  contactName: string | null;
+  emergency: boolean;
+  conference: boolean;
+  externalTransfer: boolean;
+  /** The external number the call was transferred to, if any. */
+  transferredTo: string | null;
+  agentMuted: boolean;
+  /** How the customer is connected: demo network, web widget or SIP trunk. */
+  customerChannel: "demo" | "widget" | "sip";
+  tags: string[];
+  comments: CallComment[];
+  handRaised: boolean;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+  coachingSession: CoachingSession | null;
+  /** Present in API answers: computed for the requesting user. */
+  coach?: CoachPermission;
+}
+
+export interface CoachingSession {
+  id: string;
+  orgId: string;
+  callId: string;
+  coachId: string;
+  coachName: string;
+  agentId: string;
+  mode: CoachingMode;
+  modesUsed: CoachingMode[];
+  notifyUser: boolean;
+  openConversation: boolean;
+  /** Set the first time the coach became audible to the agent (whisper or barge). */
+  agentAwareAt: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: CoachingEndReason | null;
+  durationMs: number | null;
+  messages: CoachingMessage[];
+}
+
+export interface CoachingMessage {
+  at: string;
+  text: string;
+}
+
+export interface ApiError {
+  error: { code: string; message: string };
+}
