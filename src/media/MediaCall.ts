@@ -1,0 +1,341 @@
+// One call's forwarding switch: which leg carries each party, and the routing
+// (from control's computeRouting) that decides which source feeds which slot of
+// whom. It forwards packets, never mixes them, and fails closed.
+import { type Party, type Routing, SILENT, SLOT_SOURCES, type Source } from "../control/routing.ts";
+import { CODECS, type CodecInfo } from "./codecs.ts";
+import { EnhancedEmitter } from "./EnhancedEmitter.ts";
+import type { Leg, PacketSink } from "./Leg.ts";
+import {
+  type AttachResult,
+  type CloseReason,
+  type ForwardingStats,
+  InvalidStateError,
+  type LegKind,
+  type MediaCallEvents,
+  type MediaCodec,
+  MediaError,
+  type SyntheticSource,
+} from "./MediaTypes.ts";
+import { FrameSource, SyntheticLeg } from "./SyntheticLeg.ts";
+import { holdMusicUlaw } from "./sources.ts";
+import { type PeerSettings, WebRtcLeg } from "./WebRtcLeg.ts";
+
+export const PARTIES: readonly Party[] = ["customer", "agent", "coach"];
+
+interface Target {
+  party: Party;
+  slot: 0 | 1;
+}
+
+export interface LegInfo {
+  legId: string;
+  kind: LegKind;
+  /** For WebRTC legs: whether ICE and DTLS are up. Synthetic legs are always connected. */
+  connected: boolean;
+}
+
+/** Internal wiring from the MediaNode. */
+export interface CallContext {
+  settings: PeerSettings;
+  onClose(call: MediaCall, reason: CloseReason): void;
+}
+
+let holdMusic: Buffer | undefined;
+
+export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
+  readonly id: string;
+  readonly codec: MediaCodec;
+  readonly #info: CodecInfo;
+  readonly #context: CallContext;
+  readonly #legs = new Map<Party, Leg>();
+  /** Bumped by every attach or detach of a party, so a slow negotiation never overrides a later one. */
+  readonly #generation = new Map<Party, number>();
+  readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
+  #routing: Routing = SILENT;
+  #targets = new Map<Source, Target[]>();
+  #hold: FrameSource | undefined;
+  #closed = false;
+
+  /** @internal Use MediaNode.openCall. */
+  constructor(id: string, codec: MediaCodec, context: CallContext) {
+    super();
+    this.id = id;
+    this.codec = codec;
+    this.#info = CODECS[codec];
+    this.#context = context;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get routing(): Routing {
+    return this.#routing;
+  }
+
+  get stats(): Readonly<ForwardingStats> {
+    return { ...this.#stats };
+  }
+
+  leg(party: Party): LegInfo | undefined {
+    const leg = this.#legs.get(party);
+    if (!leg) return undefined;
+    const connected = leg instanceof WebRtcLeg ? leg.connected : true;
+    return { legId: leg.id, kind: leg.kind, connected };
+  }
+
+  /**
+   * Answers a browser's offer (three audio sections: microphone, slot 0, slot 1) for
+   * `party`, replacing that party's previous leg. Throws a MediaError for a bad offer.
+   */
+  async attachWebRtc(party: Party, offerSdp: string): Promise<AttachResult> {
+    this.#assertOpen();
+    const generation = this.#bump(checkParty(party));
+    const { leg, answerSdp } = await WebRtcLeg.answer(party, this.#info, offerSdp, this.#context.settings, {
+      onPacket: this.#onPacket,
+      onConnect: (l) => this.safeEmit("legconnect", l.party, l.id),
+      onFail: (l, reason) => this.#remove(l, reason),
+    });
+    if (this.#closed) {
+      leg.close("call_closed");
+      throw new InvalidStateError(`call ${this.id} closed while the leg was negotiated`);
+    }
+    if (this.#generation.get(party) !== generation) {
+      leg.close("replaced");
+      throw new MediaError(
+        "conflict",
+        "invalid_state",
+        `a newer attach or detach of the ${party} superseded this one`,
+      );
+    }
+    this.#install(leg);
+    return { legId: leg.id, answerSdp };
+  }
+
+  /** Makes `party` a server-side source playing `source` in a loop (PCMU calls only). Returns the leg id. */
+  attachSynthetic(party: Party, source: SyntheticSource = "voice"): string {
+    this.#assertOpen();
+    checkParty(party);
+    if (this.codec !== "pcmu") {
+      throw new MediaError("bad_request", "invalid_argument", "Synthetic parties need a PCMU call.");
+    }
+    let leg: SyntheticLeg;
+    try {
+      leg = new SyntheticLeg(party, source);
+    } catch (error) {
+      throw new MediaError("bad_request", "invalid_argument", `Unknown synthetic source: ${String(error)}`);
+    }
+    this.#bump(party);
+    this.#install(leg);
+    return leg.id;
+  }
+
+  /**
+   * Attaches a leg of another transport (the seam for SIP trunk RTP, and for tests'
+   * fake legs), replacing the party's previous leg. Returns the leg id.
+   */
+  attachLeg(leg: Leg): string {
+    this.#assertOpen();
+    this.#bump(checkParty(leg.party));
+    this.#install(leg);
+    return leg.id;
+  }
+
+  /** The sink a leg attached with attachLeg delivers its party's packets to. */
+  get packetSink(): PacketSink {
+    return this.#onPacket;
+  }
+
+  /** Removes `party`'s leg; returns whether there was one. */
+  detach(party: Party, reason: CloseReason = "detached"): boolean {
+    this.#assertOpen();
+    this.#bump(checkParty(party));
+    const leg = this.#legs.get(party);
+    if (!leg) return false;
+    this.#remove(leg, reason);
+    return true;
+  }
+
+  /**
+   * Applies a routing from computeRouting; it takes effect on the next packet. An
+   * invalid routing is refused and the call falls back to SILENT (fail closed).
+   */
+  setRouting(routing: Routing): void {
+    this.#assertOpen();
+    let next: Routing;
+    try {
+      next = checkRouting(routing);
+    } catch (error) {
+      this.#apply(SILENT);
+      throw error;
+    }
+    this.#apply(next);
+  }
+
+  close(reason: CloseReason = "call_closed"): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#routing = SILENT;
+    this.#targets = new Map();
+    for (const leg of [...this.#legs.values()]) {
+      this.#legs.delete(leg.party);
+      leg.close("call_closed");
+      this.safeEmit("legclose", leg.party, leg.id, "call_closed");
+    }
+    this.safeEmit("close", reason);
+    this.#context.onClose(this, reason);
+  }
+
+  /** @internal Driven by the node's 20 ms frame clock: synthetic sources, hold music, comfort silence. */
+  tick(nowMs: number): void {
+    if (this.#closed) return;
+    for (const leg of this.#legs.values()) {
+      if (leg instanceof SyntheticLeg) leg.tick(this.#onPacket);
+    }
+    if (this.#targets.has("hold_music")) {
+      if (!this.#hold) {
+        holdMusic ??= holdMusicUlaw();
+        this.#hold = new FrameSource(holdMusic);
+      }
+      const hold = this.#hold;
+      hold.emit((ssrc, seq, ts, payload) =>
+        this.#forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload),
+      );
+    }
+    const silence = this.#info.silence;
+    for (const leg of this.#legs.values()) {
+      if (!leg.outputs) continue;
+      for (const output of leg.outputs) {
+        if (output.rewriter.pendingSilence === 0) continue;
+        try {
+          const header = output.rewriter.silence(nowMs);
+          if (header) output.send(header, silence);
+        } catch {
+          this.#stats.errors++;
+        }
+      }
+    }
+  }
+
+  readonly #onPacket = (leg: Leg, ssrc: number, seq: number, ts: number, payload: Buffer): void => {
+    this.#stats.packetsIn++;
+    // A replaced or removed leg's late packets go nowhere.
+    if (this.#legs.get(leg.party) !== leg) {
+      this.#stats.packetsDropped++;
+      return;
+    }
+    this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload);
+  };
+
+  #forward(from: Source, sourceKey: number, ssrc: number, seq: number, ts: number, payload: Buffer): void {
+    const targets = this.#targets.get(from);
+    if (targets === undefined) {
+      this.#stats.packetsDropped++;
+      return;
+    }
+    const now = performance.now();
+    for (let i = 0; i < targets.length; i++) {
+      // Any failure drops this packet for this listener: silence, never a leak elsewhere.
+      try {
+        const target = targets[i];
+        const output = this.#legs.get(target.party)?.outputs?.[target.slot];
+        if (output === undefined) continue;
+        const header = output.rewriter.next(sourceKey, ssrc, seq, ts, now);
+        if (header === null) continue;
+        output.send(header, payload);
+        this.#stats.packetsOut++;
+      } catch {
+        this.#stats.errors++;
+      }
+    }
+  }
+
+  #apply(routing: Routing): void {
+    const previous = this.#routing;
+    const targets = new Map<Source, Target[]>();
+    for (const party of PARTIES) {
+      for (const slot of [0, 1] as const) {
+        const source = routing[party][slot];
+        if (source !== previous[party][slot]) this.#legs.get(party)?.outputs?.[slot].rewriter.cut();
+        if (source === null) continue;
+        const list = targets.get(source) ?? [];
+        list.push({ party, slot });
+        targets.set(source, list);
+      }
+    }
+    this.#routing = routing;
+    this.#targets = targets;
+  }
+
+  #install(leg: Leg): void {
+    const previous = this.#legs.get(leg.party);
+    this.#legs.set(leg.party, leg);
+    this.#cutSlotsFedBy(leg.party);
+    if (previous) {
+      previous.close("replaced");
+      this.safeEmit("legclose", previous.party, previous.id, "replaced");
+    }
+  }
+
+  #remove(leg: Leg, reason: CloseReason): void {
+    leg.close(reason);
+    if (this.#legs.get(leg.party) !== leg) return;
+    this.#legs.delete(leg.party);
+    this.#cutSlotsFedBy(leg.party);
+    this.safeEmit("legclose", leg.party, leg.id, reason);
+  }
+
+  #cutSlotsFedBy(source: Source): void {
+    for (const target of this.#targets.get(source) ?? []) {
+      this.#legs.get(target.party)?.outputs?.[target.slot].rewriter.cut();
+    }
+  }
+
+  #bump(party: Party): number {
+    const generation = (this.#generation.get(party) ?? 0) + 1;
+    this.#generation.set(party, generation);
+    return generation;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError(`call ${this.id} is closed`);
+  }
+}
+
+function checkParty(party: unknown): Party {
+  if (!PARTIES.includes(party as Party)) {
+    throw new MediaError("bad_request", "invalid_argument", `Unknown party: ${String(party)}`);
+  }
+  return party as Party;
+}
+
+/** A routing may only put in slot i of listener P the source SLOT_SOURCES[P][i] (or hold music in the customer's slot 0). */
+export function checkRouting(routing: Routing): Routing {
+  const copy = {} as Record<Party, readonly [Source | null, Source | null]>;
+  for (const party of PARTIES) {
+    const slots = routing?.[party];
+    if (!Array.isArray(slots) || slots.length !== 2) {
+      throw new MediaError(
+        "bad_request",
+        "invalid_argument",
+        `Routing for the ${party} must have two slots.`,
+      );
+    }
+    for (const slot of [0, 1] as const) {
+      const source = slots[slot];
+      const allowed =
+        source === null ||
+        source === SLOT_SOURCES[party][slot] ||
+        (party === "customer" && slot === 0 && source === "hold_music");
+      if (!allowed) {
+        throw new MediaError(
+          "bad_request",
+          "invalid_argument",
+          `Slot ${slot} of the ${party} cannot carry ${String(source)}.`,
+        );
+      }
+    }
+    copy[party] = [slots[0], slots[1]];
+  }
+  return copy;
+}

@@ -1,0 +1,92 @@
+// Public types of the media plane: MediaNode → MediaCall → legs.
+import type { Party } from "../control/routing.ts";
+import type { ErrorCode } from "../protocol/errors.ts";
+
+export type { Party, Routing, Source } from "../control/routing.ts";
+
+/** One codec per call, negotiated by every leg of it: no transcoding anywhere. */
+export type MediaCodec = "opus" | "pcmu";
+
+export interface MediaNodeOptions {
+  /** Address the ICE candidates are gathered on. Default: every IPv4 address of the machine. */
+  host?: string;
+  /** UDP port range for ICE, [min, max] with min < max. Default: any free port. */
+  portRange?: [number, number];
+}
+
+export interface CallOptions {
+  /** Opus for browser-only calls; PCMU for calls with a synthetic or SIP party. Default opus. */
+  codec?: MediaCodec;
+}
+
+/**
+ * What a synthetic (server-side) party plays into the call: the recorded demo
+ * caller's voice, or a pure tone at a frequency such as "tone:440".
+ */
+export type SyntheticSource = "voice" | `tone:${number}`;
+
+export type LegKind = "webrtc" | "synthetic";
+
+export interface AttachResult {
+  legId: string;
+  answerSdp: string;
+}
+
+/** Why a leg or a call closed; free-form strings are allowed for control-plane reasons. */
+export type CloseReason =
+  | "detached"
+  | "replaced"
+  | "call_closed"
+  | "node_closed"
+  | "ice_failed"
+  | "dtls_failed"
+  | "disconnected"
+  | (string & {});
+
+export type MediaNodeEvents = {
+  callclose: [callId: string, reason: CloseReason];
+};
+
+export type MediaCallEvents = {
+  /** A leg ended: detached, replaced, or failed (ICE/DTLS) so the control plane can tell the user. */
+  legclose: [party: Party, legId: string, reason: CloseReason];
+  /** A WebRTC leg reached `connected`. */
+  legconnect: [party: Party, legId: string];
+  close: [reason: CloseReason];
+};
+
+export type MediaErrorReason =
+  | "invalid_sdp"
+  | "codec_not_offered"
+  | "invalid_state"
+  | "invalid_argument"
+  | "negotiation_failed";
+
+/** A media-plane refusal: a registry code for the API plus a precise reason. */
+export class MediaError extends Error {
+  readonly code: ErrorCode;
+  readonly reason: MediaErrorReason;
+  constructor(code: ErrorCode, reason: MediaErrorReason, message: string) {
+    super(message);
+    this.name = "MediaError";
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+/** A method was called on a closed MediaNode or MediaCall. */
+export class InvalidStateError extends MediaError {
+  constructor(message: string) {
+    super("conflict", "invalid_state", message);
+    this.name = "InvalidStateError";
+  }
+}
+
+/** Counters of one call's forwarding path, for tests, benches and dashboards. */
+export interface ForwardingStats {
+  packetsIn: number;
+  packetsOut: number;
+  /** Packets dropped because routing sent them nowhere or the forwarding path failed. */
+  packetsDropped: number;
+  errors: number;
+}

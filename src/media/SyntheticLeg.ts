@@ -1,0 +1,64 @@
+// A server-side party (the demo network's simulated customer or callee): plays a
+// looped recording into the call, 20 ms at a time; what it would hear is discarded.
+import { randomInt, randomUUID } from "node:crypto";
+import type { Party } from "../control/routing.ts";
+import { type Leg, newSourceKey, type PacketSink } from "./Leg.ts";
+import type { CloseReason, SyntheticSource } from "./MediaTypes.ts";
+import { FrameLoop, synthesize } from "./sources.ts";
+
+/** 20 ms of 8 kHz audio, in RTP timestamp units. */
+const PCMU_FRAME_SAMPLES = 160;
+
+/** A looped µ-law recording as an RTP source: its own SSRC, sequence numbers and timestamps. */
+export class FrameSource {
+  readonly sourceKey = newSourceKey();
+  readonly ssrc = randomInt(1, 0xffffffff);
+  readonly #loop: FrameLoop;
+  #seq = randomInt(0, 0x10000);
+  #ts = randomInt(0, 0xffffffff);
+
+  constructor(audio: Buffer) {
+    this.#loop = new FrameLoop(audio);
+  }
+
+  /** Produces the next frame and hands it to `deliver`. */
+  emit(deliver: (ssrc: number, seq: number, ts: number, payload: Buffer) => void): void {
+    this.#seq = (this.#seq + 1) & 0xffff;
+    this.#ts = (this.#ts + PCMU_FRAME_SAMPLES) >>> 0;
+    deliver(this.ssrc, this.#seq, this.#ts, this.#loop.next());
+  }
+}
+
+export class SyntheticLeg implements Leg {
+  readonly id = randomUUID();
+  readonly kind = "synthetic" as const;
+  readonly party: Party;
+  readonly outputs = null;
+  readonly source: SyntheticSource;
+  readonly #frames: FrameSource;
+  #closed = false;
+
+  constructor(party: Party, source: SyntheticSource) {
+    this.party = party;
+    this.source = source;
+    this.#frames = new FrameSource(synthesize(source));
+  }
+
+  get sourceKey(): number {
+    return this.#frames.sourceKey;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Plays the next 20 ms into the call. */
+  tick(sink: PacketSink): void {
+    if (this.#closed) return;
+    this.#frames.emit((ssrc, seq, ts, payload) => sink(this, ssrc, seq, ts, payload));
+  }
+
+  close(_reason: CloseReason): void {
+    this.#closed = true;
+  }
+}

@@ -1,0 +1,231 @@
+// A browser's media leg: one RTCPeerConnection with the party's microphone
+// (received here) and two receive slots (sent from here). werift does ICE, DTLS
+// and SRTP; the call's forwarding switch decides what each slot carries.
+import { randomUUID } from "node:crypto";
+import {
+  type RTCCertificate,
+  RTCPeerConnection,
+  type RTCRtpSender,
+  type RTCRtpTransceiver,
+  RtpHeader,
+  RtpPacket,
+  useOPUS,
+  usePCMU,
+} from "werift";
+import type { Party } from "../control/routing.ts";
+import type { CodecInfo } from "./codecs.ts";
+import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
+import { type CloseReason, MediaError } from "./MediaTypes.ts";
+import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
+
+export interface PeerSettings {
+  certificate: RTCCertificate;
+  /** An extra address to gather host candidates on (e.g. 127.0.0.1). */
+  host?: string;
+  portRange?: [number, number];
+  /** How long a leg may take to connect before it closes with "ice_failed". */
+  connectTimeoutMs: number;
+  /** How long a leg may stay disconnected before it closes. */
+  disconnectTimeoutMs: number;
+}
+
+export interface WebRtcLegEvents {
+  onPacket: PacketSink;
+  onConnect(leg: WebRtcLeg): void;
+  /** The transport failed on its own (never called for close()). */
+  onFail(leg: WebRtcLeg, reason: CloseReason): void;
+}
+
+const MAX_SDP_BYTES = 64 * 1024;
+const GATHER_TIMEOUT_MS = 5000;
+const ignore = (): void => {};
+
+/** Rejects what is not a browser offer with a microphone and two receive slots in the call's codec. */
+export function checkOffer(offerSdp: unknown, codec: CodecInfo): string {
+  if (typeof offerSdp !== "string" || !offerSdp.startsWith("v=0") || offerSdp.length > MAX_SDP_BYTES) {
+    throw new MediaError("signalling_error", "invalid_sdp", "The offer is not an SDP session description.");
+  }
+  const sections = offerSdp.split(/\r?\nm=/).slice(1);
+  const audio = sections.filter((s) => s.startsWith("audio "));
+  if (audio.length !== 3 || sections.length !== 3) {
+    throw new MediaError(
+      "signalling_error",
+      "invalid_sdp",
+      "The offer must have exactly three audio sections: the microphone and two receive slots.",
+    );
+  }
+  const sends = (s: string) => /^a=(sendonly|sendrecv)\s*$/m.test(s);
+  const receives = (s: string) => /^a=(recvonly|sendrecv)\s*$/m.test(s);
+  if (!sends(audio[0]) || !receives(audio[1]) || !receives(audio[2])) {
+    throw new MediaError(
+      "signalling_error",
+      "invalid_sdp",
+      "The offer's first audio section must send and the other two must receive.",
+    );
+  }
+  if (!audio.every((s) => codec.rtpmap.test(`m=${s}`))) {
+    throw new MediaError(
+      "signalling_error",
+      "codec_not_offered",
+      `Every audio section of the offer must offer ${codec.codec.toUpperCase()}, the codec of this call.`,
+    );
+  }
+  return offerSdp;
+}
+
+export class WebRtcLeg implements Leg {
+  readonly id = randomUUID();
+  readonly kind = "webrtc" as const;
+  readonly party: Party;
+  readonly sourceKey = newSourceKey();
+  readonly outputs: readonly [SlotOutput, SlotOutput];
+  readonly #pc: RTCPeerConnection;
+  readonly #events: WebRtcLegEvents;
+  readonly #settings: PeerSettings;
+  #closed = false;
+  #connected = false;
+  #timer: NodeJS.Timeout | undefined;
+  #senders: RTCRtpSender[] = [];
+
+  private constructor(party: Party, codec: CodecInfo, settings: PeerSettings, events: WebRtcLegEvents) {
+    this.party = party;
+    this.#events = events;
+    this.#settings = settings;
+    this.#pc = new RTCPeerConnection({
+      codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
+      headerExtensions: { audio: [] },
+      iceServers: [],
+      iceUseIpv6: false,
+      certificates: [settings.certificate],
+      ...(settings.host ? { iceAdditionalHostAddresses: [settings.host] } : {}),
+      ...(settings.portRange ? { icePortRange: settings.portRange } : {}),
+    });
+    this.outputs = [this.#output(codec, 0), this.#output(codec, 1)];
+  }
+
+  /** Answers a browser's offer; the leg then waits for ICE and DTLS to connect. */
+  static async answer(
+    party: Party,
+    codec: CodecInfo,
+    offerSdp: unknown,
+    settings: PeerSettings,
+    events: WebRtcLegEvents,
+  ): Promise<{ leg: WebRtcLeg; answerSdp: string }> {
+    const sdp = checkOffer(offerSdp, codec);
+    const leg = new WebRtcLeg(party, codec, settings, events);
+    try {
+      const answerSdp = await leg.#negotiate(sdp);
+      return { leg, answerSdp };
+    } catch (error) {
+      leg.close("negotiation_failed");
+      if (error instanceof MediaError) throw error;
+      throw new MediaError("signalling_error", "invalid_sdp", `The offer was refused: ${String(error)}`);
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  close(_reason: CloseReason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#pc.close().catch(ignore);
+  }
+
+  async #negotiate(offerSdp: string): Promise<string> {
+    const pc = this.#pc;
+    await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+    const transceivers = pc.getTransceivers();
+    if (transceivers.length !== 3) throw new Error("expected three transceivers");
+    // Server side: the microphone is received, the two slots are sent.
+    transceivers[0].setDirection("recvonly");
+    transceivers[1].setDirection("sendonly");
+    transceivers[2].setDirection("sendonly");
+    this.#receive(transceivers[0]);
+    this.#senders = [transceivers[1].sender, transceivers[2].sender];
+    pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.#gathered();
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error("no local description");
+    this.#arm(this.#settings.connectTimeoutMs, "ice_failed");
+    return sdp;
+  }
+
+  #gathered(): Promise<void> {
+    const pc = this.#pc;
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
+      const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
+        if (state !== "complete") return;
+        clearTimeout(timer);
+        unSubscribe();
+        resolve();
+      });
+    });
+  }
+
+  #receive(transceiver: RTCRtpTransceiver): void {
+    transceiver.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (this.#closed) return;
+        const h = rtp.header;
+        this.#events.onPacket(this, h.ssrc, h.sequenceNumber, h.timestamp, rtp.payload);
+      });
+    });
+  }
+
+  #output(codec: CodecInfo, slot: number): SlotOutput {
+    const payloadType = codec.payloadType;
+    return {
+      rewriter: new SlotRewriter(codec),
+      send: (h: SlotHeader, payload: Buffer) => {
+        if (this.#closed || !this.#connected) return;
+        const sender = this.#senders[slot];
+        if (!sender) return;
+        const header = new RtpHeader({
+          sequenceNumber: h.sequenceNumber,
+          timestamp: h.timestamp,
+          marker: h.marker,
+          payloadType,
+        });
+        sender.sendRtp(new RtpPacket(header, payload)).catch(ignore);
+      },
+    };
+  }
+
+  #onState(state: string): void {
+    if (this.#closed) return;
+    if (state === "connected") {
+      clearTimeout(this.#timer);
+      if (!this.#connected) {
+        this.#connected = true;
+        this.#events.onConnect(this);
+      }
+    } else if (state === "failed") {
+      this.#fail(this.#connected ? "disconnected" : "ice_failed");
+    } else if (state === "disconnected") {
+      this.#arm(this.#settings.disconnectTimeoutMs, "disconnected");
+    }
+  }
+
+  #arm(ms: number, reason: CloseReason): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#fail(reason), ms);
+    this.#timer.unref();
+  }
+
+  #fail(reason: CloseReason): void {
+    if (this.#closed) return;
+    this.close(reason);
+    this.#events.onFail(this, reason);
+  }
+}

@@ -1,0 +1,90 @@
+// Server-side audio sources, as ready-made 20 ms G.711 µ-law frames: the demo
+// caller's recorded voice, pure tones and hold music.
+import { readFileSync } from "node:fs";
+import type { SyntheticSource } from "./MediaTypes.ts";
+
+const RATE = 8000;
+const FRAME_BYTES = 160;
+
+/** G.711 µ-law encoding of one 16-bit linear sample. */
+export function linearToUlaw(sample: number): number {
+  const BIAS = 0x84;
+  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  s += BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}
+
+/** G.711 µ-law decoding to a 16-bit linear sample. */
+export function ulawToLinear(byte: number): number {
+  const u = ~byte & 0xff;
+  const t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
+  return u & 0x80 ? 0x84 - t : t - 0x84;
+}
+
+/** One second of a pure tone (an integer frequency loops seamlessly). */
+export function toneUlaw(freqHz: number, amplitude = 0.3): Buffer {
+  const out = Buffer.alloc(RATE);
+  for (let i = 0; i < RATE; i++)
+    out[i] = linearToUlaw(amplitude * 32767 * Math.sin((2 * Math.PI * freqHz * i) / RATE));
+  return out;
+}
+
+/** Notes of the hold music, Hz: a gentle C-major arpeggio. */
+export const HOLD_MUSIC_NOTES = [523, 659, 784, 659] as const;
+
+/** A 2.4 s loop of soft notes with a short fade on each, so it sounds like music rather than a test tone. */
+export function holdMusicUlaw(): Buffer {
+  const noteSamples = (RATE * 6) / 10;
+  const out = Buffer.alloc(noteSamples * HOLD_MUSIC_NOTES.length);
+  HOLD_MUSIC_NOTES.forEach((freq, n) => {
+    for (let i = 0; i < noteSamples; i++) {
+      const envelope = Math.min(1, i / 400, (noteSamples - i) / 800);
+      const x = (2 * Math.PI * freq * i) / RATE;
+      const v = 0.22 * envelope * (Math.sin(x) + 0.25 * Math.sin(2 * x));
+      out[n * noteSamples + i] = linearToUlaw(v * 32767);
+    }
+  });
+  return out;
+}
+
+let voice: Buffer | undefined;
+
+/** The demo caller's recorded voice (assets/demo-caller.ulaw: 8 kHz µ-law, generated with espeak-ng + sox). */
+export function voiceUlaw(): Buffer {
+  voice ??= readFileSync(new URL("../../assets/demo-caller.ulaw", import.meta.url));
+  return voice;
+}
+
+export function synthesize(source: SyntheticSource): Buffer {
+  if (source === "voice") return voiceUlaw();
+  const freq = Number(source.slice("tone:".length));
+  if (!Number.isFinite(freq) || freq <= 0 || freq >= RATE / 2)
+    throw new RangeError(`bad tone frequency: ${source}`);
+  return toneUlaw(freq);
+}
+
+/** Loops over a µ-law buffer in 20 ms frames (a partial last frame wraps to the start). */
+export class FrameLoop {
+  readonly #audio: Buffer;
+  #pos = 0;
+
+  constructor(audio: Buffer) {
+    if (audio.length === 0) throw new RangeError("empty audio");
+    this.#audio = audio;
+  }
+
+  /** The next 20 ms frame, a new buffer (senders may keep it for retransmission). */
+  next(): Buffer {
+    const frame = Buffer.allocUnsafe(FRAME_BYTES);
+    for (let i = 0; i < FRAME_BYTES; i++) {
+      frame[i] = this.#audio[this.#pos];
+      this.#pos = this.#pos + 1 === this.#audio.length ? 0 : this.#pos + 1;
+    }
+    return frame;
+  }
+}
