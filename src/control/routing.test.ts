@@ -39,7 +39,10 @@ describe("computeRouting", () => {
             live && mode === "barge" && state !== "on_hold",
           );
           // The agent hears the coach only in whisper and barge.
-          assert.equal(listenersOf(r, "coach").includes("agent"), live && (mode === "whisper" || mode === "barge"));
+          assert.equal(
+            listenersOf(r, "coach").includes("agent"),
+            live && (mode === "whisper" || mode === "barge"),
+          );
           // Nobody hears themselves.
           for (const p of ["customer", "agent", "coach"] as const) assert.ok(!r[p].includes(p));
           // A muted agent reaches nobody.
@@ -56,7 +59,8 @@ describe("computeRouting", () => {
             assert.deepEqual(listenersOf(r, "coach"), []);
           }
           // Not live: silence everywhere.
-          if (!live) for (const p of ["customer", "agent", "coach"] as const) assert.deepEqual(r[p], [null, null]);
+          if (!live)
+            for (const p of ["customer", "agent", "coach"] as const) assert.deepEqual(r[p], [null, null]);
         });
       }
     }

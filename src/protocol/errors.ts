@@ -4,7 +4,10 @@
 export const ERRORS = {
   // Supervision rules (SPEC §3)
   role_not_allowed: { status: 403, message: "Only admins and supervisors can coach calls." },
-  no_monitoring_access: { status: 403, message: "Coaching needs Live Monitoring or Live Monitoring+ access." },
+  no_monitoring_access: {
+    status: 403,
+    message: "Coaching needs Live Monitoring or Live Monitoring+ access.",
+  },
   not_in_line_distribution: {
     status: 403,
     message: "Supervisors can only coach calls on numbers of their line distribution.",

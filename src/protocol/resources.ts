@@ -4,7 +4,11 @@ export type Role = "admin" | "supervisor" | "agent";
 export const ROLES: readonly Role[] = ["admin", "supervisor", "agent"];
 
 export type MonitoringAccess = "none" | "live_monitoring" | "live_monitoring_plus";
-export const MONITORING_ACCESS: readonly MonitoringAccess[] = ["none", "live_monitoring", "live_monitoring_plus"];
+export const MONITORING_ACCESS: readonly MonitoringAccess[] = [
+  "none",
+  "live_monitoring",
+  "live_monitoring_plus",
+];
 
 export type Availability = "available" | "unavailable";
 

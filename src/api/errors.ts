@@ -1,0 +1,42 @@
+// Maps every failure to `{ error: { code, message } }` with the registry's HTTP status.
+// Malformed input is a 4xx with a clear message; nothing else escapes as a crash.
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { EarshotError } from "../control/errors.ts";
+import { ERRORS, type ErrorCode } from "../protocol/errors.ts";
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
+  return reply
+    .status(ERRORS[code].status)
+    .send({ error: { code, message: message ?? ERRORS[code].message } });
+}
+
+export function errorHandler(
+  err: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (err instanceof EarshotError) return sendError(reply, err.code, err.message);
+  const e = err as FastifyError & {
+    validation?: { instancePath: string; message?: string }[];
+    validationContext?: string;
+  };
+  if (e.validation) {
+    const first = e.validation[0];
+    const where = `${e.validationContext ?? "body"}${first?.instancePath ?? ""}`;
+    return sendError(reply, "validation_failed", `${where} ${first?.message ?? "is invalid"}`.trim());
+  }
+  if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendError(reply, "payload_too_large");
+  if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    return sendError(reply, "bad_request", "Send JSON with Content-Type: application/json.");
+  }
+  if (e.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
+    return sendError(reply, "bad_request", "The JSON body is empty.");
+  if (e.statusCode === 400 || e instanceof SyntaxError) {
+    return sendError(reply, "bad_request", "The body is not valid JSON.");
+  }
+  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    return sendError(reply, "bad_request", e.message);
+  }
+  request.log.error({ err: { message: err.message, stack: err.stack } }, "unhandled error");
+  return sendError(reply, "internal");
+}

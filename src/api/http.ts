@@ -1,0 +1,83 @@
+// The HTTP API under /api/v1: thin routes that validate, call the control plane and map
+// errors. The OpenAPI document is generated from the same schemas that validate.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import { authenticate } from "./auth.ts";
+import { errorHandler, sendError } from "./errors.ts";
+import { callRoutes } from "./routes/calls.ts";
+import { coachingRoutes } from "./routes/coaching.ts";
+import { directoryRoutes } from "./routes/directory.ts";
+import { publicRoutes } from "./routes/public.ts";
+import type { Services } from "./services.ts";
+import { serveWebApp } from "./static.ts";
+import { wsRoutes } from "./ws.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+export interface HttpOptions {
+  logLevel: string;
+  /** The built web app, served at / when present. */
+  webRoot?: string;
+}
+
+export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: 256 * 1024,
+    disableRequestLogging: true,
+    logger: {
+      level: opts.logLevel,
+      // Never log query strings (tokens) nor bodies (passwords); personal data stays out of messages.
+      serializers: {
+        req: (req) => ({ method: req.method, url: String(req.url).split("?")[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  app.setErrorHandler(errorHandler);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Earshot API",
+        version: "1",
+        description: "Live call supervision: calls, users, numbers, contacts, coaching sessions.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  await app.register(
+    async (api) => {
+      const auth = authenticate(services.directory);
+      api.addHook("onRequest", async (req, reply) => {
+        if (req.routeOptions.config?.public) return;
+        await auth(req, reply);
+      });
+      await publicRoutes(api, services);
+      await directoryRoutes(api, services);
+      await callRoutes(api, services);
+      await coachingRoutes(api, services);
+      await wsRoutes(api, services);
+      api.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+        app.swagger(),
+      );
+      api.setNotFoundHandler((_req, reply) => sendError(reply, "not_found", "No such endpoint."));
+    },
+    { prefix: "/api/v1" },
+  );
+
+  const webRoot = opts.webRoot ?? resolve("web/dist");
+  if (existsSync(webRoot)) await serveWebApp(app, webRoot);
+  else app.get("/", async () => ({ earshot: "api only", docs: "/api/v1/openapi.json" }));
+  return app;
+}

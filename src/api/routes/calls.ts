@@ -1,0 +1,127 @@
+// Calls and the agent's actions on them (SPEC §2, §6), and the demo caller.
+import type { FastifyInstance } from "fastify";
+import { fail } from "../../control/errors.ts";
+import type { UserRecord } from "../../control/model.ts";
+import {
+  CallsQuery,
+  CommentBody,
+  DemoCallBody,
+  HandBody,
+  IdParams,
+  OutboundBody,
+  ParticipantBody,
+  TagBody,
+  TransferBody,
+} from "../schemas.ts";
+import type { Services } from "../services.ts";
+
+type Id = { Params: { id: string } };
+
+export async function callRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const { calls } = s;
+  const present = async (viewer: UserRecord, id: string) => ({ call: await calls.get(viewer, id) });
+
+  app.get<{ Querystring: { live?: "true" | "false" } }>(
+    "/calls",
+    {
+      schema: { querystring: CallsQuery, tags: ["calls"], summary: "Calls, each with your Coach permission" },
+    },
+    async (req) => ({ calls: await calls.list(req.viewer, req.query.live === "true") }),
+  );
+  app.get<Id>("/calls/:id", { schema: { params: IdParams, tags: ["calls"] } }, async (req) =>
+    present(req.viewer, req.params.id),
+  );
+  app.post<{ Body: { numberId: string; to: string } }>(
+    "/calls",
+    {
+      schema: {
+        body: OutboundBody,
+        tags: ["calls"],
+        summary: "Call an external number from one of your numbers",
+      },
+    },
+    async (req, reply) => {
+      const call = await calls.outbound(req.viewer, req.body.numberId, req.body.to);
+      return reply.status(201).send(await present(req.viewer, call.id));
+    },
+  );
+
+  const action = (name: string, run: (viewer: UserRecord, id: string) => Promise<unknown>) =>
+    app.post<Id>(`/calls/:id/${name}`, { schema: { params: IdParams, tags: ["calls"] } }, async (req) => ({
+      call: await run(req.viewer, req.params.id),
+    }));
+  action("answer", (v, id) => calls.answer(v, id));
+  action("hold", (v, id) => calls.hold(v, id, true));
+  action("resume", (v, id) => calls.hold(v, id, false));
+  action("mute", (v, id) => calls.mute(v, id, true));
+  action("unmute", (v, id) => calls.mute(v, id, false));
+  action("hangup", (v, id) => calls.hangup(v, id));
+
+  app.post<Id & { Body: { toUserId: string } | { toNumber: string } }>(
+    "/calls/:id/transfer",
+    {
+      schema: {
+        params: IdParams,
+        body: TransferBody,
+        tags: ["calls"],
+        summary: "Transfer to a user or an external number",
+      },
+    },
+    async (req) => ({
+      call:
+        "toUserId" in req.body
+          ? await calls.transferToUser(req.viewer, req.params.id, req.body.toUserId)
+          : await calls.transferExternal(req.viewer, req.params.id, req.body.toNumber),
+    }),
+  );
+  app.post<Id & { Body: { tag: string } }>(
+    "/calls/:id/tags",
+    { schema: { params: IdParams, body: TagBody, tags: ["calls"] } },
+    async (req) => ({ call: await calls.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
+  );
+  app.post<Id & { Body: { text: string } }>(
+    "/calls/:id/comments",
+    { schema: { params: IdParams, body: CommentBody, tags: ["calls"] } },
+    async (req, reply) =>
+      reply.status(201).send({ call: await calls.addComment(req.viewer, req.params.id, req.body.text) }),
+  );
+  app.post<Id & { Body: { number: string } }>(
+    "/calls/:id/participants",
+    {
+      schema: {
+        params: IdParams,
+        body: ParticipantBody,
+        tags: ["calls"],
+        summary: "Add a third party (conference)",
+      },
+    },
+    async (req) => ({ call: await calls.addParticipant(req.viewer, req.params.id, req.body.number) }),
+  );
+  app.post<Id & { Body: { raised: boolean } }>(
+    "/calls/:id/hand",
+    { schema: { params: IdParams, body: HandBody, tags: ["calls"], summary: "Raise or lower your hand" } },
+    async (req) => ({ call: await calls.raiseHand(req.viewer, req.params.id, req.body.raised) }),
+  );
+
+  app.post<{ Body: { numberId: string; from?: string } }>(
+    "/demo/calls",
+    {
+      schema: {
+        body: DemoCallBody,
+        tags: ["demo"],
+        summary: "The demo caller calls a number (demo network only)",
+      },
+    },
+    async (req, reply) => {
+      if (s.ctx.trunk.channel !== "demo")
+        fail("forbidden", "The demo caller is only available on the demo network.");
+      const number = await s.directory.getNumber(req.viewer, req.body.numberId);
+      const call = await calls.inbound({
+        numberId: number.id,
+        from: req.body.from ?? s.demoCaller(),
+        channel: "demo",
+      });
+      return reply.status(201).send({ call: await calls.views.presentOne(call, req.viewer) });
+    },
+  );
+}

@@ -1,0 +1,125 @@
+// Sign-in, the signed-in user, users, numbers and contacts.
+import type { FastifyInstance } from "fastify";
+import { bearerToken } from "../auth.ts";
+import {
+  AvailabilityBody,
+  ContactBody,
+  ContactPatchBody,
+  IdParams,
+  LoginBody,
+  NewUserBody,
+  NumberBody,
+  NumberPatchBody,
+  UserPatchBody,
+} from "../schemas.ts";
+import type { Services } from "../services.ts";
+
+type Id = { Params: { id: string } };
+
+export async function directoryRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const { directory } = s;
+
+  app.post<{ Body: { email: string; password: string } }>(
+    "/auth/login",
+    {
+      schema: { body: LoginBody, tags: ["auth"], summary: "Sign in; returns a bearer token" },
+      config: { public: true },
+    },
+    async (req) => directory.login(req.body.email, req.body.password),
+  );
+  app.post("/auth/logout", { schema: { tags: ["auth"] } }, async (req, reply) => {
+    const token = bearerToken(req);
+    if (token) await directory.logout(token);
+    return reply.status(204).send();
+  });
+
+  app.get("/me", { schema: { tags: ["users"] } }, async (req) => ({
+    user: await directory.present(req.viewer),
+  }));
+  app.patch<{ Body: { availability: "available" | "unavailable" } }>(
+    "/me",
+    { schema: { body: AvailabilityBody, tags: ["users"], summary: "Set your availability" } },
+    async (req) => ({ user: await directory.setAvailability(req.viewer, req.body.availability) }),
+  );
+
+  app.get("/users", { schema: { tags: ["users"] } }, async (req) => ({
+    users: await directory.listUsers(req.viewer),
+  }));
+  app.get<Id>("/users/:id", { schema: { params: IdParams, tags: ["users"] } }, async (req) => ({
+    user: await directory.present(await directory.getUser(req.viewer, req.params.id)),
+  }));
+  app.post<{ Body: typeof NewUserBody.static }>(
+    "/users",
+    { schema: { body: NewUserBody, tags: ["users"], summary: "Create a user (admin)" } },
+    async (req, reply) => reply.status(201).send({ user: await directory.createUser(req.viewer, req.body) }),
+  );
+  app.patch<Id & { Body: typeof UserPatchBody.static }>(
+    "/users/:id",
+    { schema: { params: IdParams, body: UserPatchBody, tags: ["users"], summary: "Update a user (admin)" } },
+    async (req) => ({ user: await directory.updateUser(req.viewer, req.params.id, req.body) }),
+  );
+  app.delete<Id>("/users/:id", { schema: { params: IdParams, tags: ["users"] } }, async (req, reply) => {
+    await directory.deleteUser(req.viewer, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get("/numbers", { schema: { tags: ["numbers"] } }, async (req) => ({
+    numbers: await directory.listNumbers(req.viewer),
+  }));
+  app.get<Id>("/numbers/:id", { schema: { params: IdParams, tags: ["numbers"] } }, async (req) => ({
+    number: await directory.getNumber(req.viewer, req.params.id),
+  }));
+  app.post<{ Body: typeof NumberBody.static }>(
+    "/numbers",
+    {
+      schema: {
+        body: NumberBody,
+        tags: ["numbers"],
+        summary: "Create a number with its line distribution (admin)",
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send({ number: await directory.createNumber(req.viewer, req.body) }),
+  );
+  app.patch<Id & { Body: typeof NumberPatchBody.static }>(
+    "/numbers/:id",
+    { schema: { params: IdParams, body: NumberPatchBody, tags: ["numbers"] } },
+    async (req) => ({ number: await directory.updateNumber(req.viewer, req.params.id, req.body) }),
+  );
+  app.delete<Id>("/numbers/:id", { schema: { params: IdParams, tags: ["numbers"] } }, async (req, reply) => {
+    await directory.deleteNumber(req.viewer, req.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get("/contacts", { schema: { tags: ["contacts"] } }, async (req) => ({
+    contacts: await directory.listContacts(req.viewer),
+  }));
+  app.get<Id>("/contacts/:id", { schema: { params: IdParams, tags: ["contacts"] } }, async (req) => ({
+    contact: await directory.getContact(req.viewer, req.params.id),
+  }));
+  app.post<{ Body: typeof ContactBody.static }>(
+    "/contacts",
+    { schema: { body: ContactBody, tags: ["contacts"] } },
+    async (req, reply) =>
+      reply.status(201).send({
+        contact: await directory.createContact(req.viewer, {
+          ...req.body,
+          company: req.body.company ?? null,
+          notes: req.body.notes ?? null,
+        }),
+      }),
+  );
+  app.patch<Id & { Body: typeof ContactPatchBody.static }>(
+    "/contacts/:id",
+    { schema: { params: IdParams, body: ContactPatchBody, tags: ["contacts"] } },
+    async (req) => ({ contact: await directory.updateContact(req.viewer, req.params.id, req.body) }),
+  );
+  app.delete<Id>(
+    "/contacts/:id",
+    { schema: { params: IdParams, tags: ["contacts"] } },
+    async (req, reply) => {
+      await directory.deleteContact(req.viewer, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,89 @@
+// Request schemas (TypeBox → JSON Schema): Fastify validates with them and the OpenAPI
+// document is generated from them, so the two never disagree.
+import { type TSchema, Type } from "@sinclair/typebox";
+
+const Str = (min: number, max: number, extra: object = {}) =>
+  Type.String({ minLength: min, maxLength: max, ...extra });
+
+export const Id = Str(1, 64, { pattern: "^[A-Za-z0-9-]+$" });
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export const Email = Str(3, 254, { format: "email" });
+export const Phone = Str(2, 32, {
+  pattern: "^\\+?[0-9*#]{2,31}$",
+  description: "A dialable number, e.g. +34600111222",
+});
+export const Role = Type.Union([Type.Literal("admin"), Type.Literal("supervisor"), Type.Literal("agent")]);
+export const Access = Type.Union([
+  Type.Literal("none"),
+  Type.Literal("live_monitoring"),
+  Type.Literal("live_monitoring_plus"),
+]);
+export const Mode = Type.Union([Type.Literal("listen"), Type.Literal("whisper"), Type.Literal("barge")]);
+
+const body = <T extends Record<string, TSchema>>(props: T) =>
+  Type.Object(props, { additionalProperties: false });
+
+export const LoginBody = body({ email: Str(1, 254), password: Str(1, 200) });
+export const AvailabilityBody = body({
+  availability: Type.Union([Type.Literal("available"), Type.Literal("unavailable")]),
+});
+export const NewUserBody = body({
+  email: Email,
+  name: Str(1, 100),
+  password: Str(8, 200),
+  role: Role,
+  monitoringAccess: Access,
+});
+export const UserPatchBody = body({
+  email: Type.Optional(Email),
+  name: Type.Optional(Str(1, 100)),
+  password: Type.Optional(Str(8, 200)),
+  role: Type.Optional(Role),
+  monitoringAccess: Type.Optional(Access),
+});
+export const NumberBody = body({
+  name: Str(1, 100),
+  e164: Phone,
+  userIds: Type.Array(Id, { maxItems: 500 }),
+});
+export const NumberPatchBody = body({
+  name: Type.Optional(Str(1, 100)),
+  e164: Type.Optional(Phone),
+  userIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+});
+export const ContactBody = body({
+  name: Str(1, 200),
+  phoneNumbers: Type.Array(Phone, { maxItems: 20 }),
+  company: Type.Optional(Type.Union([Str(0, 200), Type.Null()])),
+  notes: Type.Optional(Type.Union([Str(0, 2000), Type.Null()])),
+});
+export const ContactPatchBody = Type.Partial(ContactBody, { additionalProperties: false });
+export const CallsQuery = Type.Object(
+  { live: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])) },
+  { additionalProperties: false },
+);
+export const OutboundBody = body({ numberId: Id, to: Phone });
+export const DemoCallBody = body({ numberId: Id, from: Type.Optional(Phone) });
+export const TransferBody = Type.Union([body({ toUserId: Id }), body({ toNumber: Phone })]);
+export const TagBody = body({ tag: Str(1, 40) });
+export const CommentBody = body({ text: Str(1, 2000) });
+export const ParticipantBody = body({ number: Phone });
+export const HandBody = body({ raised: Type.Boolean() });
+export const CoachingBody = body({
+  notifyUser: Type.Optional(Type.Boolean({ default: false })),
+  openConversation: Type.Optional(Type.Boolean({ default: false })),
+});
+export const ModeBody = body({ mode: Mode });
+export const MessageBody = body({ text: Str(1, 500) });
+export const SessionsQuery = Type.Object(
+  {
+    coachId: Type.Optional(Id),
+    agentId: Type.Optional(Id),
+    callId: Type.Optional(Id),
+    from: Type.Optional(Str(1, 40, { format: "date-time" })),
+    to: Type.Optional(Str(1, 40, { format: "date-time" })),
+    limit: Type.Optional(Str(1, 4, { pattern: "^[0-9]+$" })),
+  },
+  { additionalProperties: false },
+);
+export const WidgetCallBody = body({ numberId: Id });

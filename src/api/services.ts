@@ -1,0 +1,27 @@
+// What the HTTP and WebSocket layers call: the control plane's services plus the
+// composition root's settings.
+import type { Calls } from "../control/Calls.ts";
+import type { Coaching } from "../control/Coaching.ts";
+import type { ControlContext } from "../control/context.ts";
+import type { Directory } from "../control/Directory.ts";
+import type { CallTokens } from "./callTokens.ts";
+import type { Signalling } from "./signalling.ts";
+
+export interface PublicConfig {
+  demo: boolean;
+  demoLogins: { email: string; password: string; role: string; name: string }[];
+  emergencyNumbers: string[];
+  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+}
+
+export interface Services {
+  ctx: ControlContext;
+  directory: Directory;
+  calls: Calls;
+  coaching: Coaching;
+  callTokens: CallTokens;
+  signalling: Signalling | null;
+  publicConfig: PublicConfig;
+  /** Picks a caller number for the demo network's simulated customer. */
+  demoCaller: () => string;
+}

@@ -1,0 +1,127 @@
+// The real-time channel /api/v1/ws: typed events to the users allowed to see them, and
+// WebRTC signalling. A listener that throws never breaks the fan-out.
+import type { FastifyInstance } from "fastify";
+import type { WebSocket } from "ws";
+import { EarshotError } from "../control/errors.ts";
+import type { UserRecord } from "../control/model.ts";
+import { canMonitor } from "../control/policy.ts";
+import type { Envelope } from "../control/ports.ts";
+import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
+import type { Services } from "./services.ts";
+import type { Peer } from "./signalling.ts";
+
+interface Connection extends Peer {
+  socket: WebSocket;
+}
+
+export function mayReceive(c: Pick<Peer, "user" | "widgetCallId">, { audience: a }: Envelope): boolean {
+  if (c.widgetCallId) return a.callId === c.widgetCallId;
+  const u = c.user;
+  if (!u || u.orgId !== a.orgId) return false;
+  return (
+    a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
+  );
+}
+
+/** What the widget customer may learn of their call: its state only. */
+function forWidget(e: Envelope): ServerMessage | null {
+  const ev = e.event;
+  if (ev.type === "call.updated" || ev.type === "call.ended" || ev.type === "call.created") {
+    return {
+      type: ev.type,
+      call: { ...ev.call, comments: [], tags: [], contactName: null, coachingSession: null },
+    };
+  }
+  return null;
+}
+
+export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  const connections = new Set<Connection>();
+  const send = (c: Connection, m: ServerMessage) => {
+    if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(m));
+  };
+
+  const unsubscribe = s.ctx.bus.subscribe((envelope) => {
+    for (const c of connections) {
+      try {
+        if (!mayReceive(c, envelope)) continue;
+        const ev = envelope.event;
+        if (ev.type === "user.updated" && c.user?.id === ev.user.id) {
+          c.user = { ...c.user, role: ev.user.role, monitoringAccess: ev.user.monitoringAccess };
+        }
+        const message = c.widgetCallId ? forWidget(envelope) : ev;
+        if (message) send(c, message);
+      } catch {
+        // one broken connection never stops the others
+      }
+    }
+  });
+  app.addHook("onClose", async () => {
+    unsubscribe();
+    for (const c of connections) c.socket.close(1001, "server shutting down");
+  });
+
+  app.get<{ Querystring: { token?: string; callToken?: string } }>(
+    "/ws",
+    { websocket: true, config: { public: true } },
+    async (socket, req) => {
+      let user: UserRecord | null = null;
+      const widgetCallId = s.callTokens.verify(req.query.callToken);
+      if (!widgetCallId) {
+        try {
+          user = req.query.token ? await s.directory.authenticate(req.query.token) : null;
+        } catch {
+          user = null;
+        }
+        if (!user) {
+          socket.send(JSON.stringify({ type: "error", code: "unauthenticated", message: "Sign in first." }));
+          socket.close(4401, "unauthenticated");
+          return;
+        }
+      }
+      const conn: Connection = { socket, user, widgetCallId, legs: new Map() };
+      connections.add(conn);
+      socket.on("close", () => {
+        connections.delete(conn);
+        s.signalling?.closeAll(conn);
+      });
+      socket.on("message", (raw: Buffer) => void handle(conn, raw));
+      send(conn, {
+        type: "hello",
+        user: user ? await s.directory.present(user) : null,
+        callId: widgetCallId ?? undefined,
+      });
+    },
+  );
+
+  async function handle(c: Connection, raw: Buffer): Promise<void> {
+    let msg: ClientMessage;
+    try {
+      if (raw.length > 64_000) throw new Error("too large");
+      msg = JSON.parse(raw.toString("utf8")) as ClientMessage;
+      if (typeof msg !== "object" || msg === null || typeof msg.type !== "string") throw new Error("no type");
+    } catch {
+      send(c, {
+        type: "error",
+        code: "bad_request",
+        message: "Messages are JSON objects with a type, under 64 kB.",
+      });
+      return;
+    }
+    const requestId = "requestId" in msg && typeof msg.requestId === "string" ? msg.requestId : undefined;
+    try {
+      if (msg.type === "ping") return;
+      if (!s.signalling) throw new EarshotError("media_unavailable");
+      if (msg.type === "media.offer") send(c, await s.signalling.offer(c, msg));
+      else if (msg.type === "media.close") s.signalling.close(c, String(msg.legId));
+      else
+        throw new EarshotError(
+          "bad_request",
+          `Unknown message type "${String((msg as { type: unknown }).type)}".`,
+        );
+    } catch (e) {
+      const err = e instanceof EarshotError ? e : new EarshotError("signalling_error", (e as Error).message);
+      send(c, { type: "error", requestId, code: err.code, message: err.message });
+    }
+  }
+}

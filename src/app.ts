@@ -1,0 +1,97 @@
+// The composition root: wires storage, events, media, the phone network and the API
+// from a Config. `npm start` and the tests build Earshot the same way.
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { CallTokens } from "./api/callTokens.ts";
+import { buildHttp } from "./api/http.ts";
+import type { Services } from "./api/services.ts";
+import { type MediaAttach, Signalling } from "./api/signalling.ts";
+import type { Config } from "./config.ts";
+import { Calls } from "./control/Calls.ts";
+import { Coaching } from "./control/Coaching.ts";
+import type { ControlContext } from "./control/context.ts";
+import { Directory } from "./control/Directory.ts";
+import type { EventBus, MediaPort } from "./control/ports.ts";
+import { LocalBus } from "./events/LocalBus.ts";
+import { RedisBus } from "./events/RedisBus.ts";
+import { openDatabase } from "./storage/database.ts";
+import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
+import { KyselyStore } from "./storage/KyselyStore.ts";
+import { DemoNetwork } from "./telephony/DemoNetwork.ts";
+
+export interface Earshot {
+  http: FastifyInstance;
+  services: Services;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export interface EarshotParts {
+  /** The media plane; null runs the control plane alone (no audio). */
+  media?: (MediaPort & MediaAttach & { close(): Promise<void> }) | null;
+  /** Ring timeout for inbound calls. */
+  ringTimeoutMs?: number;
+}
+
+export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const bus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
+  const media = parts.media ?? null;
+  const store = new KyselyStore(database.db);
+  let calls: Calls | undefined;
+  const trunk = new DemoNetwork({
+    answerDelayMs: config.demoAnswerDelayMs,
+    externalCallMs: 20_000,
+    media,
+    onFarEndHangup: (callId) => void calls?.farEndHangup(callId).catch(() => {}),
+  });
+  const ctx: ControlContext = {
+    store,
+    bus,
+    media,
+    trunk,
+    settings: {
+      emergencyNumbers: config.emergencyNumbers,
+      ringTimeoutMs: parts.ringTimeoutMs ?? 60_000,
+      tokenTtlMs: 12 * 3600_000,
+    },
+    now: () => new Date(),
+    newId: randomUUID,
+  };
+  const coaching = new Coaching(ctx);
+  calls = new Calls(ctx, coaching);
+  const directory = new Directory(ctx);
+  const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
+  let callerIndex = 0;
+  const services: Services = {
+    ctx,
+    directory,
+    calls,
+    coaching,
+    callTokens: new CallTokens(config.secret),
+    signalling: media ? new Signalling(store, media) : null,
+    publicConfig: {
+      demo: config.demo,
+      demoLogins: config.demo
+        ? DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, role: u.role, name: u.name }))
+        : [],
+      emergencyNumbers: config.emergencyNumbers,
+      iceServers: [],
+    },
+    demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
+  };
+  const http = await buildHttp(services, { logLevel: config.logLevel });
+  return {
+    http,
+    services,
+    seeded,
+    async close() {
+      await http.close();
+      calls?.close();
+      await trunk.close();
+      await media?.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}

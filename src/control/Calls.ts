@@ -1,0 +1,330 @@
+// The phone system under the feature (SPEC §2): inbound calls ring a number's
+// distribution and the first to answer gets them; agents act on their live calls; a
+// call that becomes uncoachable ends its coaching session with the reason.
+import type { Call } from "../protocol/resources.ts";
+import { CallViews, maySeeCall } from "./CallViews.ts";
+import type { Coaching } from "./Coaching.ts";
+import { callTransition } from "./callMachine.ts";
+import type { ControlContext } from "./context.ts";
+import { fail } from "./errors.ts";
+import type { CallRecord, CustomerChannel, UserRecord } from "./model.ts";
+import { canMonitor } from "./policy.ts";
+import { publishUserState } from "./userEvents.ts";
+
+export interface InboundCall {
+  numberId: string;
+  from: string;
+  channel: CustomerChannel;
+}
+
+export class Calls {
+  readonly views: CallViews;
+  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly ctx: ControlContext,
+    private readonly coaching: Coaching,
+  ) {
+    this.views = new CallViews(ctx);
+  }
+
+  /** A customer calls a number: every available user of its distribution rings. */
+  async inbound(input: InboundCall): Promise<CallRecord> {
+    const { store } = this.ctx;
+    const number = await store.getNumber(input.numberId);
+    if (!number) fail("not_found", "No such number.");
+    const candidates = await Promise.all(number.userIds.map((id) => store.getUser(id)));
+    const ringing: string[] = [];
+    for (const u of candidates) {
+      if (!u || u.availability !== "available") continue;
+      if (await store.liveCallOfAgent(u.id)) continue;
+      ringing.push(u.id);
+    }
+    if (ringing.length === 0) fail("no_available_user");
+    const contact = await store.findContactByPhone(number.orgId, input.from);
+    const call = this.newCall(number.orgId, {
+      direction: "inbound",
+      numberId: number.id,
+      customerNumber: input.from,
+      contactId: contact?.id ?? null,
+      ringingUserIds: ringing,
+      customerChannel: input.channel,
+    });
+    await store.insertCall(call);
+    const record = (await store.getCall(call.id)) as CallRecord;
+    this.ctx.media?.openCall(call.id, input.channel === "widget" ? "opus" : "pcmu");
+    this.armRingTimeout(record);
+    await this.views.publish(record, "call.created");
+    return record;
+  }
+
+  /** A user calls an external number from one of their numbers. */
+  async outbound(viewer: UserRecord, numberId: string, to: string): Promise<CallRecord> {
+    const { store, settings } = this.ctx;
+    const number = await store.getNumber(numberId);
+    if (!number || number.orgId !== viewer.orgId) fail("not_found", "No such number.");
+    if (!number.userIds.includes(viewer.id) && viewer.role !== "admin") {
+      fail("forbidden", "You can only call from numbers of your line distribution.");
+    }
+    if (await store.liveCallOfAgent(viewer.id)) fail("conflict", "You are already on a call.");
+    if (await store.activeSessionOfCoach(viewer.id))
+      fail("conflict", "You cannot place a call while coaching.");
+    const contact = await store.findContactByPhone(viewer.orgId, to);
+    const call = this.newCall(viewer.orgId, {
+      direction: "outbound",
+      numberId,
+      agentId: viewer.id,
+      customerNumber: to,
+      contactId: contact?.id ?? null,
+      emergency: settings.emergencyNumbers.includes(to.replace(/[\s-]/g, "")),
+      customerChannel: this.ctx.trunk.channel,
+    });
+    await store.insertCall(call);
+    const record = (await store.getCall(call.id)) as CallRecord;
+    this.ctx.media?.openCall(call.id, "pcmu");
+    await this.views.publish(record, "call.created");
+    this.ctx.trunk.dial(record, () => void this.farEndAnswered(call.id).catch(() => {}));
+    return record;
+  }
+
+  private async farEndAnswered(callId: string): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (!call || call.state !== "ringing") return;
+    await this.update(call, { state: callTransition(call.state, "answer"), answeredAt: this.ctx.now() });
+  }
+
+  async answer(viewer: UserRecord, callId: string): Promise<Call> {
+    const answered = await this.ctx.store.transaction(async (tx) => {
+      const call = await tx.lockCall(callId);
+      if (!call || call.orgId !== viewer.orgId) fail("not_found", "No such call.");
+      if (call.state !== "ringing" || call.direction !== "inbound") fail("already_answered");
+      if (!call.ringingUserIds.includes(viewer.id)) fail("not_ringing_for_you");
+      if (await tx.liveCallOfAgent(viewer.id)) fail("conflict", "You are already on a call.");
+      const patch = {
+        state: callTransition(call.state, "answer"),
+        agentId: viewer.id,
+        ringingUserIds: [],
+        answeredAt: this.ctx.now(),
+      };
+      await tx.updateCall(callId, patch);
+      return { ...call, ...patch };
+    });
+    this.clearRingTimeout(callId);
+    if (answered.customerChannel === "demo") this.ctx.media?.attachSynthetic(callId, "customer");
+    this.coaching.applyRouting(answered, null);
+    await this.publishAgent(viewer.id);
+    return this.views.publish(answered, "call.updated");
+  }
+
+  async hold(viewer: UserRecord, callId: string, onHold: boolean): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    const state = callTransition(call.state, onHold ? "hold" : "resume");
+    this.ctx.trunk.hold(call, onHold);
+    return this.update(call, { state });
+  }
+
+  async mute(viewer: UserRecord, callId: string, muted: boolean): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    return this.update(call, { agentMuted: muted });
+  }
+
+  async transferToUser(viewer: UserRecord, callId: string, toUserId: string): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    const target = await this.ctx.store.getUser(toUserId);
+    if (!target || target.orgId !== viewer.orgId) fail("not_found", "No such user.");
+    if (target.id === viewer.id) fail("conflict", "The call is already yours.");
+    if (target.availability !== "available" || (await this.ctx.store.liveCallOfAgent(target.id)))
+      fail("user_unavailable");
+    await this.coaching.endForCall(call, "transferred");
+    this.ctx.media?.detach(callId, "agent", "transferred");
+    const dto = await this.update(call, { agentId: target.id, agentMuted: false, handRaised: false });
+    await this.publishAgent(viewer.id);
+    await this.publishAgent(target.id);
+    return dto;
+  }
+
+  async transferExternal(viewer: UserRecord, callId: string, to: string): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    await this.coaching.endForCall(call, "external_transfer");
+    this.ctx.media?.detach(callId, "agent", "external_transfer");
+    const dto = await this.update(call, { externalTransfer: true, transferredTo: to, handRaised: false });
+    this.ctx.trunk.transferExternal({ ...call, externalTransfer: true, transferredTo: to }, to);
+    await this.publishAgent(viewer.id);
+    return dto;
+  }
+
+  /** Adds a third party: the call becomes a conference. */
+  async addParticipant(viewer: UserRecord, callId: string, number: string): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    void number; // the demo network and SIP trunk bridge the third party in a later step
+    await this.coaching.endForCall(call, "conference");
+    return this.update(call, { conference: true });
+  }
+
+  async hangup(viewer: UserRecord, callId: string): Promise<Call> {
+    const call = await this.getForViewer(viewer, callId);
+    const isAgent = call.agentId === viewer.id;
+    if (!isAgent && viewer.role !== "admin")
+      fail("forbidden", "Only the call's agent or an admin can hang up.");
+    if (!isAgent && call.state === "ringing") fail("forbidden", "Only the caller can cancel a ringing call.");
+    this.ctx.trunk.hangup(call);
+    return this.end(call, "hangup_agent");
+  }
+
+  /** The far end (customer, trunk or widget) hung up. */
+  async farEndHangup(callId: string): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (call && call.state !== "ended") await this.end(call, "hangup_customer");
+  }
+
+  async end(call: CallRecord, reason: string): Promise<Call> {
+    const state = callTransition(call.state, "end");
+    this.clearRingTimeout(call.id);
+    await this.coaching.endForCall(call, "call_ended");
+    const ended: CallRecord = {
+      ...call,
+      state,
+      endedAt: this.ctx.now(),
+      endReason: reason,
+      ringingUserIds: [],
+      handRaised: false,
+    };
+    await this.ctx.store.updateCall(call.id, {
+      state,
+      endedAt: ended.endedAt,
+      endReason: reason,
+      ringingUserIds: [],
+      handRaised: false,
+    });
+    this.ctx.media?.closeCall(call.id, reason);
+    const dto = await this.views.publish(ended, "call.ended");
+    if (call.agentId) await this.publishAgent(call.agentId);
+    return dto;
+  }
+
+  async addTag(viewer: UserRecord, callId: string, tag: string): Promise<Call> {
+    const call = await this.getForViewer(viewer, callId);
+    this.mayAnnotate(viewer, call);
+    if (call.tags.includes(tag)) return this.views.presentOne(call, viewer);
+    return this.update(call, { tags: [...call.tags, tag] });
+  }
+
+  async addComment(viewer: UserRecord, callId: string, text: string): Promise<Call> {
+    const call = await this.getForViewer(viewer, callId);
+    this.mayAnnotate(viewer, call);
+    await this.ctx.store.insertComment({ id: this.ctx.newId(), callId, authorId: viewer.id, text });
+    return this.views.publish(call, "call.updated");
+  }
+
+  /** Raise hand (SPEC §5): the agent asks for help; supervisors who may coach see it at once. */
+  async raiseHand(viewer: UserRecord, callId: string, raised: boolean): Promise<Call> {
+    const call = await this.agentCall(viewer, callId);
+    if (call.handRaised === raised) return this.views.presentOne(call, viewer);
+    const dto = await this.update(call, { handRaised: raised });
+    const session = await this.ctx.store.activeSessionOfCall(callId);
+    this.ctx.bus.publish({
+      audience: {
+        orgId: call.orgId,
+        monitors: true,
+        userIds: [viewer.id, ...(session ? [session.coachId] : [])],
+      },
+      event: { type: raised ? "hand.raised" : "hand.lowered", call: dto },
+    });
+    return dto;
+  }
+
+  async list(viewer: UserRecord, live: boolean): Promise<Call[]> {
+    const calls = await this.ctx.store.listCalls(viewer.orgId, { live, limit: live ? 10_000 : 200 });
+    const visible = canMonitor(viewer)
+      ? calls
+      : calls.filter((c) => c.agentId === viewer.id || c.ringingUserIds.includes(viewer.id));
+    return this.views.present(visible, viewer);
+  }
+
+  async get(viewer: UserRecord, callId: string): Promise<Call> {
+    return this.views.presentOne(await this.getForViewer(viewer, callId), viewer);
+  }
+
+  async getForViewer(viewer: UserRecord, callId: string): Promise<CallRecord> {
+    const call = await this.ctx.store.getCall(callId);
+    const session = call ? await this.ctx.store.activeSessionOfCall(callId) : undefined;
+    if (!call || !maySeeCall(viewer, call, session?.coachId ?? null)) fail("not_found", "No such call.");
+    return call;
+  }
+
+  /** The viewer's own live call (agent actions). */
+  private async agentCall(viewer: UserRecord, callId: string): Promise<CallRecord> {
+    const call = await this.getForViewer(viewer, callId);
+    if (call.agentId !== viewer.id) fail("forbidden", "Only the call's agent can do this.");
+    if (call.state === "ended") fail("invalid_transition", "The call has ended.");
+    if (call.externalTransfer) fail("invalid_transition", "The call was transferred to an external number.");
+    if (call.state === "ringing") fail("invalid_transition", "The call is not connected yet.");
+    return call;
+  }
+
+  private mayAnnotate(viewer: UserRecord, call: CallRecord): void {
+    if (call.agentId !== viewer.id && !canMonitor(viewer))
+      fail("forbidden", "Only the call's agent or a supervisor can do this.");
+  }
+
+  private async update(call: CallRecord, patch: Partial<CallRecord>): Promise<Call> {
+    await this.ctx.store.updateCall(call.id, patch);
+    const updated = { ...call, ...patch };
+    const session = await this.ctx.store.activeSessionOfCall(call.id);
+    this.coaching.applyRouting(updated, session ?? null);
+    return this.views.publish(updated, "call.updated");
+  }
+
+  private async publishAgent(userId: string): Promise<void> {
+    await publishUserState(this.ctx, userId);
+  }
+
+  private newCall(
+    orgId: string,
+    p: Partial<CallRecord> & Pick<CallRecord, "direction" | "numberId" | "customerNumber">,
+  ) {
+    const call: Omit<CallRecord, "createdAt"> = {
+      id: this.ctx.newId(),
+      orgId,
+      state: "ringing",
+      agentId: null,
+      ringingUserIds: [],
+      contactId: null,
+      emergency: false,
+      conference: false,
+      externalTransfer: false,
+      transferredTo: null,
+      agentMuted: false,
+      customerChannel: "demo",
+      tags: [],
+      handRaised: false,
+      answeredAt: null,
+      endedAt: null,
+      endReason: null,
+      ...p,
+    };
+    return call;
+  }
+
+  private armRingTimeout(call: CallRecord): void {
+    const timer = setTimeout(() => {
+      this.ringTimers.delete(call.id);
+      void this.ctx.store
+        .getCall(call.id)
+        .then((c) => (c?.state === "ringing" ? this.end(c, "missed") : undefined))
+        .catch(() => {});
+    }, this.ctx.settings.ringTimeoutMs);
+    timer.unref();
+    this.ringTimers.set(call.id, timer);
+  }
+
+  private clearRingTimeout(callId: string): void {
+    clearTimeout(this.ringTimers.get(callId));
+    this.ringTimers.delete(callId);
+  }
+
+  close(): void {
+    for (const t of this.ringTimers.values()) clearTimeout(t);
+    this.ringTimers.clear();
+  }
+}

@@ -1,0 +1,30 @@
+// The coaching session as a state machine: active (in one of three modes) → ended.
+import type { CoachingEndReason, CoachingMode } from "../protocol/resources.ts";
+import { fail } from "./errors.ts";
+
+export interface SessionState {
+  mode: CoachingMode;
+  modesUsed: CoachingMode[];
+  endedAt: string | null;
+  agentAwareAt: string | null;
+}
+
+export interface ModeChange {
+  mode: CoachingMode;
+  modesUsed: CoachingMode[];
+  /** True when this change makes the coach audible to the agent for the first time. */
+  firstAudible: boolean;
+}
+
+export function changeMode(s: SessionState, mode: CoachingMode, bargeAllowed: boolean): ModeChange {
+  if (s.endedAt !== null) fail("session_ended");
+  if (mode === "barge" && !bargeAllowed) fail("barge_not_allowed");
+  const modesUsed = s.modesUsed.includes(mode) ? s.modesUsed : [...s.modesUsed, mode];
+  const audible = mode === "whisper" || mode === "barge";
+  return { mode, modesUsed, firstAudible: audible && s.agentAwareAt === null };
+}
+
+export function endSession(s: SessionState, reason: CoachingEndReason): CoachingEndReason {
+  if (s.endedAt !== null) fail("session_ended");
+  return reason;
+}

@@ -1,0 +1,22 @@
+// What every service of the control plane shares: the ports and the settings.
+import type { EventBus, MediaPort, Store, Trunk } from "./ports.ts";
+
+export interface ControlSettings {
+  /** Outbound numbers that make a call an emergency call. */
+  emergencyNumbers: string[];
+  /** How long an inbound call rings before it is missed. */
+  ringTimeoutMs: number;
+  /** How long an auth token lives. */
+  tokenTtlMs: number;
+}
+
+export interface ControlContext {
+  store: Store;
+  bus: EventBus;
+  media: MediaPort | null;
+  /** The trunk that carries calls to and from the public network (demo network or SIP). */
+  trunk: Trunk;
+  settings: ControlSettings;
+  now(): Date;
+  newId(): string;
+}

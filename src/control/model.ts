@@ -1,0 +1,106 @@
+// Domain records as the control plane stores and reads them (camelCase, dates as Date).
+import type {
+  Availability,
+  CallDirection,
+  CallState,
+  CoachingEndReason,
+  CoachingMode,
+  MonitoringAccess,
+  Role,
+} from "../protocol/resources.ts";
+
+export interface UserRecord {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  monitoringAccess: MonitoringAccess;
+  availability: Availability;
+}
+
+export interface NumberRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  e164: string;
+  userIds: string[];
+}
+
+export interface ContactRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  phoneNumbers: string[];
+  company: string | null;
+  notes: string | null;
+}
+
+export type CustomerChannel = "demo" | "widget" | "sip";
+
+export interface CallRecord {
+  id: string;
+  orgId: string;
+  direction: CallDirection;
+  state: CallState;
+  numberId: string;
+  agentId: string | null;
+  ringingUserIds: string[];
+  customerNumber: string;
+  contactId: string | null;
+  emergency: boolean;
+  conference: boolean;
+  externalTransfer: boolean;
+  transferredTo: string | null;
+  agentMuted: boolean;
+  customerChannel: CustomerChannel;
+  tags: string[];
+  handRaised: boolean;
+  createdAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+export interface CommentRecord {
+  id: string;
+  callId: string;
+  authorId: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface SessionRecord {
+  id: string;
+  orgId: string;
+  callId: string;
+  coachId: string;
+  agentId: string;
+  mode: CoachingMode;
+  modesUsed: CoachingMode[];
+  notifyUser: boolean;
+  openConversation: boolean;
+  coachPrevAvailability: Availability;
+  agentAwareAt: Date | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  endReason: CoachingEndReason | null;
+}
+
+export interface SessionEventRecord {
+  sessionId: string;
+  at: Date;
+  kind: "started" | "mode_changed" | "message" | "ended";
+  detail: string | null;
+}
+
+export interface SessionFilter {
+  orgId: string;
+  coachId?: string;
+  agentId?: string;
+  callId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}

@@ -1,0 +1,128 @@
+// The ports the control plane declares; storage, the event bus, the media plane and
+// the trunks implement them. Control never imports their implementations.
+import type { ServerEvent } from "../protocol/messages.ts";
+import type {
+  CallRecord,
+  CommentRecord,
+  ContactRecord,
+  NumberRecord,
+  SessionEventRecord,
+  SessionFilter,
+  SessionRecord,
+  UserRecord,
+} from "./model.ts";
+import type { Party, Routing } from "./routing.ts";
+
+/** Thrown by a Store when a unique constraint refuses a write; `constraint` names it. */
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`unique constraint ${constraint} violated`);
+    this.name = "UniqueViolation";
+  }
+}
+
+export interface Store {
+  /** Runs `fn` in one database transaction. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Locks the call's row until the transaction ends (serialises changes to one call across nodes). */
+  lockCall(id: string): Promise<CallRecord | undefined>;
+
+  insertOrg(org: { id: string; name: string }): Promise<void>;
+  countUsers(): Promise<number>;
+
+  getUser(id: string): Promise<UserRecord | undefined>;
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  listUsers(orgId: string): Promise<UserRecord[]>;
+  insertUser(user: UserRecord): Promise<void>;
+  updateUser(id: string, patch: Partial<Omit<UserRecord, "id" | "orgId">>): Promise<void>;
+  deleteUser(id: string): Promise<void>;
+
+  insertToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  userIdForToken(tokenHash: string, now: Date): Promise<string | undefined>;
+  deleteToken(tokenHash: string): Promise<void>;
+
+  listNumbers(orgId: string): Promise<NumberRecord[]>;
+  getNumber(id: string): Promise<NumberRecord | undefined>;
+  getNumberByE164(e164: string): Promise<NumberRecord | undefined>;
+  insertNumber(n: NumberRecord): Promise<void>;
+  updateNumber(id: string, patch: Partial<Omit<NumberRecord, "id" | "orgId">>): Promise<void>;
+  deleteNumber(id: string): Promise<void>;
+
+  listContacts(orgId: string): Promise<ContactRecord[]>;
+  getContact(id: string): Promise<ContactRecord | undefined>;
+  findContactByPhone(orgId: string, phone: string): Promise<ContactRecord | undefined>;
+  insertContact(c: ContactRecord): Promise<void>;
+  updateContact(id: string, patch: Partial<Omit<ContactRecord, "id" | "orgId">>): Promise<void>;
+  deleteContact(id: string): Promise<void>;
+
+  insertCall(call: Omit<CallRecord, "createdAt">): Promise<void>;
+  getCall(id: string): Promise<CallRecord | undefined>;
+  listCalls(orgId: string, opts: { live: boolean; limit: number }): Promise<CallRecord[]>;
+  /** Calls not ended, across all orgs (for start-up recovery). */
+  listUnendedCalls(): Promise<CallRecord[]>;
+  updateCall(id: string, patch: Partial<Omit<CallRecord, "id" | "orgId">>): Promise<void>;
+  liveCallOfAgent(userId: string): Promise<CallRecord | undefined>;
+  listComments(callIds: string[]): Promise<CommentRecord[]>;
+  insertComment(c: Omit<CommentRecord, "createdAt">): Promise<void>;
+
+  insertSession(s: Omit<SessionRecord, "startedAt">): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  activeSessionOfCall(callId: string): Promise<SessionRecord | undefined>;
+  activeSessionOfCoach(coachId: string): Promise<SessionRecord | undefined>;
+  activeSessionsOfCalls(callIds: string[]): Promise<SessionRecord[]>;
+  updateSession(id: string, patch: Partial<Omit<SessionRecord, "id" | "orgId">>): Promise<void>;
+  listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
+  insertSessionEvent(e: Omit<SessionEventRecord, "at">): Promise<void>;
+  listSessionEvents(sessionIds: string[]): Promise<SessionEventRecord[]>;
+}
+
+/** Who receives an event on the WebSocket channel. */
+export interface Audience {
+  orgId: string;
+  /** These users. */
+  userIds?: string[];
+  /** Every user of the org who may use Live Monitoring. */
+  monitors?: boolean;
+  /** Every user of the org. */
+  everyone?: boolean;
+  /** The customer's widget connection of this call. */
+  callId?: string;
+}
+
+export interface Envelope {
+  audience: Audience;
+  event: ServerEvent;
+}
+
+/** Cross-node event fan-out: in-process on one machine, Redis pub/sub beyond. */
+export interface EventBus {
+  publish(envelope: Envelope): void;
+  subscribe(listener: (envelope: Envelope) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The media plane as the control plane drives it. */
+export interface MediaPort {
+  /** Prepares the call's media (codec chosen by how the customer is connected). */
+  openCall(callId: string, codec: "opus" | "pcmu"): void;
+  /** Applies a routing computed by computeRouting(); takes effect on the next packet. */
+  applyRouting(callId: string, routing: Routing): void;
+  /** Plays a server-side party (the demo network's simulated customer or callee). */
+  attachSynthetic(callId: string, party: Party): void;
+  detach(callId: string, party: Party, reason: string): void;
+  closeCall(callId: string, reason: string): void;
+}
+
+/** What the control plane tells a trunk about calls it carries. */
+export interface Trunk {
+  readonly channel: "demo" | "sip";
+  /** An outbound call was placed: connect it to `to` and call `answered` when the far end picks up. */
+  dial(call: CallRecord, answered: () => void): void;
+  /** The call was transferred to an external number. */
+  transferExternal(call: CallRecord, to: string): void;
+  /** The call ended on our side (agent hung up): release the far end. */
+  hangup(call: CallRecord): void;
+  /** The call was put on hold / resumed. */
+  hold(call: CallRecord, onHold: boolean): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,116 @@
+// Turns domain records into the protocol's resources.
+import type { Call, CoachingSession, User } from "../protocol/resources.ts";
+import type {
+  CallRecord,
+  CommentRecord,
+  ContactRecord,
+  SessionEventRecord,
+  SessionRecord,
+  UserRecord,
+} from "./model.ts";
+import type { CallFacts, CoachFacts } from "./policy.ts";
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function presentUser(
+  u: UserRecord,
+  liveCallId: string | null,
+  coachingSessionId: string | null,
+): User {
+  return {
+    id: u.id,
+    orgId: u.orgId,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    monitoringAccess: u.monitoringAccess,
+    availability: u.availability,
+    currentCallId: liveCallId,
+    coachingSessionId,
+  };
+}
+
+export function presentSession(
+  s: SessionRecord,
+  coachName: string,
+  events: SessionEventRecord[] = [],
+): CoachingSession {
+  return {
+    id: s.id,
+    orgId: s.orgId,
+    callId: s.callId,
+    coachId: s.coachId,
+    coachName,
+    agentId: s.agentId,
+    mode: s.mode,
+    modesUsed: s.modesUsed,
+    notifyUser: s.notifyUser,
+    openConversation: s.openConversation,
+    agentAwareAt: iso(s.agentAwareAt),
+    startedAt: s.startedAt.toISOString(),
+    endedAt: iso(s.endedAt),
+    endReason: s.endReason,
+    durationMs: s.endedAt ? s.endedAt.getTime() - s.startedAt.getTime() : null,
+    messages: events
+      .filter((e) => e.sessionId === s.id && e.kind === "message")
+      .map((e) => ({ at: e.at.toISOString(), text: e.detail ?? "" })),
+  };
+}
+
+export function presentCall(
+  c: CallRecord,
+  extra: { contact: ContactRecord | undefined; comments: CommentRecord[]; session: CoachingSession | null },
+): Call {
+  return {
+    id: c.id,
+    orgId: c.orgId,
+    direction: c.direction,
+    state: c.state,
+    numberId: c.numberId,
+    agentId: c.agentId,
+    ringingUserIds: c.ringingUserIds,
+    customerNumber: c.customerNumber,
+    contactId: extra.contact?.id ?? null,
+    contactName: extra.contact?.name ?? null,
+    emergency: c.emergency,
+    conference: c.conference,
+    externalTransfer: c.externalTransfer,
+    transferredTo: c.transferredTo,
+    agentMuted: c.agentMuted,
+    customerChannel: c.customerChannel,
+    tags: c.tags,
+    comments: extra.comments.map((k) => ({
+      id: k.id,
+      authorId: k.authorId,
+      text: k.text,
+      createdAt: k.createdAt.toISOString(),
+    })),
+    handRaised: c.handRaised,
+    createdAt: c.createdAt.toISOString(),
+    answeredAt: iso(c.answeredAt),
+    endedAt: iso(c.endedAt),
+    endReason: c.endReason,
+    coachingSession: extra.session,
+  };
+}
+
+export function callFacts(c: CallRecord, numberUserIds: string[], activeCoachId: string | null): CallFacts {
+  return {
+    id: c.id,
+    state: c.state,
+    agentId: c.agentId,
+    numberUserIds,
+    emergency: c.emergency,
+    conference: c.conference,
+    externalTransfer: c.externalTransfer,
+    activeCoachId,
+  };
+}
+
+export function coachFacts(
+  u: UserRecord,
+  liveCallId: string | null,
+  coachingCallId: string | null,
+): CoachFacts {
+  return { id: u.id, role: u.role, monitoringAccess: u.monitoringAccess, liveCallId, coachingCallId };
+}

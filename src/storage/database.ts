@@ -1,0 +1,41 @@
+// Opens the system of record: embedded PGlite (one machine) or PostgreSQL (scale-out).
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import { migrate } from "./migrations.ts";
+import type { Database } from "./schema.ts";
+
+export interface DatabaseConfig {
+  /** postgres://… for PostgreSQL; undefined for the embedded database. */
+  url?: string;
+  /** Where the embedded database keeps its files; "memory://" for a throw-away one. */
+  dataDir: string;
+}
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
+  let db: Kysely<Database>;
+  let kind: OpenDatabase["kind"];
+  if (config.url) {
+    // Timestamps and JSON come back typed; bigint counts as numbers.
+    pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+    const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    pool.on("error", () => {}); // a dropped idle client is replaced on next use
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    kind = "postgres";
+  } else {
+    if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });
+    const lite = await PGlite.create(config.dataDir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
+    kind = "pglite";
+  }
+  await migrate(db as Kysely<unknown>);
+  return { db, kind, close: () => db.destroy() };
+}

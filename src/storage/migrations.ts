@@ -1,0 +1,135 @@
+// One set of SQL migrations, run unchanged on PGlite and PostgreSQL.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+
+const migrations: Record<string, Migration> = {
+  "001_initial": {
+    async up(db: Kysely<unknown>) {
+      await runScript(
+        db,
+        `
+        CREATE TABLE orgs (
+          id text PRIMARY KEY,
+          name text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE users (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          email text NOT NULL UNIQUE,
+          name text NOT NULL,
+          password_hash text NOT NULL,
+          role text NOT NULL CHECK (role IN ('admin','supervisor','agent')),
+          monitoring_access text NOT NULL CHECK (monitoring_access IN ('none','live_monitoring','live_monitoring_plus')),
+          availability text NOT NULL CHECK (availability IN ('available','unavailable')),
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE auth_tokens (
+          token_hash text PRIMARY KEY,
+          user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL
+        );
+        CREATE TABLE numbers (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          name text NOT NULL,
+          e164 text NOT NULL UNIQUE
+        );
+        CREATE TABLE number_users (
+          number_id text NOT NULL REFERENCES numbers(id) ON DELETE CASCADE,
+          user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          PRIMARY KEY (number_id, user_id)
+        );
+        CREATE TABLE contacts (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          name text NOT NULL,
+          phone_numbers jsonb NOT NULL DEFAULT '[]',
+          company text,
+          notes text
+        );
+        CREATE TABLE calls (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          direction text NOT NULL CHECK (direction IN ('inbound','outbound')),
+          state text NOT NULL CHECK (state IN ('ringing','in_progress','on_hold','ended')),
+          number_id text NOT NULL REFERENCES numbers(id),
+          agent_id text REFERENCES users(id) ON DELETE SET NULL,
+          ringing_user_ids jsonb NOT NULL DEFAULT '[]',
+          customer_number text NOT NULL,
+          contact_id text REFERENCES contacts(id) ON DELETE SET NULL,
+          emergency boolean NOT NULL DEFAULT false,
+          conference boolean NOT NULL DEFAULT false,
+          external_transfer boolean NOT NULL DEFAULT false,
+          transferred_to text,
+          agent_muted boolean NOT NULL DEFAULT false,
+          customer_channel text NOT NULL,
+          tags jsonb NOT NULL DEFAULT '[]',
+          hand_raised boolean NOT NULL DEFAULT false,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          answered_at timestamptz,
+          ended_at timestamptz,
+          end_reason text
+        );
+        CREATE INDEX calls_live ON calls (org_id) WHERE state <> 'ended';
+        CREATE INDEX calls_agent_live ON calls (agent_id) WHERE state <> 'ended';
+        CREATE TABLE call_comments (
+          id text PRIMARY KEY,
+          call_id text NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+          author_id text NOT NULL REFERENCES users(id),
+          text text NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX call_comments_call ON call_comments (call_id);
+        CREATE TABLE coaching_sessions (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          call_id text NOT NULL REFERENCES calls(id),
+          coach_id text NOT NULL REFERENCES users(id),
+          agent_id text NOT NULL REFERENCES users(id),
+          mode text NOT NULL CHECK (mode IN ('listen','whisper','barge')),
+          modes_used jsonb NOT NULL,
+          notify_user boolean NOT NULL,
+          open_conversation boolean NOT NULL,
+          coach_prev_availability text NOT NULL,
+          agent_aware_at timestamptz,
+          started_at timestamptz NOT NULL DEFAULT now(),
+          ended_at timestamptz,
+          end_reason text
+        );
+        -- One coach per call and one call per coach, enforced by the database itself.
+        CREATE UNIQUE INDEX coaching_one_per_call ON coaching_sessions (call_id) WHERE ended_at IS NULL;
+        CREATE UNIQUE INDEX coaching_one_per_coach ON coaching_sessions (coach_id) WHERE ended_at IS NULL;
+        CREATE INDEX coaching_started ON coaching_sessions (org_id, started_at);
+        CREATE TABLE coaching_events (
+          id serial PRIMARY KEY,
+          session_id text NOT NULL REFERENCES coaching_sessions(id) ON DELETE CASCADE,
+          at timestamptz NOT NULL DEFAULT now(),
+          kind text NOT NULL,
+          detail text
+        );
+        CREATE INDEX coaching_events_session ON coaching_events (session_id);
+      `,
+      );
+    },
+  },
+};
+
+/** Runs a script statement by statement (PGlite's extended protocol takes one at a time). */
+async function runScript(db: Kysely<unknown>, script: string): Promise<void> {
+  const statements = script
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, "").trim())
+    .filter((s) => s.length > 0);
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`database migration ${failed} failed: ${String(error)}`);
+  }
+}

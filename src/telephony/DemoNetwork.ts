@@ -1,0 +1,51 @@
+// The demo phone network: used when no SIP trunk is configured. Simulated callees
+// answer outbound calls after a short ring; simulated customers call in through
+// POST /api/v1/demo/calls. Their voices come from the media plane's synthetic parties.
+import type { CallRecord } from "../control/model.ts";
+import type { MediaPort, Trunk } from "../control/ports.ts";
+
+export interface DemoNetworkOptions {
+  /** How long a simulated callee rings before answering. */
+  answerDelayMs: number;
+  /** How long an externally transferred call lasts before the far ends hang up. */
+  externalCallMs: number;
+  media: MediaPort | null;
+  /** Called when the far end hangs up on its own. */
+  onFarEndHangup: (callId: string) => void;
+}
+
+export class DemoNetwork implements Trunk {
+  readonly channel = "demo" as const;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly opts: DemoNetworkOptions) {}
+
+  dial(call: CallRecord, answered: () => void): void {
+    this.later(this.opts.answerDelayMs, () => {
+      this.opts.media?.attachSynthetic(call.id, "customer");
+      answered();
+    });
+  }
+
+  transferExternal(call: CallRecord): void {
+    this.later(this.opts.externalCallMs, () => this.opts.onFarEndHangup(call.id));
+  }
+
+  hangup(): void {}
+
+  hold(): void {}
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
