@@ -38,8 +38,8 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
       certificate,
       host: options.host,
       portRange: options.portRange,
-      connectTimeoutMs: 20_000,
-      disconnectTimeoutMs: 10_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+      disconnectTimeoutMs: options.disconnectTimeoutMs ?? 10_000,
     };
     this.#context = {
       settings: this.#settings,

@@ -12,6 +12,10 @@ export interface MediaNodeOptions {
   host?: string;
   /** UDP port range for ICE, [min, max] with min < max. Default: any free port. */
   portRange?: [number, number];
+  /** How long a WebRTC leg may take to connect before it closes with "ice_failed". Default 20 s. */
+  connectTimeoutMs?: number;
+  /** How long a WebRTC leg may stay disconnected before it closes with "disconnected". Default 10 s. */
+  disconnectTimeoutMs?: number;
 }
 
 export interface CallOptions {

@@ -3,6 +3,7 @@
 // and SRTP; the call's forwarding switch decides what each slot carries.
 import { randomUUID } from "node:crypto";
 import {
+  type MediaStreamTrack,
   type RTCCertificate,
   RTCPeerConnection,
   type RTCRtpSender,
@@ -37,6 +38,13 @@ export interface WebRtcLegEvents {
 }
 
 const MAX_SDP_BYTES = 64 * 1024;
+/** Attributes an offer must carry, with the shape of their values. */
+const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
+  ["ice-ufrag", "[A-Za-z0-9+/]{4,256}"],
+  ["ice-pwd", "[A-Za-z0-9+/]{22,256}"],
+  ["fingerprint", "sha-(1|224|256|384|512) [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}"],
+  ["setup", "(actpass|active|passive)"],
+];
 const GATHER_TIMEOUT_MS = 5000;
 const ignore = (): void => {};
 
@@ -62,6 +70,16 @@ export function checkOffer(offerSdp: unknown, codec: CodecInfo): string {
       "invalid_sdp",
       "The offer's first audio section must send and the other two must receive.",
     );
+  }
+  for (const [attribute, value] of OFFER_ATTRIBUTES) {
+    const lines = offerSdp.match(new RegExp(`^a=${attribute}:.*$`, "gm")) ?? [];
+    const valid = new RegExp(`^a=${attribute}:${value}\\s*$`);
+    if (lines.length === 0 || !lines.every((line) => valid.test(line))) {
+      throw new MediaError("signalling_error", "invalid_sdp", `The offer has no valid a=${attribute}.`);
+    }
+  }
+  if (!audio.every((s) => /^audio \d+ [A-Z/]+( \d+)+$/.test(s.split(/\r?\n/, 1)[0]))) {
+    throw new MediaError("signalling_error", "invalid_sdp", "The offer has a malformed m= line.");
   }
   if (!audio.every((s) => codec.rtpmap.test(`m=${s}`))) {
     throw new MediaError(
@@ -174,13 +192,16 @@ export class WebRtcLeg implements Leg {
   }
 
   #receive(transceiver: RTCRtpTransceiver): void {
-    transceiver.onTrack.subscribe((track) => {
+    const listen = (track: MediaStreamTrack) => {
       track.onReceiveRtp.subscribe((rtp) => {
         if (this.#closed) return;
         const h = rtp.header;
         this.#events.onPacket(this, h.ssrc, h.sequenceNumber, h.timestamp, rtp.payload);
       });
-    });
+    };
+    // setRemoteDescription may already have created the microphone's track.
+    for (const track of transceiver.receiver.tracks) listen(track);
+    transceiver.onTrack.subscribe(listen);
   }
 
   #output(codec: CodecInfo, slot: number): SlotOutput {

@@ -1,0 +1,186 @@
+// The no-leak promise, second line (SPEC §3): three real Chromium browsers with
+// distinct fake-microphone tones (customer 440 Hz, agent 1000 Hz, coach 1700 Hz)
+// connect to a MediaNode; an FFT of each received slot must show exactly the
+// routing table in every mode, with Opus and with PCMU.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { computeRouting, type RoutingInput } from "../../src/control/routing.ts";
+import type { MediaCall } from "../../src/media/MediaCall.ts";
+import { MediaNode } from "../../src/media/MediaNode.ts";
+import { MediaError } from "../../src/media/MediaTypes.ts";
+import { writeToneWav } from "../support/audio.ts";
+import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { type Expectation, expectHearing, type Never, PARTIES, TONES } from "./routing.browser.ts";
+
+const route = (coachMode: RoutingInput["coachMode"], more: Partial<RoutingInput> = {}) =>
+  computeRouting({ callState: "in_progress", agentMuted: false, coachMode, ...more });
+
+const NOBODY: Expectation = { customer: [null, null], agent: [null, null], coach: [null, null] };
+const LISTEN: Expectation = {
+  customer: ["agent", null],
+  agent: ["customer", null],
+  coach: ["customer", "agent"],
+};
+const WHISPER: Expectation = { ...LISTEN, agent: ["customer", "coach"] };
+const BARGE: Expectation = { ...WHISPER, customer: ["agent", "coach"] };
+const NO_COACH: Expectation = { ...LISTEN, coach: [null, null] };
+
+describe("live supervision audio in real browsers", { timeout: 120_000 }, () => {
+  let dir: string;
+  let node: MediaNode;
+  let harness: SignalHarness;
+  const browsers: Partial<Record<(typeof PARTIES)[number], BrowserParty>> = {};
+  const timings: Record<string, number> = {};
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "earshot-media-"));
+    node = await MediaNode.create({ connectTimeoutMs: 3000 });
+    harness = await startSignalHarness(node);
+    const launched = await Promise.allSettled(
+      PARTIES.map(async (party) => {
+        const wav = join(dir, `${party}.wav`);
+        writeToneWav(wav, TONES[party]);
+        browsers[party] = await BrowserParty.launch(party, harness, wav);
+      }),
+    );
+    for (const r of launched) if (r.status === "rejected") throw r.reason;
+  });
+
+  after(async () => {
+    await Promise.all(Object.values(browsers).map((b) => b?.close()));
+    await harness?.close();
+    node?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    console.log("media: settle times (ms)", JSON.stringify(timings));
+  });
+
+  for (const codec of ["opus", "pcmu"] as const) {
+    it(`enforces SPEC §3 through listen, whisper, barge, leave and rejoin (${codec})`, async () => {
+      const call = node.openCall(`call-${codec}`, { codec });
+      const closed: string[] = [];
+      call.on("legclose", (party, _id, reason) => closed.push(`${party}:${reason}`));
+      const b = browsers as Record<(typeof PARTIES)[number], BrowserParty>;
+      await Promise.all(PARTIES.map((p) => b[p].join(call.id, p, codec)));
+
+      const phase = async (name: string, want: Expectation, never: Never) => {
+        timings[`${codec}:${name}`] = await expectHearing(browsers, want, {
+          never,
+          label: `${codec} ${name}`,
+        });
+      };
+      // Before the server applies any routing, the coach's audio reaches nobody (fail closed).
+      await phase("silent", NOBODY, [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ]);
+      call.setRouting(route("listen"));
+      await phase("listen", LISTEN, [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ]);
+      call.setRouting(route("whisper"));
+      await phase("whisper", WHISPER, [["customer", "coach"]]);
+      call.setRouting(route("barge"));
+      await phase("barge", BARGE, []);
+      call.setRouting(route("whisper"));
+      await phase("whisper again", WHISPER, []);
+      call.setRouting(route("listen"));
+      await phase("listen again", LISTEN, [["customer", "coach"]]);
+
+      // The coach leaves: the control plane detaches the leg and drops the session.
+      call.detach("coach", "left");
+      call.setRouting(route(null));
+      await b.coach.leave();
+      await phase("coach left", { ...NO_COACH }, [["customer", "coach"]]);
+
+      // The coach rejoins with a new leg: listen first (heard by nobody), then whisper.
+      await b.coach.join(call.id, "coach", codec);
+      await phase("rejoined, silent", NO_COACH, [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ]);
+      call.setRouting(route("listen"));
+      await phase("rejoined, listen", LISTEN, [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ]);
+      call.setRouting(route("whisper"));
+      await phase("rejoined, whisper", WHISPER, [["customer", "coach"]]);
+
+      // Agent muted (server-side): nobody hears the agent; the whisper goes on.
+      call.setRouting(route("whisper", { agentMuted: true }));
+      await phase("agent muted", { ...WHISPER, customer: [null, null], coach: ["customer", null] }, [
+        ["customer", "coach"],
+      ]);
+
+      // On hold: the customer hears hold music, not the agent; the agent does not hear the customer.
+      call.setRouting(route("whisper", { callState: "on_hold" }));
+      const hold = codec === "pcmu" ? "hold" : null;
+      await phase("hold", { customer: [hold, null], agent: [null, "coach"], coach: ["customer", "agent"] }, [
+        ["customer", "coach"],
+      ]);
+      call.setRouting(route("listen"));
+      await phase("resumed", LISTEN, [["customer", "coach"]]);
+
+      assert.deepEqual(closed, ["coach:left", "coach:replaced"].slice(0, closed.length));
+      assert.equal(call.stats.errors, 0);
+      call.close("hangup");
+      assert.ok(closed.includes("customer:call_closed"));
+    });
+  }
+
+  it("refuses malformed offers with a typed error while another call keeps flowing", async () => {
+    const good = node.openCall("flowing", { codec: "pcmu" });
+    const b = browsers as Record<(typeof PARTIES)[number], BrowserParty>;
+    await Promise.all(PARTIES.map((p) => b[p].join(good.id, p, "pcmu")));
+    good.setRouting(route("whisper"));
+    await expectHearing(browsers, WHISPER, { label: "before bad input" });
+
+    const bad = node.openCall("bad", { codec: "opus" });
+    const realOffer = await b.agent.page.evaluate(async () => {
+      const pc = new RTCPeerConnection();
+      for (const direction of ["sendonly", "recvonly", "recvonly"] as const)
+        pc.addTransceiver("audio", { direction });
+      const offer = await pc.createOffer();
+      pc.close();
+      return offer.sdp ?? "";
+    });
+    const junk = [
+      "",
+      "hello",
+      "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n",
+      realOffer.replace(/^a=fingerprint:.*$/gm, ""),
+      realOffer.replace(/^a=ice-ufrag:.*$/gm, ""),
+      realOffer.replace(/a=rtpmap:\d+ opus\/48000\/2/g, "a=rtpmap:96 foo/1"),
+      realOffer.replace(/^m=audio .*$/m, "m=audio x y z"),
+      realOffer.replace(/^a=fingerprint:sha-256 .*$/m, "a=fingerprint:sha-256 zz"),
+      `${realOffer}m=video 9 UDP/TLS/RTP/SAVPF 96\r\n`,
+      "v=0\r\n".padEnd(70_000, "x"),
+    ];
+    for (const [i, sdp] of junk.entries()) {
+      try {
+        await bad.attachWebRtc("agent", sdp);
+        assert.fail(`accepted junk #${i}`);
+      } catch (error) {
+        if (!(error instanceof MediaError)) {
+          // An offer werift accepts but cannot connect must at least fail as a leg, not crash.
+          assert.fail(`untyped error ${String(error)}`);
+        }
+        assert.equal(error.code === "signalling_error" || error.code === "bad_request", true, String(error));
+      }
+    }
+    // A well-formed offer whose browser is gone: answered, then the leg fails and says so.
+    const failed = new Promise<string>((resolve) => bad.on("legclose", (_p, _id, reason) => resolve(reason)));
+    await bad.attachWebRtc("agent", realOffer);
+    assert.equal(await failed, "ice_failed");
+
+    await expectHearing(browsers, WHISPER, { label: "after bad input", never: [["customer", "coach"]] });
+    good.close();
+    bad.close();
+  });
+});
+
+export type { MediaCall };

@@ -1,0 +1,189 @@
+// Browser test harness for the media plane: an HTTP server that serves a page
+// running web/src/media/leg.ts (bundled with esbuild) and answers its offers with
+// a MediaNode, and headless Chromium parties with fake-microphone tones.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { build } from "esbuild";
+import { type Browser, chromium, type Page } from "playwright-core";
+import type { Party } from "../../src/control/routing.ts";
+import type { MediaNode } from "../../src/media/MediaNode.ts";
+import { MediaError } from "../../src/media/MediaTypes.ts";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let bundle: Promise<string> | undefined;
+
+/** web/src/media/leg.ts as one script exposing `EarshotMedia.AudioLeg`. */
+export function bundleLeg(): Promise<string> {
+  bundle ??= build({
+    entryPoints: [new URL("../../web/src/media/leg.ts", import.meta.url).pathname],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName: "EarshotMedia",
+    target: "chrome120",
+  }).then((r) => r.outputFiles[0].text);
+  return bundle;
+}
+
+const PAGE_SCRIPT = `
+let leg = null;
+window.startLeg = async (callId, role, codec) => {
+  if (leg) leg.close();
+  leg = await EarshotMedia.AudioLeg.start({
+    role, codec, muted: true,
+    signal: async (sdp) => {
+      const r = await fetch("/signal?call=" + encodeURIComponent(callId) + "&role=" + role, { method: "POST", body: sdp });
+      const text = await r.text();
+      if (!r.ok) throw new Error(text);
+      return text;
+    },
+  });
+  await leg.connected(15000);
+  return leg.state;
+};
+window.stopLeg = () => { if (leg) leg.close(); leg = null; };
+window.levels = (freqs) => {
+  if (!leg) return null;
+  return [0, 1].map((slot) => ({
+    levels: freqs.map((f) => leg.levelAt(slot, f)),
+    tones: leg.dominantTones(slot),
+  }));
+};
+`;
+
+export interface SignalHarness {
+  readonly url: string;
+  /** Legs answered so far, by "callId/role". */
+  readonly legs: Map<string, string>;
+  close(): Promise<void>;
+}
+
+/** Serves the test page and answers POST /signal?call=&role= with node.getCall(call).attachWebRtc(role, body). */
+export async function startSignalHarness(node: MediaNode): Promise<SignalHarness> {
+  const script = await bundleLeg();
+  const html = `<!doctype html><meta charset="utf-8"><title>media test</title><script>${script}</script><script>${PAGE_SCRIPT}</script>`;
+  const legs = new Map<string, string>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "GET" && url.pathname === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(html);
+      return;
+    }
+    if (req.method === "POST" && url.pathname === "/signal") {
+      const callId = url.searchParams.get("call") ?? "";
+      const role = url.searchParams.get("role") as Party;
+      readBody(req)
+        .then(async (offer) => {
+          const call = node.getCall(callId);
+          if (!call) throw new Error(`no call ${callId}`);
+          const { legId, answerSdp } = await call.attachWebRtc(role, offer);
+          legs.set(`${callId}/${role}`, legId);
+          res.writeHead(200, { "content-type": "application/sdp" }).end(answerSdp);
+        })
+        .catch((error: unknown) => {
+          const code = error instanceof MediaError ? error.code : "internal";
+          res
+            .writeHead(400, { "content-type": "application/json" })
+            .end(JSON.stringify({ code, message: String(error) }));
+        });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    legs,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString()));
+    req.on("error", reject);
+  });
+}
+
+export interface SlotLevels {
+  /** dB at each requested frequency, in the order asked. */
+  levels: number[];
+  /** The slot's dominant tones, Hz. */
+  tones: number[];
+}
+
+/** One headless Chromium process whose fake microphone plays `toneWav`. */
+export class BrowserParty {
+  private constructor(
+    readonly name: string,
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async launch(name: string, harness: SignalHarness, toneWav: string): Promise<BrowserParty> {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required",
+        "--disable-features=WebRtcHideLocalIpsWithMdns",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-audio-capture=${toneWav}`,
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
+      await page.goto(harness.url);
+      return new BrowserParty(name, browser, page);
+    } catch (error) {
+      await browser.close();
+      throw error;
+    }
+  }
+
+  /** Starts (or restarts, as a new leg) this party's media leg; resolves when connected. */
+  async join(callId: string, role: Party, codec: "opus" | "pcmu"): Promise<void> {
+    await this.page.evaluate(([c, r, k]) => (window as never as Api).startLeg(c, r, k), [
+      callId,
+      role,
+      codec,
+    ] as const);
+  }
+
+  async leave(): Promise<void> {
+    await this.page.evaluate(() => (window as never as Api).stopLeg());
+  }
+
+  /** Per slot: the level at each of `freqs`, and the dominant tones; null when no leg. */
+  async levels(freqs: readonly number[]): Promise<[SlotLevels, SlotLevels] | null> {
+    return this.page.evaluate((f) => (window as never as Api).levels(f), [...freqs]);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => {});
+  }
+}
+
+interface Api {
+  startLeg(callId: string, role: string, codec: string): Promise<string>;
+  stopLeg(): void;
+  levels(freqs: number[]): [SlotLevels, SlotLevels] | null;
+}

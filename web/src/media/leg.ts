@@ -1,0 +1,267 @@
+// The browser side of a media leg: the microphone goes up on one send-only
+// transceiver, and two receive-only slots bring down the (up to) two parties this
+// browser may hear. The server decides what each slot carries; this side only plays
+// it and can measure it. No framework: the web app and the media tests both use it.
+import type { LegRole } from "../../../src/protocol/messages.ts";
+
+export type LegCodec = "opus" | "pcmu";
+
+export interface AudioLegOptions {
+  /** Hands the offer to the server (e.g. a media.offer message) and resolves with its answer SDP. */
+  signal(offerSdp: string): Promise<string>;
+  /** Informational: which party this leg carries. */
+  role?: LegRole;
+  /** STUN/TURN servers (TURN relay for networks that block UDP). Default none. */
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Offer this codec first. The server answers with the call's codec in any case. */
+  codec?: LegCodec;
+  /** A microphone to use instead of the default one. */
+  deviceId?: string;
+  /** An existing MediaStream to send instead of opening the microphone. */
+  stream?: MediaStream;
+  audioContext?: AudioContext;
+  /** Where the slots' <audio> elements go. Default document.body. */
+  container?: HTMLElement;
+  /** Mute the <audio> elements (the analysers still work). Default false. */
+  muted?: boolean;
+  /** Speaker to play on, where the browser supports setSinkId. */
+  sinkId?: string;
+  /** How long to wait for ICE gathering before sending the offer anyway. Default 3000 ms. */
+  gatherTimeoutMs?: number;
+  /** Analyser FFT size. Default 8192. */
+  fftSize?: number;
+  onStateChange?(state: RTCPeerConnectionState): void;
+}
+
+export interface SlotAudio {
+  readonly stream: MediaStream;
+  readonly element: HTMLAudioElement;
+  readonly analyser: AnalyserNode;
+}
+
+export interface ToneOptions {
+  /** How far above the slot's median level a peak must rise. Default 20 dB. */
+  prominenceDb?: number;
+  /** Ignore peaks below this absolute level. Default -90 dB. */
+  minDb?: number;
+  /** At most this many tones, loudest first. Default 4. */
+  max?: number;
+}
+
+export class AudioLeg {
+  readonly pc: RTCPeerConnection;
+  readonly localStream: MediaStream;
+  readonly slots: readonly [SlotAudio, SlotAudio];
+  readonly audioContext: AudioContext;
+  readonly #ownsStream: boolean;
+  readonly #ownsContext: boolean;
+  readonly #bins: Float32Array<ArrayBuffer>;
+  #closed = false;
+
+  private constructor(
+    pc: RTCPeerConnection,
+    local: MediaStream,
+    ctx: AudioContext,
+    options: AudioLegOptions,
+  ) {
+    this.pc = pc;
+    this.localStream = local;
+    this.audioContext = ctx;
+    this.#ownsStream = !options.stream;
+    this.#ownsContext = !options.audioContext;
+    const fftSize = options.fftSize ?? 8192;
+    this.#bins = new Float32Array(fftSize / 2);
+    const receivers = pc.getTransceivers().slice(1, 3);
+    this.slots = [this.#slot(receivers[0], options, fftSize), this.#slot(receivers[1], options, fftSize)];
+  }
+
+  /** Opens the microphone, negotiates with the server through `signal`, and starts playing both slots. */
+  static async start(options: AudioLegOptions): Promise<AudioLeg> {
+    const local =
+      options.stream ??
+      (await navigator.mediaDevices.getUserMedia({
+        audio: {
+          echoCancellation: false,
+          noiseSuppression: false,
+          autoGainControl: false,
+          ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
+        },
+      }));
+    const pc = new RTCPeerConnection({
+      iceServers: options.iceServers ?? [],
+      iceTransportPolicy: options.iceTransportPolicy ?? "all",
+    });
+    const ctx = options.audioContext ?? new AudioContext();
+    let leg: AudioLeg | undefined;
+    try {
+      const [track] = local.getAudioTracks();
+      if (!track) throw new Error("no microphone track");
+      pc.addTransceiver(track, { direction: "sendonly", streams: [local] });
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      if (options.codec) preferCodec(pc, options.codec);
+      leg = new AudioLeg(pc, local, ctx, options);
+      if (options.onStateChange) {
+        const notify = options.onStateChange;
+        pc.addEventListener("connectionstatechange", () => notify(pc.connectionState));
+      }
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc, options.gatherTimeoutMs ?? 3000);
+      const offer = pc.localDescription?.sdp;
+      if (!offer) throw new Error("no local offer");
+      const answer = await options.signal(offer);
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+      if (ctx.state === "suspended") await ctx.resume().catch(() => {});
+      return leg;
+    } catch (error) {
+      if (leg) leg.close();
+      else {
+        pc.close();
+        if (!options.stream) for (const t of local.getTracks()) t.stop();
+        if (!options.audioContext) ctx.close().catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  get state(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves when the leg is connected; rejects if it fails or `timeoutMs` passes. */
+  connected(timeoutMs = 10_000): Promise<void> {
+    const pc = this.pc;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`not connected after ${timeoutMs} ms`)), timeoutMs);
+      const check = () => {
+        if (pc.connectionState === "connected") finish();
+        else if (pc.connectionState === "failed" || pc.connectionState === "closed")
+          finish(new Error(`leg ${pc.connectionState}`));
+      };
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        pc.removeEventListener("connectionstatechange", check);
+        if (error) reject(error);
+        else resolve();
+      };
+      pc.addEventListener("connectionstatechange", check);
+      check();
+    });
+  }
+
+  /** Stops sending the microphone (a local mute; the server-side mute is the routing's). */
+  setMicEnabled(enabled: boolean): void {
+    for (const track of this.localStream.getAudioTracks()) track.enabled = enabled;
+  }
+
+  /** The level, in dB, of the strongest bin within ±2 bins of `freqHz` on a slot. */
+  levelAt(slot: 0 | 1, freqHz: number): number {
+    const bins = this.#spectrum(slot);
+    const hz = this.audioContext.sampleRate / (bins.length * 2);
+    const centre = Math.round(freqHz / hz);
+    let best = Number.NEGATIVE_INFINITY;
+    for (let i = Math.max(0, centre - 2); i <= Math.min(bins.length - 1, centre + 2); i++) {
+      if (bins[i] > best) best = bins[i];
+    }
+    return best;
+  }
+
+  /** The slot's median bin level in dB: its noise floor. */
+  floorDb(slot: 0 | 1): number {
+    const sorted = Float32Array.from(this.#spectrum(slot)).sort();
+    return sorted[sorted.length >> 1];
+  }
+
+  /** The frequencies (Hz) of the slot's prominent spectral peaks, loudest first. */
+  dominantTones(slot: 0 | 1, options: ToneOptions = {}): number[] {
+    const bins = this.#spectrum(slot);
+    const hz = this.audioContext.sampleRate / (bins.length * 2);
+    const floor = this.floorDb(slot);
+    const threshold = Math.max(options.minDb ?? -90, floor + (options.prominenceDb ?? 20));
+    const peaks: Array<[number, number]> = [];
+    for (let i = 2; i < bins.length - 2; i++) {
+      const v = bins[i];
+      if (v < threshold || v < bins[i - 1] || v < bins[i + 1] || v < bins[i - 2] || v < bins[i + 2]) continue;
+      peaks.push([i * hz, v]);
+    }
+    peaks.sort((a, b) => b[1] - a[1]);
+    // Codec and window side lobes sit well below the tone they belong to.
+    const loudest = peaks.length > 0 ? peaks[0][1] : 0;
+    return peaks
+      .filter(([, v]) => v > loudest - 30)
+      .slice(0, options.max ?? 4)
+      .map(([f]) => Math.round(f));
+  }
+
+  /** Closes the connection, stops the microphone (when this leg opened it) and removes the <audio> elements. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.pc.close();
+    for (const slot of this.slots) {
+      slot.element.srcObject = null;
+      slot.element.remove();
+    }
+    if (this.#ownsStream) for (const t of this.localStream.getTracks()) t.stop();
+    if (this.#ownsContext) this.audioContext.close().catch(() => {});
+  }
+
+  #spectrum(slot: 0 | 1): Float32Array<ArrayBuffer> {
+    this.slots[slot].analyser.getFloatFrequencyData(this.#bins);
+    return this.#bins;
+  }
+
+  #slot(transceiver: RTCRtpTransceiver, options: AudioLegOptions, fftSize: number): SlotAudio {
+    const stream = new MediaStream([transceiver.receiver.track]);
+    // Chromium only feeds a remote track to WebAudio when it also plays in a media element.
+    const element = document.createElement("audio");
+    element.autoplay = true;
+    element.muted = options.muted ?? false;
+    element.srcObject = stream;
+    (options.container ?? document.body).append(element);
+    const withSink = element as HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
+    if (options.sinkId && withSink.setSinkId) withSink.setSinkId(options.sinkId).catch(() => {});
+    element.play().catch(() => {});
+    const analyser = this.audioContext.createAnalyser();
+    analyser.fftSize = fftSize;
+    analyser.smoothingTimeConstant = 0.3;
+    this.audioContext.createMediaStreamSource(stream).connect(analyser);
+    return { stream, element, analyser };
+  }
+}
+
+function preferCodec(pc: RTCPeerConnection, codec: LegCodec): void {
+  const capabilities = RTCRtpReceiver.getCapabilities?.("audio");
+  if (!capabilities) return;
+  const mime = codec === "opus" ? "audio/opus" : "audio/pcmu";
+  const first = capabilities.codecs.filter((c) => c.mimeType.toLowerCase() === mime);
+  const rest = capabilities.codecs.filter((c) => c.mimeType.toLowerCase() !== mime);
+  for (const transceiver of pc.getTransceivers()) {
+    try {
+      transceiver.setCodecPreferences([...first, ...rest]);
+    } catch {
+      // Older browsers: the server picks the call's codec from the offer anyway.
+    }
+  }
+}
+
+function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", check);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === "complete") done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener("icegatheringstatechange", check);
+  });
+}
