@@ -1,0 +1,133 @@
+// Media-plane benchmark: N coached calls in whisper, the parties simulated by werift
+// peer connections in a child process, so this process's CPU is the media node's
+// alone. Reports forwarded packets/s, µs of CPU per forwarded packet, loss, and the
+// largest N with < 0.5 % loss. Run alone: node --import tsx bench/media.ts
+import { type ChildProcess, fork } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { computeRouting } from "../src/control/routing.ts";
+import type { MediaCall } from "../src/media/MediaCall.ts";
+import { MediaNode } from "../src/media/MediaNode.ts";
+import type { FromClient, ToClient } from "./mediaClient.ts";
+
+export interface MediaBenchOptions {
+  /** Numbers of concurrent coached calls to try, in increasing order. */
+  levels?: number[];
+  /** Measured window per level. */
+  durationMs?: number;
+  /** Stop at the first level at or above this loss (fraction). */
+  maxLoss?: number;
+}
+
+interface LevelResult {
+  calls: number;
+  forwardedPerSecond: number;
+  cpuMicrosPerForwarded: number;
+  cpuPercentOfOneCore: number;
+  loss: number;
+  setupSeconds: number;
+}
+
+const WHISPER = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: "whisper" });
+
+export async function runMediaBench(options: MediaBenchOptions = {}): Promise<object> {
+  const levels = options.levels ?? [10, 25, 50, 75, 100, 150, 200];
+  const durationMs = options.durationMs ?? 4000;
+  const maxLoss = options.maxLoss ?? 0.005;
+  const node = await MediaNode.create();
+  const client = fork(new URL("./mediaClient.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const calls: MediaCall[] = [];
+  const waiters: Array<(m: FromClient) => boolean> = [];
+  client.on("message", (m: FromClient) => {
+    if (m.type === "offer") {
+      const call = node.openCall(`bench-${m.call}`, { codec: "opus" });
+      if (!calls.includes(call)) calls.push(call);
+      call.attachWebRtc(m.role, m.sdp).then(
+        ({ answerSdp }) => tell(client, { type: "answer", id: m.id, sdp: answerSdp }),
+        (error) => console.error("bench: attach failed", error),
+      );
+      return;
+    }
+    const i = waiters.findIndex((w) => w(m));
+    if (i >= 0) waiters.splice(i, 1);
+  });
+  const next = <T extends FromClient["type"]>(type: T, timeoutMs: number) =>
+    new Promise<Extract<FromClient, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bench: no ${type} in ${timeoutMs} ms`)), timeoutMs);
+      waiters.push((m) => {
+        if (m.type !== type) return false;
+        clearTimeout(timer);
+        resolve(m as Extract<FromClient, { type: T }>);
+        return true;
+      });
+    });
+  const forwarded = () => calls.reduce((n, c) => n + c.stats.packetsOut, 0);
+
+  const results: LevelResult[] = [];
+  try {
+    for (const n of levels) {
+      const setupStart = performance.now();
+      tell(client, { type: "add", calls: n - calls.length });
+      await next("ready", 300_000);
+      const setupSeconds = (performance.now() - setupStart) / 1000;
+      for (const call of calls) call.setRouting(WHISPER);
+      // Warm up, then measure a window of steady forwarding.
+      tell(client, { type: "send", ms: 1000 });
+      await next("sent", 30_000);
+      tell(client, { type: "send", ms: durationMs });
+      const cpu0 = process.cpuUsage();
+      const out0 = forwarded();
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, durationMs));
+      const cpu = process.cpuUsage(cpu0);
+      const out = forwarded() - out0;
+      const seconds = (performance.now() - t0) / 1000;
+      const report = await next("sent", 30_000);
+      const cpuMicros = cpu.user + cpu.system;
+      const result: LevelResult = {
+        calls: n,
+        forwardedPerSecond: Math.round(out / seconds),
+        cpuMicrosPerForwarded: Number((cpuMicros / Math.max(1, out)).toFixed(1)),
+        cpuPercentOfOneCore: Number(((cpuMicros / 1e6 / seconds) * 100).toFixed(1)),
+        loss: Number(Math.max(0, 1 - report.received / report.expected).toFixed(4)),
+        setupSeconds: Number(setupSeconds.toFixed(1)),
+      };
+      results.push(result);
+      if (result.loss >= maxLoss || result.cpuPercentOfOneCore > 97) break;
+    }
+  } finally {
+    tell(client, { type: "exit" });
+    node.close();
+  }
+  const ok = results.filter((r) => r.loss < maxLoss);
+  return {
+    bench: "media",
+    path: "werift track API (SRTP and packet objects in TypeScript)",
+    scenario:
+      "N coached calls in whisper: 3 inputs, 5 outputs per call at 50 packets/s, Opus-sized 172-byte packets",
+    durationMs,
+    levels: results,
+    maxCallsUnderHalfPercentLoss: ok.length > 0 ? ok[ok.length - 1].calls : 0,
+    note: "parties simulated by werift peer connections in a child process; CPU is the media node process only",
+  };
+}
+
+function tell(child: ChildProcess, message: ToClient): void {
+  child.send(message);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const levels = process.argv[2]?.split(",").map(Number);
+  runMediaBench(levels ? { levels } : {}).then(
+    (r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    },
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

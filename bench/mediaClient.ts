@@ -1,0 +1,106 @@
+// The bench's simulated parties, in a child process (so the media node's CPU is
+// measured alone): three werift peer connections per call (customer, agent, coach),
+// each sending 20 ms Opus-sized packets and counting what its two slots receive.
+import { RTCPeerConnection, type RTCRtpSender, RtpHeader, RtpPacket, useOPUS } from "werift";
+
+type Role = "customer" | "agent" | "coach";
+const ROLES: Role[] = ["customer", "agent", "coach"];
+
+export type ToClient =
+  | { type: "add"; calls: number }
+  | { type: "answer"; id: number; sdp: string }
+  | { type: "send"; ms: number }
+  | { type: "exit" };
+export type FromClient =
+  | { type: "offer"; id: number; call: number; role: Role; sdp: string }
+  | { type: "ready"; legs: number }
+  | { type: "sent"; sent: Record<Role, number>; received: number; expected: number };
+
+interface ClientLeg {
+  role: Role;
+  pc: RTCPeerConnection;
+  sender: RTCRtpSender;
+  seq: number;
+  ts: number;
+  received: number;
+}
+
+const legs: ClientLeg[] = [];
+const pending = new Map<number, (sdp: string) => void>();
+let nextId = 0;
+const payload = Buffer.alloc(160, 0x5a);
+const send = (m: FromClient) => process.send?.(m);
+
+async function addLeg(call: number, role: Role): Promise<ClientLeg> {
+  const pc = new RTCPeerConnection({
+    codecs: { audio: [useOPUS()] },
+    headerExtensions: { audio: [] },
+    iceServers: [],
+    iceUseIpv6: false,
+  });
+  const mic = pc.addTransceiver("audio", { direction: "sendonly" });
+  const leg: ClientLeg = { role, pc, sender: mic.sender, seq: 0, ts: 0, received: 0 };
+  for (let i = 0; i < 2; i++) {
+    pc.addTransceiver("audio", { direction: "recvonly" }).onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe(() => {
+        leg.received++;
+      });
+    });
+  }
+  await pc.setLocalDescription(await pc.createOffer());
+  if (pc.iceGatheringState !== "complete") await pc.iceGatheringStateChange.watch((s) => s === "complete");
+  const id = nextId++;
+  const answer = new Promise<string>((resolve) => pending.set(id, resolve));
+  send({ type: "offer", id, call, role, sdp: pc.localDescription?.sdp ?? "" });
+  await pc.setRemoteDescription({ type: "answer", sdp: await answer });
+  if (pc.connectionState !== "connected") await pc.connectionStateChange.watch((s) => s === "connected");
+  return leg;
+}
+
+async function sendFor(ms: number): Promise<void> {
+  for (const leg of legs) leg.received = 0;
+  const sent: Record<Role, number> = { customer: 0, agent: 0, coach: 0 };
+  const start = performance.now();
+  let frames = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(Math.floor((performance.now() - start) / 20), Math.floor(ms / 20)) - frames;
+      for (let f = 0; f < due; f++) {
+        frames++;
+        for (const leg of legs) {
+          leg.seq = (leg.seq + 1) & 0xffff;
+          leg.ts = (leg.ts + 960) >>> 0;
+          const header = new RtpHeader({ sequenceNumber: leg.seq, timestamp: leg.ts, payloadType: 111 });
+          leg.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
+          sent[leg.role]++;
+        }
+      }
+      if (frames >= Math.floor(ms / 20)) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const received = legs.reduce((n, l) => n + l.received, 0);
+  // In whisper: the customer is heard by agent and coach, the agent by customer and coach, the coach by the agent.
+  const expected = sent.customer * 2 + sent.agent * 2 + sent.coach;
+  send({ type: "sent", sent, received, expected });
+}
+
+process.on("message", (m: ToClient) => {
+  if (m.type === "answer") pending.get(m.id)?.(m.sdp);
+  else if (m.type === "send") void sendFor(m.ms);
+  else if (m.type === "exit") {
+    for (const leg of legs) leg.pc.close().catch(() => {});
+    setTimeout(() => process.exit(0), 200);
+  } else if (m.type === "add") {
+    const base = legs.length / 3;
+    const work: Promise<ClientLeg>[] = [];
+    for (let c = base; c < base + m.calls; c++) for (const role of ROLES) work.push(addLeg(c, role));
+    Promise.all(work).then((added) => {
+      legs.push(...added);
+      send({ type: "ready", legs: legs.length });
+    });
+  }
+});
