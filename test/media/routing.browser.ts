@@ -17,8 +17,8 @@ const PRESENT_DB = -45;
  */
 const ABSENT_DB = -60;
 
-/** For each listener, what each slot must carry: a party's tone, "hold" (hold music) or null (nothing). */
-export type Expectation = Record<Party, readonly [Party | "hold" | null, Party | "hold" | null]>;
+/** For each listener, what each slot must carry: a party's tone, "other" (other audio: hold music, a voice) or null (nothing). */
+export type Expectation = Record<Party, readonly [Party | "other" | null, Party | "other" | null]>;
 
 /** Tones that must never be heard while a phase runs, even before it settles: [listener, party]. */
 export type Never = ReadonlyArray<readonly [Party, Party]>;
@@ -37,8 +37,8 @@ function check(listener: Party, slots: [SlotLevels, SlotLevels], want: Expectati
       if (expected !== party && !(db < ABSENT_DB) && db !== null)
         problems.push(`${listener}[${slot}] hears ${party} (${db.toFixed(0)} dB)`);
     }
-    if (expected === "hold" && slots[slot].tones.length === 0)
-      problems.push(`${listener}[${slot}] hears no hold music`);
+    if (expected === "other" && slots[slot].tones.length === 0)
+      problems.push(`${listener}[${slot}] hears no audio`);
     if (expected === null && slots[slot].tones.length > 0)
       problems.push(`${listener}[${slot}] hears ${slots[slot].tones.join("/")} Hz`);
   }

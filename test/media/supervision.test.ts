@@ -118,7 +118,7 @@ describe("live supervision audio in real browsers", { timeout: 120_000 }, () => 
 
       // On hold: the customer hears hold music, not the agent; the agent does not hear the customer.
       call.setRouting(route("whisper", { callState: "on_hold" }));
-      const hold = codec === "pcmu" ? "hold" : null;
+      const hold = codec === "pcmu" ? "other" : null;
       await phase("hold", { customer: [hold, null], agent: [null, "coach"], coach: ["customer", "agent"] }, [
         ["customer", "coach"],
       ]);
@@ -132,10 +132,35 @@ describe("live supervision audio in real browsers", { timeout: 120_000 }, () => 
     });
   }
 
+  it("plays a synthetic party (tone, then the demo caller's voice) into a PCMU call", async () => {
+    const call = node.openCall("demo", { codec: "pcmu" });
+    const b = browsers as Record<(typeof PARTIES)[number], BrowserParty>;
+    await b.customer.leave();
+    const listeners = { agent: b.agent, coach: b.coach };
+    call.attachSynthetic("customer", "tone:440");
+    await Promise.all([b.agent.join(call.id, "agent", "pcmu"), b.coach.join(call.id, "coach", "pcmu")]);
+    call.setRouting(route("whisper"));
+    await expectHearing(listeners, WHISPER, { label: "synthetic tone" });
+    call.attachSynthetic("customer", "voice");
+    const deadline = Date.now() + 4000;
+    let heardVoice = false;
+    while (!heardVoice && Date.now() < deadline) {
+      const slots = await b.agent.levels([440]);
+      heardVoice = (slots?.[0].tones.length ?? 0) > 0 && (slots?.[0].levels[0] ?? -200) < -45;
+    }
+    assert.ok(heardVoice, "the agent hears the demo caller's voice");
+    assert.throws(
+      () => node.openCall("opus-demo", { codec: "opus" }).attachSynthetic("customer"),
+      MediaError,
+    );
+    call.close();
+  });
+
   it("refuses malformed offers with a typed error while another call keeps flowing", async () => {
     const good = node.openCall("flowing", { codec: "pcmu" });
     const b = browsers as Record<(typeof PARTIES)[number], BrowserParty>;
     await Promise.all(PARTIES.map((p) => b[p].join(good.id, p, "pcmu")));
+    node.getCall("opus-demo")?.close();
     good.setRouting(route("whisper"));
     await expectHearing(browsers, WHISPER, { label: "before bad input" });
 
