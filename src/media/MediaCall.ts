@@ -17,7 +17,7 @@ import {
   type SyntheticSource,
 } from "./MediaTypes.ts";
 import { FrameSource, SyntheticLeg } from "./SyntheticLeg.ts";
-import { holdMusicUlaw } from "./sources.ts";
+import { holdMusicOpus, holdMusicUlaw } from "./sources.ts";
 import { type PeerSettings, WebRtcLeg } from "./WebRtcLeg.ts";
 
 export const PARTIES: readonly Party[] = ["customer", "agent", "coach"];
@@ -40,7 +40,18 @@ export interface CallContext {
   onClose(call: MediaCall, reason: CloseReason): void;
 }
 
-let holdMusic: Buffer | undefined;
+let holdUlaw: Buffer | undefined;
+let holdOpus: Buffer[] | null | undefined;
+
+/** The hold-music source for a call's codec; null when the codec has none (Opus without opusscript). */
+function holdMusicSource(codec: MediaCodec): FrameSource | null {
+  if (codec === "pcmu") {
+    holdUlaw ??= holdMusicUlaw();
+    return new FrameSource(holdUlaw);
+  }
+  if (holdOpus === undefined) holdOpus = holdMusicOpus();
+  return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
+}
 
 export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly id: string;
@@ -53,7 +64,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
   #routing: Routing = SILENT;
   #targets = new Map<Source, Target[]>();
-  #hold: FrameSource | undefined;
+  #hold: FrameSource | null | undefined;
   #closed = false;
 
   /** @internal Use MediaNode.openCall. */
@@ -193,12 +204,9 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       if (leg instanceof SyntheticLeg) leg.tick(this.#onPacket);
     }
     if (this.#targets.has("hold_music")) {
-      if (!this.#hold) {
-        holdMusic ??= holdMusicUlaw();
-        this.#hold = new FrameSource(holdMusic);
-      }
+      this.#hold ??= holdMusicSource(this.codec);
       const hold = this.#hold;
-      hold.emit((ssrc, seq, ts, payload) =>
+      hold?.emit((ssrc, seq, ts, payload) =>
         this.#forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload),
       );
     }

@@ -9,23 +9,37 @@ import { FrameLoop, synthesize } from "./sources.ts";
 /** 20 ms of 8 kHz audio, in RTP timestamp units. */
 const PCMU_FRAME_SAMPLES = 160;
 
-/** A looped µ-law recording as an RTP source: its own SSRC, sequence numbers and timestamps. */
+/** A looped recording as an RTP source: its own SSRC, sequence numbers and timestamps. */
 export class FrameSource {
   readonly sourceKey = newSourceKey();
   readonly ssrc = randomInt(1, 0xffffffff);
-  readonly #loop: FrameLoop;
+  readonly #next: () => Buffer;
+  readonly #frameSamples: number;
   #seq = randomInt(0, 0x10000);
   #ts = randomInt(0, 0xffffffff);
 
-  constructor(audio: Buffer) {
-    this.#loop = new FrameLoop(audio);
+  /** From 8 kHz µ-law audio, or from ready-made 20 ms frames of `frameSamples` samples each (e.g. Opus). */
+  constructor(audio: Buffer | readonly Buffer[], frameSamples = PCMU_FRAME_SAMPLES) {
+    if (Buffer.isBuffer(audio)) {
+      const loop = new FrameLoop(audio);
+      this.#next = () => loop.next();
+    } else {
+      if (audio.length === 0) throw new RangeError("no frames");
+      let i = 0;
+      this.#next = () => {
+        const frame = audio[i];
+        i = (i + 1) % audio.length;
+        return frame;
+      };
+    }
+    this.#frameSamples = frameSamples;
   }
 
   /** Produces the next frame and hands it to `deliver`. */
   emit(deliver: (ssrc: number, seq: number, ts: number, payload: Buffer) => void): void {
     this.#seq = (this.#seq + 1) & 0xffff;
-    this.#ts = (this.#ts + PCMU_FRAME_SAMPLES) >>> 0;
-    deliver(this.ssrc, this.#seq, this.#ts, this.#loop.next());
+    this.#ts = (this.#ts + this.#frameSamples) >>> 0;
+    deliver(this.ssrc, this.#seq, this.#ts, this.#next());
   }
 }
 

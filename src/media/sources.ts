@@ -1,6 +1,7 @@
 // Server-side audio sources, as ready-made 20 ms G.711 µ-law frames: the demo
 // caller's recorded voice, pure tones and hold music.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { SyntheticSource } from "./MediaTypes.ts";
 
 const RATE = 8000;
@@ -37,19 +38,48 @@ export function toneUlaw(freqHz: number, amplitude = 0.3): Buffer {
 /** Notes of the hold music, Hz: a gentle C-major arpeggio. */
 export const HOLD_MUSIC_NOTES = [523, 659, 784, 659] as const;
 
-/** A 2.4 s loop of soft notes with a short fade on each, so it sounds like music rather than a test tone. */
-export function holdMusicUlaw(): Buffer {
-  const noteSamples = (RATE * 6) / 10;
-  const out = Buffer.alloc(noteSamples * HOLD_MUSIC_NOTES.length);
+/** A 2.4 s loop of soft notes with a short fade on each, as 16-bit samples at `rate`. */
+export function holdMusicPcm(rate: number): Int16Array {
+  const noteSamples = (rate * 6) / 10;
+  const out = new Int16Array(noteSamples * HOLD_MUSIC_NOTES.length);
   HOLD_MUSIC_NOTES.forEach((freq, n) => {
     for (let i = 0; i < noteSamples; i++) {
-      const envelope = Math.min(1, i / 400, (noteSamples - i) / 800);
-      const x = (2 * Math.PI * freq * i) / RATE;
-      const v = 0.22 * envelope * (Math.sin(x) + 0.25 * Math.sin(2 * x));
-      out[n * noteSamples + i] = linearToUlaw(v * 32767);
+      const envelope = Math.min(1, i / (rate / 20), (noteSamples - i) / (rate / 10));
+      const x = (2 * Math.PI * freq * i) / rate;
+      out[n * noteSamples + i] = Math.round(0.22 * envelope * (Math.sin(x) + 0.25 * Math.sin(2 * x)) * 32767);
     }
   });
   return out;
+}
+
+/** The hold music as 8 kHz µ-law (PCMU calls). */
+export function holdMusicUlaw(): Buffer {
+  const pcm = holdMusicPcm(RATE);
+  const out = Buffer.alloc(pcm.length);
+  for (let i = 0; i < pcm.length; i++) out[i] = linearToUlaw(pcm[i]);
+  return out;
+}
+
+/** The hold music as 20 ms Opus packets (Opus calls), encoded once with opusscript; null if unavailable. */
+export function holdMusicOpus(): Buffer[] | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const OpusScript = require("opusscript") as typeof import("opusscript");
+    const encoder = new OpusScript(48_000, 1, OpusScript.Application.AUDIO);
+    try {
+      const pcm = holdMusicPcm(48_000);
+      const frames: Buffer[] = [];
+      for (let i = 0; i + 960 <= pcm.length; i += 960) {
+        const frame = Buffer.from(pcm.buffer, pcm.byteOffset + i * 2, 960 * 2);
+        frames.push(Buffer.from(encoder.encode(frame, 960)));
+      }
+      return frames;
+    } finally {
+      encoder.delete();
+    }
+  } catch {
+    return null;
+  }
 }
 
 let voice: Buffer | undefined;

@@ -118,7 +118,7 @@ describe("live supervision audio in real browsers", { timeout: 120_000 }, () => 
 
       // On hold: the customer hears hold music, not the agent; the agent does not hear the customer.
       call.setRouting(route("whisper", { callState: "on_hold" }));
-      const hold = codec === "pcmu" ? "other" : null;
+      const hold = "other";
       await phase("hold", { customer: [hold, null], agent: [null, "coach"], coach: ["customer", "agent"] }, [
         ["customer", "coach"],
       ]);
