@@ -30,7 +30,6 @@ export interface HttpOptions {
 export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: 256 * 1024,
-    disableRequestLogging: true,
     logger: {
       level: opts.logLevel,
       // Never log query strings (tokens) nor bodies (passwords); personal data stays out of messages.

@@ -1,0 +1,40 @@
+// Test helpers that drive calls through the public API, as users would.
+import assert from "node:assert/strict";
+import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { Client } from "./server.ts";
+
+/** The demo caller calls `numberId` and `agent` answers: a live inbound call. */
+export async function liveCall(caller: Client, agent: Client, numberId: string): Promise<Call> {
+  const created = await caller.post<{ call: Call }>("/demo/calls", { numberId });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const answered = await agent.post<{ call: Call }>(`/calls/${created.body.call.id}/answer`);
+  assert.equal(answered.status, 200, JSON.stringify(answered.body));
+  assert.equal(answered.body.call.state, "in_progress");
+  return answered.body.call;
+}
+
+export async function startCoaching(
+  coach: Client,
+  callId: string,
+  body: { notifyUser?: boolean; openConversation?: boolean } = {},
+): Promise<CoachingSession> {
+  const r = await coach.post<{ session: CoachingSession }>(`/calls/${callId}/coaching`, body);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.session;
+}
+
+export function assertRefused(
+  r: { status: number; body: { error?: { code: string; message: string } } },
+  code: string,
+) {
+  assert.ok(r.body.error, `expected refusal ${code}, got ${r.status} ${JSON.stringify(r.body)}`);
+  assert.equal(r.body.error.code, code);
+  assert.ok(r.status === 403 || r.status === 409, `status ${r.status} for ${code}`);
+  assert.ok(r.body.error.message.length > 10, "a human sentence comes with the code");
+}
+
+export async function getCall(client: Client, id: string): Promise<Call> {
+  const r = await client.get<{ call: Call }>(`/calls/${id}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.call;
+}

@@ -1,0 +1,108 @@
+// Starts a real Earshot (HTTP + WebSocket on a free loopback port) with a fresh
+// database and the demo data, and a small typed client for tests.
+import { createEarshot, type Earshot, type EarshotParts } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { User } from "../../src/protocol/resources.ts";
+
+export interface TestServer {
+  url: string;
+  earshot: Earshot;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions extends EarshotParts {
+  /** postgres://… to run on PostgreSQL; default a fresh in-memory PGlite. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  env?: Record<string, string>;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+  const config = loadConfig({
+    EARSHOT_DATA_DIR: "memory://",
+    EARSHOT_DEMO: "true",
+    EARSHOT_DEMO_ANSWER_DELAY_MS: "0",
+    LOG_LEVEL: "silent",
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+    ...opts.env,
+  });
+  config.dataDir = "memory://";
+  const earshot = await createEarshot(config, opts);
+  const address = await earshot.http.listen({ port: 0, host: "127.0.0.1" });
+  return { url: address, earshot, close: () => earshot.close() };
+}
+
+export interface ApiResult<T = Record<string, unknown>> {
+  status: number;
+  body: T & { error?: { code: string; message: string } };
+}
+
+/** A signed-in user's view of the API. */
+export class Client {
+  constructor(
+    readonly url: string,
+    readonly token: string | null,
+    readonly user: User | null,
+  ) {}
+
+  static async login(url: string, email: string, password = "demo1234"): Promise<Client> {
+    const anon = new Client(url, null, null);
+    const r = await anon.post<{ token: string; user: User }>("/auth/login", { email, password });
+    if (r.status !== 200) throw new Error(`login ${email} failed: ${JSON.stringify(r.body)}`);
+    return new Client(url, r.body.token, r.body.user);
+  }
+
+  get id(): string {
+    if (!this.user) throw new Error("anonymous client");
+    return this.user.id;
+  }
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResult<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      h["content-type"] ??= "application/json";
+      payload = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    const res = await fetch(`${this.url}/api/v1${path}`, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed: unknown = {};
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = { raw: text };
+    }
+    return { status: res.status, body: parsed as ApiResult<T>["body"] };
+  }
+
+  get<T = Record<string, unknown>>(path: string) {
+    return this.request<T>("GET", path);
+  }
+  post<T = Record<string, unknown>>(path: string, body: unknown = {}) {
+    return this.request<T>("POST", path, body);
+  }
+  patch<T = Record<string, unknown>>(path: string, body: unknown) {
+    return this.request<T>("PATCH", path, body);
+  }
+  delete<T = Record<string, unknown>>(path: string) {
+    return this.request<T>("DELETE", path);
+  }
+}
+
+/** The demo org signed in: one client per demo user, and the numbers by name. */
+export async function demoOrg(url: string) {
+  const [admin, sofia, marco, ana, luis] = await Promise.all(
+    ["admin", "sofia", "marco", "ana", "luis"].map((n) => Client.login(url, `${n}@demo.test`)),
+  );
+  const numbers = (await admin.get<{ numbers: { id: string; name: string }[] }>("/numbers")).body.numbers;
+  const support = numbers.find((n) => n.name === "Support")?.id as string;
+  const sales = numbers.find((n) => n.name === "Sales")?.id as string;
+  return { admin, sofia, marco, ana, luis, support, sales };
+}
