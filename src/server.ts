@@ -1,6 +1,7 @@
 // `npm start`: reads the configuration, builds Earshot, listens, prints where to go.
 import { createEarshot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { MediaPlane } from "./media/plane.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./storage/demoData.ts";
 
 async function main(): Promise<void> {
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const earshot = await createEarshot(config);
+  const media = await MediaPlane.create({ host: config.mediaHost });
+  const earshot = await createEarshot(config, { media });
   const address = await earshot.http.listen({ port: config.port, host: config.host });
   const url = address.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
   const db = config.databaseUrl ? "PostgreSQL" : `embedded database in ${config.dataDir}`;

@@ -5,12 +5,20 @@ import { EarshotError, fail } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import type { Store } from "../control/ports.ts";
 import type { Party } from "../control/routing.ts";
+import { isErrorCode } from "../protocol/errors.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 
 /** The media plane as signalling needs it. */
 export interface MediaAttach {
-  attach(callId: string, party: Party, offerSdp: string): Promise<{ legId: string; answerSdp: string }>;
+  attach(
+    callId: string,
+    party: Party,
+    offerSdp: string,
+    codec: "opus" | "pcmu",
+  ): Promise<{ legId: string; answerSdp: string }>;
   closeLeg(callId: string, legId: string): void;
+  /** Tells when a leg ends on the media side (call ended, coach left, ICE failed). */
+  onLegClose(listener: (callId: string, legId: string, reason: string) => void): () => void;
 }
 
 export interface Peer {
@@ -50,13 +58,22 @@ export class Signalling {
       fail("signalling_error", "role must be customer, agent or coach.");
     }
     try {
-      const { legId, answerSdp } = await this.media.attach(call.id, msg.role, msg.sdp);
+      const codec = call.customerChannel === "widget" ? "opus" : "pcmu";
+      const { legId, answerSdp } = await this.media.attach(call.id, msg.role, msg.sdp, codec);
       peer.legs.set(legId, call.id);
       return { type: "media.answer" as const, requestId: msg.requestId, legId, sdp: answerSdp };
     } catch (e) {
       if (e instanceof EarshotError) throw e;
-      throw new EarshotError("signalling_error", `The offer was refused: ${(e as Error).message}`);
+      const code = (e as { code?: string }).code;
+      throw new EarshotError(
+        code && isErrorCode(code) ? code : "signalling_error",
+        `The offer was refused: ${(e as Error).message}`,
+      );
     }
+  }
+
+  onLegClose(listener: (callId: string, legId: string, reason: string) => void): () => void {
+    return this.media.onLegClose(listener);
   }
 
   close(peer: Peer, legId: string): void {

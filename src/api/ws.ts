@@ -56,8 +56,14 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       }
     }
   });
+  const unsubscribeLegs = s.signalling?.onLegClose((_callId, legId, reason) => {
+    for (const c of connections) {
+      if (c.legs.delete(legId)) send(c, { type: "media.closed", legId, reason });
+    }
+  });
   app.addHook("onClose", async () => {
     unsubscribe();
+    unsubscribeLegs?.();
     for (const c of connections) c.socket.close(1001, "server shutting down");
   });
 
@@ -84,6 +90,8 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       socket.on("close", () => {
         connections.delete(conn);
         s.signalling?.closeAll(conn);
+        // A widget customer who closes the page has hung up.
+        if (widgetCallId) void s.calls.farEndHangup(widgetCallId).catch(() => {});
       });
       socket.on("message", (raw: Buffer) => void handle(conn, raw));
       send(conn, {

@@ -43,6 +43,39 @@ window.startLeg = async (callId, role, codec) => {
   return leg.state;
 };
 window.stopLeg = () => { if (leg) leg.close(); leg = null; };
+// The same leg signalled the way the web app does: media.offer on Earshot's WebSocket.
+let ws = null;
+window.wsMessages = [];
+window.startLegWs = async (wsUrl, callId, role, codec) => {
+  if (leg) leg.close();
+  leg = null;
+  if (!ws || ws.readyState !== 1 || ws.url !== wsUrl) {
+    if (ws) ws.close();
+    ws = new WebSocket(wsUrl);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("ws failed")); });
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      window.wsMessages.push(m);
+      const waiter = m.requestId && window.wsPending.get(m.requestId);
+      if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
+    };
+  }
+  leg = await EarshotMedia.AudioLeg.start({
+    role, codec, muted: true,
+    signal: (sdp) => window.wsRequest({ type: "media.offer", callId, role, sdp }).then((m) => {
+      if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
+      return m.sdp;
+    }),
+  });
+  await leg.connected(15000);
+  return leg.state;
+};
+window.wsPending = new Map();
+window.wsRequest = (msg) => new Promise((resolve) => {
+  const requestId = Math.random().toString(36).slice(2);
+  window.wsPending.set(requestId, resolve);
+  ws.send(JSON.stringify({ ...msg, requestId }));
+});
 window.levels = (freqs) => {
   if (!leg) return null;
   return [0, 1].map((slot) => ({
@@ -59,8 +92,11 @@ export interface SignalHarness {
   close(): Promise<void>;
 }
 
-/** Serves the test page and answers POST /signal?call=&role= with node.getCall(call).attachWebRtc(role, body). */
-export async function startSignalHarness(node: MediaNode): Promise<SignalHarness> {
+/**
+ * Serves the test page and answers POST /signal?call=&role= with node.getCall(call).attachWebRtc(role, body).
+ * Without a node, the page signals only through Earshot's WebSocket (startLegWs).
+ */
+export async function startSignalHarness(node?: MediaNode): Promise<SignalHarness> {
   const script = await bundleLeg();
   const html = `<!doctype html><meta charset="utf-8"><title>media test</title><script>${script}</script><script>${PAGE_SCRIPT}</script>`;
   const legs = new Map<string, string>();
@@ -75,7 +111,7 @@ export async function startSignalHarness(node: MediaNode): Promise<SignalHarness
       const role = url.searchParams.get("role") as Party;
       readBody(req)
         .then(async (offer) => {
-          const call = node.getCall(callId);
+          const call = node?.getCall(callId);
           if (!call) throw new Error(`no call ${callId}`);
           const { legId, answerSdp } = await call.attachWebRtc(role, offer);
           legs.set(`${callId}/${role}`, legId);
@@ -168,6 +204,26 @@ export class BrowserParty {
     ] as const);
   }
 
+  /** Starts this party's leg through Earshot's WebSocket signalling at `wsUrl`. */
+  async joinViaApi(wsUrl: string, callId: string, role: Party, codec: "opus" | "pcmu"): Promise<void> {
+    await this.page.evaluate(([u, c, r, k]) => (window as never as Api).startLegWs(u, c, r, k), [
+      wsUrl,
+      callId,
+      role,
+      codec,
+    ] as const);
+  }
+
+  /** Sends a raw message on the page's WebSocket and resolves with the reply to its requestId. */
+  async wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.page.evaluate((m) => (window as never as Api).wsRequest(m), msg);
+  }
+
+  /** Every message the page's WebSocket received so far. */
+  async wsMessages(): Promise<Record<string, unknown>[]> {
+    return this.page.evaluate(() => (window as never as Api).wsMessages);
+  }
+
   async leave(): Promise<void> {
     await this.page.evaluate(() => (window as never as Api).stopLeg());
   }
@@ -184,6 +240,9 @@ export class BrowserParty {
 
 interface Api {
   startLeg(callId: string, role: string, codec: string): Promise<string>;
+  startLegWs(wsUrl: string, callId: string, role: string, codec: string): Promise<string>;
+  wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>>;
+  wsMessages: Record<string, unknown>[];
   stopLeg(): void;
   levels(freqs: number[]): [SlotLevels, SlotLevels] | null;
 }

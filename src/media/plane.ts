@@ -1,0 +1,89 @@
+// The media plane as the control plane and the signalling see it: one MediaNode in this
+// process, driven through the MediaPort (routing, synthetic parties, detach, close) and
+// MediaAttach (browser legs) seams. Any failure here fails closed: the call goes silent.
+
+import type { MediaAttach } from "../api/signalling.ts";
+import type { MediaPort } from "../control/ports.ts";
+import type { Party, Routing } from "../control/routing.ts";
+import { SILENT } from "../control/routing.ts";
+import { MediaNode } from "./MediaNode.ts";
+import type { MediaCodec, MediaNodeOptions } from "./MediaTypes.ts";
+
+type LegCloseListener = (callId: string, legId: string, reason: string) => void;
+
+export class MediaPlane implements MediaPort, MediaAttach {
+  private readonly legCloseListeners = new Set<LegCloseListener>();
+  private readonly wired = new WeakSet<object>();
+
+  private constructor(readonly node: MediaNode) {}
+
+  static async create(options: MediaNodeOptions = {}): Promise<MediaPlane> {
+    return new MediaPlane(await MediaNode.create(options));
+  }
+
+  openCall(callId: string, codec: MediaCodec): void {
+    const call = this.node.openCall(callId, { codec });
+    if (this.wired.has(call)) return;
+    this.wired.add(call);
+    call.on("legclose", (_party, legId, reason) => {
+      for (const l of this.legCloseListeners) {
+        try {
+          l(callId, legId, String(reason));
+        } catch {
+          // a listener's failure never reaches the media path
+        }
+      }
+    });
+  }
+
+  applyRouting(callId: string, routing: Routing): void {
+    const call = this.node.getCall(callId);
+    if (!call || call.closed) return;
+    try {
+      call.setRouting(routing);
+    } catch {
+      try {
+        call.setRouting(SILENT);
+      } catch {
+        // the call refused even silence: it is closed
+      }
+    }
+  }
+
+  attachSynthetic(callId: string, party: Party): void {
+    const call = this.node.getCall(callId);
+    if (call && !call.closed) call.attachSynthetic(party, "voice");
+  }
+
+  detach(callId: string, party: Party, reason: string): void {
+    const call = this.node.getCall(callId);
+    if (call && !call.closed) call.detach(party, reason);
+  }
+
+  closeCall(callId: string, reason: string): void {
+    this.node.getCall(callId)?.close(reason);
+  }
+
+  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec) {
+    this.openCall(callId, codec);
+    const call = this.node.getCall(callId);
+    if (!call) throw new Error("the call's media is closed");
+    return call.attachWebRtc(party, offerSdp);
+  }
+
+  closeLeg(callId: string, legId: string): void {
+    const call = this.node.getCall(callId);
+    if (!call || call.closed) return;
+    const party = (["customer", "agent", "coach"] as const).find((p) => call.leg(p)?.legId === legId);
+    if (party) call.detach(party, "closed_by_client");
+  }
+
+  onLegClose(listener: LegCloseListener): () => void {
+    this.legCloseListeners.add(listener);
+    return () => this.legCloseListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.node.close();
+  }
+}
