@@ -38,6 +38,8 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
+    // Router-level failures (bad URL encoding, over-long path parameters) speak our error format too.
+    frameworkErrors: (err, _req, reply) => sendError(reply, "bad_request", err.message),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
@@ -77,6 +79,12 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
 
   const webRoot = opts.webRoot ?? resolve("web/dist");
   if (existsSync(webRoot)) await serveWebApp(app, webRoot);
-  else app.get("/", async () => ({ earshot: "api only", docs: "/api/v1/openapi.json" }));
+  else {
+    app.get("/", async () => ({
+      earshot: "api only (the web app is not built)",
+      docs: "/api/v1/openapi.json",
+    }));
+    app.setNotFoundHandler((_req, reply) => sendError(reply, "not_found", "No such endpoint."));
+  }
   return app;
 }

@@ -1,0 +1,130 @@
+// Events reach the WebSocket clients allowed to see them and no others; with PostgreSQL
+// and Redis, two server nodes share events and the coaching rules.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { ServerMessage } from "../../src/protocol/messages.ts";
+import type { Call } from "../../src/protocol/resources.ts";
+import { liveCall } from "../support/calls.ts";
+import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import {
+  hasPostgres,
+  hasRedis,
+  type RunningPostgres,
+  type RunningRedis,
+  startPostgres,
+  startRedis,
+} from "../support/services.ts";
+import { EventClient } from "../support/ws.ts";
+
+const aboutCall = (id: string) => (e: ServerMessage) => "call" in e && (e as { call: Call }).call.id === id;
+
+describe("WebSocket events", () => {
+  let server: TestServer;
+  let org: Awaited<ReturnType<typeof demoOrg>>;
+  before(async () => {
+    server = await startServer();
+    org = await demoOrg(server.url);
+  });
+  after(() => server.close());
+
+  it("refuses a connection without a valid token", async () => {
+    await assert.rejects(EventClient.connect(server.url, "token=nope"));
+  });
+
+  it("delivers call and coaching events to the allowed users only", async () => {
+    const [ana, luis, sofia, marco] = await Promise.all(
+      [org.ana, org.luis, org.sofia, org.marco].map((c) =>
+        EventClient.connect(server.url, `token=${c.token}`),
+      ),
+    );
+    await luis.next((e) => e.type === "hello");
+    await org.luis.patch("/me", { availability: "unavailable" }); // luis does not ring
+    await luis.next((e) => e.type === "user.updated");
+    const call = await liveCall(org.admin, org.ana, org.support);
+    await ana.next(
+      (e) => e.type === "call.updated" && e.call.id === call.id && e.call.state === "in_progress",
+    );
+    await sofia.next((e) => e.type === "call.updated" && e.call.id === call.id);
+    await marco.next(aboutCall(call.id));
+    const r = await org.sofia.post<{ session: { id: string } }>(`/calls/${call.id}/coaching`, {
+      notifyUser: true,
+    });
+    await ana.next((e) => e.type === "coaching.notify" && e.session.coachName === "Sofia");
+    await org.sofia.post(`/coaching-sessions/${r.body.session.id}/messages`, {
+      text: "Ask for the order number",
+    });
+    await ana.next((e) => e.type === "coaching.message" && e.text === "Ask for the order number");
+    await marco.next((e) => e.type === "coaching.started");
+    await org.ana.post(`/calls/${call.id}/hangup`);
+    await marco.next((e) => e.type === "call.ended" && e.call.id === call.id);
+    await ana.next((e) => e.type === "coaching.ended");
+    // luis, an agent of the same org, is told about users but never about ana's call or its coaching.
+    assert.ok(!luis.has(aboutCall(call.id)), "an agent does not get other agents' calls");
+    assert.ok(!luis.has((e) => e.type.startsWith("coaching.")), "an agent does not get others' coaching");
+    assert.ok(
+      !marco.has((e) => e.type === "coaching.notify" || e.type === "coaching.message"),
+      "whispers are private",
+    );
+    assert.ok(luis.has((e) => e.type === "user.updated"));
+    await org.luis.patch("/me", { availability: "available" });
+    for (const c of [ana, luis, sofia, marco]) c.close();
+  });
+
+  it("gives the widget customer their call's state and nothing else", async () => {
+    const res = await fetch(`${server.url}/api/v1/widget/calls`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ numberId: org.support }),
+    });
+    const { call, callToken } = (await res.json()) as { call: Call; callToken: string };
+    const customer = await EventClient.connect(server.url, `callToken=${encodeURIComponent(callToken)}`);
+    const other = await liveCall(org.admin, org.luis, org.support);
+    await org.ana.post(`/calls/${call.id}/answer`);
+    const e = await customer.next((x) => x.type === "call.updated" && x.call.state === "in_progress");
+    assert.equal("call" in e && e.call.coachingSession, null);
+    assert.ok(!customer.has(aboutCall(other.id)));
+    assert.ok(!customer.has((x) => x.type === "user.updated" || x.type.startsWith("coaching.")));
+    await assert.rejects(EventClient.connect(server.url, `callToken=${call.id}.forged`));
+    customer.close();
+    await org.ana.post(`/calls/${call.id}/hangup`);
+    await org.luis.post(`/calls/${other.id}/hangup`);
+  });
+});
+
+describe("two server nodes on PostgreSQL and Redis", { skip: !hasPostgres() || !hasRedis() }, () => {
+  let pg: RunningPostgres;
+  let redis: RunningRedis;
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const databaseUrl = await pg.createDatabase("nodes");
+    a = await startServer({ databaseUrl, redisUrl: redis.url, env: { EARSHOT_SECRET: "shared" } });
+    b = await startServer({ databaseUrl, redisUrl: redis.url, env: { EARSHOT_SECRET: "shared" } });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+    await pg?.stop();
+  });
+
+  it("an event from node A reaches a client of node B; one coach on two nodes wins once", async () => {
+    const onA = await demoOrg(a.url);
+    const sofiaOnB = await Client.login(b.url, "sofia@demo.test");
+    const watcher = await EventClient.connect(b.url, `token=${sofiaOnB.token}`);
+    const first = await liveCall(onA.admin, onA.ana, onA.support);
+    await watcher.next(
+      (e) => e.type === "call.updated" && e.call.id === first.id && e.call.state === "in_progress",
+    );
+    const second = await liveCall(onA.admin, onA.luis, onA.support);
+    const [ra, rb] = await Promise.all([
+      onA.sofia.post(`/calls/${first.id}/coaching`, {}),
+      sofiaOnB.post(`/calls/${second.id}/coaching`, {}),
+    ]);
+    assert.deepEqual([ra.status, rb.status].sort(), [201, 409]);
+    assert.equal((ra.status === 409 ? ra : rb).body.error?.code, "coach_busy");
+    await watcher.next((e) => e.type === "coaching.started");
+    watcher.close();
+  });
+});
