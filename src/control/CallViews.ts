@@ -33,13 +33,14 @@ export class CallViews {
     const { store } = this.ctx;
     const ids = calls.map((c) => c.id);
     const orgId = calls[0].orgId;
-    const [sessions, comments, numbers, contacts, users] = await Promise.all([
+    const contactIds = [...new Set(calls.map((c) => c.contactId).filter((id): id is string => id !== null))];
+    const [sessions, comments, numbers, contacts] = await Promise.all([
       store.activeSessionsOfCalls(ids),
       store.listComments(ids),
       store.listNumbers(orgId),
-      store.listContacts(orgId),
-      store.listUsers(orgId),
+      store.getContacts(contactIds),
     ]);
+    const users = await store.getUsers([...new Set(sessions.map((s) => s.coachId))]);
     let viewerFacts = null;
     if (viewer) {
       const [live, coaching] = await Promise.all([

@@ -9,7 +9,7 @@ import { EarshotError, fail } from "./errors.ts";
 import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./model.ts";
 import { canBarge, canMonitor, canStartCoaching } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
-import { callFacts, coachFacts, presentSession } from "./presenter.ts";
+import { callFacts, coachFacts, presentSession, presentUser } from "./presenter.ts";
 import { computeRouting } from "./routing.ts";
 import { publishUserState } from "./userEvents.ts";
 
@@ -26,9 +26,9 @@ export class Coaching {
   }
 
   async start(coach: UserRecord, callId: string, opts: StartOptions): Promise<CoachingSession> {
-    let session: SessionRecord;
+    let started: { session: SessionRecord; call: CallRecord };
     try {
-      session = await this.ctx.store.transaction((tx) => this.insertSession(tx, coach, callId, opts));
+      started = await this.ctx.store.transaction((tx) => this.insertSession(tx, coach, callId, opts));
     } catch (e) {
       if (!(e instanceof UniqueViolation)) throw e;
       // Lost a race that the database settled: explain it with the policy on fresh data.
@@ -37,13 +37,15 @@ export class Coaching {
         refusal ?? (e.constraint.includes("coach") ? "coach_busy" : "call_already_coached"),
       );
     }
-    const call = await this.ctx.store.getCall(callId);
-    if (call) this.applyRouting(call, session);
-    const dto = await this.present(session);
-    const audience = this.audience(session);
-    this.ctx.bus.publish({ audience, event: { type: "coaching.started", session: dto } });
+    const { session, call } = started;
+    this.applyRouting(call, session);
+    const dto = presentSession(session, coach.name);
+    this.ctx.bus.publish({
+      audience: this.audience(session),
+      event: { type: "coaching.started", session: dto },
+    });
     if (session.notifyUser) this.notifyAgent(session, dto);
-    if (call?.handRaised) {
+    if (call.handRaised) {
       await this.ctx.store.updateCall(call.id, { handRaised: false });
       const lowered = await this.views.presentOne({ ...call, handRaised: false }, null);
       this.ctx.bus.publish({
@@ -51,8 +53,15 @@ export class Coaching {
         event: { type: "hand.lowered", call: lowered },
       });
     }
-    if (call) await this.views.publish({ ...call, handRaised: false }, "call.updated");
-    await this.publishUser(session.coachId);
+    await this.views.publish({ ...call, handRaised: false }, "call.updated");
+    // The coach is on no call (the policy checked it) and now unavailable.
+    this.ctx.bus.publish({
+      audience: { orgId: coach.orgId, everyone: true },
+      event: {
+        type: "user.updated",
+        user: presentUser({ ...coach, availability: "unavailable" }, null, session.id),
+      },
+    });
     return dto;
   }
 
@@ -61,7 +70,7 @@ export class Coaching {
     coach: UserRecord,
     callId: string,
     opts: StartOptions,
-  ): Promise<SessionRecord> {
+  ): Promise<{ session: SessionRecord; call: CallRecord }> {
     const call = await tx.lockCall(callId);
     if (!call || call.orgId !== coach.orgId) fail("not_found", "No such call.");
     const refusal = await this.refusalFor(tx, coach, call);
@@ -88,7 +97,7 @@ export class Coaching {
     await tx.insertSession(session);
     await tx.updateUser(coach.id, { availability: "unavailable" });
     await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: "listen" });
-    return (await tx.getSession(session.id)) as SessionRecord;
+    return { session: (await tx.getSession(session.id)) as SessionRecord, call };
   }
 
   /** The policy's refusal for `coach` on `callId` right now, if any. */

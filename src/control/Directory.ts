@@ -54,8 +54,7 @@ export class Directory {
   }
 
   async authenticate(token: string): Promise<UserRecord> {
-    const id = await this.ctx.store.userIdForToken(hashToken(token), this.ctx.now());
-    const user = id ? await this.ctx.store.getUser(id) : undefined;
+    const user = await this.ctx.store.userForToken(hashToken(token), this.ctx.now());
     if (!user) fail("unauthenticated", "The session is missing or has expired; sign in again.");
     return user;
   }

@@ -33,12 +33,14 @@ export interface Store {
   getUser(id: string): Promise<UserRecord | undefined>;
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   listUsers(orgId: string): Promise<UserRecord[]>;
+  getUsers(ids: string[]): Promise<UserRecord[]>;
   insertUser(user: UserRecord): Promise<void>;
   updateUser(id: string, patch: Partial<Omit<UserRecord, "id" | "orgId">>): Promise<void>;
   deleteUser(id: string): Promise<void>;
 
   insertToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
-  userIdForToken(tokenHash: string, now: Date): Promise<string | undefined>;
+  /** The user a live (unexpired) token belongs to. */
+  userForToken(tokenHash: string, now: Date): Promise<UserRecord | undefined>;
   deleteToken(tokenHash: string): Promise<void>;
 
   listNumbers(orgId: string): Promise<NumberRecord[]>;
@@ -49,6 +51,7 @@ export interface Store {
   deleteNumber(id: string): Promise<void>;
 
   listContacts(orgId: string): Promise<ContactRecord[]>;
+  getContacts(ids: string[]): Promise<ContactRecord[]>;
   getContact(id: string): Promise<ContactRecord | undefined>;
   findContactByPhone(orgId: string, phone: string): Promise<ContactRecord | undefined>;
   insertContact(c: ContactRecord): Promise<void>;

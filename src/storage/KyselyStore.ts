@@ -95,6 +95,11 @@ export class KyselyStore implements Store {
     return rows.map(userFromRow);
   }
 
+  async getUsers(ids: string[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom("users").selectAll().where("id", "in", ids).execute()).map(userFromRow);
+  }
+
   async insertUser(u: UserRecord): Promise<void> {
     await guard(
       this.db
@@ -138,14 +143,15 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async userIdForToken(tokenHash: string, now: Date): Promise<string | undefined> {
+  async userForToken(tokenHash: string, now: Date): Promise<UserRecord | undefined> {
     const r = await this.db
       .selectFrom("auth_tokens")
-      .select("user_id")
-      .where("token_hash", "=", tokenHash)
-      .where("expires_at", ">", now)
+      .innerJoin("users", "users.id", "auth_tokens.user_id")
+      .selectAll("users")
+      .where("auth_tokens.token_hash", "=", tokenHash)
+      .where("auth_tokens.expires_at", ">", now)
       .executeTakeFirst();
-    return r?.user_id;
+    return r && userFromRow(r);
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
@@ -238,6 +244,13 @@ export class KyselyStore implements Store {
       .orderBy("name")
       .execute();
     return rows.map(contactFromRow);
+  }
+
+  async getContacts(ids: string[]): Promise<ContactRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom("contacts").selectAll().where("id", "in", ids).execute()).map(
+      contactFromRow,
+    );
   }
 
   async getContact(id: string): Promise<ContactRecord | undefined> {

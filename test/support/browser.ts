@@ -46,7 +46,7 @@ window.stopLeg = () => { if (leg) leg.close(); leg = null; };
 // The same leg signalled the way the web app does: media.offer on Earshot's WebSocket.
 let ws = null;
 window.wsMessages = [];
-window.startLegWs = async (wsUrl, callId, role, codec) => {
+window.startLegWs = async (wsUrl, callId, role, codec, fftSize) => {
   if (leg) leg.close();
   leg = null;
   if (!ws || ws.readyState !== 1 || ws.url !== wsUrl) {
@@ -61,7 +61,7 @@ window.startLegWs = async (wsUrl, callId, role, codec) => {
     };
   }
   leg = await EarshotMedia.AudioLeg.start({
-    role, codec, muted: true,
+    role, codec, muted: true, fftSize: fftSize || undefined,
     signal: (sdp) => window.wsRequest({ type: "media.offer", callId, role, sdp }).then((m) => {
       if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
       return m.sdp;
@@ -70,6 +70,17 @@ window.startLegWs = async (wsUrl, callId, role, codec) => {
   await leg.connected(15000);
   return leg.state;
 };
+// Resolves when \`hz\` rises above (present) or falls below (absent) a level in \`slot\`; polls every 5 ms.
+window.waitTone = (slot, hz, present, timeoutMs) => new Promise((resolve, reject) => {
+  const start = performance.now();
+  const tick = () => {
+    const db = leg ? leg.levelAt(slot, hz) : -Infinity;
+    if (present ? db > -45 : db < -60) return resolve(performance.now() - start);
+    if (performance.now() - start > timeoutMs) return reject(new Error("tone " + hz + " not " + (present ? "present" : "absent")));
+    setTimeout(tick, 5);
+  };
+  tick();
+});
 window.wsPending = new Map();
 window.wsRequest = (msg) => new Promise((resolve) => {
   const requestId = Math.random().toString(36).slice(2);
@@ -205,18 +216,35 @@ export class BrowserParty {
   }
 
   /** Starts this party's leg through Earshot's WebSocket signalling at `wsUrl`. */
-  async joinViaApi(wsUrl: string, callId: string, role: Party, codec: "opus" | "pcmu"): Promise<void> {
-    await this.page.evaluate(([u, c, r, k]) => (window as never as Api).startLegWs(u, c, r, k), [
+  async joinViaApi(
+    wsUrl: string,
+    callId: string,
+    role: Party,
+    codec: "opus" | "pcmu",
+    fftSize = 0,
+  ): Promise<void> {
+    await this.page.evaluate(([u, c, r, k, f]) => (window as never as Api).startLegWs(u, c, r, k, f), [
       wsUrl,
       callId,
       role,
       codec,
+      fftSize,
     ] as const);
   }
 
   /** Sends a raw message on the page's WebSocket and resolves with the reply to its requestId. */
   async wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.page.evaluate((m) => (window as never as Api).wsRequest(m), msg);
+  }
+
+  /** Resolves (ms waited in the page) once `hz` is present / absent in `slot`. */
+  async waitTone(slot: 0 | 1, hz: number, present: boolean, timeoutMs = 5000): Promise<number> {
+    return this.page.evaluate(([s, h, p, t]) => (window as never as Api).waitTone(s, h, p, t), [
+      slot,
+      hz,
+      present,
+      timeoutMs,
+    ] as const);
   }
 
   /** Every message the page's WebSocket received so far. */
@@ -240,9 +268,10 @@ export class BrowserParty {
 
 interface Api {
   startLeg(callId: string, role: string, codec: string): Promise<string>;
-  startLegWs(wsUrl: string, callId: string, role: string, codec: string): Promise<string>;
+  startLegWs(wsUrl: string, callId: string, role: string, codec: string, fftSize: number): Promise<string>;
   wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>>;
   wsMessages: Record<string, unknown>[];
+  waitTone(slot: number, hz: number, present: boolean, timeoutMs: number): Promise<number>;
   stopLeg(): void;
   levels(freqs: number[]): [SlotLevels, SlotLevels] | null;
 }

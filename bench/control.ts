@@ -1,0 +1,173 @@
+// Control-plane benchmarks on the embedded database: POST …/coaching latency with 1,000
+// live calls stored, and event fan-out to 1,000 WebSocket clients. Each is compared with a
+// baseline measured in the same process: the HTTP round trip of GET /health, and a bare
+// `ws` broadcast of the same payload to 1,000 clients.
+// Run alone: node --import tsx bench/control.ts
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import WebSocket, { WebSocketServer } from "ws";
+import { demoOrg, startServer } from "../test/support/server.ts";
+import { summarize } from "./stats.ts";
+
+const LIVE_CALLS = 1000;
+const CLIENTS = 1000;
+
+async function connectAll(url: string, n: number, onMessage: (i: number) => void): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < n; start += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, n - start) }, (_, k) => {
+        const i = start + k;
+        const ws = new WebSocket(url);
+        ws.on("message", () => onMessage(i));
+        return new Promise<WebSocket>((resolve, reject) => {
+          ws.once("open", () => resolve(ws));
+          ws.once("error", reject);
+        });
+      }),
+    );
+    sockets.push(...batch);
+  }
+  return sockets;
+}
+
+/** Resolves when every one of `n` clients got a message after `arm()`. */
+function fanOutTimer(n: number) {
+  let pending = 0;
+  let t0 = 0;
+  let done: (ms: number) => void = () => {};
+  return {
+    onMessage: () => {
+      if (pending > 0 && --pending === 0) done(performance.now() - t0);
+    },
+    arm(): Promise<number> {
+      pending = n;
+      t0 = performance.now();
+      return new Promise((resolve) => {
+        done = resolve;
+      });
+    },
+  };
+}
+
+export async function runControlBench(): Promise<object> {
+  const server = await startServer();
+  try {
+    const org = await demoOrg(server.url);
+    const { store } = server.earshot.services.ctx;
+    // 1,000 live calls, answered by 1,000 agents of the Support number.
+    const callIds: string[] = [];
+    await store.transaction(async (tx) => {
+      const anaUser = await tx.getUser(org.ana.id);
+      for (let i = 0; i < LIVE_CALLS; i++) {
+        const agentId = randomUUID();
+        await tx.insertUser({
+          ...(anaUser as NonNullable<typeof anaUser>),
+          id: agentId,
+          email: `bench${i}@demo.test`,
+        });
+        const id = randomUUID();
+        callIds.push(id);
+        await tx.insertCall({
+          id,
+          orgId: org.ana.user?.orgId as string,
+          direction: "inbound",
+          state: "in_progress",
+          numberId: org.support,
+          agentId,
+          ringingUserIds: [],
+          customerNumber: `+3460000${String(i).padStart(4, "0")}`,
+          contactId: null,
+          emergency: false,
+          conference: false,
+          externalTransfer: false,
+          transferredTo: null,
+          agentMuted: false,
+          customerChannel: "demo",
+          tags: [],
+          handRaised: false,
+          answeredAt: new Date(),
+          endedAt: null,
+          endReason: null,
+        });
+      }
+    });
+    for (let i = 0; i < 20; i++) await org.admin.get("/health"); // warm-up
+    const health: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await org.admin.get("/health");
+      health.push(performance.now() - t);
+    }
+    const start: number[] = [];
+    for (let i = 0; i < 220; i++) {
+      const t = performance.now();
+      const r = await org.admin.post<{ session: { id: string } }>(
+        `/calls/${callIds[i % LIVE_CALLS]}/coaching`,
+        {},
+      );
+      const ms = performance.now() - t;
+      if (r.status !== 201) throw new Error(`coaching start failed: ${JSON.stringify(r.body)}`);
+      if (i >= 20) start.push(ms);
+      await org.admin.delete(`/coaching-sessions/${r.body.session.id}`);
+    }
+
+    // Fan-out: 1,000 sockets of monitors; sofia's availability change reaches all of them.
+    const timer = fanOutTimer(CLIENTS);
+    const sockets = await connectAll(
+      `${server.url.replace("http", "ws")}/api/v1/ws?token=${org.admin.token}`,
+      CLIENTS,
+      timer.onMessage,
+    );
+    await new Promise((r) => setTimeout(r, 300)); // hello messages drain
+    const fanout: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const done = timer.arm();
+      server.earshot.services.ctx.bus.publish({
+        audience: { orgId: org.admin.user?.orgId as string, everyone: true },
+        event: { type: "user.updated", user: org.sofia.user as NonNullable<typeof org.sofia.user> },
+      });
+      fanout.push(await done);
+    }
+    for (const s of sockets) s.terminate();
+
+    // Baseline: a bare ws server broadcasting the same payload to 1,000 clients.
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await new Promise((r) => wss.once("listening", r));
+    const port = (wss.address() as { port: number }).port;
+    const baseTimer = fanOutTimer(CLIENTS);
+    const baseSockets = await connectAll(`ws://127.0.0.1:${port}`, CLIENTS, baseTimer.onMessage);
+    const payload = JSON.stringify({ type: "user.updated", user: org.sofia.user });
+    const base: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const done = baseTimer.arm();
+      for (const c of wss.clients) c.send(payload);
+      base.push(await done);
+    }
+    for (const s of baseSockets) s.terminate();
+    wss.close();
+
+    return {
+      coachingStart: {
+        liveCallsInDatabase: LIVE_CALLS,
+        database: "embedded PGlite",
+        latencyMs: summarize(start),
+        baselineHttpRoundTripMs: summarize(health),
+        goalP99Ms: 20,
+      },
+      eventFanOut: {
+        clients: CLIENTS,
+        latencyMs: summarize(fanout),
+        baselineBareWsBroadcastMs: summarize(base),
+        goalP99Ms: 50,
+      },
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log(JSON.stringify(await runControlBench(), null, 2));
+}

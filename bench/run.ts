@@ -1,0 +1,32 @@
+// `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
+// subset: npm run bench -- control media latency
+import { runControlBench } from "./control.ts";
+import { runLatencyBench } from "./latency.ts";
+import { runMediaBench } from "./media.ts";
+
+const suites: Record<string, () => Promise<object>> = {
+  control: runControlBench,
+  media: () => runMediaBench(),
+  latency: () => runLatencyBench(),
+};
+try {
+  const { runSipBench } = await import("./sip.ts" as string);
+  suites.sip = runSipBench;
+} catch {
+  // the SIP bench is added with the SIP trunk
+}
+
+const wanted = process.argv.slice(2).filter((a) => a in suites);
+const results: Record<string, unknown> = {
+  machine: { node: process.version, cpus: (await import("node:os")).cpus().length },
+};
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    results[name] = await suites[name]();
+  } catch (e) {
+    results[name] = { error: (e as Error).message };
+  }
+}
+console.log(JSON.stringify(results, null, 2));
+process.exit(0);
