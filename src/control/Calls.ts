@@ -36,7 +36,7 @@ export class Calls {
     const candidates = await Promise.all(number.userIds.map((id) => store.getUser(id)));
     const ringing: string[] = [];
     for (const u of candidates) {
-      if (!u || u.availability !== "available") continue;
+      if (u?.availability !== "available") continue;
       if (await store.liveCallOfAgent(u.id)) continue;
       ringing.push(u.id);
     }
@@ -89,7 +89,7 @@ export class Calls {
 
   private async farEndAnswered(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
-    if (!call || call.state !== "ringing") return;
+    if (call?.state !== "ringing") return;
     await this.update(call, { state: callTransition(call.state, "answer"), answeredAt: this.ctx.now() });
   }
 

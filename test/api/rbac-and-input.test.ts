@@ -62,7 +62,7 @@ describe("RBAC and malformed input", () => {
     const bogus = new Client(server.url, "not-a-token", null);
     assert.equal((await bogus.get("/me")).status, 401);
     const call = await liveCall(org.admin, org.ana, org.support);
-    assert.equal((await org.luis.get("/calls?live=true")).body.calls instanceof Array, true);
+    assert.equal(Array.isArray((await org.luis.get("/calls?live=true")).body.calls), true);
     const luisSees = (await org.luis.get<{ calls: { id: string }[] }>("/calls?live=true")).body.calls;
     assert.ok(!luisSees.some((c) => c.id === call.id), "an agent does not see other agents' calls");
     assert.equal((await org.luis.get(`/calls/${call.id}`)).status, 404);
