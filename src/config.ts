@@ -61,7 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env, "PORT", 3000, 0, 65535),
     host: env.HOST || "0.0.0.0",
     databaseUrl,
-    dataDir: resolve(env.EARSHOT_DATA_DIR || "./data"),
+    // "memory://" keeps the embedded database in memory (tests, throw-away demos).
+    dataDir: env.EARSHOT_DATA_DIR?.startsWith("memory://")
+      ? "memory://"
+      : resolve(env.EARSHOT_DATA_DIR || "./data"),
     redisUrl,
     demo: bool(env, "EARSHOT_DEMO", !databaseUrl),
     emergencyNumbers: emergency,

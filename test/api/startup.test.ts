@@ -1,0 +1,78 @@
+// `npm start`'s entry point: invalid configuration is one clear line and a non-zero
+// exit; a valid one serves the API with the demo data and prints the logins.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../src/config.ts";
+import { freePort } from "../support/services.ts";
+
+const entry = new URL("../../src/server.ts", import.meta.url).pathname;
+
+describe("start-up", () => {
+  for (const [name, env, pattern] of [
+    ["a non-numeric PORT", { PORT: "abc" }, /PORT must be an integer/],
+    [
+      "a DATABASE_URL that is not postgres",
+      { DATABASE_URL: "mysql://x" },
+      /DATABASE_URL must start with postgres/,
+    ],
+    ["a bad EARSHOT_DEMO", { EARSHOT_DEMO: "maybe" }, /EARSHOT_DEMO must be true or false/],
+    ["a bad REDIS_URL", { REDIS_URL: "http://x" }, /REDIS_URL must start with redis/],
+  ] as const) {
+    it(`refuses ${name} with one line and exit code 2`, () => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", entry], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      assert.equal(r.status, 2);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], pattern);
+    });
+  }
+
+  it("defaults to port 3000, the embedded database and demo mode", () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3000);
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.demo, true);
+    assert.deepEqual(c.emergencyNumbers, ["112", "911", "999"]);
+    assert.equal(loadConfig({ DATABASE_URL: "postgres://h/db" }).demo, false);
+  });
+
+  it("starts with demo data, prints the URL and the logins, and serves the API", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        EARSHOT_DATA_DIR: "memory://",
+        LOG_LEVEL: "warn",
+      },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!out.includes("luis@demo.test") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, /Earshot is running at http:\/\/127\.0\.0\.1:\d+/);
+      assert.match(out, /sofia@demo\.test/);
+      assert.match(out, /demo1234/);
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "sofia@demo.test", password: "demo1234" }),
+      });
+      assert.equal(login.status, 200);
+      assert.ok(!out.includes((await login.json()).token), "tokens are never printed");
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+  });
+});
