@@ -12,12 +12,14 @@ import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
 import { Directory } from "./control/Directory.ts";
 import type { EventBus, MediaPort } from "./control/ports.ts";
+import { Webhooks } from "./control/Webhooks.ts";
 import { LocalBus } from "./events/LocalBus.ts";
 import { RedisBus } from "./events/RedisBus.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
+import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
 export interface Earshot {
   http: FastifyInstance;
@@ -31,13 +33,21 @@ export interface EarshotParts {
   media?: (MediaPort & MediaAttach & { close(): Promise<void> }) | null;
   /** Ring timeout for inbound calls. */
   ringTimeoutMs?: number;
+  /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
+  webhookRetryDelaysMs?: number[];
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const bus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
+  const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
   const media = parts.media ?? null;
   const store = new KyselyStore(database.db);
+  const dispatcher = new WebhookDispatcher(store, {
+    retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
+    timeoutMs: 5000,
+    log: (msg, fields) => http?.log.warn(fields, msg),
+  });
+  const bus = dispatcher.wrap(sharedBus);
   let calls: Calls | undefined;
   const trunk = new DemoNetwork({
     answerDelayMs: config.demoAnswerDelayMs,
@@ -61,6 +71,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const coaching = new Coaching(ctx);
   calls = new Calls(ctx, coaching);
   const directory = new Directory(ctx);
+  let http: FastifyInstance | undefined;
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   let callerIndex = 0;
   const services: Services = {
@@ -68,6 +79,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     directory,
     calls,
     coaching,
+    webhooks: new Webhooks(ctx),
     callTokens: new CallTokens(config.secret),
     signalling: media ? new Signalling(store, media) : null,
     publicConfig: {
@@ -80,13 +92,15 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     },
     demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
   };
-  const http = await buildHttp(services, { logLevel: config.logLevel });
+  http = await buildHttp(services, { logLevel: config.logLevel });
+  const server = http;
   return {
-    http,
+    http: server,
     services,
     seeded,
     async close() {
-      await http.close();
+      await server.close();
+      dispatcher.close();
       calls?.close();
       await trunk.close();
       await media?.close();

@@ -11,6 +11,7 @@ import { callRoutes } from "./routes/calls.ts";
 import { coachingRoutes } from "./routes/coaching.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 import type { Services } from "./services.ts";
 import { serveWebApp } from "./static.ts";
 import { wsRoutes } from "./ws.ts";
@@ -68,6 +69,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
       await directoryRoutes(api, services);
       await callRoutes(api, services);
       await coachingRoutes(api, services);
+      await webhookRoutes(api, services);
       await wsRoutes(api, services);
       api.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
         app.swagger(),

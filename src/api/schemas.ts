@@ -87,3 +87,19 @@ export const SessionsQuery = Type.Object(
   { additionalProperties: false },
 );
 export const WidgetCallBody = body({ numberId: Id });
+export const WebhookBody = body({
+  url: Str(8, 2000),
+  events: Type.Array(
+    Type.Union(
+      [
+        "coaching.started",
+        "coaching.mode_changed",
+        "coaching.ended",
+        "call.started",
+        "call.ended",
+        "hand.raised",
+      ].map((e) => Type.Literal(e)),
+    ),
+    { minItems: 1, maxItems: 6 },
+  ),
+});

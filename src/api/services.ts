@@ -4,6 +4,7 @@ import type { Calls } from "../control/Calls.ts";
 import type { Coaching } from "../control/Coaching.ts";
 import type { ControlContext } from "../control/context.ts";
 import type { Directory } from "../control/Directory.ts";
+import type { Webhooks } from "../control/Webhooks.ts";
 import type { CallTokens } from "./callTokens.ts";
 import type { Signalling } from "./signalling.ts";
 
@@ -19,6 +20,7 @@ export interface Services {
   directory: Directory;
   calls: Calls;
   coaching: Coaching;
+  webhooks: Webhooks;
   callTokens: CallTokens;
   signalling: Signalling | null;
   publicConfig: PublicConfig;

@@ -104,3 +104,25 @@ export interface SessionFilter {
   to?: Date;
   limit: number;
 }
+
+export const WEBHOOK_EVENTS = [
+  "coaching.started",
+  "coaching.mode_changed",
+  "coaching.ended",
+  "call.started",
+  "call.ended",
+  "hand.raised",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookRecord {
+  id: string;
+  orgId: string;
+  url: string;
+  /** The HMAC key; shown to the admin once, at creation. */
+  secret: string;
+  events: WebhookEvent[];
+  createdAt: Date;
+  lastStatus: string | null;
+  lastAttemptAt: Date | null;
+}

@@ -10,6 +10,7 @@ import type {
   SessionFilter,
   SessionRecord,
   UserRecord,
+  WebhookRecord,
 } from "./model.ts";
 import type { Party, Routing } from "./routing.ts";
 
@@ -77,6 +78,11 @@ export interface Store {
   listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
   insertSessionEvent(e: Omit<SessionEventRecord, "at">): Promise<void>;
   listSessionEvents(sessionIds: string[]): Promise<SessionEventRecord[]>;
+
+  listWebhooks(orgId: string): Promise<WebhookRecord[]>;
+  insertWebhook(w: Omit<WebhookRecord, "createdAt" | "lastStatus" | "lastAttemptAt">): Promise<void>;
+  deleteWebhook(id: string): Promise<void>;
+  recordWebhookAttempt(id: string, status: string, at: Date): Promise<void>;
 }
 
 /** Who receives an event on the WebSocket channel. */

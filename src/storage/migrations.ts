@@ -113,6 +113,26 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "002_webhooks": {
+    async up(db: Kysely<unknown>) {
+      await runScript(
+        db,
+        `
+        CREATE TABLE webhooks (
+          id text PRIMARY KEY,
+          org_id text NOT NULL REFERENCES orgs(id),
+          url text NOT NULL,
+          secret text NOT NULL,
+          events jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_status text,
+          last_attempt_at timestamptz
+        );
+        CREATE INDEX webhooks_org ON webhooks (org_id);
+      `,
+      );
+    },
+  },
 };
 
 /** Runs a script statement by statement (PGlite's extended protocol takes one at a time). */

@@ -108,7 +108,19 @@ export interface CoachingEventsTable {
   detail: string | null;
 }
 
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  url: string;
+  secret: string;
+  events: Json<string[]>;
+  created_at: CreatedAt;
+  last_status: string | null;
+  last_attempt_at: Timestamp | null;
+}
+
 export interface Database {
+  webhooks: WebhooksTable;
   orgs: OrgsTable;
   users: UsersTable;
   auth_tokens: AuthTokensTable;
