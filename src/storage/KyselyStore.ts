@@ -1,27 +1,22 @@
 // The Store port on kysely: the same queries run on PGlite and PostgreSQL.
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type {
   CallRecord,
   CommentRecord,
-  ContactRecord,
-  NumberRecord,
   SessionEventRecord,
   SessionFilter,
   SessionRecord,
-  UserRecord,
   WebhookRecord,
 } from "../control/model.ts";
-import { type Store, UniqueViolation } from "../control/ports.ts";
+import type { Store } from "../control/ports.ts";
 import { type Db, DirectoryQueries, guard } from "./DirectoryQueries.ts";
 import {
   callFromRow,
   callToRow,
   commentFromRow,
-  contactFromRow,
   sessionEventFromRow,
   sessionFromRow,
   sessionToRow,
-  userFromRow,
 } from "./rows.ts";
 import type { Database } from "./schema.ts";
 import { webhookFromRow } from "./WebhookRows.ts";
