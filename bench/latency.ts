@@ -56,12 +56,18 @@ export async function runLatencyBench(switches = 20, joins = 10): Promise<object
     );
     await agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus", FFT);
 
+    await coach.moveTo(`${server.url}/api/v1/health`); // same origin as the API, like the web app
     const joinCoach = async (): Promise<{ ms: number; session: CoachingSession }> => {
       const t0 = performance.now();
-      const r = await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {});
-      await coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus", FFT);
+      const session = await coach.coachJoin(
+        `${server.url}/api/v1`,
+        org.sofia.token as string,
+        ws(`token=${org.sofia.token}`),
+        call.id,
+        FFT,
+      );
       await Promise.all([coach.waitTone(0, TONES.customer, true), coach.waitTone(1, TONES.agent, true)]);
-      return { ms: performance.now() - t0, session: r.body.session };
+      return { ms: performance.now() - t0, session: session as CoachingSession };
     };
     const joinMs: number[] = [];
     let session: CoachingSession | undefined;

@@ -81,6 +81,39 @@ window.waitTone = (slot, hz, present, timeoutMs) => new Promise((resolve, reject
   };
   tick();
 });
+// A coach joins the way the web app does: POST …/coaching and the media leg's set-up run
+// concurrently; the offer is sent as soon as the session exists.
+window.coachJoin = async (apiUrl, token, wsUrl, callId, fftSize) => {
+  const session = fetch(apiUrl + "/calls/" + callId + "/coaching", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer " + token },
+    body: "{}",
+  }).then((r) => r.json());
+  if (leg) leg.close();
+  leg = null;
+  if (!ws || ws.readyState !== 1 || ws.url !== wsUrl) {
+    if (ws) ws.close();
+    ws = new WebSocket(wsUrl);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("ws failed")); });
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      window.wsMessages.push(m);
+      const waiter = m.requestId && window.wsPending.get(m.requestId);
+      if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
+    };
+  }
+  leg = await EarshotMedia.AudioLeg.start({
+    role: "coach", muted: true, fftSize: fftSize || undefined,
+    signal: async (sdp) => {
+      const s = await session;
+      if (!s.session) throw new Error(JSON.stringify(s));
+      const m = await window.wsRequest({ type: "media.offer", callId, role: "coach", sdp });
+      if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
+      return m.sdp;
+    },
+  });
+  return (await session).session;
+};
 window.wsPending = new Map();
 window.wsRequest = (msg) => new Promise((resolve) => {
   const requestId = Math.random().toString(36).slice(2);
@@ -232,6 +265,30 @@ export class BrowserParty {
     ] as const);
   }
 
+  /** Opens `url` (e.g. a page of Earshot itself, for same-origin API calls) and loads the test scripts into it. */
+  async moveTo(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.addScriptTag({ content: await bundleLeg() });
+    await this.page.addScriptTag({ content: PAGE_SCRIPT });
+  }
+
+  /** Starts coaching `callId` from the page: POST …/coaching and the coach's media leg concurrently. */
+  async coachJoin(
+    apiUrl: string,
+    token: string,
+    wsUrl: string,
+    callId: string,
+    fftSize = 0,
+  ): Promise<{ id: string }> {
+    return this.page.evaluate(([a, t, u, c, f]) => (window as never as Api).coachJoin(a, t, u, c, f), [
+      apiUrl,
+      token,
+      wsUrl,
+      callId,
+      fftSize,
+    ] as const);
+  }
+
   /** Sends a raw message on the page's WebSocket and resolves with the reply to its requestId. */
   async wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
     return this.page.evaluate((m) => (window as never as Api).wsRequest(m), msg);
@@ -271,6 +328,13 @@ interface Api {
   startLegWs(wsUrl: string, callId: string, role: string, codec: string, fftSize: number): Promise<string>;
   wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>>;
   wsMessages: Record<string, unknown>[];
+  coachJoin(
+    apiUrl: string,
+    token: string,
+    wsUrl: string,
+    callId: string,
+    fftSize: number,
+  ): Promise<{ id: string }>;
   waitTone(slot: number, hz: number, present: boolean, timeoutMs: number): Promise<number>;
   stopLeg(): void;
   levels(freqs: number[]): [SlotLevels, SlotLevels] | null;
