@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       );
   }
   const stop = async () => {
-    await earshot.close();
+    // Never hang on shutdown: give open connections 5 s, then leave anyway.
+    setTimeout(() => process.exit(0), 5000).unref();
+    await earshot.close().catch(() => {});
     process.exit(0);
   };
   process.once("SIGINT", stop);
