@@ -1,0 +1,53 @@
+// Routes: /widget/:numberId (public customer widget), everything else needs a signed-in
+// user; the first-use set-up runs before the softphone or Live Monitoring.
+import { useEffect, useState } from "react";
+import { session } from "./api.ts";
+import { FirstUse } from "./FirstUse.tsx";
+import { Home } from "./Home.tsx";
+import { useI18n } from "./i18n.tsx";
+import { SignIn } from "./SignIn.tsx";
+import { loadSetup, missingFeatures } from "./setup.ts";
+import { Widget } from "./Widget.tsx";
+
+export function navigate(path: string): void {
+  history.pushState(null, "", path);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    window.addEventListener("popstate", on);
+    return () => window.removeEventListener("popstate", on);
+  }, []);
+  return path;
+}
+
+export function App() {
+  const { t } = useI18n();
+  const path = usePath();
+  const [token, setToken] = useState(session.token);
+  const [setupDone, setSetupDone] = useState(loadSetup() !== null);
+  const missing = missingFeatures();
+  if (missing.length > 0) {
+    return (
+      <main className="card" role="alert">
+        {t("unsupported", { what: missing.join(", ") })}
+      </main>
+    );
+  }
+  const widget = /^\/widget\/([\w-]+)/.exec(path);
+  if (widget) return <Widget numberId={widget[1]} />;
+  if (!token) return <SignIn onSignedIn={(tk) => setToken(tk)} />;
+  if (!setupDone) return <FirstUse onDone={() => setSetupDone(true)} />;
+  return (
+    <Home
+      path={path}
+      onSignOut={() => {
+        session.token = null;
+        setToken(null);
+      }}
+    />
+  );
+}

@@ -1,0 +1,106 @@
+// The agent's actions on a live call: mute, hold, transfer, tag, comment, raise hand,
+// hang up. There is deliberately no control to remove a coach.
+import { useState } from "react";
+import type { Call, User } from "../../../src/protocol/resources.ts";
+import { api } from "./api.ts";
+import { useI18n } from "./i18n.tsx";
+
+export function CallControls({
+  call,
+  users,
+  meId,
+  onError,
+}: {
+  call: Call;
+  users: User[];
+  meId: string;
+  onError(m: string): void;
+}) {
+  const { t } = useI18n();
+  const [tag, setTag] = useState("");
+  const [comment, setComment] = useState("");
+  const [target, setTarget] = useState("");
+  const [external, setExternal] = useState("");
+  const act = (path: string, body?: unknown) =>
+    api("POST", `/calls/${call.id}/${path}`, body).catch((e: Error) => onError(e.message));
+  const live = call.state === "in_progress" || call.state === "on_hold";
+  if (!live) return null;
+  return (
+    <div className="controls">
+      <div className="row">
+        <button
+          type="button"
+          aria-pressed={call.agentMuted}
+          onClick={() => void act(call.agentMuted ? "unmute" : "mute")}
+        >
+          {call.agentMuted ? t("unmute") : t("mute")}
+        </button>
+        <button type="button" onClick={() => void act(call.state === "on_hold" ? "resume" : "hold")}>
+          {call.state === "on_hold" ? t("resume") : t("hold")}
+        </button>
+        <button
+          type="button"
+          aria-pressed={call.handRaised}
+          onClick={() => void act("hand", { raised: !call.handRaised })}
+        >
+          {call.handRaised ? t("lowerHand") : t("raiseHand")}
+        </button>
+        <button type="button" className="danger" onClick={() => void act("hangup")}>
+          {t("hangUp")}
+        </button>
+      </div>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (target) void act("transfer", { toUserId: target });
+          else if (external) void act("transfer", { toNumber: external });
+        }}
+      >
+        <label>
+          {t("transferTo")} {t("transferToUser")}{" "}
+          <select value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">—</option>
+            {users
+              .filter((u) => u.id !== meId && u.availability === "available" && !u.currentCallId)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          {t("transferToNumber")}{" "}
+          <input value={external} onChange={(e) => setExternal(e.target.value)} placeholder="+34…" />
+        </label>
+        <button type="submit">{t("transfer")}</button>
+      </form>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (tag.trim()) void act("tags", { tag: tag.trim() }).then(() => setTag(""));
+        }}
+      >
+        <label>
+          {t("tag")} <input value={tag} onChange={(e) => setTag(e.target.value)} maxLength={40} />
+        </label>
+        <button type="submit">{t("addTag")}</button>
+      </form>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (comment.trim()) void act("comments", { text: comment.trim() }).then(() => setComment(""));
+        }}
+      >
+        <label>
+          {t("comment")}{" "}
+          <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+        </label>
+        <button type="submit">{t("addComment")}</button>
+      </form>
+    </div>
+  );
+}

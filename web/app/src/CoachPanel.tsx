@@ -1,0 +1,116 @@
+// A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
+// Space to whisper), who hears the coach right now, text whispers, and the call's audio.
+import { useEffect, useRef, useState } from "react";
+import type { Call, CoachingMode, CoachingSession } from "../../../src/protocol/resources.ts";
+import { api } from "./api.ts";
+import { useAudioLeg } from "./hooks.ts";
+import { type Key, useI18n } from "./i18n.tsx";
+import type { Live } from "./live.ts";
+
+export function CoachPanel({
+  live,
+  session,
+  call,
+  agentName,
+  canBarge,
+  onError,
+}: {
+  live: Live;
+  session: CoachingSession;
+  call: Call;
+  agentName: string;
+  canBarge: boolean;
+  onError(m: string): void;
+}) {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const audio = useAudioLeg(
+    live,
+    call.id,
+    "coach",
+    true,
+    call.customerChannel === "widget" ? "opus" : "pcmu",
+  );
+  const mode = session.mode;
+  const beforeSpace = useRef<CoachingMode | null>(null);
+  const setMode = (m: CoachingMode) =>
+    api("PATCH", `/coaching-sessions/${session.id}`, { mode: m }).catch((e: Error) => onError(e.message));
+  const leave = () =>
+    api("DELETE", `/coaching-sessions/${session.id}`).catch((e: Error) => onError(e.message));
+
+  useEffect(() => {
+    const typing = (e: KeyboardEvent) =>
+      (e.target as HTMLElement | null)?.closest("input, textarea, select") !== null;
+    const down = (e: KeyboardEvent) => {
+      if (typing(e) || e.repeat) return;
+      const k = e.key.toLowerCase();
+      if (k === "l") void setMode("listen");
+      else if (k === "w") void setMode("whisper");
+      else if (k === "b" && canBarge) void setMode("barge");
+      else if (e.key === "Escape") void leave();
+      else if (e.key === " " && mode === "listen") {
+        e.preventDefault();
+        beforeSpace.current = mode;
+        void setMode("whisper");
+      }
+    };
+    const up = (e: KeyboardEvent) => {
+      if (e.key === " " && beforeSpace.current) {
+        e.preventDefault();
+        void setMode(beforeSpace.current);
+        beforeSpace.current = null;
+      }
+    };
+    window.addEventListener("keydown", down);
+    window.addEventListener("keyup", up);
+    return () => {
+      window.removeEventListener("keydown", down);
+      window.removeEventListener("keyup", up);
+    };
+  });
+
+  const hearers: Key[] = mode === "whisper" ? ["agent"] : mode === "barge" ? ["agent", "customer"] : [];
+  const who = hearers.length === 0 ? t("nobody") : hearers.map((h) => t(h)).join(", ");
+  const modes: [CoachingMode, Key][] = [
+    ["listen", "listen"],
+    ["whisper", "whisper"],
+    ...(canBarge ? ([["barge", "barge"]] as [CoachingMode, Key][]) : []),
+  ];
+  return (
+    <section className="card coach-panel" aria-label={t("coachingSession", { agent: agentName })}>
+      <h2>{t("coachingSession", { agent: agentName })}</h2>
+      <fieldset className="row modes">
+        <legend className="why">{t("coachingSession", { agent: agentName })}</legend>
+        {modes.map(([m, label]) => (
+          <button key={m} type="button" aria-pressed={mode === m} onClick={() => void setMode(m)}>
+            {t(label)}
+          </button>
+        ))}
+        <button type="button" className="danger" onClick={() => void leave()}>
+          {t("leave")}
+        </button>
+      </fieldset>
+      <p className={`heard-by ${hearers.length ? "live" : ""}`} role="status">
+        {t("heardBy", { who })}
+      </p>
+      <p className="hint">
+        {t("shortcuts")} · audio: <span data-audio>{audio.state}</span>
+      </p>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!text.trim()) return;
+          void api("POST", `/coaching-sessions/${session.id}/messages`, { text: text.trim() })
+            .then(() => setText(""))
+            .catch((err: Error) => onError(err.message));
+        }}
+      >
+        <label>
+          {t("textWhisper")} <input value={text} maxLength={500} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <button type="submit">{t("sendMessage")}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+// A call's conversation view (contact, tags, comments, live state), and the contact
+// name that links to the contact's record where one exists.
+import { useEffect, useState } from "react";
+import type { Call, Contact } from "../../../src/protocol/resources.ts";
+import { navigate } from "./App.tsx";
+import { api } from "./api.ts";
+import { useLive } from "./hooks.ts";
+import { useI18n } from "./i18n.tsx";
+import type { Live } from "./live.ts";
+
+export function ContactName({ call }: { call: Call }) {
+  if (call.contactId && call.contactName) {
+    return (
+      <a
+        href={`/contacts/${call.contactId}`}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(`/contacts/${call.contactId}`);
+        }}
+      >
+        {call.contactName}
+      </a>
+    );
+  }
+  return <span>{call.customerNumber}</span>;
+}
+
+export function Conversation({
+  live,
+  callId,
+  embedded = false,
+}: {
+  live: Live;
+  callId: string;
+  embedded?: boolean;
+}) {
+  const { t } = useI18n();
+  const state = useLive(live);
+  const [call, setCall] = useState<Call | null>(null);
+  const [contact, setContact] = useState<Contact | null>(null);
+  const liveCall = state.calls.find((c) => c.id === callId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch whenever the live call changes
+  useEffect(() => {
+    void api<{ call: Call }>("GET", `/calls/${callId}`).then((r) => setCall(r.call));
+  }, [callId, liveCall]);
+  useEffect(() => {
+    if (call?.contactId)
+      void api<{ contact: Contact }>("GET", `/contacts/${call.contactId}`).then((r) => setContact(r.contact));
+  }, [call?.contactId]);
+  if (!call) return null;
+  return (
+    <section className="card conversation" aria-label={t("conversation")}>
+      <h2>{t("conversation")}</h2>
+      <p>
+        {t("contact")}: <ContactName call={call} />
+        {contact?.company ? ` · ${contact.company}` : ""}
+      </p>
+      {contact?.notes && <p>{contact.notes}</p>}
+      <p>
+        {t("liveState")}: {call.state}
+        {call.coachingSession
+          ? ` · ${t("coach")}: ${call.coachingSession.coachName} (${call.coachingSession.mode})`
+          : ""}
+      </p>
+      <h3>{t("tags")}</h3>
+      <p>{call.tags.length ? call.tags.map((tg) => `#${tg}`).join(" ") : "—"}</p>
+      <h3>{t("comments")}</h3>
+      <ul>
+        {call.comments.map((c) => (
+          <li key={c.id}>{c.text}</li>
+        ))}
+      </ul>
+      {!embedded && (
+        <button type="button" onClick={() => history.back()}>
+          {t("back")}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function ContactPage({ contactId }: { contactId: string }) {
+  const { t } = useI18n();
+  const [contact, setContact] = useState<Contact | null>(null);
+  useEffect(() => {
+    void api<{ contact: Contact }>("GET", `/contacts/${contactId}`).then((r) => setContact(r.contact));
+  }, [contactId]);
+  if (!contact) return null;
+  return (
+    <section className="card" aria-label={t("contact")}>
+      <h1>{contact.name}</h1>
+      <p>{contact.phoneNumbers.join(", ")}</p>
+      {contact.company && <p>{contact.company}</p>}
+      {contact.notes && <p>{contact.notes}</p>}
+      <button type="button" onClick={() => history.back()}>
+        {t("back")}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+// The signed-in shell: navigation, availability, and the page for the path.
+import { useEffect, useMemo, useState } from "react";
+import { Admin } from "./Admin.tsx";
+import { navigate } from "./App.tsx";
+import { api, session } from "./api.ts";
+import { ContactPage, Conversation } from "./Conversation.tsx";
+import { Diagnostics } from "./Diagnostics.tsx";
+import { useLive } from "./hooks.ts";
+import { LanguageSwitch, useI18n } from "./i18n.tsx";
+import { LiveMonitoring } from "./LiveMonitoring.tsx";
+import { Live } from "./live.ts";
+import { Softphone } from "./Softphone.tsx";
+
+export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
+  const { t } = useI18n();
+  const live = useMemo(() => new Live(`token=${encodeURIComponent(session.token ?? "")}`), []);
+  const state = useLive(live);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    live.start().catch((e: Error) => setError(e.message));
+    return () => live.close();
+  }, [live]);
+  const me = state.me;
+  if (!me) return <main className="card">{error ?? "…"}</main>;
+  const monitor = me.role !== "agent" && me.monitoringAccess !== "none";
+  const conversation = /^\/calls\/([\w-]+)/.exec(path);
+  const contact = /^\/contacts\/([\w-]+)/.exec(path);
+  const page = conversation
+    ? "conversation"
+    : contact
+      ? "contact"
+      : path.replace(/^\//, "") || (monitor ? "monitoring" : "softphone");
+  const nav = [
+    ["softphone", t("softphone")],
+    ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
+    ...(me.role === "admin" ? [["admin", t("admin")]] : []),
+    ["diagnostics", t("diagnostics")],
+  ];
+  const toggle = async () => {
+    await api("PATCH", "/me", {
+      availability: me.availability === "available" ? "unavailable" : "available",
+    }).catch((e: Error) => setError(e.message));
+  };
+  return (
+    <div className="shell">
+      <header>
+        <strong>{t("appName")}</strong>
+        <nav aria-label="main">
+          {nav.map(([id, label]) => (
+            <a
+              key={id}
+              href={`/${id}`}
+              aria-current={page === id ? "page" : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/${id}`);
+              }}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <span className="me">
+          {me.name} ·{" "}
+          <button type="button" aria-pressed={me.availability === "available"} onClick={() => void toggle()}>
+            {me.availability === "available" ? t("available") : t("unavailable")}
+          </button>
+        </span>
+        <LanguageSwitch />
+        <button type="button" onClick={onSignOut}>
+          {t("signOut")}
+        </button>
+      </header>
+      {error && <p role="alert">{error}</p>}
+      {page === "softphone" && <Softphone live={live} />}
+      {page === "monitoring" && monitor && <LiveMonitoring live={live} />}
+      {page === "admin" && me.role === "admin" && <Admin live={live} />}
+      {page === "diagnostics" && <Diagnostics />}
+      {page === "conversation" && conversation && <Conversation live={live} callId={conversation[1]} />}
+      {page === "contact" && contact && <ContactPage contactId={contact[1]} />}
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+// Live Monitoring: every live call (Calls) and every user (Users), updated live. The
+// Coach button is always visible; when the policy says no it is disabled and says why.
+import { useEffect, useState } from "react";
+import { ERRORS } from "../../../src/protocol/errors.ts";
+import type { Call } from "../../../src/protocol/resources.ts";
+import { api } from "./api.ts";
+import { CoachDialog } from "./CoachDialog.tsx";
+import { CoachPanel } from "./CoachPanel.tsx";
+import { ContactName, Conversation } from "./Conversation.tsx";
+import { DemoCallButton } from "./DemoCallButton.tsx";
+import { formatDuration, useLive, useNow } from "./hooks.ts";
+import { type Key, useI18n } from "./i18n.tsx";
+import type { Live } from "./live.ts";
+
+function CoachButton({ call, onCoach }: { call: Call | undefined; onCoach(c: Call): void }) {
+  const { t } = useI18n();
+  const allowed = !!call?.coach?.allowed;
+  const reason = call ? (call.coach?.message ?? "") : ERRORS.call_not_live.message;
+  const id = `why-${call?.id ?? Math.random().toString(36).slice(2)}`;
+  return (
+    <>
+      <button
+        type="button"
+        disabled={!allowed}
+        title={allowed ? undefined : reason}
+        aria-describedby={allowed ? undefined : id}
+        onClick={() => call && onCoach(call)}
+      >
+        {t("coach")}
+      </button>
+      {!allowed && (
+        <span id={id} className="why">
+          {reason}
+        </span>
+      )}
+    </>
+  );
+}
+
+export function LiveMonitoring({ live }: { live: Live }) {
+  const { t } = useI18n();
+  const state = useLive(live);
+  const now = useNow();
+  const [tab, setTab] = useState<"calls" | "users">("calls");
+  const [dialogFor, setDialogFor] = useState<Call | null>(null);
+  const [openConversation, setOpenConversation] = useState(false);
+  const [ended, setEnded] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const me = state.me;
+  const calls = state.calls.filter((c) => c.state === "in_progress" || c.state === "on_hold");
+  const mine = calls.find((c) => c.coachingSession?.coachId === me?.id);
+  const nameOf = (id: string | null) => state.users.find((u) => u.id === id)?.name ?? "—";
+  const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
+
+  useEffect(
+    () =>
+      live.on((m) => {
+        if (m.type === "coaching.ended" && m.session.coachId === me?.id && m.session.endReason) {
+          setEnded(t(`reason_${m.session.endReason}` as Key));
+        }
+        if (m.type === "coaching.started" && m.session.coachId === me?.id) setEnded(null);
+      }),
+    [live, me?.id, t],
+  );
+
+  const join = async (call: Call, opts: { notifyUser: boolean; openConversation: boolean }) => {
+    setDialogFor(null);
+    try {
+      await api("POST", `/calls/${call.id}/coaching`, opts);
+      setOpenConversation(opts.openConversation);
+      await live.refetch();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const tabProps = (id: "calls" | "users") => ({
+    role: "tab",
+    id: `tab-${id}`,
+    "aria-selected": tab === id,
+    "aria-controls": `panel-${id}`,
+    tabIndex: tab === id ? 0 : -1,
+    onClick: () => setTab(id),
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") setTab(tab === "calls" ? "users" : "calls");
+    },
+  });
+
+  return (
+    <main aria-label={t("liveMonitoring")}>
+      <h1>{t("liveMonitoring")}</h1>
+      {error && (
+        <p role="alert" onClick={() => setError(null)} onKeyDown={() => setError(null)}>
+          {error}
+        </p>
+      )}
+      {ended && !mine && (
+        <p role="status" className="ended">
+          {t("sessionEnded", { reason: ended })}
+        </p>
+      )}
+      {mine?.coachingSession && me && (
+        <CoachPanel
+          live={live}
+          session={mine.coachingSession}
+          call={mine}
+          agentName={nameOf(mine.agentId)}
+          canBarge={me.monitoringAccess === "live_monitoring_plus"}
+          onError={setError}
+        />
+      )}
+      {mine && openConversation && <Conversation live={live} callId={mine.id} embedded />}
+      <DemoCallButton numbers={state.numbers} onError={setError} />
+      <div role="tablist" aria-label={t("liveMonitoring")}>
+        <button type="button" {...tabProps("calls")}>
+          {t("calls")}
+        </button>
+        <button type="button" {...tabProps("users")}>
+          {t("users")}
+        </button>
+      </div>
+      <section role="tabpanel" id="panel-calls" aria-labelledby="tab-calls" hidden={tab !== "calls"}>
+        {calls.length === 0 ? (
+          <p>{t("noLiveCalls")}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>{t("number")}</th>
+                <th>{t("agent")}</th>
+                <th>{t("customer")}</th>
+                <th>{t("duration")}</th>
+                <th>{t("state")}</th>
+                <th>{t("coach")}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((c) => (
+                <tr key={c.id} data-call={c.id}>
+                  <td>{numberOf(c.numberId)}</td>
+                  <td>{nameOf(c.agentId)}</td>
+                  <td>
+                    <ContactName call={c} />
+                    {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
+                  </td>
+                  <td>{formatDuration(c.answeredAt, now)}</td>
+                  <td>{c.state}</td>
+                  <td>{c.coachingSession?.coachName ?? "—"}</td>
+                  <td>
+                    <CoachButton call={c} onCoach={setDialogFor} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section role="tabpanel" id="panel-users" aria-labelledby="tab-users" hidden={tab !== "users"}>
+        <table>
+          <thead>
+            <tr>
+              <th>{t("name")}</th>
+              <th>{t("role")}</th>
+              <th>{t("availability")}</th>
+              <th>{t("state")}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {state.users.map((u) => {
+              const call = calls.find((c) => c.id === u.currentCallId);
+              return (
+                <tr key={u.id} data-user={u.email}>
+                  <td>{u.name}</td>
+                  <td>{u.role}</td>
+                  <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
+                  <td>{u.currentCallId ? t("onCall") : u.coachingSessionId ? t("coaching") : t("idle")}</td>
+                  <td>
+                    <CoachButton call={call} onCoach={setDialogFor} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+      {dialogFor && (
+        <CoachDialog
+          call={dialogFor}
+          onJoin={(o) => void join(dialogFor, o)}
+          onCancel={() => setDialogFor(null)}
+        />
+      )}
+    </main>
+  );
+}

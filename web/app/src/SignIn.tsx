@@ -1,0 +1,75 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { ApiFailure, api, session } from "./api.ts";
+import { LanguageSwitch, useI18n } from "./i18n.tsx";
+
+interface DemoLogin {
+  email: string;
+  password: string;
+  role: string;
+  name: string;
+}
+
+export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
+  const { t } = useI18n();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [demo, setDemo] = useState<DemoLogin[]>([]);
+  useEffect(() => {
+    void fetch("/api/v1/config")
+      .then((r) => r.json())
+      .then((c: { demoLogins: DemoLogin[] }) => setDemo(c.demoLogins));
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ token: string }>("POST", "/auth/login", { email, password });
+      session.token = r.token;
+      onSignedIn(r.token);
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : String(err));
+    }
+  };
+  return (
+    <main className="card signin">
+      <h1>{t("appName")}</h1>
+      <LanguageSwitch />
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          {t("email")}{" "}
+          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+        </label>
+        <label>
+          {t("password")}{" "}
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && <p role="alert">{error}</p>}
+        <button type="submit" className="primary">
+          {t("signIn")}
+        </button>
+      </form>
+      {demo.length > 0 && (
+        <section aria-label={t("demoLogins")}>
+          <h2>{t("demoLogins")}</h2>
+          <ul>
+            {demo.map((d) => (
+              <li key={d.email}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    setEmail(d.email);
+                    setPassword(d.password);
+                  }}
+                >
+                  {d.email}
+                </button>{" "}
+                — {d.name} ({d.role})
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </main>
+  );
+}

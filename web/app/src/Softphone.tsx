@@ -1,0 +1,135 @@
+// The agent softphone: availability, ringing calls with Answer, the live call with its
+// actions and audio, the "USER X is coaching you" banner and text whispers, a dialler.
+import { useEffect, useState } from "react";
+import type { CoachingSession } from "../../../src/protocol/resources.ts";
+import { api } from "./api.ts";
+import { CallControls } from "./CallControls.tsx";
+import { ContactName } from "./Conversation.tsx";
+import { DemoCallButton } from "./DemoCallButton.tsx";
+import { formatDuration, playChime, useAudioLeg, useLive, useNow } from "./hooks.ts";
+import { useI18n } from "./i18n.tsx";
+import type { Live } from "./live.ts";
+
+export function Softphone({ live }: { live: Live }) {
+  const { t } = useI18n();
+  const state = useLive(live);
+  const now = useNow();
+  const me = state.me;
+  const [error, setError] = useState<string | null>(null);
+  const [coachedBy, setCoachedBy] = useState<CoachingSession | null>(null);
+  const [messages, setMessages] = useState<{ at: string; text: string }[]>([]);
+  const [to, setTo] = useState("");
+  const myNumbers = state.numbers.filter((n) => me && n.userIds.includes(me.id));
+  const [from, setFrom] = useState("");
+  const call = state.calls.find((c) => c.agentId === me?.id && c.state !== "ended" && !c.externalTransfer);
+  const ringing = state.calls.filter((c) => c.state === "ringing" && me && c.ringingUserIds.includes(me.id));
+  const audioOn = !!call && (call.state === "in_progress" || call.state === "on_hold");
+  const audio = useAudioLeg(live, call?.id ?? null, "agent", audioOn);
+
+  useEffect(
+    () =>
+      live.on((m) => {
+        if (m.type === "coaching.notify") {
+          setCoachedBy(m.session);
+          playChime();
+        }
+        if (m.type === "coaching.ended") setCoachedBy((s) => (s?.id === m.session.id ? null : s));
+        if (m.type === "coaching.message") setMessages((ms) => [...ms, { at: m.at, text: m.text }]);
+      }),
+    [live],
+  );
+  useEffect(() => {
+    if (!call) {
+      setCoachedBy(null);
+      setMessages([]);
+    }
+  }, [call]);
+
+  if (!me) return null;
+  const dial = async () => {
+    const numberId = from || myNumbers[0]?.id;
+    if (!numberId || !to) return;
+    await api("POST", "/calls", { numberId, to }).catch((e: Error) => setError(e.message));
+  };
+  return (
+    <main className="softphone" aria-label={t("softphone")}>
+      {error && (
+        <p role="alert" onClick={() => setError(null)} onKeyDown={() => setError(null)}>
+          {error}
+        </p>
+      )}
+      {coachedBy && call && (
+        <div className="banner" role="status">
+          {t("coachingYou", { name: coachedBy.coachName })}
+        </div>
+      )}
+      {ringing.map((c) => (
+        <section key={c.id} className="card ringing" aria-label={t("incomingCall")}>
+          <h2>{t("incomingCall")}</h2>
+          <p>
+            <ContactName call={c} /> → {state.numbers.find((n) => n.id === c.numberId)?.name}
+          </p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void api("POST", `/calls/${c.id}/answer`).catch((e: Error) => setError(e.message))}
+          >
+            {t("answer")}
+          </button>
+        </section>
+      ))}
+      {call ? (
+        <section className="card" aria-label={t("conversation")}>
+          <h2>
+            <ContactName call={call} />
+          </h2>
+          <p>
+            {state.numbers.find((n) => n.id === call.numberId)?.name} · {t("state")}:{" "}
+            <span>{call.state}</span> · {formatDuration(call.answeredAt, now)} · audio:{" "}
+            <span data-audio>{audio.state}</span>
+          </p>
+          {call.tags.length > 0 && <p>{call.tags.map((tg) => `#${tg}`).join(" ")}</p>}
+          <CallControls call={call} users={state.users} meId={me.id} onError={setError} />
+          {messages.length > 0 && (
+            <section aria-label={t("coachMessages")}>
+              <h3>{t("coachMessages")}</h3>
+              <ul>
+                {messages.map((m) => (
+                  <li key={m.at + m.text}>{m.text}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </section>
+      ) : (
+        ringing.length === 0 && <p>{t("noCall")}</p>
+      )}
+      {!call && (
+        <form
+          className="card row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void dial();
+          }}
+        >
+          <label>
+            {t("fromNumber")}{" "}
+            <select value={from} onChange={(e) => setFrom(e.target.value)}>
+              {myNumbers.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("numberToCall")}{" "}
+            <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="+34…" />
+          </label>
+          <button type="submit">{t("dial")}</button>
+        </form>
+      )}
+      <DemoCallButton numbers={state.numbers} onError={setError} />
+    </main>
+  );
+}

@@ -1,0 +1,91 @@
+// The customer call widget (public): call a number from the browser; ringing →
+// connected → ended.
+import { useEffect, useState } from "react";
+import { api } from "./api.ts";
+import { useAudioLeg } from "./hooks.ts";
+import { LanguageSwitch, useI18n } from "./i18n.tsx";
+import { Live } from "./live.ts";
+
+type Phase = "idle" | "ringing" | "connected" | "ended";
+
+export function Widget({ numberId }: { numberId: string }) {
+  const { t } = useI18n();
+  const [name, setName] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [call, setCall] = useState<{ id: string; token: string } | null>(null);
+  const [live, setLive] = useState<Live | null>(null);
+  const [phase, setPhase] = useState<Phase>("idle");
+  useEffect(() => {
+    api<{ number: { name: string } }>("GET", `/widget/numbers/${numberId}`)
+      .then((r) => setName(r.number.name))
+      .catch((e: Error) => setError(e.message));
+  }, [numberId]);
+  useEffect(() => {
+    if (!call) return;
+    const l = new Live(`callToken=${encodeURIComponent(call.token)}`);
+    setLive(l);
+    const off = l.on((m) => {
+      if ((m.type === "call.updated" || m.type === "call.ended") && m.call.id === call.id) {
+        setPhase(m.call.state === "ended" ? "ended" : m.call.state === "ringing" ? "ringing" : "connected");
+      }
+    });
+    void l.start();
+    return () => {
+      off();
+      l.close();
+    };
+  }, [call]);
+  const placeholder = new Live("callToken=none");
+  const audio = useAudioLeg(
+    live ?? placeholder,
+    call?.id ?? null,
+    "customer",
+    !!live && phase !== "ended",
+    "opus",
+  );
+  const start = async () => {
+    try {
+      const r = await api<{ call: { id: string }; callToken: string }>("POST", "/widget/calls", { numberId });
+      setPhase("ringing");
+      setCall({ id: r.call.id, token: r.callToken });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const hangUp = async () => {
+    if (call)
+      await api("POST", `/widget/calls/${call.id}/hangup`, undefined, { "x-call-token": call.token }).catch(
+        () => {},
+      );
+    setPhase("ended");
+  };
+  return (
+    <main className="card widget">
+      <h1>{name ? t("widgetTitle", { name }) : "…"}</h1>
+      <LanguageSwitch />
+      {error && <p role="alert">{error}</p>}
+      <p role="status" data-phase={phase}>
+        {phase === "ringing"
+          ? t("ringing")
+          : phase === "connected"
+            ? t("connected")
+            : phase === "ended"
+              ? t("ended")
+              : ""}
+      </p>
+      {(phase === "idle" || phase === "ended") && (
+        <button type="button" className="primary" onClick={() => void start()} disabled={!name}>
+          {t("callNow")}
+        </button>
+      )}
+      {(phase === "ringing" || phase === "connected") && (
+        <button type="button" className="danger" onClick={() => void hangUp()}>
+          {t("hangUp")}
+        </button>
+      )}
+      <p className="hint">
+        audio: <span data-audio>{audio.state}</span>
+      </p>
+    </main>
+  );
+}

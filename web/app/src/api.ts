@@ -1,0 +1,51 @@
+// The web app's client of the HTTP API. The token lives in sessionStorage: each tab
+// signs in on its own (ana in one tab, sofia in another).
+import type { ApiError } from "../../../src/protocol/resources.ts";
+
+const TOKEN_KEY = "earshot.token";
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const session = {
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  },
+  set token(value: string | null) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const h: Record<string, string> = { ...headers };
+  if (session.token) h.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) h["content-type"] = "application/json";
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as T & Partial<ApiError>;
+  if (!res.ok) {
+    if (res.status === 401 && path !== "/auth/login") session.token = null;
+    throw new ApiFailure(res.status, data.error?.code ?? "error", data.error?.message ?? res.statusText);
+  }
+  return data;
+}
+
+export const wsUrl = (query: string): string =>
+  `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/ws?${query}`;

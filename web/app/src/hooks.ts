@@ -1,0 +1,107 @@
+// React glue: the live state, and a call's media leg for one role.
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { LegRole } from "../../../src/protocol/messages.ts";
+import { AudioLeg } from "../../src/media/leg.ts";
+import type { Live, LiveState } from "./live.ts";
+import { loadSetup } from "./setup.ts";
+
+export function useLive(live: Live): LiveState {
+  return useSyncExternalStore(
+    (cb) => live.onChange(cb),
+    () => live.state,
+  );
+}
+
+/** Attaches this browser's microphone to `callId` as `role` while `active`; closes it after. */
+export function useAudioLeg(
+  live: Live,
+  callId: string | null,
+  role: LegRole,
+  active: boolean,
+  codec?: "opus" | "pcmu",
+) {
+  const [state, setState] = useState<string>("idle");
+  const legRef = useRef<AudioLeg | null>(null);
+  useEffect(() => {
+    if (!active || !callId) return;
+    let cancelled = false;
+    let legId: string | null = null;
+    const setup = loadSetup();
+    setState("connecting");
+    void (async () => {
+      try {
+        await live.ready();
+        const leg = await AudioLeg.start({
+          role,
+          codec,
+          deviceId: setup?.micId || undefined,
+          sinkId: setup?.speakerId || undefined,
+          signal: async (sdp) => {
+            const reply = await live.request({ type: "media.offer", callId, role, sdp });
+            if (reply.type !== "media.answer")
+              throw new Error("message" in reply ? reply.message : "refused");
+            legId = reply.legId;
+            return reply.sdp;
+          },
+          onStateChange: (s) => setState(s),
+        });
+        if (cancelled) leg.close();
+        else legRef.current = leg;
+      } catch (e) {
+        if (!cancelled) setState(`failed: ${(e as Error).message}`);
+      }
+    })();
+    const off = live.on((m) => {
+      if (m.type === "media.closed" && m.legId === legId) {
+        legRef.current?.close();
+        legRef.current = null;
+        setState("closed");
+      }
+    });
+    return () => {
+      cancelled = true;
+      off();
+      if (legId) live.send({ type: "media.close", legId });
+      legRef.current?.close();
+      legRef.current = null;
+      setState("idle");
+    };
+  }, [live, callId, role, active, codec]);
+  return { state, leg: legRef };
+}
+
+/** A short two-tone chime (the agent's "you are being coached" sound). */
+export function playChime(): void {
+  try {
+    const ctx = new AudioContext();
+    for (const [i, f] of [660, 880].entries()) {
+      const o = ctx.createOscillator();
+      const g = ctx.createGain();
+      o.frequency.value = f;
+      g.gain.setValueAtTime(0.15, ctx.currentTime + i * 0.18);
+      g.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + i * 0.18 + 0.16);
+      o.connect(g).connect(ctx.destination);
+      o.start(ctx.currentTime + i * 0.18);
+      o.stop(ctx.currentTime + i * 0.18 + 0.17);
+    }
+    (window as { earshotChimes?: number }).earshotChimes =
+      ((window as { earshotChimes?: number }).earshotChimes ?? 0) + 1;
+  } catch {
+    // no audio output: the banner still shows
+  }
+}
+
+export function formatDuration(fromIso: string | null, now: number): string {
+  if (!fromIso) return "—";
+  const s = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(t);
+  }, [intervalMs]);
+  return now;
+}

@@ -1,0 +1,138 @@
+// One WebSocket per tab: server events (calls, users, coaching) and media signalling.
+// Keeps the live lists the panels show; resources with the viewer's Coach permission
+// come from the API, refetched when an event says something changed.
+import type { ServerMessage } from "../../../src/protocol/messages.ts";
+import type { Call, PhoneNumber, User } from "../../../src/protocol/resources.ts";
+import { api, wsUrl } from "./api.ts";
+
+export interface LiveState {
+  me: User | null;
+  users: User[];
+  calls: Call[];
+  numbers: PhoneNumber[];
+  connected: boolean;
+}
+
+type Listener = (m: ServerMessage) => void;
+
+export class Live {
+  state: LiveState = { me: null, users: [], calls: [], numbers: [], connected: false };
+  private socket: WebSocket | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly changeListeners = new Set<() => void>();
+  private readonly pending = new Map<string, (m: ServerMessage) => void>();
+  private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(private readonly query: string) {}
+
+  async start(): Promise<void> {
+    if (!this.query.startsWith("callToken")) await this.refetch();
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(wsUrl(this.query));
+    this.socket = socket;
+    socket.onopen = () => this.set({ connected: true });
+    socket.onclose = () => {
+      this.set({ connected: false });
+      if (!this.closed) setTimeout(() => this.connect(), 1000);
+    };
+    socket.onmessage = (e) => {
+      const m = JSON.parse(String(e.data)) as ServerMessage;
+      const waiter = "requestId" in m && m.requestId ? this.pending.get(m.requestId) : undefined;
+      if (waiter && "requestId" in m && m.requestId) {
+        this.pending.delete(m.requestId);
+        waiter(m);
+      }
+      this.apply(m);
+      for (const l of this.listeners) l(m);
+    };
+  }
+
+  private apply(m: ServerMessage): void {
+    if (m.type === "user.updated") {
+      const users = this.state.users.some((u) => u.id === m.user.id)
+        ? this.state.users.map((u) => (u.id === m.user.id ? m.user : u))
+        : [...this.state.users, m.user];
+      this.set({ users, me: this.state.me?.id === m.user.id ? m.user : this.state.me });
+    }
+    if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand.")) {
+      if ("call" in m) this.mergeCall(m.call);
+      this.scheduleRefetch();
+    }
+  }
+
+  private mergeCall(call: Call): void {
+    const old = this.state.calls.find((c) => c.id === call.id);
+    const merged = { ...call, coach: old?.coach ?? call.coach };
+    const calls =
+      call.state === "ended"
+        ? this.state.calls.filter((c) => c.id !== call.id)
+        : old
+          ? this.state.calls.map((c) => (c.id === call.id ? merged : c))
+          : [merged, ...this.state.calls];
+    this.set({ calls });
+  }
+
+  private scheduleRefetch(): void {
+    if (this.query.startsWith("callToken")) return;
+    if (this.refetchTimer) clearTimeout(this.refetchTimer);
+    this.refetchTimer = setTimeout(() => void this.refetch().catch(() => {}), 80);
+  }
+
+  async refetch(): Promise<void> {
+    const [me, users, calls, numbers] = await Promise.all([
+      api<{ user: User }>("GET", "/me"),
+      api<{ users: User[] }>("GET", "/users"),
+      api<{ calls: Call[] }>("GET", "/calls?live=true"),
+      api<{ numbers: PhoneNumber[] }>("GET", "/numbers"),
+    ]);
+    this.set({ me: me.user, users: users.users, calls: calls.calls, numbers: numbers.numbers });
+  }
+
+  /** Sends a signalling request and resolves with the reply carrying its requestId. */
+  request(msg: Record<string, unknown>): Promise<ServerMessage> {
+    const requestId = Math.random().toString(36).slice(2);
+    return new Promise((resolve, reject) => {
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+        reject(new Error("not connected"));
+        return;
+      }
+      this.pending.set(requestId, resolve);
+      this.socket.send(JSON.stringify({ ...msg, requestId }));
+    });
+  }
+
+  send(msg: Record<string, unknown>): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
+  }
+
+  /** Resolves when the socket is open. */
+  async ready(): Promise<void> {
+    for (let i = 0; i < 100 && this.socket?.readyState !== WebSocket.OPEN; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  }
+
+  on(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  onChange(l: () => void): () => void {
+    this.changeListeners.add(l);
+    return () => this.changeListeners.delete(l);
+  }
+
+  private set(patch: Partial<LiveState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.changeListeners) l();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.close();
+  }
+}
