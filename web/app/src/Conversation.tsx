@@ -9,6 +9,7 @@ import { useI18n } from "./i18n.tsx";
 import type { Live } from "./live.ts";
 
 export function ContactName({ call }: { call: Call }) {
+  const { t } = useI18n();
   if (call.contactId && call.contactName) {
     return (
       <a
@@ -22,7 +23,7 @@ export function ContactName({ call }: { call: Call }) {
       </a>
     );
   }
-  return <span>{call.customerNumber}</span>;
+  return <span>{call.customerChannel === "widget" ? t("webCaller") : call.customerNumber}</span>;
 }
 
 export function Conversation({

@@ -12,11 +12,19 @@ import { formatDuration, useLive, useNow } from "./hooks.ts";
 import { type Key, useI18n } from "./i18n.tsx";
 import type { Live } from "./live.ts";
 
-function CoachButton({ call, onCoach }: { call: Call | undefined; onCoach(c: Call): void }) {
+function CoachButton({
+  call,
+  place,
+  onCoach,
+}: {
+  call: Call | undefined;
+  place: string;
+  onCoach(c: Call): void;
+}) {
   const { t } = useI18n();
   const allowed = !!call?.coach?.allowed;
   const reason = call ? (call.coach?.message ?? "") : ERRORS.call_not_live.message;
-  const id = `why-${call?.id ?? Math.random().toString(36).slice(2)}`;
+  const id = `why-${place}`;
   return (
     <>
       <button
@@ -148,7 +156,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
                   <td>{c.state}</td>
                   <td>{c.coachingSession?.coachName ?? "—"}</td>
                   <td>
-                    <CoachButton call={c} onCoach={setDialogFor} />
+                    <CoachButton call={c} place={`call-${c.id}`} onCoach={setDialogFor} />
                   </td>
                 </tr>
               ))}
@@ -177,7 +185,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
                   <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
                   <td>{u.currentCallId ? t("onCall") : u.coachingSessionId ? t("coaching") : t("idle")}</td>
                   <td>
-                    <CoachButton call={call} onCoach={setDialogFor} />
+                    <CoachButton call={call} place={`user-${u.id}`} onCoach={setDialogFor} />
                   </td>
                 </tr>
               );

@@ -5,6 +5,13 @@ import { AudioLeg } from "../../src/media/leg.ts";
 import type { Live, LiveState } from "./live.ts";
 import { loadSetup } from "./setup.ts";
 
+/** The tab's live audio legs by role, for the network check and for end-to-end tests' spectrum checks. */
+function exposed(): Record<string, AudioLeg> {
+  const w = window as { earshotLegs?: Record<string, AudioLeg> };
+  w.earshotLegs ??= {};
+  return w.earshotLegs;
+}
+
 export function useLive(live: Live): LiveState {
   return useSyncExternalStore(
     (cb) => live.onChange(cb),
@@ -46,7 +53,10 @@ export function useAudioLeg(
           onStateChange: (s) => setState(s),
         });
         if (cancelled) leg.close();
-        else legRef.current = leg;
+        else {
+          legRef.current = leg;
+          exposed()[role] = leg;
+        }
       } catch (e) {
         if (!cancelled) setState(`failed: ${(e as Error).message}`);
       }
@@ -64,6 +74,7 @@ export function useAudioLeg(
       if (legId) live.send({ type: "media.close", legId });
       legRef.current?.close();
       legRef.current = null;
+      delete exposed()[role];
       setState("idle");
     };
   }, [live, callId, role, active, codec]);

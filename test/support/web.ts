@@ -1,0 +1,87 @@
+// Driving the real web app in Debian's Chromium and Firefox: launch with a fake-microphone
+// tone, sign in and pass the first-use set-up as a user would, and read what a tab's audio
+// legs hear (the app exposes them as window.earshotLegs).
+import { type Browser, chromium, firefox, type Page } from "playwright-core";
+import { CHROMIUM } from "./browser.ts";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--autoplay-policy=no-user-gesture-required",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+];
+
+export function launchChromium(toneWav?: string, lang = "en-US"): Promise<Browser> {
+  const args = [...CHROMIUM_ARGS, `--lang=${lang}`];
+  if (toneWav) args.push(`--use-file-for-fake-audio-capture=${toneWav}`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+/** Debian's firefox-esr through WebDriver BiDi (shared/recipes/firefox-e2e.md). */
+export function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
+  return firefox.launch({
+    channel: "moz-firefox",
+    executablePath: "/usr/bin/firefox-esr",
+    headless: true,
+    firefoxUserPrefs: {
+      "media.navigator.streams.fake": true,
+      "media.navigator.permission.disabled": true,
+      "media.navigator.permission.fake": true,
+      "media.cubeb.force_mock_context": true,
+      "media.peerconnection.ice.loopback": true,
+      "media.peerconnection.ice.obfuscate_host_addresses": false,
+      "media.navigator.audio.fake_frequency": fakeToneHz,
+      "media.autoplay.default": 0,
+    },
+  });
+}
+
+export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel(/Email|Correo/).fill(email);
+  await page.getByLabel(/Password|Contraseña/).fill("demo1234");
+  await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click();
+  if (setup) await passSetup(page);
+}
+
+export async function passSetup(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click();
+  await page.getByRole("button", { name: /Finish set-up|Terminar configuración/ }).click();
+}
+
+/** Levels (dB) of `freqs` in each slot of the tab's `role` leg; null when it has none. */
+export async function hears(page: Page, role: string, freqs: number[]): Promise<number[][] | null> {
+  return page.evaluate(
+    ([r, f]) => {
+      const leg = (
+        window as unknown as { earshotLegs?: Record<string, { levelAt(s: number, hz: number): number }> }
+      ).earshotLegs?.[r as string];
+      if (!leg) return null;
+      return [0, 1].map((slot) => (f as number[]).map((hz) => leg.levelAt(slot, hz)));
+    },
+    [role, freqs] as const,
+  );
+}
+
+export const PRESENT_DB = -45;
+export const ABSENT_DB = -60;
+
+/** Polls until `check` passes (returns null) or fails with its last complaint. */
+export async function until(check: () => Promise<string | null>, what: string, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last: string | null = "never checked";
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last === null) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: ${last}`);
+}
