@@ -46,8 +46,9 @@ export function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
 
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
   await page.goto(baseUrl);
-  await page.getByLabel(/Email|Correo/).fill(email);
-  await page.getByLabel(/Password|Contraseña/).fill("demo1234");
+  // Typed key by key: Firefox (WebDriver BiDi) fill() does not reach React's controlled inputs.
+  await page.getByLabel(/Email|Correo/).pressSequentially(email);
+  await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234");
   await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click();
   if (setup) await passSetup(page);
 }

@@ -78,7 +78,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await customer.getByRole("button", { name: "Call" }).click();
     await customer.getByText("Ringing…").waitFor();
     await ana.getByRole("button", { name: "Answer" }).click();
-    await customer.getByText("Connected").waitFor();
+    await customer.getByText("Connected", { exact: true }).waitFor();
 
     await sofia.getByRole("link", { name: "Live Monitoring" }).click();
     await sofia.getByRole("tab", { name: "Calls" }).click();
