@@ -14,7 +14,7 @@ import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { ABSENT_DB, hears, launchChromium, PRESENT_DB, signIn, until } from "../support/web.ts";
 
 const TONE = { customer: 440, agent: 1000, coach: 1700 } as const;
-const FREQS = [TONE.customer, TONE.agent, TONE.coach];
+const FREQS: number[] = [TONE.customer, TONE.agent, TONE.coach];
 
 async function expectAudio(
   page: Page,
