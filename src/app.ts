@@ -5,20 +5,22 @@ import type { FastifyInstance } from "fastify";
 import { CallTokens } from "./api/callTokens.ts";
 import { buildHttp } from "./api/http.ts";
 import type { Services } from "./api/services.ts";
-import { type MediaAttach, Signalling } from "./api/signalling.ts";
+import { Signalling } from "./api/signalling.ts";
 import type { Config } from "./config.ts";
 import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
 import { Directory } from "./control/Directory.ts";
-import type { EventBus, MediaPort } from "./control/ports.ts";
+import type { EventBus, Trunk } from "./control/ports.ts";
 import { Webhooks } from "./control/Webhooks.ts";
 import { LocalBus } from "./events/LocalBus.ts";
 import { RedisBus } from "./events/RedisBus.ts";
+import type { MediaPlane } from "./media/plane.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
+import { SipTrunk } from "./telephony/sip/SipTrunk.ts";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
 export interface Earshot {
@@ -30,7 +32,7 @@ export interface Earshot {
 
 export interface EarshotParts {
   /** The media plane; null runs the control plane alone (no audio). */
-  media?: (MediaPort & MediaAttach & { close(): Promise<void> }) | null;
+  media?: MediaPlane | null;
   /** Ring timeout for inbound calls. */
   ringTimeoutMs?: number;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
@@ -49,12 +51,30 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   });
   const bus = dispatcher.wrap(sharedBus);
   let calls: Calls | undefined;
-  const trunk = new DemoNetwork({
-    answerDelayMs: config.demoAnswerDelayMs,
-    externalCallMs: 20_000,
-    media,
-    onFarEndHangup: (callId) => void calls?.farEndHangup(callId).catch(() => {}),
-  });
+  let http: FastifyInstance | undefined;
+  const farEndHangup = (callId: string) => void calls?.farEndHangup(callId).catch(() => {});
+  let trunk: Trunk;
+  if (config.sip) {
+    if (!media) throw new Error("the SIP trunk needs the media plane");
+    trunk = new SipTrunk({
+      config: config.sip,
+      store,
+      media,
+      inbound: async (numberId, from) => {
+        if (!calls) throw new Error("not started");
+        return calls.inbound({ numberId, from, channel: "sip" });
+      },
+      farEndHangup,
+      log: (msg, fields) => http?.log.info(fields, msg),
+    });
+  } else {
+    trunk = new DemoNetwork({
+      answerDelayMs: config.demoAnswerDelayMs,
+      externalCallMs: 20_000,
+      media,
+      onFarEndHangup: farEndHangup,
+    });
+  }
   const ctx: ControlContext = {
     store,
     bus,
@@ -71,7 +91,6 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const coaching = new Coaching(ctx);
   calls = new Calls(ctx, coaching);
   const directory = new Directory(ctx);
-  let http: FastifyInstance | undefined;
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   let callerIndex = 0;
   const services: Services = {

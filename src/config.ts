@@ -18,6 +18,49 @@ export interface Config {
   mediaHost: string;
   logLevel: string;
   demoAnswerDelayMs: number;
+  /** The SIP trunk, when SIP_TRUNK_CARRIER is set; otherwise the demo network. */
+  sip: SipConfig | null;
+}
+
+export interface SipConfig {
+  listenAddress: string;
+  listenPort: number;
+  carrierAddress: string;
+  carrierPort: number;
+  username?: string;
+  password?: string;
+  allow: string[];
+  mediaAddress: string;
+}
+
+function hostPort(env: NodeJS.ProcessEnv, name: string, fallback: string): [string, number] {
+  const raw = env[name] || fallback;
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(raw);
+  if (!m || Number(m[2]) > 65535)
+    throw new ConfigError(`${name} must be IPv4:port, e.g. 203.0.113.10:5060, got "${raw}"`);
+  return [m[1], Number(m[2])];
+}
+
+function sipConfig(env: NodeJS.ProcessEnv): SipConfig | null {
+  if (!env.SIP_TRUNK_CARRIER) return null;
+  const [carrierAddress, carrierPort] = hostPort(env, "SIP_TRUNK_CARRIER", "");
+  const [listenAddress, listenPort] = hostPort(env, "SIP_TRUNK_LISTEN", "0.0.0.0:5060");
+  const allow = (env.SIP_TRUNK_ALLOW ?? carrierAddress)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (allow.some((a) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(a)))
+    throw new ConfigError("SIP_TRUNK_ALLOW must be a comma-separated list of IPv4 addresses");
+  return {
+    listenAddress,
+    listenPort,
+    carrierAddress,
+    carrierPort,
+    username: env.SIP_TRUNK_USERNAME || undefined,
+    password: env.SIP_TRUNK_PASSWORD || undefined,
+    allow,
+    mediaAddress: env.SIP_TRUNK_MEDIA_ADDRESS || (listenAddress === "0.0.0.0" ? "127.0.0.1" : listenAddress),
+  };
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaHost: env.EARSHOT_MEDIA_HOST || "127.0.0.1",
     logLevel: env.LOG_LEVEL || "info",
     demoAnswerDelayMs: int(env, "EARSHOT_DEMO_ANSWER_DELAY_MS", 1500, 0, 60_000),
+    sip: sipConfig(env),
   };
 }

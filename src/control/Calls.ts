@@ -111,6 +111,7 @@ export class Calls {
     });
     this.clearRingTimeout(callId);
     if (answered.customerChannel === "demo") this.ctx.media?.attachSynthetic(callId, "customer");
+    this.ctx.trunk.answered(answered);
     this.coaching.applyRouting(answered, null);
     await this.publishAgent(viewer.id);
     return this.views.publish(answered, "call.updated");
@@ -167,7 +168,6 @@ export class Calls {
     if (!isAgent && viewer.role !== "admin")
       fail("forbidden", "Only the call's agent or an admin can hang up.");
     if (!isAgent && call.state === "ringing") fail("forbidden", "Only the caller can cancel a ringing call.");
-    this.ctx.trunk.hangup(call);
     return this.end(call, "hangup_agent");
   }
 
@@ -179,6 +179,7 @@ export class Calls {
 
   async end(call: CallRecord, reason: string): Promise<Call> {
     const state = callTransition(call.state, "end");
+    if (reason !== "hangup_customer") this.ctx.trunk.hangup(call);
     this.clearRingTimeout(call.id);
     await this.coaching.endForCall(call, "call_ended");
     const ended: CallRecord = {

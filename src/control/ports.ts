@@ -127,9 +127,11 @@ export interface Trunk {
   readonly channel: "demo" | "sip";
   /** An outbound call was placed: connect it to `to` and call `answered` when the far end picks up. */
   dial(call: CallRecord, answered: () => void): void;
+  /** An inbound call was answered by an agent: connect the far end. */
+  answered(call: CallRecord): void;
   /** The call was transferred to an external number. */
   transferExternal(call: CallRecord, to: string): void;
-  /** The call ended on our side (agent hung up): release the far end. */
+  /** The call ended on our side (agent hung up, ring timeout): release the far end. */
   hangup(call: CallRecord): void;
   /** The call was put on hold / resumed. */
   hold(call: CallRecord, onHold: boolean): void;

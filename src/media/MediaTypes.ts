@@ -29,7 +29,7 @@ export interface CallOptions {
  */
 export type SyntheticSource = "voice" | `tone:${number}`;
 
-export type LegKind = "webrtc" | "synthetic";
+export type LegKind = "webrtc" | "synthetic" | "rtp";
 
 export interface AttachResult {
   legId: string;

@@ -31,6 +31,8 @@ export class DemoNetwork implements Trunk {
     this.later(this.opts.externalCallMs, () => this.opts.onFarEndHangup(call.id));
   }
 
+  answered(): void {}
+
   hangup(): void {}
 
   hold(): void {}

@@ -1,0 +1,175 @@
+// A plain RTP/AVP leg (G.711) for a SIP trunk party: one UDP socket, symmetric RTP (we
+// answer to where the party's packets come from), RFC 4733 DTMF received and logged.
+// A phone has one incoming stream, so the leg's two slots are mixed when both carry audio
+// (barge); a single slot goes through untouched.
+import { randomInt, randomUUID } from "node:crypto";
+import type { Socket } from "node:dgram";
+import type { Party } from "../../control/routing.ts";
+import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "../../media/Leg.ts";
+import type { CloseReason } from "../../media/MediaTypes.ts";
+import { SlotRewriter } from "../../media/SlotRewriter.ts";
+import { alawToUlaw, mixUlaw, ulawToAlaw } from "./g711.ts";
+
+export interface RtpTarget {
+  address: string;
+  port: number;
+}
+
+export interface RtpLegOptions {
+  party: Party;
+  socket: Socket;
+  /** Where the SDP says to send; replaced by the first packet's source (symmetric RTP). */
+  remote: RtpTarget;
+  /** 0 = PCMU, 8 = PCMA (negotiated). */
+  payloadType: 0 | 8;
+  sink: PacketSink;
+  onDtmf?(digit: string): void;
+}
+
+const MIX_WINDOW_MS = 40;
+const DTMF_DIGITS = "0123456789*#ABCD";
+
+export class RtpLeg implements Leg {
+  readonly id = randomUUID();
+  readonly kind = "rtp" as const;
+  readonly sourceKey = newSourceKey();
+  readonly party: Party;
+  readonly outputs: readonly [SlotOutput, SlotOutput];
+  readonly stats = { packetsIn: 0, packetsOut: 0, dtmf: 0 };
+  /** While false (e.g. a held call), nothing is sent to the party. */
+  sending = true;
+  #closed = false;
+  #remote: RtpTarget;
+  #latched = false;
+  readonly #opts: RtpLegOptions;
+  /** 0 = PCMU, 8 = PCMA, as negotiated (an outbound offer learns it from the answer). */
+  payloadType: 0 | 8;
+  readonly #ssrc = randomInt(1, 0xffffffff);
+  #seq = randomInt(0, 0x10000);
+  #ts = randomInt(0, 0xffffffff);
+  readonly #last: [number, number] = [0, 0];
+  #pending: Buffer | null = null;
+  #pendingSlot: 0 | 1 = 0;
+  #pendingAt = 0;
+  #lastDtmfTs = -1;
+
+  constructor(opts: RtpLegOptions) {
+    this.#opts = opts;
+    this.party = opts.party;
+    this.#remote = opts.remote;
+    this.payloadType = opts.payloadType;
+    const codec = { clockRate: 8000, frameSamples: 160 };
+    this.outputs = [0, 1].map((slot) => ({
+      rewriter: new SlotRewriter(codec),
+      send: (_h: unknown, payload: Buffer) => this.#fromSlot(slot as 0 | 1, payload),
+    })) as unknown as [SlotOutput, SlotOutput];
+    opts.socket.on("message", (msg, rinfo) => this.#receive(msg, rinfo.address, rinfo.port));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The local RTP port (announced in SDP). */
+  get port(): number {
+    return this.#opts.socket.address().port;
+  }
+
+  get remote(): RtpTarget {
+    return this.#remote;
+  }
+
+  /** A re-INVITE moved the party's media. */
+  retarget(remote: RtpTarget): void {
+    this.#remote = remote;
+    this.#latched = false;
+  }
+
+  #receive(msg: Buffer, address: string, port: number): void {
+    if (this.#closed || msg.length < 12 || msg.length > 1500 || msg[0] >> 6 !== 2) return;
+    const pt = msg[1] & 0x7f;
+    if (pt >= 72 && pt <= 76) return; // RTCP on the RTP port (rtcp-mux): not audio
+    let offset = 12 + 4 * (msg[0] & 0x0f);
+    if (msg[0] & 0x10) {
+      if (msg.length < offset + 4) return;
+      offset += 4 + 4 * msg.readUInt16BE(offset + 2);
+    }
+    let end = msg.length;
+    if (msg[0] & 0x20) end -= msg[msg.length - 1];
+    if (offset > end) return;
+    if (!this.#latched) {
+      this.#remote = { address, port };
+      this.#latched = true;
+    } else if (address !== this.#remote.address || port !== this.#remote.port) {
+      return; // not our party's stream
+    }
+    const ssrc = msg.readUInt32BE(8);
+    const seq = msg.readUInt16BE(2);
+    const ts = msg.readUInt32BE(4);
+    const payload = msg.subarray(offset, end);
+    if (pt === 101) {
+      this.#dtmf(payload, ts);
+      return;
+    }
+    if (pt !== 0 && pt !== 8) return;
+    this.stats.packetsIn++;
+    this.#opts.sink(this, ssrc, seq, ts, pt === 8 ? alawToUlaw(payload) : Buffer.from(payload));
+  }
+
+  #dtmf(payload: Buffer, ts: number): void {
+    if (payload.length < 4 || !(payload[1] & 0x80) || ts === this.#lastDtmfTs) return; // once, at the end bit
+    this.#lastDtmfTs = ts;
+    this.stats.dtmf++;
+    this.#opts.onDtmf?.(DTMF_DIGITS[payload[0]] ?? "?");
+  }
+
+  /** A frame for slot 0 or 1: sent as is, or mixed with the other slot's recent frame. */
+  #fromSlot(slot: 0 | 1, payload: Buffer): void {
+    if (this.#closed || !this.sending) return;
+    const now = performance.now();
+    this.#last[slot] = now;
+    const other = slot === 0 ? 1 : 0;
+    const otherActive = now - this.#last[other] < MIX_WINDOW_MS;
+    if (!otherActive) {
+      this.#pending = null;
+      this.#emit(payload);
+      return;
+    }
+    if (this.#pending && this.#pendingSlot !== slot && now - this.#pendingAt < MIX_WINDOW_MS) {
+      const mixed = mixUlaw(this.#pending, payload);
+      this.#pending = null;
+      this.#emit(mixed);
+      return;
+    }
+    if (this.#pending && now - this.#pendingAt < MIX_WINDOW_MS) this.#emit(this.#pending);
+    this.#pending = Buffer.from(payload);
+    this.#pendingSlot = slot;
+    this.#pendingAt = now;
+  }
+
+  #emit(ulaw: Buffer): void {
+    if (this.#remote.address === "0.0.0.0") return; // no SDP answer yet
+    const payload = this.payloadType === 8 ? ulawToAlaw(ulaw) : ulaw;
+    const packet = Buffer.allocUnsafe(12 + payload.length);
+    this.#seq = (this.#seq + 1) & 0xffff;
+    this.#ts = (this.#ts + payload.length) >>> 0;
+    packet[0] = 0x80;
+    packet[1] = this.payloadType;
+    packet.writeUInt16BE(this.#seq, 2);
+    packet.writeUInt32BE(this.#ts, 4);
+    packet.writeUInt32BE(this.#ssrc, 8);
+    payload.copy(packet, 12);
+    this.stats.packetsOut++;
+    this.#opts.socket.send(packet, this.#remote.port, this.#remote.address, () => {});
+  }
+
+  close(_reason: CloseReason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#opts.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}

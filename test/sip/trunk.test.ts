@@ -1,0 +1,216 @@
+// Issue 6 end to end: Earshot with a SIP trunk, and Debian's baresip as the customer's
+// phone (A) and as the carrier's far ends (B). An agent and a coach in headless Chromium
+// (1000 / 1700 Hz fake microphones). What baresip A recorded must hold the coach's tone
+// only while barging; the agent's tone always.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { MediaPlane } from "../../src/media/plane.ts";
+import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import { toneLevelDb, writeToneWav } from "../support/audio.ts";
+import { Baresip, hasBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
+import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { getCall } from "../support/calls.ts";
+import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { freePort } from "../support/services.ts";
+
+const TONE = { customer: 440, agent: 1000, coach: 1700 };
+
+async function until<T>(f: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 }, () => {
+  let dir: string;
+  let server: TestServer;
+  let harness: SignalHarness;
+  let phoneA: Baresip;
+  let carrierB: Baresip;
+  let agent: BrowserParty;
+  let coach: BrowserParty;
+  let org: Awaited<ReturnType<typeof demoOrg>>;
+  let trunkPort: number;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "earshot-sip-"));
+    const [aSip, bSip, aCtrl, bCtrl] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    trunkPort = await freePort();
+    writeUlawRateWav(join(dir, "a.wav"), TONE.customer, 120);
+    writeUlawRateWav(join(dir, "b.wav"), 600, 120);
+    phoneA = await Baresip.start(join(dir, "a"), {
+      sipPort: aSip,
+      ctrlPort: aCtrl,
+      rtpPorts: "21000-21099",
+      wav: join(dir, "a.wav"),
+      users: ["alice"],
+    });
+    carrierB = await Baresip.start(join(dir, "b"), {
+      sipPort: bSip + 2 === aSip ? bSip + 4 : bSip,
+      ctrlPort: bCtrl,
+      rtpPorts: "21100-21199",
+      wav: join(dir, "b.wav"),
+      users: ["15550001", "15550003", "112"],
+    });
+    const bPort = bSip + 2 === aSip ? bSip + 4 : bSip;
+    server = await startServer({
+      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      env: {
+        SIP_TRUNK_CARRIER: `127.0.0.1:${bPort}`,
+        SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
+        SIP_TRUNK_ALLOW: "127.0.0.1",
+      },
+    });
+    org = await demoOrg(server.url);
+    for (const u of [org.luis, org.sofia, org.marco]) await u.patch("/me", { availability: "unavailable" });
+    harness = await startSignalHarness();
+    writeToneWav(join(dir, "agent.wav"), TONE.agent, 30);
+    writeToneWav(join(dir, "coach.wav"), TONE.coach, 30);
+    [agent, coach] = await Promise.all([
+      BrowserParty.launch("agent", harness, join(dir, "agent.wav")),
+      BrowserParty.launch("coach", harness, join(dir, "coach.wav")),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([agent?.close(), coach?.close()]);
+    await harness?.close();
+    await Promise.all([phoneA?.stop(), carrierB?.stop()]);
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ws = (token: string | null) => `${server.url.replace("http", "ws")}/api/v1/ws?token=${token}`;
+
+  /** baresip A calls Support's DID; ana answers and attaches her browser audio. */
+  async function inboundCall(): Promise<Call> {
+    await phoneA.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort}`);
+    const ringing = await until(async () => {
+      const calls = (await org.ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
+      return calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
+    }, "the trunk call rings ana");
+    assert.equal((await org.ana.post(`/calls/${ringing.id}/answer`)).status, 200);
+    await phoneA.waitEvent("CALL_ESTABLISHED");
+    await agent.joinViaApi(ws(org.ana.token), ringing.id, "agent", "pcmu");
+    return ringing;
+  }
+
+  it("an inbound trunk call is coached: the phone hears the coach only in barge", async () => {
+    const call = await inboundCall();
+    const session = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {}))
+      .body.session;
+    await coach.joinViaApi(ws(org.sofia.token), call.id, "coach", "pcmu");
+    await agent.waitTone(0, TONE.customer, true, 8000); // ana hears the SIP customer
+    const marks: Record<string, [number, number]> = {};
+    const phase = async (name: string, mode: string | null) => {
+      if (mode) await org.sofia.patch(`/coaching-sessions/${session.id}`, { mode });
+      const start = phoneA.recordedBytes() + 8000; // skip 0.5 s after the switch
+      await new Promise((r) => setTimeout(r, 2500));
+      marks[name] = [start, phoneA.recordedBytes()];
+    };
+    await phase("listen", null);
+    await phase("whisper", "whisper");
+    await agent.waitTone(1, TONE.coach, true, 4000);
+    await phase("barge", "barge");
+    await phase("listen again", "listen");
+    await phoneA.command("hangup");
+    await phoneA.waitEvent("CALL_CLOSED");
+    await until(
+      async () => (await getCall(org.admin, call.id)).state === "ended",
+      "the call ends when the phone hangs up",
+    );
+    const audit = (
+      await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
+    ).body.sessions;
+    assert.equal(audit[0].endReason, "call_ended");
+
+    const wav = phoneA.decodedWav();
+    assert.ok(wav, "baresip recorded what it heard");
+    const levels: Record<string, { agent: number; coach: number }> = {};
+    for (const [name, [from, to]] of Object.entries(marks)) {
+      const s = wavSamples(wav, from, to);
+      assert.ok(s.length > 8000, `${name}: ${s.length} samples recorded`);
+      const x = Float32Array.from(s, (v) => v / 32768);
+      levels[name] = { agent: toneLevelDb(x, TONE.agent, 8000), coach: toneLevelDb(x, TONE.coach, 8000) };
+    }
+    const msg = JSON.stringify(levels);
+    console.log("levels in what baresip heard (dB):", msg);
+    for (const name of ["listen", "whisper", "barge", "listen again"])
+      assert.ok(levels[name].agent > -40, `agent heard in ${name}: ${msg}`);
+    for (const name of ["listen", "whisper", "listen again"])
+      assert.ok(levels[name].coach < -60, `no coach in ${name}: ${msg}`);
+    assert.ok(levels.barge.coach > -40, `coach heard in barge: ${msg}`);
+    await agent.leave();
+    await coach.leave();
+  });
+
+  it("an outbound call reaches the carrier; hold, resume and a far-end hang-up work", async () => {
+    const r = await org.ana.post<{ call: Call }>("/calls", { numberId: org.support, to: "15550001" });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    await carrierB.waitEvent("CALL_ESTABLISHED");
+    await until(
+      async () => (await getCall(org.ana, r.body.call.id)).state === "in_progress",
+      "answered by the far end",
+    );
+    assert.equal((await org.ana.post(`/calls/${r.body.call.id}/hold`)).status, 200);
+    await carrierB.waitEvent("CALL_REMOTE_SDP").catch(() => undefined);
+    assert.equal((await org.ana.post(`/calls/${r.body.call.id}/resume`)).status, 200);
+    await carrierB.command("hangup");
+    await until(
+      async () => (await getCall(org.ana, r.body.call.id)).state === "ended",
+      "far-end hang-up ends the call",
+    );
+    assert.equal((await getCall(org.ana, r.body.call.id)).endReason, "hangup_customer");
+  });
+
+  it("emergency numbers go out over the trunk, are marked and cannot be coached", async () => {
+    const r = await org.ana.post<{ call: Call }>("/calls", { numberId: org.support, to: "112" });
+    assert.equal(r.body.call.emergency, true);
+    await carrierB.waitEvent("CALL_ESTABLISHED");
+    await until(
+      async () => (await getCall(org.ana, r.body.call.id)).state === "in_progress",
+      "the emergency call connects",
+    );
+    assert.equal(
+      (await org.sofia.post(`/calls/${r.body.call.id}/coaching`, {})).body.error?.code,
+      "emergency_call",
+    );
+    await org.ana.post(`/calls/${r.body.call.id}/hangup`);
+    await carrierB.waitEvent("CALL_CLOSED");
+  });
+
+  it("an external transfer lands on the carrier's far end and ends coaching with external_transfer", async () => {
+    const call = await inboundCall();
+    const session = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {}))
+      .body.session;
+    const t = await org.ana.post<{ call: Call }>(`/calls/${call.id}/transfer`, { toNumber: "15550003" });
+    assert.equal(t.status, 200);
+    await carrierB.waitEvent("CALL_ESTABLISHED");
+    const audit = (
+      await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
+    ).body.sessions;
+    assert.equal(audit.find((s) => s.id === session.id)?.endReason, "external_transfer");
+    assert.equal(
+      (await org.sofia.post(`/calls/${call.id}/coaching`, {})).body.error?.code,
+      "external_transfer",
+    );
+    await phoneA.command("hangup");
+    await carrierB.waitEvent("CALL_CLOSED");
+    await until(
+      async () => (await getCall(org.admin, call.id)).state === "ended",
+      "the transferred call ends",
+    );
+    await agent.leave();
+  });
+});
