@@ -3,18 +3,14 @@
 import { runControlBench } from "./control.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runMediaBench } from "./media.ts";
+import { runSipBench } from "./sip.ts";
 
 const suites: Record<string, () => Promise<object>> = {
   control: runControlBench,
   media: () => runMediaBench(),
   latency: () => runLatencyBench(),
+  sip: () => runSipBench(),
 };
-try {
-  const { runSipBench } = await import("./sip.ts" as string);
-  suites.sip = runSipBench;
-} catch {
-  // the SIP bench is added with the SIP trunk
-}
 
 const wanted = process.argv.slice(2).filter((a) => a in suites);
 const results: Record<string, unknown> = {
