@@ -35,6 +35,8 @@ export interface EarshotParts {
   media?: MediaPlane | null;
   /** Ring timeout for inbound calls. */
   ringTimeoutMs?: number;
+  /** Also receives the SIP trunk's log lines (observability, tests). */
+  onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
 }
@@ -65,7 +67,10 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         return calls.inbound({ numberId, from, channel: "sip" });
       },
       farEndHangup,
-      log: (msg, fields) => http?.log.info(fields, msg),
+      log: (msg, fields) => {
+        http?.log.info(fields, msg);
+        parts.onTrunkLog?.(msg, fields);
+      },
     });
   } else {
     trunk = new DemoNetwork({

@@ -38,6 +38,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
   let coach: BrowserParty;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   let trunkPort: number;
+  const trunkLog: { msg: string; fields: Record<string, unknown> }[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-"));
@@ -67,6 +68,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     const bPort = bSip + 2 === aSip ? bSip + 4 : bSip;
     server = await startServer({
       media: await MediaPlane.create({ host: "127.0.0.1" }),
+      onTrunkLog: (msg, fields) => trunkLog.push({ msg, fields }),
       env: {
         SIP_TRUNK_CARRIER: `127.0.0.1:${bPort}`,
         SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
@@ -166,12 +168,32 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     assert.equal((await org.ana.post(`/calls/${r.body.call.id}/hold`)).status, 200);
     await carrierB.waitEvent("CALL_REMOTE_SDP").catch(() => undefined);
     assert.equal((await org.ana.post(`/calls/${r.body.call.id}/resume`)).status, 200);
+    // The far end holds and resumes too (re-INVITEs towards Earshot): the call stays up.
+    await carrierB.command("hold");
+    await new Promise((r) => setTimeout(r, 300));
+    await carrierB.command("resume");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await getCall(org.ana, r.body.call.id)).state, "in_progress");
+    const reinvites = trunkLog.filter((l) => l.msg === "sip: re-INVITE").map((l) => l.fields.direction);
+    assert.deepEqual(reinvites.slice(-2), ["sendonly", "sendrecv"]);
     await carrierB.command("hangup");
     await until(
       async () => (await getCall(org.ana, r.body.call.id)).state === "ended",
       "far-end hang-up ends the call",
     );
     assert.equal((await getCall(org.ana, r.body.call.id)).endReason, "hangup_customer");
+  });
+
+  it("takes calls over TCP too", async () => {
+    await phoneA.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort};transport=tcp`);
+    const ringing = await until(async () => {
+      const calls = (await org.ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
+      return calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
+    }, "the TCP call rings ana");
+    await org.ana.post(`/calls/${ringing.id}/answer`);
+    await phoneA.waitEvent("CALL_ESTABLISHED");
+    await org.ana.post(`/calls/${ringing.id}/hangup`);
+    await phoneA.waitEvent("CALL_CLOSED");
   });
 
   it("emergency numbers go out over the trunk, are marked and cannot be coached", async () => {
