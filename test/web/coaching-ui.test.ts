@@ -97,6 +97,10 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await expectAudio(customer, "customer", [TONE.agent], [TONE.coach], "customer hears ana");
     await expectAudio(ana, "agent", [TONE.customer], [TONE.coach], "ana hears the customer");
 
+    // Raise hand: sofia sees it at once; it is lowered when she joins.
+    await ana.getByRole("button", { name: "Raise hand" }).click();
+    await row.getByText("Hand raised").waitFor();
+
     // Coach with Notify user.
     await row.getByRole("button", { name: "Coach" }).click();
     const dialog = sofia.getByRole("dialog");
@@ -104,6 +108,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     assert.equal(await dialog.getByRole("checkbox", { name: "Open the target conversation" }).count(), 1);
     await dialog.getByRole("button", { name: "Join" }).click();
     await ana.getByText("Sofia is coaching you").waitFor();
+    await row.getByText("Hand raised").waitFor({ state: "detached" });
     assert.ok(
       (await ana.evaluate(() => (window as { earshotChimes?: number }).earshotChimes ?? 0)) >= 1,
       "the sound played",
@@ -128,6 +133,14 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
       [TONE.coach],
       "whisper: the customer never hears sofia",
     );
+    // Text whisper: only ana's softphone shows it.
+    await sofia.getByLabel("Text whisper to the agent").fill("Offer the 10% discount");
+    await sofia.getByRole("button", { name: "Send" }).click();
+    await ana
+      .getByRole("region", { name: "Messages from your coach" })
+      .getByText("Offer the 10% discount")
+      .waitFor();
+    assert.equal(await customer.getByText("Offer the 10% discount").count(), 0);
     await sofia.screenshot({ path: "docs/screenshots/live-monitoring-whisper.png" });
     await ana.screenshot({ path: "docs/screenshots/softphone-coached.png" });
 
