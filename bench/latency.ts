@@ -13,6 +13,7 @@ import { MediaPlane } from "../src/media/plane.ts";
 import type { Call, CoachingSession } from "../src/protocol/resources.ts";
 import { writeToneWav } from "../test/support/audio.ts";
 import { BrowserParty, startSignalHarness } from "../test/support/browser.ts";
+import { widgetCall } from "../test/support/calls.ts";
 import { demoOrg, startServer } from "../test/support/server.ts";
 import { summarize } from "./stats.ts";
 
@@ -40,12 +41,7 @@ export async function runLatencyBench(switches = 20, joins = 10): Promise<object
       launch("coach"),
     ]);
     const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
-    const res = await fetch(`${server.url}/api/v1/widget/calls`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ numberId: org.support }),
-    });
-    const { call, callToken } = (await res.json()) as { call: Call; callToken: string };
+    const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await customer.joinViaApi(
       ws(`callToken=${encodeURIComponent(callToken)}`),

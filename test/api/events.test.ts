@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call } from "../../src/protocol/resources.ts";
-import { liveCall } from "../support/calls.ts";
+import { liveCall, widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import {
   hasPostgres,
@@ -71,12 +71,7 @@ describe("WebSocket events", () => {
   });
 
   it("gives the widget customer their call's state and nothing else", async () => {
-    const res = await fetch(`${server.url}/api/v1/widget/calls`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ numberId: org.support }),
-    });
-    const { call, callToken } = (await res.json()) as { call: Call; callToken: string };
+    const { call, callToken } = await widgetCall(server.url, org.support);
     const customer = await EventClient.connect(server.url, `callToken=${encodeURIComponent(callToken)}`);
     const other = await liveCall(org.admin, org.luis, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);

@@ -12,7 +12,7 @@ import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import { type Expectation, expectHearing, PARTIES, TONES } from "../media/routing.browser.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
-import { getCall } from "../support/calls.ts";
+import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 
 const LISTEN: Expectation = {
@@ -57,12 +57,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
 
   it("widget customer, agent and coach hear exactly SPEC §3 in every mode; the coach leg follows the call", async () => {
     // The customer calls Support from the web widget; ana answers.
-    const widget = await fetch(`${server.url}/api/v1/widget/calls`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ numberId: org.support }),
-    });
-    const { call, callToken } = (await widget.json()) as { call: Call; callToken: string };
+    const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await b.customer.joinViaApi(
       ws(`callToken=${encodeURIComponent(callToken)}`),
@@ -178,12 +173,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
   });
 
   it("refuses bad signalling with a clear error on the socket while the call keeps flowing", async () => {
-    const widget = await fetch(`${server.url}/api/v1/widget/calls`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ numberId: org.support }),
-    });
-    const { call, callToken } = (await widget.json()) as { call: Call; callToken: string };
+    const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await b.customer.joinViaApi(
       ws(`callToken=${encodeURIComponent(callToken)}`),

@@ -11,6 +11,22 @@ import { MediaError } from "../../src/media/MediaTypes.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Headless Chromium as the tests run it: no network chatter, fake microphone and camera UI. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--autoplay-policy=no-user-gesture-required",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+];
+
 let bundle: Promise<string> | undefined;
 
 /** web/src/media/leg.ts as one script exposing `EarshotMedia.AudioLeg`. */
@@ -46,20 +62,22 @@ window.stopLeg = () => { if (leg) leg.close(); leg = null; };
 // The same leg signalled the way the web app does: media.offer on Earshot's WebSocket.
 let ws = null;
 window.wsMessages = [];
+const ensureWs = async (wsUrl) => {
+  if (ws && ws.readyState === 1 && ws.url === wsUrl) return;
+  if (ws) ws.close();
+  ws = new WebSocket(wsUrl);
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("ws failed")); });
+  ws.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    window.wsMessages.push(m);
+    const waiter = m.requestId && window.wsPending.get(m.requestId);
+    if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
+  };
+};
 window.startLegWs = async (wsUrl, callId, role, codec, fftSize) => {
   if (leg) leg.close();
   leg = null;
-  if (!ws || ws.readyState !== 1 || ws.url !== wsUrl) {
-    if (ws) ws.close();
-    ws = new WebSocket(wsUrl);
-    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("ws failed")); });
-    ws.onmessage = (e) => {
-      const m = JSON.parse(e.data);
-      window.wsMessages.push(m);
-      const waiter = m.requestId && window.wsPending.get(m.requestId);
-      if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
-    };
-  }
+  await ensureWs(wsUrl);
   leg = await EarshotMedia.AudioLeg.start({
     role, codec, muted: true, fftSize: fftSize || undefined,
     signal: (sdp) => window.wsRequest({ type: "media.offer", callId, role, sdp }).then((m) => {
@@ -91,17 +109,7 @@ window.coachJoin = async (apiUrl, token, wsUrl, callId, fftSize) => {
   }).then((r) => r.json());
   if (leg) leg.close();
   leg = null;
-  if (!ws || ws.readyState !== 1 || ws.url !== wsUrl) {
-    if (ws) ws.close();
-    ws = new WebSocket(wsUrl);
-    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("ws failed")); });
-    ws.onmessage = (e) => {
-      const m = JSON.parse(e.data);
-      window.wsMessages.push(m);
-      const waiter = m.requestId && window.wsPending.get(m.requestId);
-      if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
-    };
-  }
+  await ensureWs(wsUrl);
   leg = await EarshotMedia.AudioLeg.start({
     role: "coach", muted: true, fftSize: fftSize || undefined,
     signal: async (sdp) => {
@@ -212,21 +220,7 @@ export class BrowserParty {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-        "--disable-features=WebRtcHideLocalIpsWithMdns",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        `--use-file-for-fake-audio-capture=${toneWav}`,
-      ],
+      args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${toneWav}`],
     });
     try {
       const page = await browser.newPage();

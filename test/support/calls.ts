@@ -38,3 +38,14 @@ export async function getCall(client: Client, id: string): Promise<Call> {
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.call;
 }
+
+/** A web-widget customer calls `numberId` (public API): the call and its call token. */
+export async function widgetCall(url: string, numberId: string): Promise<{ call: Call; callToken: string }> {
+  const res = await fetch(`${url}/api/v1/widget/calls`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ numberId }),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()) as { call: Call; callToken: string };
+}

@@ -2,22 +2,7 @@
 // tone, sign in and pass the first-use set-up as a user would, and read what a tab's audio
 // legs hear (the app exposes them as window.earshotLegs).
 import { type Browser, chromium, firefox, type Page } from "playwright-core";
-import { CHROMIUM } from "./browser.ts";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-features=WebRtcHideLocalIpsWithMdns",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "./browser.ts";
 
 export function launchChromium(toneWav?: string, lang = "en-US"): Promise<Browser> {
   const args = [...CHROMIUM_ARGS, `--lang=${lang}`];

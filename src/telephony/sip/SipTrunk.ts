@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import dgram from "node:dgram";
 import { createRequire } from "node:module";
 import type * as Sip from "sip";
+import type { SipConfig } from "../../config.ts";
 import type { CallRecord } from "../../control/model.ts";
 import type { Store, Trunk } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
@@ -26,21 +27,7 @@ const digest = require("sip/digest") as {
   ): void;
 };
 
-export interface SipTrunkConfig {
-  /** Our SIP address and port (UDP and TCP). */
-  listenAddress: string;
-  listenPort: number;
-  /** The carrier's SIP address:port, where outbound calls go. */
-  carrierAddress: string;
-  carrierPort: number;
-  /** Digest credentials toward the carrier, if it asks. */
-  username?: string;
-  password?: string;
-  /** Source IPs allowed to send us calls. */
-  allow: string[];
-  /** The address RTP is bound on and announced in SDP. */
-  mediaAddress: string;
-}
+export type SipTrunkConfig = SipConfig;
 
 export interface SipTrunkDeps {
   config: SipTrunkConfig;

@@ -81,38 +81,23 @@ export function FirstUse({ onDone }: { onDone(): void }) {
       {error && <p role="alert">{error}</p>}
       {stream && (
         <>
-          <label>
-            {t("micDevice")}{" "}
-            <select
-              value={micId}
-              onChange={(e) => {
-                setMicId(e.target.value);
-                void allow(e.target.value);
-              }}
-            >
-              <option value="">default</option>
-              {devices
-                .filter((d) => d.kind === "audioinput")
-                .map((d) => (
-                  <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || d.deviceId}
-                  </option>
-                ))}
-            </select>
-          </label>
-          <label>
-            {t("speakerDevice")}{" "}
-            <select value={speakerId} onChange={(e) => setSpeakerId(e.target.value)}>
-              <option value="">default</option>
-              {devices
-                .filter((d) => d.kind === "audiooutput")
-                .map((d) => (
-                  <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || d.deviceId}
-                  </option>
-                ))}
-            </select>
-          </label>
+          <DeviceSelect
+            label={t("micDevice")}
+            kind="audioinput"
+            devices={devices}
+            value={micId}
+            onChange={(id) => {
+              setMicId(id);
+              void allow(id);
+            }}
+          />
+          <DeviceSelect
+            label={t("speakerDevice")}
+            kind="audiooutput"
+            devices={devices}
+            value={speakerId}
+            onChange={setSpeakerId}
+          />
           <label>
             {t("micLevel")} <meter min={0} max={1} value={level} aria-label={t("micLevel")} />
           </label>
@@ -127,5 +112,29 @@ export function FirstUse({ onDone }: { onDone(): void }) {
         </>
       )}
     </main>
+  );
+}
+
+function DeviceSelect(props: {
+  label: string;
+  kind: MediaDeviceKind;
+  devices: MediaDeviceInfo[];
+  value: string;
+  onChange(id: string): void;
+}) {
+  return (
+    <label>
+      {props.label}{" "}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">default</option>
+        {props.devices
+          .filter((d) => d.kind === props.kind)
+          .map((d) => (
+            <option key={d.deviceId} value={d.deviceId}>
+              {d.label || d.deviceId}
+            </option>
+          ))}
+      </select>
+    </label>
   );
 }
