@@ -1,13 +1,14 @@
 // The bench's simulated parties, in a child process (so the media node's CPU is
 // measured alone): three werift peer connections per call (customer, agent, coach),
 // each sending 20 ms Opus-sized packets and counting what its two slots receive.
-import { RTCPeerConnection, type RTCRtpSender, RtpHeader, RtpPacket, useOPUS } from "werift";
+import { RTCPeerConnection, type RTCRtpSender, RtpHeader, RtpPacket, useOPUS, usePCMU } from "werift";
 
 type Role = "customer" | "agent" | "coach";
 const ROLES: Role[] = ["customer", "agent", "coach"];
 
 export type ToClient =
-  | { type: "add"; calls: number }
+  /** Adds calls; by default all three parties per call in Opus. */
+  | { type: "add"; calls: number; roles?: Role[]; codec?: "opus" | "pcmu" }
   | { type: "answer"; id: number; sdp: string }
   | { type: "send"; ms: number }
   | { type: "exit" };
@@ -26,14 +27,16 @@ interface ClientLeg {
 }
 
 const legs: ClientLeg[] = [];
+let callCount = 0;
+let codec: "opus" | "pcmu" = "opus";
 const pending = new Map<number, (sdp: string) => void>();
 let nextId = 0;
-const payload = Buffer.alloc(160, 0x5a);
+const payload = Buffer.alloc(160, 0x5a); // 20 ms: an Opus-sized frame, or exactly one PCMU frame
 const send = (m: FromClient) => process.send?.(m);
 
 async function addLeg(call: number, role: Role): Promise<ClientLeg> {
   const pc = new RTCPeerConnection({
-    codecs: { audio: [useOPUS()] },
+    codecs: { audio: [codec === "pcmu" ? usePCMU() : useOPUS()] },
     headerExtensions: { audio: [] },
     iceServers: [],
     iceUseIpv6: false,
@@ -69,8 +72,12 @@ async function sendFor(ms: number): Promise<void> {
         frames++;
         for (const leg of legs) {
           leg.seq = (leg.seq + 1) & 0xffff;
-          leg.ts = (leg.ts + 960) >>> 0;
-          const header = new RtpHeader({ sequenceNumber: leg.seq, timestamp: leg.ts, payloadType: 111 });
+          leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
+          const header = new RtpHeader({
+            sequenceNumber: leg.seq,
+            timestamp: leg.ts,
+            payloadType: codec === "pcmu" ? 0 : 111,
+          });
           leg.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
           sent[leg.role]++;
         }
@@ -95,9 +102,12 @@ process.on("message", (m: ToClient) => {
     for (const leg of legs) leg.pc.close().catch(() => {});
     setTimeout(() => process.exit(0), 200);
   } else if (m.type === "add") {
-    const base = legs.length / 3;
+    codec = m.codec ?? "opus";
+    const base = callCount;
+    callCount += m.calls;
     const work: Promise<ClientLeg>[] = [];
-    for (let c = base; c < base + m.calls; c++) for (const role of ROLES) work.push(addLeg(c, role));
+    for (let c = base; c < base + m.calls; c++)
+      for (const role of m.roles ?? ROLES) work.push(addLeg(c, role));
     Promise.all(work).then((added) => {
       legs.push(...added);
       send({ type: "ready", legs: legs.length });
