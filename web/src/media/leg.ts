@@ -106,8 +106,13 @@ export class AudioLeg {
         const notify = options.onStateChange;
         pc.addEventListener("connectionstatechange", () => notify(pc.connectionState));
       }
+      // Without STUN/TURN servers every candidate is a host candidate and they all arrive at
+      // once: send the offer after a short lull instead of waiting for "complete" (Chromium
+      // takes ~140 ms to declare it). With servers, wait for the relay candidates.
+      const hostOnly = (options.iceServers ?? []).length === 0;
+      const gathering = gathered(pc, options.gatherTimeoutMs ?? 3000, hostOnly ? 25 : null);
       await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc, options.gatherTimeoutMs ?? 3000);
+      await gathering;
       const offer = pc.localDescription?.sdp;
       if (!offer) throw new Error("no local offer");
       const answer = await options.signal(offer);
@@ -250,18 +255,28 @@ function preferCodec(pc: RTCPeerConnection, codec: LegCodec): void {
   }
 }
 
-function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+/** Resolves when gathering completes, at `timeoutMs`, or `lullMs` after the last candidate (when given). */
+function gathered(pc: RTCPeerConnection, timeoutMs: number, lullMs: number | null): Promise<void> {
   if (pc.iceGatheringState === "complete") return Promise.resolve();
   return new Promise((resolve) => {
+    let lull: ReturnType<typeof setTimeout> | undefined;
     const done = () => {
       clearTimeout(timer);
+      clearTimeout(lull);
       pc.removeEventListener("icegatheringstatechange", check);
+      pc.removeEventListener("icecandidate", candidate);
       resolve();
     };
     const check = () => {
       if (pc.iceGatheringState === "complete") done();
     };
+    const candidate = (e: RTCPeerConnectionIceEvent) => {
+      if (lullMs === null || !e.candidate) return;
+      clearTimeout(lull);
+      lull = setTimeout(done, lullMs);
+    };
     const timer = setTimeout(done, timeoutMs);
     pc.addEventListener("icegatheringstatechange", check);
+    pc.addEventListener("icecandidate", candidate);
   });
 }
