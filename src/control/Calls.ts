@@ -179,7 +179,8 @@ export class Calls {
 
   async end(call: CallRecord, reason: string): Promise<Call> {
     const state = callTransition(call.state, "end");
-    if (reason !== "hangup_customer") this.ctx.trunk.hangup(call);
+    // Release every far end still connected (a party that hung up is already gone from the trunk).
+    this.ctx.trunk.hangup(call);
     this.clearRingTimeout(call.id);
     await this.coaching.endForCall(call, "call_ended");
     const ended: CallRecord = {

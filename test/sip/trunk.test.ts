@@ -213,6 +213,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
   });
 
   it("an external transfer lands on the carrier's far end and ends coaching with external_transfer", async () => {
+    carrierB.events.length = 0; // only this call's events from here
     const call = await inboundCall();
     const session = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {}))
       .body.session;
@@ -227,11 +228,20 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
       (await org.sofia.post(`/calls/${call.id}/coaching`, {})).body.error?.code,
       "external_transfer",
     );
+    // The customer hangs up: Earshot releases the transferred-to party with a BYE.
     await phoneA.command("hangup");
-    await carrierB.waitEvent("CALL_CLOSED");
     await until(
       async () => (await getCall(org.admin, call.id)).state === "ended",
       "the transferred call ends",
+    );
+    await carrierB.waitEvent("CALL_CLOSED");
+    const released = trunkLog.filter(
+      (l) => l.msg === "sip: releasing far end" && l.fields.callId === call.id,
+    );
+    assert.deepEqual(
+      released.map((l) => [l.fields.party, l.fields.state]),
+      [["agent", "confirmed"]],
+      "Earshot sent a BYE to the transferred-to party",
     );
     await agent.leave();
   });

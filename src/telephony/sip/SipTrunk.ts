@@ -343,6 +343,7 @@ export class SipTrunk implements Trunk {
 
   hangup(call: CallRecord): void {
     for (const d of this.dialogs.byCall(call.id)) {
+      this.deps.log("sip: releasing far end", { callId: call.id, party: d.party, state: d.state });
       if (d.state === "confirmed") this.inDialog(d, "BYE");
       else if (d.state === "early" && d.direction === "inbound")
         this.respond(d.invite, 480, "Temporarily Unavailable", { to: d.local });
