@@ -105,7 +105,9 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     coaching,
     webhooks: new Webhooks(ctx),
     callTokens: new CallTokens(config.secret),
-    signalling: media ? new Signalling(store, media) : null,
+    signalling: media
+      ? new Signalling(store, media, (user, callId) => coaching.mayStart(user, callId))
+      : null,
     publicConfig: {
       demo: config.demo,
       demoLogins: config.demo

@@ -15,6 +15,7 @@ export interface MediaAttach {
     party: Party,
     offerSdp: string,
     codec: "opus" | "pcmu",
+    ownerId: string | null,
   ): Promise<{ legId: string; answerSdp: string }>;
   closeLeg(callId: string, legId: string): void;
   /** Tells when a leg ends on the media side (call ended, coach left, ICE failed). */
@@ -35,6 +36,8 @@ export class Signalling {
   constructor(
     private readonly store: Store,
     private readonly media: MediaAttach,
+    /** Whether `user` may start coaching `callId` now (the supervision policy). */
+    private readonly mayCoach: (user: UserRecord, callId: string) => Promise<boolean>,
   ) {}
 
   async offer(peer: Peer, msg: Extract<ClientMessage, { type: "media.offer" }>) {
@@ -50,16 +53,28 @@ export class Signalling {
         fail("forbidden", "Only the call's agent can attach as agent.");
       }
     } else if (msg.role === "coach") {
+      // The session's coach attaches; so may a user who is allowed to start coaching this call
+      // ("standby": the leg is silent both ways until their session's routing is applied).
       const session = await this.store.activeSessionOfCall(call.id);
-      if (!peer.user || !session || session.coachId !== peer.user.id) {
-        fail("forbidden", "Only the coach of this call's session can attach as coach.");
+      const own = peer.user && session?.coachId === peer.user.id;
+      if (!own && !(peer.user && !session && (await this.mayCoach(peer.user, call.id)))) {
+        fail(
+          "forbidden",
+          "Only the coach of this call's session, or a user allowed to coach it, can attach as coach.",
+        );
       }
     } else {
       fail("signalling_error", "role must be customer, agent or coach.");
     }
     try {
       const codec = call.customerChannel === "widget" ? "opus" : "pcmu";
-      const { legId, answerSdp } = await this.media.attach(call.id, msg.role, msg.sdp, codec);
+      const { legId, answerSdp } = await this.media.attach(
+        call.id,
+        msg.role,
+        msg.sdp,
+        codec,
+        peer.user?.id ?? null,
+      );
       peer.legs.set(legId, call.id);
       return { type: "media.answer" as const, requestId: msg.requestId, legId, sdp: answerSdp };
     } catch (e) {

@@ -38,6 +38,8 @@ export class Coaching {
       );
     }
     const { session, call } = started;
+    // A standby coach leg that is not this coach's must never hear, or be heard in, this session.
+    this.ctx.media?.releaseUnlessOwner(call.id, "coach", session.coachId);
     this.applyRouting(call, session);
     const dto = presentSession(session, coach.name);
     this.ctx.bus.publish({
@@ -98,6 +100,12 @@ export class Coaching {
     await tx.updateUser(coach.id, { availability: "unavailable" });
     await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: "listen" });
     return { session: (await tx.getSession(session.id)) as SessionRecord, call };
+  }
+
+  /** Whether `coach` may start coaching `callId` right now. */
+  async mayStart(coach: UserRecord, callId: string): Promise<boolean> {
+    const call = await this.ctx.store.getCall(callId);
+    return !!call && call.orgId === coach.orgId && (await this.refusal(coach, callId)) === null;
   }
 
   /** The policy's refusal for `coach` on `callId` right now, if any. */

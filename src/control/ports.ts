@@ -119,6 +119,8 @@ export interface MediaPort {
   /** Plays a server-side party (the demo network's simulated customer or callee). */
   attachSynthetic(callId: string, party: Party): void;
   detach(callId: string, party: Party, reason: string): void;
+  /** Detaches `party`'s leg unless `userId` attached it (a standby coach leg of someone else). */
+  releaseUnlessOwner(callId: string, party: Party, userId: string): void;
   closeCall(callId: string, reason: string): void;
 }
 

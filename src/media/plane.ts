@@ -14,6 +14,8 @@ type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 export class MediaPlane implements MediaPort, MediaAttach {
   private readonly legCloseListeners = new Set<LegCloseListener>();
   private readonly wired = new WeakSet<object>();
+  /** Who attached each browser leg, by leg id. */
+  private readonly owners = new Map<string, string>();
 
   private constructor(readonly node: MediaNode) {}
 
@@ -26,6 +28,7 @@ export class MediaPlane implements MediaPort, MediaAttach {
     if (this.wired.has(call)) return;
     this.wired.add(call);
     call.on("legclose", (_party, legId, reason) => {
+      this.owners.delete(legId);
       for (const l of this.legCloseListeners) {
         try {
           l(callId, legId, String(reason));
@@ -64,11 +67,20 @@ export class MediaPlane implements MediaPort, MediaAttach {
     this.node.getCall(callId)?.close(reason);
   }
 
-  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec) {
+  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec, ownerId: string | null) {
     this.openCall(callId, codec);
     const call = this.node.getCall(callId);
     if (!call) throw new Error("the call's media is closed");
-    return call.attachWebRtc(party, offerSdp);
+    const result = await call.attachWebRtc(party, offerSdp);
+    if (ownerId) this.owners.set(result.legId, ownerId);
+    return result;
+  }
+
+  releaseUnlessOwner(callId: string, party: Party, userId: string): void {
+    const call = this.node.getCall(callId);
+    const leg = call?.leg(party);
+    if (!call || call.closed || !leg) return;
+    if (this.owners.get(leg.legId) !== userId) call.detach(party, "not_the_session_coach");
   }
 
   closeLeg(callId: string, legId: string): void {

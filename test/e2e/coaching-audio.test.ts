@@ -210,6 +210,65 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
     await expectHearing({ customer: b.customer, agent: b.agent }, calling, { label: "after bad input" });
     await org.ana.post(`/calls/${call.id}/hangup`);
   });
+
+  it("a standby coach leg is silent both ways until the session, and someone else's is released", async () => {
+    const { call, callToken } = await widgetCall(server.url, org.support);
+    await org.ana.post(`/calls/${call.id}/answer`);
+    await b.customer.joinViaApi(
+      ws(`callToken=${encodeURIComponent(callToken)}`),
+      call.id,
+      "customer",
+      "opus",
+    );
+    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    // sofia prepares her leg before joining (the Coach dialog does this): it hears nothing, nobody hears it.
+    await b.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
+    await expectHearing(b, NO_COACH, {
+      label: "standby",
+      never: [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ],
+    });
+    const s1 = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {})).body
+      .session;
+    await expectHearing(b, LISTEN, {
+      label: "joined on the standby leg",
+      never: [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ],
+    });
+    await org.sofia.delete(`/coaching-sessions/${s1.id}`);
+    await waitFor(
+      async () => (await b.coach.wsMessages()).some((m) => m.type === "media.closed"),
+      "sofia's leg closed",
+    );
+
+    // marco prepares a leg, but sofia starts the session: marco's leg is released and never routed.
+    await b.coach.joinViaApi(ws(`token=${org.marco.token}`), call.id, "coach", "opus");
+    const before = (await b.coach.wsMessages()).filter((m) => m.type === "media.closed").length;
+    const s2 = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {})).body
+      .session;
+    await waitFor(
+      async () => (await b.coach.wsMessages()).filter((m) => m.type === "media.closed").length > before,
+      "marco's standby leg released",
+    );
+    await org.sofia.patch(`/coaching-sessions/${s2.id}`, { mode: "barge" });
+    await expectHearing({ customer: b.customer, agent: b.agent }, NO_COACH, {
+      label: "sofia barges without a leg: marco's microphone reaches nobody",
+      never: [
+        ["customer", "coach"],
+        ["agent", "coach"],
+      ],
+    });
+    // Only the session's coach or an allowed coach may attach: an agent may not.
+    await b.coach.joinViaApi(ws(`token=${org.luis.token}`), call.id, "coach", "opus").then(
+      () => assert.fail("an agent attached as coach"),
+      (e: Error) => assert.match(e.message, /forbidden/),
+    );
+    await org.ana.post(`/calls/${call.id}/hangup`);
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {

@@ -1,36 +1,25 @@
 // A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
 // Space to whisper), who hears the coach right now, text whispers, and the call's audio.
 import { useEffect, useRef, useState } from "react";
-import type { Call, CoachingMode, CoachingSession } from "../../../src/protocol/resources.ts";
+import type { CoachingMode, CoachingSession } from "../../../src/protocol/resources.ts";
 import { api } from "./api.ts";
-import { useAudioLeg } from "./hooks.ts";
 import { type Key, useI18n } from "./i18n.tsx";
-import type { Live } from "./live.ts";
 
 export function CoachPanel({
-  live,
   session,
-  call,
   agentName,
   canBarge,
+  audioState,
   onError,
 }: {
-  live: Live;
   session: CoachingSession;
-  call: Call;
+  audioState: string;
   agentName: string;
   canBarge: boolean;
   onError(m: string): void;
 }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
-  const audio = useAudioLeg(
-    live,
-    call.id,
-    "coach",
-    true,
-    call.customerChannel === "widget" ? "opus" : "pcmu",
-  );
   const mode = session.mode;
   const beforeSpace = useRef<CoachingMode | null>(null);
   const setMode = (m: CoachingMode) =>
@@ -94,7 +83,7 @@ export function CoachPanel({
         {t("heardBy", { who })}
       </p>
       <p className="hint">
-        {t("shortcuts")} · audio: <span data-audio>{audio.state}</span>
+        {t("shortcuts")} · audio: <span data-audio>{audioState}</span>
       </p>
       <form
         className="row"

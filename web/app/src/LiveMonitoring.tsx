@@ -8,7 +8,7 @@ import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
 import { ContactName, Conversation } from "./Conversation.tsx";
 import { DemoCallButton } from "./DemoCallButton.tsx";
-import { formatDuration, useLive, useNow } from "./hooks.ts";
+import { formatDuration, useAudioLeg, useLive, useNow } from "./hooks.ts";
 import { type Key, useI18n } from "./i18n.tsx";
 import type { Live } from "./live.ts";
 
@@ -57,6 +57,16 @@ export function LiveMonitoring({ live }: { live: Live }) {
   const me = state.me;
   const calls = state.calls.filter((c) => c.state === "in_progress" || c.state === "on_hold");
   const mine = calls.find((c) => c.coachingSession?.coachId === me?.id);
+  // The coach's media leg opens with the Coach dialog ("standby": silent both ways until the
+  // session exists) so that Join only has to apply the routing.
+  const legCall = mine ?? dialogFor ?? null;
+  const coachAudio = useAudioLeg(
+    live,
+    legCall?.id ?? null,
+    "coach",
+    !!legCall,
+    legCall?.customerChannel === "widget" ? "opus" : "pcmu",
+  );
   const nameOf = (id: string | null) => state.users.find((u) => u.id === id)?.name ?? "—";
   const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
 
@@ -72,13 +82,14 @@ export function LiveMonitoring({ live }: { live: Live }) {
   );
 
   const join = async (call: Call, opts: { notifyUser: boolean; openConversation: boolean }) => {
-    setDialogFor(null);
     try {
       await api("POST", `/calls/${call.id}/coaching`, opts);
       setOpenConversation(opts.openConversation);
       await live.refetch();
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setDialogFor(null);
     }
   };
 
@@ -109,9 +120,8 @@ export function LiveMonitoring({ live }: { live: Live }) {
       )}
       {mine?.coachingSession && me && (
         <CoachPanel
-          live={live}
           session={mine.coachingSession}
-          call={mine}
+          audioState={coachAudio.state}
           agentName={nameOf(mine.agentId)}
           canBarge={me.monitoringAccess === "live_monitoring_plus"}
           onError={setError}
