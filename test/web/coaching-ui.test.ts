@@ -156,9 +156,18 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await sofia.getByText("The coaching session ended: you left").waitFor();
     await expectAudio(ana, "agent", [TONE.customer], [TONE.coach], "left");
 
-    // Rejoin: the same call, as often as needed.
-    await row.getByRole("button", { name: "Coach" }).click();
+    // Rejoin — this time from the Users tab, opening the target conversation.
+    await sofia.getByRole("tab", { name: "Users" }).click();
+    await sofia
+      .getByRole("tabpanel", { name: "Users" })
+      .getByRole("row")
+      .filter({ hasText: "Ana" })
+      .getByRole("button", { name: "Coach" })
+      .click();
+    await sofia.getByRole("dialog").getByRole("checkbox", { name: "Open the target conversation" }).check();
     await sofia.getByRole("dialog").getByRole("button", { name: "Join" }).click();
+    await sofia.getByRole("region", { name: "Conversation" }).getByText("Live state: in_progress").waitFor();
+    await sofia.getByRole("tab", { name: "Calls" }).click();
     await expectAudio(sofia, "coach", [TONE.customer, TONE.agent], [], "rejoined: sofia hears both");
     await sofia.keyboard.press("w");
     await expectAudio(ana, "agent", [TONE.coach], [], "W: whisper after rejoin");
