@@ -31,6 +31,9 @@ export interface SipConfig {
   password?: string;
   allow: string[];
   mediaAddress: string;
+  /** The UDP port range trunk RTP uses (what to open toward the carrier). */
+  rtpPortMin: number;
+  rtpPortMax: number;
 }
 
 function hostPort(env: NodeJS.ProcessEnv, name: string, fallback: string): [string, number] {
@@ -51,7 +54,16 @@ function sipConfig(env: NodeJS.ProcessEnv): SipConfig | null {
     .filter(Boolean);
   if (allow.some((a) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(a)))
     throw new ConfigError("SIP_TRUNK_ALLOW must be a comma-separated list of IPv4 addresses");
+  const range = /^(\d{1,5})-(\d{1,5})$/.exec(env.SIP_TRUNK_RTP_PORTS || "20000-20999");
+  const [rtpPortMin, rtpPortMax] = range ? [Number(range[1]), Number(range[2])] : [0, -1];
+  if (rtpPortMin < 1024 || rtpPortMax > 65535 || rtpPortMin > rtpPortMax) {
+    throw new ConfigError(
+      `SIP_TRUNK_RTP_PORTS must be a range like 20000-20999, got "${env.SIP_TRUNK_RTP_PORTS}"`,
+    );
+  }
   return {
+    rtpPortMin,
+    rtpPortMax,
     listenAddress,
     listenPort,
     carrierAddress,

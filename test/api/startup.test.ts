@@ -18,6 +18,12 @@ describe("start-up", () => {
     ],
     ["a bad EARSHOT_DEMO", { EARSHOT_DEMO: "maybe" }, /EARSHOT_DEMO must be true or false/],
     ["a bad REDIS_URL", { REDIS_URL: "http://x" }, /REDIS_URL must start with redis/],
+    ["a bad SIP_TRUNK_CARRIER", { SIP_TRUNK_CARRIER: "carrier" }, /SIP_TRUNK_CARRIER must be IPv4:port/],
+    [
+      "a bad SIP_TRUNK_RTP_PORTS",
+      { SIP_TRUNK_CARRIER: "127.0.0.1:5060", SIP_TRUNK_RTP_PORTS: "9-5" },
+      /SIP_TRUNK_RTP_PORTS must be a range/,
+    ],
   ] as const) {
     it(`refuses ${name} with one line and exit code 2`, () => {
       const r = spawnSync(process.execPath, ["--import", "tsx", entry], {

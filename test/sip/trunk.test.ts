@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { toneLevelDb, writeToneWav } from "../support/audio.ts";
 import { Baresip, hasBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
@@ -73,6 +74,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
         SIP_TRUNK_CARRIER: `127.0.0.1:${bPort}`,
         SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
         SIP_TRUNK_ALLOW: "127.0.0.1",
+        SIP_TRUNK_RTP_PORTS: "23000-23099",
       },
     });
     org = await demoOrg(server.url);
@@ -110,6 +112,12 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
 
   it("an inbound trunk call is coached: the phone hears the coach only in barge", async () => {
     const call = await inboundCall();
+    const trunk = server.earshot.services.ctx.trunk as SipTrunk;
+    const ports = trunk.dialogs.byCall(call.id).map((d) => d.leg.port);
+    assert.ok(
+      ports.length === 1 && ports[0] >= 23000 && ports[0] <= 23099,
+      `RTP inside SIP_TRUNK_RTP_PORTS: ${ports}`,
+    );
     const session = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {}))
       .body.session;
     await coach.joinViaApi(ws(org.sofia.token), call.id, "coach", "pcmu");

@@ -3,7 +3,6 @@
 // external transfers go to the carrier; BYE, CANCEL and hold re-INVITEs both ways. Each
 // trunk party is an RtpLeg (plain RTP, G.711) in the call's media.
 import { randomBytes } from "node:crypto";
-import dgram from "node:dgram";
 import { createRequire } from "node:module";
 import type * as Sip from "sip";
 import type { SipConfig } from "../../config.ts";
@@ -13,6 +12,7 @@ import type { Party } from "../../control/routing.ts";
 import type { MediaPlane } from "../../media/plane.ts";
 import { type Dialog, Dialogs } from "./Dialogs.ts";
 import { RtpLeg } from "./RtpLeg.ts";
+import { RtpPorts } from "./rtpPorts.ts";
 import { answerDirection, chooseG711, type Direction, makeSdp, parseSdp } from "./sdp.ts";
 import { withGuardedSockets } from "./transportGuard.ts";
 
@@ -47,10 +47,12 @@ export class SipTrunk implements Trunk {
   readonly dialogs = new Dialogs();
   private readonly stack: Sip.Stack;
   private readonly contact: string;
+  private readonly rtpPorts: RtpPorts;
 
   constructor(private readonly deps: SipTrunkDeps) {
     const c = deps.config;
     this.contact = `sip:earshot@${c.listenAddress}:${c.listenPort}`;
+    this.rtpPorts = new RtpPorts(c.mediaAddress, c.rtpPortMin, c.rtpPortMax);
     this.stack = withGuardedSockets({ maxDatagram: 8192, maxInvitesPerSecond: 20, log: deps.log }, () =>
       sip.create(
         {
@@ -172,8 +174,7 @@ export class SipTrunk implements Trunk {
     pt: 0 | 8,
     offer: { address: string; port: number } | null,
   ) {
-    const socket = dgram.createSocket("udp4");
-    await new Promise<void>((resolve) => socket.bind(0, this.deps.config.mediaAddress, resolve));
+    const socket = await this.rtpPorts.bind();
     const call = this.deps.media.node.openCall(callId, { codec: "pcmu" });
     const leg = new RtpLeg({
       party,
