@@ -1,5 +1,5 @@
 // The coaching session as a state machine: active (in one of three modes) → ended.
-import type { CoachingEndReason, CoachingMode } from "../protocol/resources.ts";
+import type { CoachingMode } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
 
 export interface SessionState {
@@ -22,9 +22,4 @@ export function changeMode(s: SessionState, mode: CoachingMode, bargeAllowed: bo
   const modesUsed = s.modesUsed.includes(mode) ? s.modesUsed : [...s.modesUsed, mode];
   const audible = mode === "whisper" || mode === "barge";
   return { mode, modesUsed, firstAudible: audible && s.agentAwareAt === null };
-}
-
-export function endSession(s: SessionState, reason: CoachingEndReason): CoachingEndReason {
-  if (s.endedAt !== null) fail("session_ended");
-  return reason;
 }

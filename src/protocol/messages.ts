@@ -33,18 +33,3 @@ export type ClientMessage =
   | { type: "media.offer"; requestId: string; callId: string; role: LegRole; sdp: string }
   | { type: "media.close"; legId: string }
   | { type: "ping" };
-
-export const EVENT_TYPES: readonly ServerEvent["type"][] = [
-  "hello",
-  "call.created",
-  "call.updated",
-  "call.ended",
-  "user.updated",
-  "coaching.started",
-  "coaching.mode_changed",
-  "coaching.ended",
-  "coaching.notify",
-  "coaching.message",
-  "hand.raised",
-  "hand.lowered",
-];

@@ -53,4 +53,3 @@ export function mixUlaw(a: Buffer, b: Buffer): Buffer {
   return out;
 }
 
-export { alawToLinear, linearToAlaw };
