@@ -52,4 +52,3 @@ export function mixUlaw(a: Buffer, b: Buffer): Buffer {
   }
   return out;
 }
-
