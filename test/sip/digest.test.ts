@@ -61,5 +61,7 @@ describe("digest authentication toward the carrier", () => {
     }
     assert.deepEqual(seen, [{ authorized: null }, { authorized: true }]);
     assert.equal((await getCall(org.ana, r.body.call.id)).state, "ended", "the busy far end ends the call");
+    // Demo mode keeps its demo caller beside a SIP trunk.
+    assert.equal((await org.admin.post("/demo/calls", { numberId: org.support })).status, 201);
   });
 });

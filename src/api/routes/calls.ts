@@ -109,12 +109,12 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
       schema: {
         body: DemoCallBody,
         tags: ["demo"],
-        summary: "The demo caller calls a number (demo network only)",
+        summary: "The demo caller calls a number (demo mode only)",
       },
     },
     async (req, reply) => {
-      if (s.ctx.trunk.channel !== "demo")
-        fail("forbidden", "The demo caller is only available on the demo network.");
+      if (!s.publicConfig.demo)
+        fail("forbidden", "The demo caller is only available in demo mode (EARSHOT_DEMO).");
       const number = await s.directory.getNumber(req.viewer, req.body.numberId);
       const call = await calls.inbound({
         numberId: number.id,
