@@ -9,20 +9,20 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
-import { type Expectation, expectHearing, PARTIES, TONES } from "../media/routing.browser.ts";
+import {
+  BARGE,
+  type Expectation,
+  expectHearing,
+  LISTEN,
+  NO_COACH,
+  PARTIES,
+  TONES,
+  WHISPER,
+} from "../media/routing.browser.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-
-const LISTEN: Expectation = {
-  customer: ["agent", null],
-  agent: ["customer", null],
-  coach: ["customer", "agent"],
-};
-const WHISPER: Expectation = { ...LISTEN, agent: ["customer", "coach"] };
-const BARGE: Expectation = { ...WHISPER, customer: ["agent", "coach"] };
-const NO_COACH: Expectation = { ...LISTEN, coach: [null, null] };
 
 describe("coaching audio through the API and WebSocket signalling", { timeout: 150_000 }, () => {
   let dir: string;
@@ -55,8 +55,8 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
 
   const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
 
-  it("widget customer, agent and coach hear exactly SPEC §3 in every mode; the coach leg follows the call", async () => {
-    // The customer calls Support from the web widget; ana answers.
+  /** The widget customer calls Support, ana answers, and both attach their audio. */
+  async function connectedCall(): Promise<Call> {
     const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await b.customer.joinViaApi(
@@ -66,6 +66,12 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
       "opus",
     );
     await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    return call;
+  }
+
+  it("widget customer, agent and coach hear exactly SPEC §3 in every mode; the coach leg follows the call", async () => {
+    // The customer calls Support from the web widget; ana answers.
+    const call = await connectedCall();
     await expectHearing(b, { ...NO_COACH, coach: [null, null] }, { label: "call" });
 
     // sofia coaches: listen first — the coach hears both, nobody hears the coach.
@@ -173,15 +179,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
   });
 
   it("refuses bad signalling with a clear error on the socket while the call keeps flowing", async () => {
-    const { call, callToken } = await widgetCall(server.url, org.support);
-    await org.ana.post(`/calls/${call.id}/answer`);
-    await b.customer.joinViaApi(
-      ws(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    const call = await connectedCall();
     await b.coach.leave();
     const calling = { customer: ["agent", null], agent: ["customer", null], coach: [null, null] } as const;
     await expectHearing({ customer: b.customer, agent: b.agent }, calling, { label: "before bad input" });
@@ -212,15 +210,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
   });
 
   it("a standby coach leg is silent both ways until the session, and someone else's is released", async () => {
-    const { call, callToken } = await widgetCall(server.url, org.support);
-    await org.ana.post(`/calls/${call.id}/answer`);
-    await b.customer.joinViaApi(
-      ws(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    const call = await connectedCall();
     // sofia prepares her leg before joining (the Coach dialog does this): it hears nothing, nobody hears it.
     await b.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
     await expectHearing(b, NO_COACH, {

@@ -89,3 +89,14 @@ export async function expectHearing(
     await sleep(80);
   }
 }
+
+/** SPEC §3's table as expectations per mode (slots in SLOT_SOURCES order). */
+export const NOBODY: Expectation = { customer: [null, null], agent: [null, null], coach: [null, null] };
+export const LISTEN: Expectation = {
+  customer: ["agent", null],
+  agent: ["customer", null],
+  coach: ["customer", "agent"],
+};
+export const WHISPER: Expectation = { ...LISTEN, agent: ["customer", "coach"] };
+export const BARGE: Expectation = { ...WHISPER, customer: ["agent", "coach"] };
+export const NO_COACH: Expectation = { ...LISTEN, coach: [null, null] };

@@ -13,20 +13,21 @@ import { MediaNode } from "../../src/media/MediaNode.ts";
 import { MediaError } from "../../src/media/MediaTypes.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
-import { type Expectation, expectHearing, type Never, PARTIES, TONES } from "./routing.browser.ts";
+import {
+  BARGE,
+  type Expectation,
+  expectHearing,
+  LISTEN,
+  type Never,
+  NO_COACH,
+  NOBODY,
+  PARTIES,
+  TONES,
+  WHISPER,
+} from "./routing.browser.ts";
 
 const route = (coachMode: RoutingInput["coachMode"], more: Partial<RoutingInput> = {}) =>
   computeRouting({ callState: "in_progress", agentMuted: false, coachMode, ...more });
-
-const NOBODY: Expectation = { customer: [null, null], agent: [null, null], coach: [null, null] };
-const LISTEN: Expectation = {
-  customer: ["agent", null],
-  agent: ["customer", null],
-  coach: ["customer", "agent"],
-};
-const WHISPER: Expectation = { ...LISTEN, agent: ["customer", "coach"] };
-const BARGE: Expectation = { ...WHISPER, customer: ["agent", "coach"] };
-const NO_COACH: Expectation = { ...LISTEN, coach: [null, null] };
 
 describe("live supervision audio in real browsers", { timeout: 120_000 }, () => {
   let dir: string;

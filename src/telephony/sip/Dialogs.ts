@@ -17,33 +17,18 @@ export interface DialogInit {
   payloadType: 0 | 8;
 }
 
+// The dialog's fields are its DialogInit's (declaration merging), set once in the constructor.
+export interface Dialog extends Omit<DialogInit, "cseq"> {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the fields come from DialogInit
 export class Dialog {
   state: "early" | "confirmed" | "ended" = "early";
-  sipCallId: string;
-  callId: string;
-  party: Party;
-  direction: "inbound" | "outbound";
-  invite: SipMessage;
-  local: SipUri;
-  remote: SipUri;
-  remoteTarget: string;
-  leg: RtpLeg;
-  payloadType: 0 | 8;
   #cseq: number;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(init: DialogInit) {
-    this.sipCallId = init.sipCallId;
-    this.callId = init.callId;
-    this.party = init.party;
-    this.direction = init.direction;
-    this.invite = init.invite;
-    this.local = init.local;
-    this.remote = init.remote;
-    this.remoteTarget = init.remoteTarget;
-    this.leg = init.leg;
-    this.payloadType = init.payloadType;
-    this.#cseq = init.cseq;
+  constructor({ cseq, ...init }: DialogInit) {
+    Object.assign(this, init);
+    this.#cseq = cseq;
   }
 
   nextCseq(): number {
