@@ -22,7 +22,11 @@ interface LevelResult {
   calls: number;
   forwardedPerSecond: number;
   cpuMicrosPerForwarded: number;
+  /** Of which in the kernel (UDP sends and receives; on loopback the receiver's side too). */
+  systemMicrosPerForwarded: number;
   cpuPercentOfOneCore: number;
+  /** The same legs connected but silent. */
+  idleCpuPercentOfOneCore: number;
   loss: number;
   setupSeconds: number;
 }
@@ -73,6 +77,12 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
       await next("ready", 300_000);
       const setupSeconds = (performance.now() - setupStart) / 1000;
       for (const call of calls) call.setRouting(WHISPER);
+      // What the connected legs cost with no audio (ICE consent checks, timers).
+      await new Promise((r) => setTimeout(r, 500));
+      const idle0 = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, 2000));
+      const idle = process.cpuUsage(idle0);
+      const idlePercent = Number((((idle.user + idle.system) / 1e6 / 2) * 100).toFixed(1));
       // Warm up, then measure a window of steady forwarding.
       tell(client, { type: "send", ms: 1000 });
       await next("sent", 30_000);
@@ -90,11 +100,14 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
         calls: n,
         forwardedPerSecond: Math.round(out / seconds),
         cpuMicrosPerForwarded: Number((cpuMicros / Math.max(1, out)).toFixed(1)),
+        systemMicrosPerForwarded: Number((cpu.system / Math.max(1, out)).toFixed(1)),
         cpuPercentOfOneCore: Number(((cpuMicros / 1e6 / seconds) * 100).toFixed(1)),
+        idleCpuPercentOfOneCore: idlePercent,
         loss: Number(Math.max(0, 1 - report.received / report.expected).toFixed(4)),
         setupSeconds: Number(setupSeconds.toFixed(1)),
       };
       results.push(result);
+      process.stderr.write(`bench media: ${JSON.stringify(result)}\n`);
       if (result.loss >= maxLoss || result.cpuPercentOfOneCore > 97) break;
     }
   } finally {
@@ -104,7 +117,7 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
   const ok = results.filter((r) => r.loss < maxLoss);
   return {
     bench: "media",
-    path: "werift track API (SRTP and packet objects in TypeScript)",
+    path: "lean SRTP path: werift for ICE and DTLS, SRTP on our own buffers (src/media/srtpLink.ts)",
     scenario:
       "N coached calls in whisper: 3 inputs, 5 outputs per call at 50 packets/s, Opus-sized 172-byte packets",
     durationMs,

@@ -1,7 +1,10 @@
 // The bench's simulated parties, in a child process (so the media node's CPU is
 // measured alone): three werift peer connections per call (customer, agent, coach),
-// each sending 20 ms Opus-sized packets and counting what its two slots receive.
-import { RTCPeerConnection, type RTCRtpSender, RtpHeader, RtpPacket, useOPUS, usePCMU } from "werift";
+// each sending 20 ms Opus-sized packets and counting what its two slots receive. Their
+// SRTP goes through the same lean path as the media node's (src/media/srtpLink.ts), so
+// that one core of simulated browsers can keep up with one core of media node.
+import { RTCPeerConnection, useOPUS, usePCMU } from "werift";
+import { SrtpLink } from "../src/media/srtpLink.ts";
 
 type Role = "customer" | "agent" | "coach";
 const ROLES: Role[] = ["customer", "agent", "coach"];
@@ -20,7 +23,10 @@ export type FromClient =
 interface ClientLeg {
   role: Role;
   pc: RTCPeerConnection;
-  sender: RTCRtpSender;
+  link: SrtpLink;
+  ssrc: number;
+  /** The negotiated payload type of the codec (werift numbers Opus 96). */
+  payloadType: number;
   seq: number;
   ts: number;
   received: number;
@@ -42,23 +48,33 @@ async function addLeg(call: number, role: Role): Promise<ClientLeg> {
     iceUseIpv6: false,
   });
   const mic = pc.addTransceiver("audio", { direction: "sendonly" });
-  const leg: ClientLeg = { role, pc, sender: mic.sender, seq: 0, ts: 0, received: 0 };
-  for (let i = 0; i < 2; i++) {
-    pc.addTransceiver("audio", { direction: "recvonly" }).onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe(() => {
-        leg.received++;
-      });
-    });
-  }
+  for (let i = 0; i < 2; i++) pc.addTransceiver("audio", { direction: "recvonly" });
   await pc.setLocalDescription(await pc.createOffer());
+  const transport = mic.dtlsTransport;
+  if (!transport) throw new Error("bench: no DTLS transport");
+  const leg: ClientLeg = {
+    role,
+    pc,
+    link: SrtpLink.take(transport, () => {
+      leg.received++;
+    }),
+    ssrc: mic.sender.ssrc,
+    payloadType: 0,
+    seq: 0,
+    ts: 0,
+    received: 0,
+  };
   if (pc.iceGatheringState !== "complete") await pc.iceGatheringStateChange.watch((s) => s === "complete");
   const id = nextId++;
   const answer = new Promise<string>((resolve) => pending.set(id, resolve));
   send({ type: "offer", id, call, role, sdp: pc.localDescription?.sdp ?? "" });
   await pc.setRemoteDescription({ type: "answer", sdp: await answer });
   if (pc.connectionState !== "connected") await pc.connectionStateChange.watch((s) => s === "connected");
+  leg.payloadType = mic.sender.codec?.payloadType ?? (codec === "pcmu" ? 0 : 111);
   return leg;
 }
+
+const header = { sequenceNumber: 0, timestamp: 0, marker: false };
 
 async function sendFor(ms: number): Promise<void> {
   for (const leg of legs) leg.received = 0;
@@ -73,12 +89,9 @@ async function sendFor(ms: number): Promise<void> {
         for (const leg of legs) {
           leg.seq = (leg.seq + 1) & 0xffff;
           leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
-          const header = new RtpHeader({
-            sequenceNumber: leg.seq,
-            timestamp: leg.ts,
-            payloadType: codec === "pcmu" ? 0 : 111,
-          });
-          leg.sender.sendRtp(new RtpPacket(header, payload)).catch(() => {});
+          header.sequenceNumber = leg.seq;
+          header.timestamp = leg.ts;
+          leg.link.send(header, leg.payloadType, leg.ssrc, payload);
           sent[leg.role]++;
         }
       }

@@ -1,23 +1,16 @@
 // A browser's media leg: one RTCPeerConnection with the party's microphone
-// (received here) and two receive slots (sent from here). werift does ICE, DTLS
-// and SRTP; the call's forwarding switch decides what each slot carries.
+// (received here) and two receive slots (sent from here). werift does ICE and DTLS;
+// SRTP and RTP go through our lean path (srtpLink.ts); the call's forwarding switch
+// decides what each slot carries.
 import { randomUUID } from "node:crypto";
-import {
-  type MediaStreamTrack,
-  type RTCCertificate,
-  RTCPeerConnection,
-  type RTCRtpSender,
-  type RTCRtpTransceiver,
-  RtpHeader,
-  RtpPacket,
-  useOPUS,
-  usePCMU,
-} from "werift";
+import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
 import type { CodecInfo } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
+import { emptyView, readRtp } from "./rtp.ts";
 import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
+import { SrtpLink } from "./srtpLink.ts";
 
 export interface PeerSettings {
   certificate: RTCCertificate;
@@ -104,11 +97,17 @@ export class WebRtcLeg implements Leg {
   #connected = false;
   #timer: NodeJS.Timeout | undefined;
   #senders: RTCRtpSender[] = [];
+  #link: SrtpLink | undefined;
+  /** The negotiated payload type (the browser's numbering) and our SSRC of each slot, set on connect. */
+  #payloadType: number;
+  #slotSsrcs = [0, 0];
+  readonly #view = emptyView();
 
   private constructor(party: Party, codec: CodecInfo, settings: PeerSettings, events: WebRtcLegEvents) {
     this.party = party;
     this.#events = events;
     this.#settings = settings;
+    this.#payloadType = codec.payloadType;
     this.#pc = new RTCPeerConnection({
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
@@ -153,6 +152,7 @@ export class WebRtcLeg implements Leg {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#link?.close();
     this.#pc.close().catch(ignore);
   }
 
@@ -165,7 +165,9 @@ export class WebRtcLeg implements Leg {
     transceivers[0].setDirection("recvonly");
     transceivers[1].setDirection("sendonly");
     transceivers[2].setDirection("sendonly");
-    this.#receive(transceivers[0]);
+    const transport = transceivers[0].dtlsTransport;
+    if (!transport) throw new Error("no DTLS transport");
+    this.#link = SrtpLink.take(transport, (packet, end) => this.#ingress(packet, end));
     this.#senders = [transceivers[1].sender, transceivers[2].sender];
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
     const answer = await pc.createAnswer();
@@ -191,34 +193,25 @@ export class WebRtcLeg implements Leg {
     });
   }
 
-  #receive(transceiver: RTCRtpTransceiver): void {
-    const listen = (track: MediaStreamTrack) => {
-      track.onReceiveRtp.subscribe((rtp) => {
-        if (this.#closed) return;
-        const h = rtp.header;
-        this.#events.onPacket(this, h.ssrc, h.sequenceNumber, h.timestamp, rtp.payload);
-      });
-    };
-    // setRemoteDescription may already have created the microphone's track.
-    for (const track of transceiver.receiver.tracks) listen(track);
-    transceiver.onTrack.subscribe(listen);
+  /** A decrypted packet from the party's microphone: to the forwarding switch. */
+  #ingress(packet: Buffer, end: number): void {
+    const v = readRtp(packet.subarray(0, end), this.#view);
+    if (!v || v.payloadType !== this.#payloadType || this.#closed) return;
+    this.#events.onPacket(
+      this,
+      v.ssrc,
+      v.sequenceNumber,
+      v.timestamp,
+      packet.subarray(v.payloadOffset, v.payloadEnd),
+    );
   }
 
   #output(codec: CodecInfo, slot: number): SlotOutput {
-    const payloadType = codec.payloadType;
     return {
       rewriter: new SlotRewriter(codec),
       send: (h: SlotHeader, payload: Buffer) => {
         if (this.#closed || !this.#connected) return;
-        const sender = this.#senders[slot];
-        if (!sender) return;
-        const header = new RtpHeader({
-          sequenceNumber: h.sequenceNumber,
-          timestamp: h.timestamp,
-          marker: h.marker,
-          payloadType,
-        });
-        sender.sendRtp(new RtpPacket(header, payload)).catch(ignore);
+        this.#link?.send(h, this.#payloadType, this.#slotSsrcs[slot], payload);
       },
     };
   }
@@ -228,6 +221,9 @@ export class WebRtcLeg implements Leg {
     if (state === "connected") {
       clearTimeout(this.#timer);
       if (!this.#connected) {
+        // The browser's numbering of the codec, and the SSRCs our answer announced for the slots.
+        this.#payloadType = this.#senders[0]?.codec?.payloadType ?? this.#payloadType;
+        this.#slotSsrcs = this.#senders.map((sender) => sender.ssrc);
         this.#connected = true;
         this.#events.onConnect(this);
       }
