@@ -161,7 +161,8 @@ describe("SlotRewriter", () => {
     slot.next(1, 1, 1, 0, 0);
     slot.cut();
     assert.equal(slot.silence(20)?.timestamp, 960);
-    assert.deepEqual([...CODECS.opus.silence], [0xf8, 0xff, 0xfe]);
+    // A SILK-only silent frame (TOC config 1): see codecs.test.ts for why not a CELT one.
+    assert.equal(CODECS.opus.silence[0] >> 3, 1);
     assert.ok(CODECS.pcmu.silence.every((b) => b === 0xff));
   });
 });

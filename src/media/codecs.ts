@@ -25,8 +25,13 @@ export const CODECS: Readonly<Record<MediaCodec, CodecInfo>> = {
     clockRate: 48000,
     channels: 2,
     frameSamples: 960,
-    // TOC 0xf8 (CELT full band, 20 ms, one frame) followed by a silent frame.
-    silence: Buffer.from([0xf8, 0xff, 0xfe]),
+    // A SILK-only frame of digital silence (TOC 0x08: SILK narrowband, 20 ms, one frame), as
+    // libopus encodes it. Not a CELT silence frame: that one sets the receiver's CELT band
+    // energies to their floor, and the sender's next CELT frames, predicted from its own
+    // previous energies, then decode ~50 dB too quiet and take 3–4 frames to become audible.
+    // After a SILK frame the decoder resets its CELT state on the switch back (as a fresh
+    // decoder would), so a resumed stream (a whisper after a pause) is audible ~20 ms sooner.
+    silence: Buffer.from([0x08, 0x08, 0xac, 0xb3, 0x0e, 0xc6]),
     rtpmap: /^a=rtpmap:\d+ opus\/48000/im,
   },
   pcmu: {

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { describe, it } from "node:test";
+import { CODECS } from "./codecs.ts";
+
+type OpusScriptType = typeof import("opusscript");
+const OpusScript = (() => {
+  try {
+    return createRequire(import.meta.url)("opusscript") as OpusScriptType;
+  } catch {
+    return null;
+  }
+})();
+
+const FRAME = 960;
+
+function toneFrames(encoder: InstanceType<OpusScriptType>, count: number): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let f = 0; f < count; f++) {
+    const pcm = Buffer.alloc(FRAME * 2);
+    for (let i = 0; i < FRAME; i++) {
+      const n = f * FRAME + i;
+      pcm.writeInt16LE(Math.round(13_000 * Math.sin((2 * Math.PI * 1700 * n) / 48_000)), i * 2);
+    }
+    frames.push(Buffer.from(encoder.encode(pcm, FRAME)));
+  }
+  return frames;
+}
+
+function rmsDb(pcm: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < pcm.length; i += 2) sum += pcm.readInt16LE(i) ** 2;
+  return 20 * Math.log10(Math.sqrt(sum / (pcm.length / 2)) / 32768 || 1e-12);
+}
+
+function peak(pcm: Buffer): number {
+  let max = 0;
+  for (let i = 0; i < pcm.length; i += 2) max = Math.max(max, Math.abs(pcm.readInt16LE(i)));
+  return max;
+}
+
+describe("Opus comfort silence", { skip: OpusScript ? false : "opusscript unavailable" }, () => {
+  it("decodes to digital silence, and a CELT stream resumes after it as loud as from a fresh decoder", () => {
+    if (!OpusScript) return;
+    const encoder = new OpusScript(48_000, 1, OpusScript.Application.AUDIO);
+    encoder.encoderCTL(11002, 1002); // OPUS_SET_FORCE_MODE: CELT only, as Chromium sends a tone
+    const frames = toneFrames(encoder, 10);
+    encoder.delete();
+    assert.equal(frames[5][0] >> 3, 31, "CELT-only full-band 20 ms frames");
+
+    const decoder = new OpusScript(48_000, 1);
+    const fresh = new OpusScript(48_000, 1);
+    try {
+      for (const f of frames.slice(0, 5)) decoder.decode(f);
+      // The first frame carries the end of the previous frame's overlap; then nothing.
+      decoder.decode(CODECS.opus.silence);
+      for (let i = 0; i < 4; i++) assert.ok(peak(decoder.decode(CODECS.opus.silence)) <= 1);
+      const resumed = rmsDb(decoder.decode(frames[5]));
+      const fromFresh = rmsDb(fresh.decode(frames[5]));
+      assert.ok(
+        resumed > fromFresh - 3,
+        `first frame after the silence at ${resumed.toFixed(1)} dBFS, a fresh decoder's at ${fromFresh.toFixed(1)}`,
+      );
+    } finally {
+      decoder.delete();
+      fresh.delete();
+    }
+  });
+});
