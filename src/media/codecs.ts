@@ -25,13 +25,16 @@ export const CODECS: Readonly<Record<MediaCodec, CodecInfo>> = {
     clockRate: 48000,
     channels: 2,
     frameSamples: 960,
-    // A SILK-only frame of digital silence (TOC 0x08: SILK narrowband, 20 ms, one frame), as
-    // libopus encodes it. Not a CELT silence frame: that one sets the receiver's CELT band
-    // energies to their floor, and the sender's next CELT frames, predicted from its own
-    // previous energies, then decode ~50 dB too quiet and take 3–4 frames to become audible.
-    // After a SILK frame the decoder resets its CELT state on the switch back (as a fresh
-    // decoder would), so a resumed stream (a whisper after a pause) is audible ~20 ms sooner.
-    silence: Buffer.from([0x08, 0x08, 0xac, 0xb3, 0x0e, 0xc6]),
+    // A SILK-only frame of silence (TOC 0x48: SILK wideband, 20 ms, one frame), as libopus
+    // encodes digital silence; it decodes to zeros but for a few ±1 samples. Not a CELT
+    // silence frame: that one sets the receiver's CELT band energies to their floor, and the
+    // sender's next CELT frames, predicted from its own previous energies, then decode ~50 dB
+    // too quiet and take 3–4 frames to become audible. After a SILK frame the decoder resets
+    // its CELT state on the switch back, as a fresh decoder would, so a resumed stream (a
+    // whisper after a pause) is audible about one frame sooner. (The narrowband SILK frame
+    // 08 08 ac b3 0e c6, with ±1 noise on a sixth of its samples, made Chromium wait ~13 ms
+    // longer before decoding the resumed stream.)
+    silence: Buffer.from([0x48, 0x07, 0xc9, 0x79, 0xc8, 0xc9, 0x57, 0xc0]),
     rtpmap: /^a=rtpmap:\d+ opus\/48000/im,
   },
   pcmu: {
