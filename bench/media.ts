@@ -8,6 +8,7 @@ import { computeRouting } from "../src/control/routing.ts";
 import type { MediaCall } from "../src/media/MediaCall.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
 import type { FromClient, ToClient } from "./mediaClient.ts";
+import { projectedCallsPerCore } from "./stats.ts";
 
 export interface MediaBenchOptions {
   /** Numbers of concurrent coached calls to try, in increasing order. */
@@ -123,7 +124,8 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     durationMs,
     levels: results,
     maxCallsUnderHalfPercentLoss: ok.length > 0 ? ok[ok.length - 1].calls : 0,
-    note: "parties simulated by werift peer connections in a child process; CPU is the media node process only",
+    projectedCallsPerCore: projectedCallsPerCore(results, maxLoss),
+    note: "parties simulated by werift peer connections (SRTP through the same lean path) in a child process; CPU is the media node process only. On a 2-core machine the simulated parties and the kernel's loopback delivery share the cores, so loss can appear before the media process is busy: projectedCallsPerCore extrapolates from the busiest loss-free level",
   };
 }
 

@@ -11,6 +11,8 @@ interface Start {
 
 const sockets: dgram.Socket[] = [];
 let received = 0;
+/** Continues across runs, as a phone's stream does (a restart would look like replays to SRTP peers). */
+let seq = 0;
 
 process.on("message", async (msg: Start) => {
   if (msg.type !== "start") return;
@@ -25,22 +27,23 @@ process.on("message", async (msg: Start) => {
   packet[0] = 0x80;
   packet[1] = 0;
   let sent = 0;
-  let seq = 0;
+  let frames = 0;
   const start = Date.now();
   await new Promise<void>((resolve) => {
     const tick = () => {
       const due = Math.min(Math.floor((Date.now() - start) / 20), Math.floor(msg.durationMs / 20));
-      while (seq < due) {
+      while (frames < due) {
+        frames++;
         seq++;
         packet.writeUInt16BE(seq & 0xffff, 2);
-        packet.writeUInt32BE(seq * 160, 4);
+        packet.writeUInt32BE((seq * 160) >>> 0, 4);
         for (let i = 0; i < msg.targets.length; i++) {
           packet.writeUInt32BE(i + 1, 8);
           sockets[i].send(packet, msg.targets[i], "127.0.0.1");
           sent++;
         }
       }
-      if (seq < Math.floor(msg.durationMs / 20)) setTimeout(tick, 5);
+      if (frames < Math.floor(msg.durationMs / 20)) setTimeout(tick, 5);
       else setTimeout(resolve, 500);
     };
     tick();

@@ -10,6 +10,7 @@ import { computeRouting } from "../src/control/routing.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
 import { RtpLeg } from "../src/telephony/sip/RtpLeg.ts";
 import type { FromClient, ToClient } from "./mediaClient.ts";
+import { projectedCallsPerCore } from "./stats.ts";
 
 const LIVE = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: null });
 
@@ -136,11 +137,15 @@ async function bridgedToWebRtc(levels: number[], durationMs: number) {
     phones.kill();
     node.close();
   }
-  return { levels: results, maxBridgedCallsUnderHalfPercentLossOneCore: best };
+  return {
+    levels: results,
+    maxBridgedCallsUnderHalfPercentLossOneCore: best,
+    projectedCallsPerCore: projectedCallsPerCore(results),
+  };
 }
 
 export async function runSipBench(levels = [100, 200, 400, 600, 800], durationMs = 3000): Promise<object> {
-  const toWebRtc = await bridgedToWebRtc([50, 100, 150, 200], durationMs);
+  const toWebRtc = await bridgedToWebRtc([50, 100, 150, 200, 250, 300, 350, 400], durationMs);
   const results = [];
   let best = 0;
   for (const n of levels) {
@@ -153,7 +158,7 @@ export async function runSipBench(levels = [100, 200, 400, 600, 800], durationMs
     cpu: "process CPU time of the media process (process.cpuUsage), the parties in child processes",
     rtpToWebRtc: {
       measure:
-        "PCMU calls bridged SIP phone (plain RTP) ↔ browser agent (WebRTC via werift), 50 packets/s each way",
+        "PCMU calls bridged SIP phone (plain RTP) ↔ browser agent (WebRTC: werift ICE and DTLS, our SRTP path), 50 packets/s each way",
       ...toWebRtc,
     },
     rtpToRtp: {
@@ -161,6 +166,7 @@ export async function runSipBench(levels = [100, 200, 400, 600, 800], durationMs
         "PCMU calls bridged RTP ↔ RTP through the forwarding switch (2 legs per call, 50 packets/s each way)",
       levels: results,
       maxBridgedCallsUnderHalfPercentLossOneCore: best,
+      projectedCallsPerCore: projectedCallsPerCore(results),
     },
     goal: "at least Asterisk's 250–400 bridged G.711 calls per core",
     note: "each stream's first packets are dropped until the far party's address is learnt (symmetric RTP), a floor of about 0.3 % loss in the RTP ↔ RTP window",

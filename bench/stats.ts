@@ -17,3 +17,17 @@ export function summarize(samples: number[]): {
     max: round(s[s.length - 1] ?? Number.NaN),
   };
 }
+
+/**
+ * Calls one core of the media process would carry at 100 %, from the busiest level measured
+ * without loss: its calls × 100 / its CPU percent. On a 2-core machine the simulated parties
+ * share the cores with the media process, so loss appears before the media process is busy.
+ */
+export function projectedCallsPerCore(
+  levels: ReadonlyArray<{ calls: number; loss: number; cpuPercentOfOneCore: number }>,
+  maxLoss = 0.005,
+): number {
+  const ok = levels.filter((l) => l.loss < maxLoss && l.cpuPercentOfOneCore > 0);
+  const busiest = ok[ok.length - 1];
+  return busiest ? Math.round((busiest.calls * 100) / busiest.cpuPercentOfOneCore) : 0;
+}

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
+import { answerWithAlternate, offeredAlternate } from "./alternatePayloadType.ts";
 import type { CodecInfo } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
@@ -101,13 +102,20 @@ export class WebRtcLeg implements Leg {
   /** The negotiated payload type (the browser's numbering) and our SSRC of each slot, set on connect. */
   #payloadType: number;
   #slotSsrcs = [0, 0];
+  /** A second payload type of the codec both slots accept (alternatePayloadType.ts), or null. */
+  #alternate: number | null = null;
+  /** The payload type each slot currently sends with. */
+  #slotPayloadTypes = [0, 0];
   readonly #view = emptyView();
+  /** The codec's encoding name in SDP rtpmap lines. */
+  readonly #encoding: string;
 
   private constructor(party: Party, codec: CodecInfo, settings: PeerSettings, events: WebRtcLegEvents) {
     this.party = party;
     this.#events = events;
     this.#settings = settings;
     this.#payloadType = codec.payloadType;
+    this.#encoding = codec.codec === "opus" ? "opus/48000" : "PCMU/8000";
     this.#pc = new RTCPeerConnection({
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
@@ -175,8 +183,10 @@ export class WebRtcLeg implements Leg {
     await this.#gathered();
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new Error("no local description");
+    const primary = Number(/^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1] ?? this.#payloadType);
+    this.#alternate = offeredAlternate(offerSdp, this.#encoding, primary);
     this.#arm(this.#settings.connectTimeoutMs, "ice_failed");
-    return sdp;
+    return this.#alternate === null ? sdp : answerWithAlternate(sdp, this.#alternate);
   }
 
   #gathered(): Promise<void> {
@@ -211,7 +221,13 @@ export class WebRtcLeg implements Leg {
       rewriter: new SlotRewriter(codec),
       send: (h: SlotHeader, payload: Buffer) => {
         if (this.#closed || !this.#connected) return;
-        this.#link?.send(h, this.#payloadType, this.#slotSsrcs[slot], payload);
+        const alternate = this.#alternate;
+        if (h.marker && alternate !== null) {
+          // A new source or a new talk spurt: the other payload type, so the browser starts it fresh.
+          this.#slotPayloadTypes[slot] =
+            this.#slotPayloadTypes[slot] === this.#payloadType ? alternate : this.#payloadType;
+        }
+        this.#link?.send(h, this.#slotPayloadTypes[slot], this.#slotSsrcs[slot], payload);
       },
     };
   }
@@ -223,6 +239,7 @@ export class WebRtcLeg implements Leg {
       if (!this.#connected) {
         // The browser's numbering of the codec, and the SSRCs our answer announced for the slots.
         this.#payloadType = this.#senders[0]?.codec?.payloadType ?? this.#payloadType;
+        this.#slotPayloadTypes = [this.#payloadType, this.#payloadType];
         this.#slotSsrcs = this.#senders.map((sender) => sender.ssrc);
         this.#connected = true;
         this.#events.onConnect(this);

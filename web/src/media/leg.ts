@@ -111,7 +111,16 @@ export class AudioLeg {
       // takes ~140 ms to declare it). With servers, wait for the relay candidates.
       const hostOnly = (options.iceServers ?? []).length === 0;
       const gathering = gathered(pc, options.gatherTimeoutMs ?? 3000, hostOnly ? 25 : null);
-      await pc.setLocalDescription(await pc.createOffer());
+      const offer0 = await pc.createOffer();
+      // The receive slots offer the codec a second time (see withAlternatePayloadType); a
+      // browser that refuses the edited offer gets the plain one. Not Firefox: it accepts the
+      // edited offer but drops what arrives with the added payload type.
+      const firefox = /Firefox\//.test(navigator.userAgent);
+      await pc
+        .setLocalDescription(
+          firefox ? offer0 : { type: "offer", sdp: withAlternatePayloadType(offer0.sdp ?? "") },
+        )
+        .catch(() => pc.setLocalDescription(offer0));
       await gathering;
       const offer = pc.localDescription?.sdp;
       if (!offer) throw new Error("no local offer");
@@ -253,6 +262,37 @@ function preferCodec(pc: RTCPeerConnection, codec: LegCodec): void {
       // Older browsers: the server picks the call's codec from the offer anyway.
     }
   }
+}
+
+/**
+ * The offer with the first codec of the two receive slots (media sections 2 and 3) listed a
+ * second time under a free dynamic payload type. The server switches a slot's payload type at
+ * each change of its source, and the browser starts a stream with a new payload type at once,
+ * where a resumed one would wait out its jitter buffer's old delay (src/media/alternatePayloadType.ts).
+ */
+export function withAlternatePayloadType(sdp: string): string {
+  const eol = sdp.includes("\r\n") ? "\r\n" : "\n";
+  const used = new Set([...sdp.matchAll(/^a=rtpmap:(\d+) /gm)].map((m) => Number(m[1])));
+  let free = 96;
+  while (used.has(free) && free <= 127) free++;
+  if (free > 127) return sdp;
+  const [head, ...sections] = sdp.split(`${eol}m=`);
+  if (sections.length !== 3) return sdp;
+  const edited = sections.map((section, i) => {
+    if (i === 0) return section;
+    const lines = section.split(eol);
+    const first = /^audio \d+ \S+ (\d+)/.exec(lines[0])?.[1];
+    if (first === undefined || !lines.some((l) => l.startsWith(`a=rtpmap:${first} `))) return section;
+    const out = [`${lines[0]} ${free}`];
+    for (const line of lines.slice(1)) {
+      out.push(line);
+      if (line.startsWith(`a=rtpmap:${first} `) || line.startsWith(`a=fmtp:${first} `)) {
+        out.push(line.replace(`:${first} `, `:${free} `));
+      }
+    }
+    return out.join(eol);
+  });
+  return [head, ...edited].join(`${eol}m=`);
 }
 
 /** Resolves when gathering completes, at `timeoutMs`, or `lullMs` after the last candidate (when given). */
