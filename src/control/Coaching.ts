@@ -144,12 +144,19 @@ export class Coaching {
     );
     const agentAwareAt = change.firstAudible ? this.ctx.now() : session.agentAwareAt;
     const updated: SessionRecord = { ...session, mode, modesUsed: change.modesUsed, agentAwareAt };
-    await this.ctx.store.transaction(async (tx) => {
-      await tx.updateSession(sessionId, { mode, modesUsed: change.modesUsed, agentAwareAt });
-      await tx.insertSessionEvent({ sessionId, kind: "mode_changed", detail: mode });
-    });
+    // The switch first, the record after: the coach hears a permitted change as soon as the
+    // forwarder can apply it (one packet time); a failed write puts the previous routing back.
     const call = await this.ctx.store.getCall(session.callId);
     if (call) this.applyRouting(call, updated);
+    try {
+      await this.ctx.store.transaction(async (tx) => {
+        await tx.updateSession(sessionId, { mode, modesUsed: change.modesUsed, agentAwareAt });
+        await tx.insertSessionEvent({ sessionId, kind: "mode_changed", detail: mode });
+      });
+    } catch (error) {
+      if (call) this.applyRouting(call, session);
+      throw error;
+    }
     const dto = await this.present(updated);
     this.ctx.bus.publish({
       audience: this.audience(updated),
