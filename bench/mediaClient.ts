@@ -46,6 +46,7 @@ async function addLeg(call: number, role: Role): Promise<ClientLeg> {
     headerExtensions: { audio: [] },
     iceServers: [],
     iceUseIpv6: false,
+    bundlePolicy: "max-bundle", // one transport from the start, as browsers bundle
   });
   const mic = pc.addTransceiver("audio", { direction: "sendonly" });
   for (let i = 0; i < 2; i++) pc.addTransceiver("audio", { direction: "recvonly" });
