@@ -98,6 +98,14 @@ describe("SRTP (AES_CM_128_HMAC_SHA1_80)", () => {
     const wrongKey = new SrtpSender(sendKeys).protect(header(400, 0), 0, SSRC, randomBytes(160));
     assert.equal(receiver.unprotect(wrongKey), -1, "encrypted with the other direction's key");
     assert.equal(receiver.unprotect(Buffer.alloc(15)), -1, "too short");
+    // Forged packets under thousands of SSRCs: refused, and no state kept for them.
+    for (let i = 0; i < 5000; i++) {
+      const forged = Buffer.from(encrypt(500 + i));
+      forged.writeUInt32BE(i + 1, 8);
+      assert.equal(receiver.unprotect(forged), -1);
+    }
+    assert.equal(receiver.streams, 1);
+    assert.ok(receiver.unprotect(encrypt(6000)) > 0, "the real stream still flows");
     assert.equal(receiver.unprotect(Buffer.from(randomBytes(60)).fill(0x00, 0, 1)), -1, "not RTP version 2");
   });
 

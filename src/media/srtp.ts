@@ -174,15 +174,26 @@ class Direction {
     this.#mac = hmac.create(sha1, keys.auth) as unknown as Hmac;
   }
 
+  /** The state of `ssrc`, created on first use. A receiver creates it only for an authenticated packet. */
   stream(ssrc: number): Stream {
-    const last = this.#last;
-    if (last && last.ssrc === ssrc) return last;
-    let s = this.#streams.get(ssrc);
+    let s = this.find(ssrc);
     if (!s) {
       s = new Stream(ssrc, this.#salt);
       this.#streams.set(ssrc, s);
+      this.#last = s;
     }
-    this.#last = s;
+    return s;
+  }
+
+  get streamCount(): number {
+    return this.#streams.size;
+  }
+
+  find(ssrc: number): Stream | undefined {
+    const last = this.#last;
+    if (last && last.ssrc === ssrc) return last;
+    const s = this.#streams.get(ssrc);
+    if (s) this.#last = s;
     return s;
   }
 
@@ -263,21 +274,29 @@ export class SrtpReceiver {
    * tag cut off; read it with readRtp for the payload and padding), or -1 for a packet that
    * is not RTP, fails authentication, is a replay or is too short.
    */
+  /** How many SSRCs have state (each from an authenticated packet). */
+  get streams(): number {
+    return this.#d.streamCount;
+  }
+
   unprotect(packet: Buffer): number {
     const end = packet.length - SRTP_TAG_BYTES;
     const headerBytes = headerLength(packet, end);
     if (headerBytes < 0) return -1;
     const d = this.#d;
     const seq = packet.readUInt16BE(2);
-    const s = d.stream(packet.readUInt32BE(8));
-    const roc = s.guessRoc(seq);
+    const ssrc = packet.readUInt32BE(8);
+    const known = d.find(ssrc);
+    // No state for an SSRC until a packet of it authenticates: forged SSRCs cost nothing to keep.
+    const roc = known ? known.guessRoc(seq) : 0;
     if (roc < 0) return -1;
     const index = roc * 0x10000 + seq;
-    if (s.isReplay(index)) return -1;
+    if (known?.isReplay(index)) return -1;
     const tag = d.tag(packet, end, roc);
     let diff = 0;
     for (let i = 0; i < SRTP_TAG_BYTES; i++) diff |= tag[i] ^ packet[end + i];
     if (diff !== 0) return -1;
+    const s = known ?? d.stream(ssrc);
     d.crypt(s, index, packet, headerBytes, packet, headerBytes, end - headerBytes);
     s.accept(roc, seq, index);
     return end;
