@@ -41,6 +41,8 @@ interface Hmac {
 /** One SSRC's state in one direction: rollover counter, replay window, keystream cache. */
 class Stream {
   readonly ssrc: number;
+  /** The direction's AES-ECB cipher, shared by its streams. */
+  readonly #ecb: Ecb;
   /** The 16-byte counter block before the index and block counter: salt XOR SSRC. */
   readonly #base = Buffer.alloc(16);
   readonly #counters = Buffer.alloc(BATCH * CACHED_BYTES);
@@ -52,8 +54,9 @@ class Stream {
   highestIndex = -1;
   readonly seen = new Float64Array(REPLAY_WINDOW).fill(-1);
 
-  constructor(ssrc: number, salt: Uint8Array) {
+  constructor(ssrc: number, salt: Uint8Array, ecb: Ecb) {
     this.ssrc = ssrc;
+    this.#ecb = ecb;
     for (let i = 0; i < 14; i++) this.#base[i] = salt[i];
     this.#base[4] ^= ssrc >>> 24;
     this.#base[5] ^= (ssrc >>> 16) & 0xff;
@@ -61,36 +64,25 @@ class Stream {
     this.#base[7] ^= ssrc & 0xff;
   }
 
-  /**
-   * XORs the keystream of packet `index` over `length` bytes of `src` from `srcOffset`
-   * into `dst` from `dstOffset` (src and dst may be the same buffer).
-   */
-  apply(
-    ecb: Ecb,
-    index: number,
-    src: Uint8Array,
-    srcOffset: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    length: number,
-  ): void {
+  /** XORs, in place, the keystream of packet `index` over `buf[offset, offset + length)`. */
+  crypt(index: number, buf: Uint8Array, offset: number, length: number): void {
     let ks: Uint8Array;
     let at: number;
     if (length <= CACHED_BYTES) {
-      if (index < this.#first || index >= this.#first + BATCH || this.#first < 0) this.#fill(ecb, index);
+      if (index < this.#first || index >= this.#first + BATCH || this.#first < 0) this.#fill(index);
       ks = this.#keystream;
       at = (index - this.#first) * CACHED_BYTES;
     } else {
-      ks = ecb.update(this.#counterBlocks(index, Math.ceil(length / 16)));
+      ks = this.#ecb.update(this.#counterBlocks(index, Math.ceil(length / 16)));
       at = 0;
     }
-    for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i] ^ ks[at + i];
+    for (let i = 0; i < length; i++) buf[offset + i] ^= ks[at + i];
   }
 
-  #fill(ecb: Ecb, first: number): void {
+  #fill(first: number): void {
     const counters = this.#counters;
     for (let p = 0; p < BATCH; p++) this.#writeBlocks(counters, p * CACHED_BYTES, first + p, CACHED_BLOCKS);
-    this.#keystream = ecb.update(counters);
+    this.#keystream = this.#ecb.update(counters);
     this.#first = first;
   }
 
@@ -178,7 +170,7 @@ class Direction {
   stream(ssrc: number): Stream {
     let s = this.find(ssrc);
     if (!s) {
-      s = new Stream(ssrc, this.#salt);
+      s = new Stream(ssrc, this.#salt, this.#ecb);
       this.#streams.set(ssrc, s);
       this.#last = s;
     }
@@ -195,18 +187,6 @@ class Direction {
     const s = this.#streams.get(ssrc);
     if (s) this.#last = s;
     return s;
-  }
-
-  crypt(
-    s: Stream,
-    index: number,
-    src: Uint8Array,
-    srcOffset: number,
-    dst: Uint8Array,
-    dstOffset: number,
-    length: number,
-  ): void {
-    s.apply(this.#ecb, index, src, srcOffset, dst, dstOffset, length);
   }
 
   /**
@@ -253,7 +233,7 @@ export class SrtpSender {
     const seq = header.sequenceNumber & 0xffff;
     const roc = Math.max(0, s.guessRoc(seq));
     const index = roc * 0x10000 + seq;
-    d.crypt(s, index, out, RTP_HEADER_SIZE, out, RTP_HEADER_SIZE, payload.length);
+    s.crypt(index, out, RTP_HEADER_SIZE, payload.length);
     const tag = d.tag(out, end, roc);
     for (let i = 0; i < SRTP_TAG_BYTES; i++) out[end + i] = tag[i];
     s.accept(roc, seq, index);
@@ -297,7 +277,7 @@ export class SrtpReceiver {
     for (let i = 0; i < SRTP_TAG_BYTES; i++) diff |= tag[i] ^ packet[end + i];
     if (diff !== 0) return -1;
     const s = known ?? d.stream(ssrc);
-    d.crypt(s, index, packet, headerBytes, packet, headerBytes, end - headerBytes);
+    s.crypt(index, packet, headerBytes, end - headerBytes);
     s.accept(roc, seq, index);
     return end;
   }
