@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
-import { answerWithAlternate, offeredAlternate } from "./alternatePayloadType.ts";
+import { addPayloadTypeToSlots, offeredAlternate } from "../protocol/alternatePayloadType.ts";
 import type { CodecInfo } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
@@ -107,15 +107,12 @@ export class WebRtcLeg implements Leg {
   /** The payload type each slot currently sends with. */
   #slotPayloadTypes = [0, 0];
   readonly #view = emptyView();
-  /** The codec's encoding name in SDP rtpmap lines. */
-  readonly #encoding: string;
 
   private constructor(party: Party, codec: CodecInfo, settings: PeerSettings, events: WebRtcLegEvents) {
     this.party = party;
     this.#events = events;
     this.#settings = settings;
     this.#payloadType = codec.payloadType;
-    this.#encoding = codec.codec === "opus" ? "opus/48000" : "PCMU/8000";
     this.#pc = new RTCPeerConnection({
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
@@ -139,7 +136,7 @@ export class WebRtcLeg implements Leg {
     const sdp = checkOffer(offerSdp, codec);
     const leg = new WebRtcLeg(party, codec, settings, events);
     try {
-      const answerSdp = await leg.#negotiate(sdp);
+      const answerSdp = await leg.#negotiate(sdp, codec);
       return { leg, answerSdp };
     } catch (error) {
       leg.close("negotiation_failed");
@@ -164,7 +161,7 @@ export class WebRtcLeg implements Leg {
     this.#pc.close().catch(ignore);
   }
 
-  async #negotiate(offerSdp: string): Promise<string> {
+  async #negotiate(offerSdp: string, codec: CodecInfo): Promise<string> {
     const pc = this.#pc;
     await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
     const transceivers = pc.getTransceivers();
@@ -184,9 +181,11 @@ export class WebRtcLeg implements Leg {
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new Error("no local description");
     const primary = Number(/^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1] ?? this.#payloadType);
-    this.#alternate = offeredAlternate(offerSdp, this.#encoding, primary);
+    // The codec's name in rtpmap lines: "opus/48000", "PCMU/8000".
+    const encoding = `${codec.mimeType.slice("audio/".length)}/${codec.clockRate}`;
+    this.#alternate = offeredAlternate(offerSdp, encoding, primary);
     this.#arm(this.#settings.connectTimeoutMs, "ice_failed");
-    return this.#alternate === null ? sdp : answerWithAlternate(sdp, this.#alternate);
+    return this.#alternate === null ? sdp : addPayloadTypeToSlots(sdp, this.#alternate);
   }
 
   #gathered(): Promise<void> {

@@ -9,7 +9,7 @@ import { computeRouting } from "../../src/control/routing.ts";
 import { MediaNode } from "../../src/media/MediaNode.ts";
 import { readRtp } from "../../src/media/rtp.ts";
 import { SrtpLink } from "../../src/media/srtpLink.ts";
-import { withAlternatePayloadType } from "../../web/src/media/leg.ts";
+import { withAlternatePayloadType } from "../../src/protocol/alternatePayloadType.ts";
 
 const FILL: Record<Party, number> = { customer: 0x11, agent: 0x22, coach: 0x33 };
 

@@ -2,6 +2,7 @@
 // transceiver, and two receive-only slots bring down the (up to) two parties this
 // browser may hear. The server decides what each slot carries; this side only plays
 // it and can measure it. No framework: the web app and the media tests both use it.
+import { withAlternatePayloadType } from "../../../src/protocol/alternatePayloadType.ts";
 import type { LegRole } from "../../../src/protocol/messages.ts";
 
 export type LegCodec = "opus" | "pcmu";
@@ -262,37 +263,6 @@ function preferCodec(pc: RTCPeerConnection, codec: LegCodec): void {
       // Older browsers: the server picks the call's codec from the offer anyway.
     }
   }
-}
-
-/**
- * The offer with the first codec of the two receive slots (media sections 2 and 3) listed a
- * second time under a free dynamic payload type. The server switches a slot's payload type at
- * each change of its source, and the browser starts a stream with a new payload type at once,
- * where a resumed one would wait out its jitter buffer's old delay (src/media/alternatePayloadType.ts).
- */
-export function withAlternatePayloadType(sdp: string): string {
-  const eol = sdp.includes("\r\n") ? "\r\n" : "\n";
-  const used = new Set([...sdp.matchAll(/^a=rtpmap:(\d+) /gm)].map((m) => Number(m[1])));
-  let free = 96;
-  while (used.has(free) && free <= 127) free++;
-  if (free > 127) return sdp;
-  const [head, ...sections] = sdp.split(`${eol}m=`);
-  if (sections.length !== 3) return sdp;
-  const edited = sections.map((section, i) => {
-    if (i === 0) return section;
-    const lines = section.split(eol);
-    const first = /^audio \d+ \S+ (\d+)/.exec(lines[0])?.[1];
-    if (first === undefined || !lines.some((l) => l.startsWith(`a=rtpmap:${first} `))) return section;
-    const out = [`${lines[0]} ${free}`];
-    for (const line of lines.slice(1)) {
-      out.push(line);
-      if (line.startsWith(`a=rtpmap:${first} `) || line.startsWith(`a=fmtp:${first} `)) {
-        out.push(line.replace(`:${first} `, `:${free} `));
-      }
-    }
-    return out.join(eol);
-  });
-  return [head, ...edited].join(`${eol}m=`);
 }
 
 /** Resolves when gathering completes, at `timeoutMs`, or `lullMs` after the last candidate (when given). */

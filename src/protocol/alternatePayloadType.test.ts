@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { withAlternatePayloadType } from "../../web/src/media/leg.ts";
-import { answerWithAlternate, offeredAlternate } from "./alternatePayloadType.ts";
+import { addPayloadTypeToSlots, offeredAlternate, withAlternatePayloadType } from "./alternatePayloadType.ts";
 
 /** The shape of a Chromium offer: a microphone and two receive slots, Opus first. */
 const section = (mid: number, direction: string) =>
@@ -68,7 +67,7 @@ describe("alternate payload type of the receive slots", () => {
   });
 
   it("the answer accepts the alternate on the slots, beside the codec the answer chose", () => {
-    const answer = answerWithAlternate(ANSWER, 96);
+    const answer = addPayloadTypeToSlots(ANSWER, 96);
     const sections = answer.split("\r\nm=").slice(1);
     assert.equal(sections[0], answerSection(0, "recvonly").slice(2));
     for (const s of sections.slice(1)) {
