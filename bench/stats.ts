@@ -7,7 +7,8 @@ export function summarize(samples: number[]): {
   max: number;
 } {
   const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+  // Nearest rank: the smallest sample with at least q of all samples at or below it.
+  const at = (q: number) => s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     n: s.length,

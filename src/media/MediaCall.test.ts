@@ -100,6 +100,30 @@ describe("MediaCall forwarding", () => {
     }
   });
 
+  it("starts a slot switched to a party with that party's latest frame, while the party is sending", async () => {
+    const { call, legs, speak, clear } = setup();
+    call.setRouting(live("listen"));
+    speak("coach"); // the coach's microphone reaches nobody while listening
+    assert.deepEqual(legs.agent.heard(), []);
+    call.setRouting(live("whisper"));
+    // At once, before the coach's next packet; to the agent only.
+    assert.deepEqual(legs.agent.heard(), ["1:coach"]);
+    assert.deepEqual(legs.customer.heard(), []);
+    call.setRouting(live("listen"));
+    speak("coach");
+    clear();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    call.setRouting(live("whisper"));
+    assert.deepEqual(legs.agent.sent, [], "a frame older than two frame times (40 ms) is not replayed");
+    // A new leg of the coach is a new source: the old leg's last frame is not its own.
+    call.setRouting(live("listen"));
+    speak("coach");
+    call.attachLeg(new FakeLeg("coach"));
+    clear();
+    call.setRouting(live("whisper"));
+    assert.deepEqual(legs.agent.sent, []);
+  });
+
   it("refuses a routing that puts a source in a foreign slot, and falls back to silence", () => {
     const { call, legs, speakAll } = setup();
     call.setRouting(live("listen"));

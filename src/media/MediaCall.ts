@@ -53,6 +53,16 @@ function holdMusicSource(codec: MediaCodec): FrameSource | null {
   return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
 }
 
+/** A party's most recent packet (updated in place), so a slot switched to that party starts at once. */
+interface Latest {
+  sourceKey: number;
+  ssrc: number;
+  seq: number;
+  ts: number;
+  payload: Buffer;
+  at: number;
+}
+
 export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly id: string;
   readonly codec: MediaCodec;
@@ -64,6 +74,9 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
   #routing: Routing = SILENT;
   #targets = new Map<Source, Target[]>();
+  readonly #latest = new Map<Party, Latest>();
+  /** Two frame times: a party whose latest packet is younger than this is still sending (not in DTX, not gone). */
+  readonly #freshMs: number;
   #hold: FrameSource | null | undefined;
   #closed = false;
 
@@ -73,6 +86,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     this.id = id;
     this.codec = codec;
     this.#info = CODECS[codec];
+    this.#freshMs = ((2 * this.#info.frameSamples) / this.#info.clockRate) * 1000;
     this.#context = context;
   }
 
@@ -232,29 +246,61 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       this.#stats.packetsDropped++;
       return;
     }
-    this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload);
+    const now = performance.now();
+    const latest = this.#latest.get(leg.party);
+    if (latest === undefined) {
+      this.#latest.set(leg.party, { sourceKey: leg.sourceKey, ssrc, seq, ts, payload, at: now });
+    } else {
+      latest.sourceKey = leg.sourceKey;
+      latest.ssrc = ssrc;
+      latest.seq = seq;
+      latest.ts = ts;
+      latest.payload = payload;
+      latest.at = now;
+    }
+    this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload, now);
   };
 
-  #forward(from: Source, sourceKey: number, ssrc: number, seq: number, ts: number, payload: Buffer): void {
+  #forward(
+    from: Source,
+    sourceKey: number,
+    ssrc: number,
+    seq: number,
+    ts: number,
+    payload: Buffer,
+    now = performance.now(),
+  ): void {
     const targets = this.#targets.get(from);
     if (targets === undefined) {
       this.#stats.packetsDropped++;
       return;
     }
-    const now = performance.now();
     for (let i = 0; i < targets.length; i++) {
-      // Any failure drops this packet for this listener: silence, never a leak elsewhere.
-      try {
-        const target = targets[i];
-        const output = this.#legs.get(target.party)?.outputs?.[target.slot];
-        if (output === undefined) continue;
-        const header = output.rewriter.next(sourceKey, ssrc, seq, ts, now);
-        if (header === null) continue;
-        output.send(header, payload);
-        this.#stats.packetsOut++;
-      } catch {
-        this.#stats.errors++;
-      }
+      const target = targets[i];
+      this.#sendTo(target.party, target.slot, sourceKey, ssrc, seq, ts, payload, now);
+    }
+  }
+
+  /** One packet to one listener's slot. Any failure drops it for this listener: silence, never a leak elsewhere. */
+  #sendTo(
+    party: Party,
+    slot: 0 | 1,
+    sourceKey: number,
+    ssrc: number,
+    seq: number,
+    ts: number,
+    payload: Buffer,
+    now: number,
+  ): void {
+    try {
+      const output = this.#legs.get(party)?.outputs?.[slot];
+      if (output === undefined) return;
+      const header = output.rewriter.next(sourceKey, ssrc, seq, ts, now);
+      if (header === null) return;
+      output.send(header, payload);
+      this.#stats.packetsOut++;
+    } catch {
+      this.#stats.errors++;
     }
   }
 
@@ -273,6 +319,21 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     }
     this.#routing = routing;
     this.#targets = targets;
+    // A slot that now hears a party starts with that party's latest frame, if the party is
+    // still sending (browsers' packets come 20 ms apart with jitter): the next one is up to
+    // 20–40 ms away, and what the coach says as the whisper starts is not clipped. Only the
+    // slots this routing gives that party.
+    const now = performance.now();
+    for (const party of PARTIES) {
+      for (const slot of [0, 1] as const) {
+        const source = routing[party][slot];
+        if (source === null || source === previous[party][slot] || source === "hold_music") continue;
+        const latest = this.#latest.get(source);
+        if (!latest || latest.sourceKey !== this.#legs.get(source)?.sourceKey) continue;
+        if (now - latest.at > this.#freshMs) continue;
+        this.#sendTo(party, slot, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
+      }
+    }
   }
 
   #install(leg: Leg): void {

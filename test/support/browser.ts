@@ -99,6 +99,43 @@ window.waitTone = (slot, hz, present, timeoutMs) => new Promise((resolve, reject
   };
   tick();
 });
+// The same, measured on the slot's track itself, frame by frame (10 ms, Goertzel at \`hz\`),
+// with no AnalyserNode: what the track hands the <audio> element, without the AudioContext's own
+// buffering (≈ 30–40 ms in Chromium). Chromium only (MediaStreamTrackProcessor).
+const trackWatchers = new WeakMap();
+window.waitToneAtTrack = (slot, hz, present, timeoutMs) => new Promise((resolve, reject) => {
+  if (typeof MediaStreamTrackProcessor !== "function") return reject(new Error("no MediaStreamTrackProcessor"));
+  const track = leg.slots[slot].stream.getAudioTracks()[0];
+  let waiters = trackWatchers.get(track);
+  if (!waiters) {
+    waiters = new Set();
+    trackWatchers.set(track, waiters);
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    let samples = new Float32Array(0);
+    (async () => {
+      for (;;) {
+        const { value: frame, done } = await reader.read();
+        if (done) return;
+        const n = frame.numberOfFrames;
+        if (samples.length !== n) samples = new Float32Array(n);
+        frame.copyTo(samples, { planeIndex: 0, format: "f32-planar" });
+        const rate = frame.sampleRate;
+        frame.close();
+        for (const w of waiters) {
+          // Goertzel: the tone's amplitude in this frame, dB re full scale.
+          const k = 2 * Math.cos((2 * Math.PI * w.hz) / rate);
+          let s1 = 0, s2 = 0;
+          for (let i = 0; i < n; i++) { const s0 = samples[i] + k * s1 - s2; s2 = s1; s1 = s0; }
+          const db = 10 * Math.log10((s1 * s1 + s2 * s2 - k * s1 * s2) / ((n * n) / 4) + 1e-20);
+          if (w.present ? db > -40 : db < -60) { waiters.delete(w); clearTimeout(w.timer); w.resolve(performance.timeOrigin + performance.now()); }
+        }
+      }
+    })().catch(() => {});
+  }
+  const w = { hz, present, resolve };
+  w.timer = setTimeout(() => { waiters.delete(w); reject(new Error("tone " + hz + " not " + (present ? "present" : "absent") + " at the track")); }, timeoutMs);
+  waiters.add(w);
+});
 // A coach joins the way the web app does: POST …/coaching and the media leg's set-up run
 // concurrently; the offer is sent as soon as the session exists.
 window.coachJoin = async (apiUrl, token, wsUrl, callId, fftSize) => {
@@ -298,6 +335,21 @@ export class BrowserParty {
     ] as const);
   }
 
+  /**
+   * Like waitTone, but on the slot's track frame by frame instead of the WebAudio analyser
+   * (Chromium). Resolves with the moment the page read the frame, as epoch ms
+   * (performance.timeOrigin + now(), comparable with this process's), so the DevTools
+   * round trip back is not counted.
+   */
+  async waitToneAtTrack(slot: 0 | 1, hz: number, present: boolean, timeoutMs = 5000): Promise<number> {
+    return this.page.evaluate(([s, h, p, t]) => (window as never as Api).waitToneAtTrack(s, h, p, t), [
+      slot,
+      hz,
+      present,
+      timeoutMs,
+    ] as const);
+  }
+
   /** Every message the page's WebSocket received so far. */
   async wsMessages(): Promise<Record<string, unknown>[]> {
     return this.page.evaluate(() => (window as never as Api).wsMessages);
@@ -318,6 +370,7 @@ export class BrowserParty {
 }
 
 interface Api {
+  waitToneAtTrack(slot: number, hz: number, present: boolean, timeoutMs: number): Promise<number>;
   startLeg(callId: string, role: string, codec: string): Promise<string>;
   startLegWs(wsUrl: string, callId: string, role: string, codec: string, fftSize: number): Promise<string>;
   wsRequest(msg: Record<string, unknown>): Promise<Record<string, unknown>>;
