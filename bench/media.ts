@@ -62,6 +62,11 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     new Promise<Extract<FromClient, { type: T }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`bench: no ${type} in ${timeoutMs} ms`)), timeoutMs);
       waiters.push((m) => {
+        if (m.type === "failed") {
+          clearTimeout(timer);
+          reject(new Error(`bench: the simulated parties failed: ${m.message}`));
+          return true;
+        }
         if (m.type !== type) return false;
         clearTimeout(timer);
         resolve(m as Extract<FromClient, { type: T }>);

@@ -18,6 +18,8 @@ export type ToClient =
 export type FromClient =
   | { type: "offer"; id: number; call: number; role: Role; sdp: string }
   | { type: "ready"; legs: number }
+  /** A leg did not connect even after retries. */
+  | { type: "failed"; message: string }
   | { type: "sent"; sent: Record<Role, number>; received: number; expected: number };
 
 interface ClientLeg {
@@ -40,7 +42,13 @@ let nextId = 0;
 const payload = Buffer.alloc(160, 0x5a); // 20 ms: an Opus-sized frame, or exactly one PCMU frame
 const send = (m: FromClient) => process.send?.(m);
 
-async function addLeg(call: number, role: Role): Promise<ClientLeg> {
+const LEG_TIMEOUT_MS = 30_000;
+
+async function addLeg(
+  call: number,
+  role: Role,
+  created: (pc: RTCPeerConnection) => void,
+): Promise<ClientLeg> {
   const pc = new RTCPeerConnection({
     codecs: { audio: [codec === "pcmu" ? usePCMU() : useOPUS()] },
     headerExtensions: { audio: [] },
@@ -48,6 +56,7 @@ async function addLeg(call: number, role: Role): Promise<ClientLeg> {
     iceUseIpv6: false,
     bundlePolicy: "max-bundle", // one transport from the start, as browsers bundle
   });
+  created(pc);
   const mic = pc.addTransceiver("audio", { direction: "sendonly" });
   for (let i = 0; i < 2; i++) pc.addTransceiver("audio", { direction: "recvonly" });
   await pc.setLocalDescription(await pc.createOffer());
@@ -73,6 +82,32 @@ async function addLeg(call: number, role: Role): Promise<ClientLeg> {
   if (pc.connectionState !== "connected") await pc.connectionStateChange.watch((s) => s === "connected");
   leg.payloadType = mic.sender.codec?.payloadType ?? (codec === "pcmu" ? 0 : 111);
   return leg;
+}
+
+/** When hundreds of handshakes run at once a rare one never completes: give up on it and attach the party again. */
+async function addLegRetrying(call: number, role: Role): Promise<ClientLeg> {
+  for (let attempt = 1; ; attempt++) {
+    let pc: RTCPeerConnection | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        addLeg(call, role, (p) => {
+          pc = p;
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`call ${call} ${role}: not connected in ${LEG_TIMEOUT_MS} ms`)),
+            LEG_TIMEOUT_MS,
+          );
+        }),
+      ]);
+    } catch (error) {
+      pc?.close().catch(() => {});
+      if (attempt >= 3) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 const header = { sequenceNumber: 0, timestamp: 0, marker: false };
@@ -121,10 +156,13 @@ process.on("message", (m: ToClient) => {
     callCount += m.calls;
     const work: Promise<ClientLeg>[] = [];
     for (let c = base; c < base + m.calls; c++)
-      for (const role of m.roles ?? ROLES) work.push(addLeg(c, role));
-    Promise.all(work).then((added) => {
-      legs.push(...added);
-      send({ type: "ready", legs: legs.length });
-    });
+      for (const role of m.roles ?? ROLES) work.push(addLegRetrying(c, role));
+    Promise.all(work).then(
+      (added) => {
+        legs.push(...added);
+        send({ type: "ready", legs: legs.length });
+      },
+      (error: Error) => send({ type: "failed", message: error.message }),
+    );
   }
 });

@@ -69,8 +69,13 @@ async function bridgedToWebRtc(levels: number[], durationMs: number) {
   });
   const tell = (m: ToClient) => browsers.send(m);
   const once = <T>(child: typeof browsers, type: string) =>
-    new Promise<T>((resolve) => {
-      const on = (m: { type: string }) => {
+    new Promise<T>((resolve, reject) => {
+      const on = (m: { type: string; message?: string }) => {
+        if (m.type === "failed") {
+          child.off("message", on);
+          reject(new Error(`bench: the simulated parties failed: ${m.message}`));
+          return;
+        }
         if (m.type !== type) return;
         child.off("message", on);
         resolve(m as T);

@@ -28,7 +28,7 @@ describe("WebSocket events", () => {
   after(() => server.close());
 
   it("refuses a connection without a valid token", async () => {
-    await assert.rejects(EventClient.connect(server.url, "token=nope"));
+    await assert.rejects(EventClient.connect(server.url, "token=nope"), /refused: unauthenticated/);
   });
 
   it("delivers call and coaching events to the allowed users only", async () => {

@@ -11,11 +11,16 @@ export class EventClient {
   static async connect(url: string, query: string): Promise<EventClient> {
     const socket = new WebSocket(`${url.replace("http", "ws")}/api/v1/ws?${query}`);
     const client = new EventClient(socket);
+    // Connected once the server's first message is not an error (a refused token gets an
+    // error message and then the close: whichever the client sees first, it is a refusal).
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
       socket.once("close", () => reject(new Error("closed")));
-      const check = () => (client.events.length > 0 ? resolve() : setTimeout(check, 5));
-      socket.once("open", check);
+      socket.once("message", () => {
+        const first = client.events[0] as { type: string; code?: string } | undefined;
+        if (first?.type === "error") reject(new Error(`refused: ${first.code}`));
+        else resolve();
+      });
     });
     return client;
   }
