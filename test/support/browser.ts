@@ -327,12 +327,7 @@ export class BrowserParty {
 
   /** Resolves (ms waited in the page) once `hz` is present / absent in `slot`. */
   async waitTone(slot: 0 | 1, hz: number, present: boolean, timeoutMs = 5000): Promise<number> {
-    return this.page.evaluate(([s, h, p, t]) => (window as never as Api).waitTone(s, h, p, t), [
-      slot,
-      hz,
-      present,
-      timeoutMs,
-    ] as const);
+    return this.#tone("waitTone", slot, hz, present, timeoutMs);
   }
 
   /**
@@ -342,7 +337,18 @@ export class BrowserParty {
    * round trip back is not counted.
    */
   async waitToneAtTrack(slot: 0 | 1, hz: number, present: boolean, timeoutMs = 5000): Promise<number> {
-    return this.page.evaluate(([s, h, p, t]) => (window as never as Api).waitToneAtTrack(s, h, p, t), [
+    return this.#tone("waitToneAtTrack", slot, hz, present, timeoutMs);
+  }
+
+  #tone(
+    detector: "waitTone" | "waitToneAtTrack",
+    slot: 0 | 1,
+    hz: number,
+    present: boolean,
+    timeoutMs: number,
+  ): Promise<number> {
+    return this.page.evaluate(([d, s, h, p, t]) => (window as never as Api)[d](s, h, p, t), [
+      detector,
       slot,
       hz,
       present,
