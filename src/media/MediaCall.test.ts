@@ -100,7 +100,7 @@ describe("MediaCall forwarding", () => {
     }
   });
 
-  it("starts a slot switched to a party with that party's latest frame, while the party is sending", async () => {
+  it("starts the agent's coach slot with the coach's latest frame, while the coach is sending", async () => {
     const { call, legs, speak, clear } = setup();
     call.setRouting(live("listen"));
     speak("coach"); // the coach's microphone reaches nobody while listening
@@ -122,6 +122,30 @@ describe("MediaCall forwarding", () => {
     clear();
     call.setRouting(live("whisper"));
     assert.deepEqual(legs.agent.sent, []);
+  });
+
+  it("sends nobody else a frame from before the routing let them hear it", () => {
+    const { call, legs, speak, clear } = setup();
+    const routing = (mode: "whisper" | "barge", callState: "in_progress" | "on_hold", agentMuted: boolean) =>
+      computeRouting({ callState, agentMuted, coachMode: mode });
+    // Whisper → barge: what the coach said in whisper never reaches the customer.
+    call.setRouting(routing("whisper", "in_progress", false));
+    speak("coach");
+    clear();
+    call.setRouting(routing("barge", "in_progress", false));
+    assert.deepEqual(legs.customer.sent, []);
+    // Mute → unmute, hold → resume: what the agent said meanwhile reaches nobody, nor the customer's words.
+    call.setRouting(routing("whisper", "in_progress", true));
+    speak("agent");
+    clear();
+    call.setRouting(routing("whisper", "in_progress", false));
+    assert.deepEqual([legs.customer.sent, legs.coach.sent], [[], []]);
+    call.setRouting(routing("whisper", "on_hold", false));
+    speak("agent");
+    speak("customer");
+    clear();
+    call.setRouting(routing("whisper", "in_progress", false));
+    assert.deepEqual([legs.customer.sent, legs.agent.sent], [[], []]);
   });
 
   it("refuses a routing that puts a source in a foreign slot, and falls back to silence", () => {

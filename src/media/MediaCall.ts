@@ -53,7 +53,7 @@ function holdMusicSource(codec: MediaCodec): FrameSource | null {
   return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
 }
 
-/** A party's most recent packet (updated in place), so a slot switched to that party starts at once. */
+/** The coach's most recent packet (updated in place), so a whisper starts at once. */
 interface Latest {
   sourceKey: number;
   ssrc: number;
@@ -74,8 +74,8 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
   #routing: Routing = SILENT;
   #targets = new Map<Source, Target[]>();
-  readonly #latest = new Map<Party, Latest>();
-  /** Two frame times: a party whose latest packet is younger than this is still sending (not in DTX, not gone). */
+  #coachLatest: Latest | undefined;
+  /** Two frame times: a coach whose latest packet is younger than this is still sending (not in DTX, not gone). */
   readonly #freshMs: number;
   #hold: FrameSource | null | undefined;
   #closed = false;
@@ -247,16 +247,18 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       return;
     }
     const now = performance.now();
-    const latest = this.#latest.get(leg.party);
-    if (latest === undefined) {
-      this.#latest.set(leg.party, { sourceKey: leg.sourceKey, ssrc, seq, ts, payload, at: now });
-    } else {
-      latest.sourceKey = leg.sourceKey;
-      latest.ssrc = ssrc;
-      latest.seq = seq;
-      latest.ts = ts;
-      latest.payload = payload;
-      latest.at = now;
+    if (leg.party === "coach") {
+      const latest = this.#coachLatest;
+      if (latest === undefined) {
+        this.#coachLatest = { sourceKey: leg.sourceKey, ssrc, seq, ts, payload, at: now };
+      } else {
+        latest.sourceKey = leg.sourceKey;
+        latest.ssrc = ssrc;
+        latest.seq = seq;
+        latest.ts = ts;
+        latest.payload = payload;
+        latest.at = now;
+      }
     }
     this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload, now);
   };
@@ -319,19 +321,21 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     }
     this.#routing = routing;
     this.#targets = targets;
-    // A slot that now hears a party starts with that party's latest frame, if the party is
-    // still sending (browsers' packets come 20 ms apart with jitter): the next one is up to
-    // 20–40 ms away, and what the coach says as the whisper starts is not clipped. Only the
-    // slots this routing gives that party.
-    const now = performance.now();
-    for (const party of PARTIES) {
-      for (const slot of [0, 1] as const) {
-        const source = routing[party][slot];
-        if (source === null || source === previous[party][slot] || source === "hold_music") continue;
-        const latest = this.#latest.get(source);
-        if (!latest || latest.sourceKey !== this.#legs.get(source)?.sourceKey) continue;
-        if (now - latest.at > this.#freshMs) continue;
-        this.#sendTo(party, slot, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
+    // The agent's coach slot, when it starts carrying the coach (whisper, or barge from
+    // listen), starts with the coach's latest frame if the coach is still sending: the next
+    // packet is up to 20–40 ms away (browsers' packets come 20 ms apart with jitter), and the
+    // coach's first syllable is not clipped. Nobody else gets a frame from before the routing
+    // let them hear it: never the customer (a frame the coach said in whisper, or the agent
+    // said while muted or on hold), and hold and mute stay exact both ways.
+    if (routing.agent[1] === "coach" && previous.agent[1] !== "coach") {
+      const latest = this.#coachLatest;
+      const now = performance.now();
+      if (
+        latest &&
+        latest.sourceKey === this.#legs.get("coach")?.sourceKey &&
+        now - latest.at <= this.#freshMs
+      ) {
+        this.#sendTo("agent", 1, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
       }
     }
   }
