@@ -133,7 +133,7 @@ export async function runLatencyBench(switches = 20, joins = 10): Promise<object
           baselineDetectionOverheadMs: summarize(analyserOverhead),
         },
         apiResponseMs: summarize(apiMs),
-        note: "the server applies the routing before the audit write and the response; a slot switched to the coach starts with the coach's latest frame",
+        note: "the server applies the routing before the audit write and the response; the agent's coach slot starts with the coach's latest frame",
       },
       coachJoin: {
         measure:
