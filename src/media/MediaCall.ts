@@ -1,7 +1,7 @@
 // One call's forwarding switch: which leg carries each party, and the routing
 // (from control's computeRouting) that decides which source feeds which slot of
 // whom. It forwards packets, never mixes them, and fails closed.
-import { type Party, type Routing, SILENT, SLOT_SOURCES, type Source } from "../control/routing.ts";
+import { type Party, type Routing, SILENT, type Source } from "../control/routing.ts";
 import { CODECS, type CodecInfo } from "./codecs.ts";
 import { EnhancedEmitter } from "./EnhancedEmitter.ts";
 import type { Leg, PacketSink } from "./Leg.ts";
@@ -16,11 +16,9 @@ import {
   MediaError,
   type SyntheticSource,
 } from "./MediaTypes.ts";
-import { FrameSource, SyntheticLeg } from "./SyntheticLeg.ts";
-import { holdMusicOpus, holdMusicUlaw } from "./sources.ts";
+import { checkParty, checkRouting, PARTIES } from "./routingCheck.ts";
+import { type FrameSource, holdMusicSource, SyntheticLeg } from "./SyntheticLeg.ts";
 import { type PeerSettings, WebRtcLeg } from "./WebRtcLeg.ts";
-
-export const PARTIES: readonly Party[] = ["customer", "agent", "coach"];
 
 interface Target {
   party: Party;
@@ -40,20 +38,7 @@ export interface CallContext {
   onClose(call: MediaCall, reason: CloseReason): void;
 }
 
-let holdUlaw: Buffer | undefined;
-let holdOpus: Buffer[] | null | undefined;
-
-/** The hold-music source for a call's codec; null when the codec has none (Opus without opusscript). */
-function holdMusicSource(codec: MediaCodec): FrameSource | null {
-  if (codec === "pcmu") {
-    holdUlaw ??= holdMusicUlaw();
-    return new FrameSource(holdUlaw);
-  }
-  if (holdOpus === undefined) holdOpus = holdMusicOpus();
-  return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
-}
-
-/** The coach's most recent packet (updated in place), so a whisper starts at once. */
+/** The coach's most recent packet (one object, updated in place), so a whisper starts at once. */
 interface Latest {
   sourceKey: number;
   ssrc: number;
@@ -74,7 +59,14 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
   #routing: Routing = SILENT;
   #targets = new Map<Source, Target[]>();
-  #coachLatest: Latest | undefined;
+  readonly #coachLatest: Latest = {
+    sourceKey: 0,
+    ssrc: 0,
+    seq: 0,
+    ts: 0,
+    payload: Buffer.alloc(0),
+    at: -Infinity,
+  };
   /** Two frame times: a coach whose latest packet is younger than this is still sending (not in DTX, not gone). */
   readonly #freshMs: number;
   #hold: FrameSource | null | undefined;
@@ -221,7 +213,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       this.#hold ??= holdMusicSource(this.codec);
       const hold = this.#hold;
       hold?.emit((ssrc, seq, ts, payload) =>
-        this.#forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload),
+        this.#forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload, performance.now()),
       );
     }
     const silence = this.#info.silence;
@@ -249,16 +241,12 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     const now = performance.now();
     if (leg.party === "coach") {
       const latest = this.#coachLatest;
-      if (latest === undefined) {
-        this.#coachLatest = { sourceKey: leg.sourceKey, ssrc, seq, ts, payload, at: now };
-      } else {
-        latest.sourceKey = leg.sourceKey;
-        latest.ssrc = ssrc;
-        latest.seq = seq;
-        latest.ts = ts;
-        latest.payload = payload;
-        latest.at = now;
-      }
+      latest.sourceKey = leg.sourceKey;
+      latest.ssrc = ssrc;
+      latest.seq = seq;
+      latest.ts = ts;
+      latest.payload = payload;
+      latest.at = now;
     }
     this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload, now);
   };
@@ -270,7 +258,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     seq: number,
     ts: number,
     payload: Buffer,
-    now = performance.now(),
+    now: number,
   ): void {
     const targets = this.#targets.get(from);
     if (targets === undefined) {
@@ -330,11 +318,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     if (routing.agent[1] === "coach" && previous.agent[1] !== "coach") {
       const latest = this.#coachLatest;
       const now = performance.now();
-      if (
-        latest &&
-        latest.sourceKey === this.#legs.get("coach")?.sourceKey &&
-        now - latest.at <= this.#freshMs
-      ) {
+      if (latest.sourceKey === this.#legs.get("coach")?.sourceKey && now - latest.at <= this.#freshMs) {
         this.#sendTo("agent", 1, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
       }
     }
@@ -373,42 +357,4 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   #assertOpen(): void {
     if (this.#closed) throw new InvalidStateError(`call ${this.id} is closed`);
   }
-}
-
-function checkParty(party: unknown): Party {
-  if (!PARTIES.includes(party as Party)) {
-    throw new MediaError("bad_request", "invalid_argument", `Unknown party: ${String(party)}`);
-  }
-  return party as Party;
-}
-
-/** A routing may only put in slot i of listener P the source SLOT_SOURCES[P][i] (or hold music in the customer's slot 0). */
-export function checkRouting(routing: Routing): Routing {
-  const copy = {} as Record<Party, readonly [Source | null, Source | null]>;
-  for (const party of PARTIES) {
-    const slots = routing?.[party];
-    if (!Array.isArray(slots) || slots.length !== 2) {
-      throw new MediaError(
-        "bad_request",
-        "invalid_argument",
-        `Routing for the ${party} must have two slots.`,
-      );
-    }
-    for (const slot of [0, 1] as const) {
-      const source = slots[slot];
-      const allowed =
-        source === null ||
-        source === SLOT_SOURCES[party][slot] ||
-        (party === "customer" && slot === 0 && source === "hold_music");
-      if (!allowed) {
-        throw new MediaError(
-          "bad_request",
-          "invalid_argument",
-          `Slot ${slot} of the ${party} cannot carry ${String(source)}.`,
-        );
-      }
-    }
-    copy[party] = [slots[0], slots[1]];
-  }
-  return copy;
 }

@@ -2,9 +2,10 @@
 // looped recording into the call, 20 ms at a time; what it would hear is discarded.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Party } from "../control/routing.ts";
+import { CODECS } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink } from "./Leg.ts";
-import type { CloseReason, SyntheticSource } from "./MediaTypes.ts";
-import { FrameLoop, synthesize } from "./sources.ts";
+import type { CloseReason, MediaCodec, SyntheticSource } from "./MediaTypes.ts";
+import { FrameLoop, holdMusicOpus, holdMusicUlaw, synthesize } from "./sources.ts";
 
 /** 20 ms of 8 kHz audio, in RTP timestamp units. */
 const PCMU_FRAME_SAMPLES = 160;
@@ -75,4 +76,17 @@ export class SyntheticLeg implements Leg {
   close(_reason: CloseReason): void {
     this.#closed = true;
   }
+}
+
+let holdUlaw: Buffer | undefined;
+let holdOpus: Buffer[] | null | undefined;
+
+/** The hold-music source for a call's codec; null when the codec has none (Opus without opusscript). */
+export function holdMusicSource(codec: MediaCodec): FrameSource | null {
+  if (codec === "pcmu") {
+    holdUlaw ??= holdMusicUlaw();
+    return new FrameSource(holdUlaw);
+  }
+  if (holdOpus === undefined) holdOpus = holdMusicOpus();
+  return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
 }
