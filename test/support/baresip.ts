@@ -72,9 +72,16 @@ export class Baresip extends EventEmitter {
         .join("\n"),
     );
     writeFileSync(join(dir, "contacts"), "");
-    const proc = spawn("baresip", ["-4", "-f", dir], { stdio: ["ignore", "ignore", "ignore"] });
+    const proc = spawn("baresip", ["-4", "-f", dir], { stdio: ["ignore", "pipe", "pipe"] });
+    // Its last output, to say why when it does not start (it is discarded once it runs).
+    let output = "";
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-1500);
+    };
+    proc.stdout.on("data", keep);
+    proc.stderr.on("data", keep);
     let sock: Socket | undefined;
-    for (let i = 0; i < 100 && !sock; i++) {
+    for (let i = 0; i < 100 && !sock && proc.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 50));
       sock = await new Promise<Socket | undefined>((resolve) => {
         const s = connect(opts.ctrlPort, "127.0.0.1", () => resolve(s));
@@ -82,9 +89,12 @@ export class Baresip extends EventEmitter {
       });
     }
     if (!sock) {
+      const exited = proc.exitCode !== null ? ` (it exited with ${proc.exitCode})` : "";
       proc.kill("SIGKILL");
-      throw new Error("baresip did not start");
+      throw new Error(`baresip did not start${exited}; its last output:\n${output}`);
     }
+    proc.stdout.off("data", keep).resume();
+    proc.stderr.off("data", keep).resume();
     return new Baresip(dir, proc, sock);
   }
 
