@@ -16,6 +16,7 @@ import { Webhooks } from "./control/Webhooks.ts";
 import { LocalBus } from "./events/LocalBus.ts";
 import { RedisBus } from "./events/RedisBus.ts";
 import type { MediaPlane } from "./media/plane.ts";
+import { MediaRelay } from "./media/relay.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
@@ -44,7 +45,12 @@ export interface EarshotParts {
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
-  const media = parts.media ?? null;
+  // One node's media plane; in a cluster (Redis), a relay sends each call's media commands and
+  // offers to the node that owns the call. The SIP trunk drives this node's plane directly: a
+  // trunk call is opened, and so owned, by the node whose trunk carries it.
+  const plane = parts.media ?? null;
+  const media: MediaPlane | MediaRelay | null =
+    plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane) : plane;
   const store = new KyselyStore(database.db);
   const dispatcher = new WebhookDispatcher(store, {
     retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
@@ -57,11 +63,11 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const farEndHangup = (callId: string) => void calls?.farEndHangup(callId).catch(() => {});
   let trunk: Trunk;
   if (config.sip) {
-    if (!media) throw new Error("the SIP trunk needs the media plane");
+    if (!plane) throw new Error("the SIP trunk needs the media plane");
     trunk = new SipTrunk({
       config: config.sip,
       store,
-      media,
+      media: plane,
       inbound: async (numberId, from) => {
         if (!calls) throw new Error("not started");
         return calls.inbound({ numberId, from, channel: "sip" });

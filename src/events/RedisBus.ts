@@ -29,6 +29,8 @@ export class RedisBus implements EventBus {
     const pub = new Redis(url, options);
     const sub = new Redis(url, options);
     await Promise.all([pub.connect(), sub.connect()]);
+    // While Redis is away, events stay on this node (publish fails quietly); ioredis reconnects.
+    for (const client of [pub, sub]) client.on("error", () => {});
     await sub.subscribe(CHANNEL);
     return new RedisBus(pub, sub);
   }

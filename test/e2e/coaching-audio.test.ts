@@ -14,13 +14,13 @@ import {
   type Expectation,
   expectHearing,
   LISTEN,
+  launchParties,
   NO_COACH,
-  PARTIES,
-  TONES,
+  type PARTIES,
   WHISPER,
+  waitFor,
 } from "../media/routing.browser.ts";
-import { writeToneWav } from "../support/audio.ts";
-import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 
@@ -38,13 +38,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
     });
     org = await demoOrg(server.url);
     harness = await startSignalHarness();
-    await Promise.all(
-      PARTIES.map(async (party) => {
-        const wav = join(dir, `${party}.wav`);
-        writeToneWav(wav, TONES[party]);
-        b[party] = await BrowserParty.launch(party, harness, wav);
-      }),
-    );
+    Object.assign(b, await launchParties(dir, harness));
   });
   after(async () => {
     await Promise.all(Object.values(b).map((x) => x?.close()));
@@ -260,12 +254,3 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
     await org.ana.post(`/calls/${call.id}/hangup`);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: not within ${ms} ms`);
-}

@@ -1,13 +1,46 @@
 // Shared by the media browser tests: the three parties, and polling assertions on
 // what each of them hears in each slot.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Party } from "../../src/control/routing.ts";
-import type { BrowserParty, SlotLevels } from "../support/browser.ts";
+import { writeToneWav } from "../support/audio.ts";
+import { BrowserParty, type SignalHarness, type SlotLevels } from "../support/browser.ts";
 
 export const TONES = { customer: 440, agent: 1000, coach: 1700 } as const;
 export const FREQS = [TONES.customer, TONES.agent, TONES.coach] as const;
 export const PARTIES = ["customer", "agent", "coach"] as const;
+
+/** One Chromium per party, each with its own tone as the fake microphone (WAV files in `dir`). */
+export async function launchParties(
+  dir: string,
+  harness: SignalHarness,
+): Promise<Record<Party, BrowserParty>> {
+  const launched = await Promise.allSettled(
+    PARTIES.map((party) => {
+      const wav = join(dir, `${party}.wav`);
+      writeToneWav(wav, TONES[party]);
+      return BrowserParty.launch(party, harness, wav);
+    }),
+  );
+  const failed = launched.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(launched.map((r) => (r.status === "fulfilled" ? r.value.close() : undefined)));
+    throw failed.reason;
+  }
+  const [customer, agent, coach] = launched.map((r) => (r as PromiseFulfilledResult<BrowserParty>).value);
+  return { customer, agent, coach };
+}
+
+/** Polls `check` every 100 ms until it holds; fails the test with `what` after `ms`. */
+export async function waitFor(check: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  assert.fail(`${what}: not within ${ms} ms`);
+}
 
 /** A tone is heard above this level (dBFS in the analyser; the fake tones arrive around -22 dB). */
 const PRESENT_DB = -45;

@@ -11,18 +11,17 @@ import { computeRouting, type RoutingInput } from "../../src/control/routing.ts"
 import type { MediaCall } from "../../src/media/MediaCall.ts";
 import { MediaNode } from "../../src/media/MediaNode.ts";
 import { MediaError } from "../../src/media/MediaTypes.ts";
-import { writeToneWav } from "../support/audio.ts";
-import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import {
   BARGE,
   type Expectation,
   expectHearing,
   LISTEN,
+  launchParties,
   type Never,
   NO_COACH,
   NOBODY,
   PARTIES,
-  TONES,
   WHISPER,
 } from "./routing.browser.ts";
 
@@ -40,14 +39,7 @@ describe("live supervision audio in real browsers", { timeout: 120_000 }, () => 
     dir = mkdtempSync(join(tmpdir(), "earshot-media-"));
     node = await MediaNode.create({ connectTimeoutMs: 3000 });
     harness = await startSignalHarness(node);
-    const launched = await Promise.allSettled(
-      PARTIES.map(async (party) => {
-        const wav = join(dir, `${party}.wav`);
-        writeToneWav(wav, TONES[party]);
-        browsers[party] = await BrowserParty.launch(party, harness, wav);
-      }),
-    );
-    for (const r of launched) if (r.status === "rejected") throw r.reason;
+    Object.assign(browsers, await launchParties(dir, harness));
   });
 
   after(async () => {

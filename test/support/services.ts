@@ -134,6 +134,7 @@ export async function startRedis(): Promise<RunningRedis> {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    r.on("error", () => {}); // not listening yet: connect() rejects, and we try again
     try {
       await r.connect();
       return (await r.ping()) === "PONG";

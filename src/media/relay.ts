@@ -1,0 +1,354 @@
+// The media plane of a cluster (REDIS_URL set): each call's media lives on one node, its
+// owner, and whatever node an API request or a WebSocket lands on, what it asks of that call's
+// media reaches the owner. The owner is the node that opened the call (Redis key, SET NX);
+// commands go to its channel over Redis pub/sub in the order they were given, a browser's
+// offer waits for the owner's answer, and the end of a leg is told to every node (the
+// WebSocket of the leg's user may be on any of them). On the owner itself nothing leaves the
+// process. A node that is gone takes its calls' media with it; offers for them fail clearly.
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { MediaAttach } from "../api/signalling.ts";
+import { EarshotError } from "../control/errors.ts";
+import type { MediaPort } from "../control/ports.ts";
+import type { Party, Routing } from "../control/routing.ts";
+import { isErrorCode } from "../protocol/errors.ts";
+import type { MediaCodec } from "./MediaTypes.ts";
+import type { MediaPlane } from "./plane.ts";
+
+const PREFIX = "earshot:media";
+const LEG_CLOSED = `${PREFIX}:legclosed`;
+/** An owner key outlives any call; closing the call deletes it. */
+const OWNER_TTL_S = 24 * 3600;
+/** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
+const OWNER_CACHE = 10_000;
+
+type Command =
+  | { op: "openCall"; callId: string; codec: MediaCodec }
+  | { op: "applyRouting"; callId: string; routing: Routing }
+  | { op: "attachSynthetic"; callId: string; party: Party }
+  | { op: "detach"; callId: string; party: Party; reason: string }
+  | { op: "releaseUnlessOwner"; callId: string; party: Party; userId: string }
+  | { op: "closeCall"; callId: string; reason: string }
+  | { op: "closeLeg"; callId: string; legId: string }
+  | {
+      op: "attach";
+      callId: string;
+      party: Party;
+      offerSdp: string;
+      codec: MediaCodec;
+      ownerId: string | null;
+      requestId: string;
+      replyTo: string;
+    };
+
+type Reply =
+  | { op: "attached"; requestId: string; legId: string; answerSdp: string }
+  | {
+      op: "attachFailed";
+      requestId: string;
+      /** The error's code, and whether it was a domain refusal (EarshotError) or a media error. */
+      code: string | null;
+      refusal: boolean;
+      message: string;
+    };
+
+type Message = Command | Reply;
+
+type LegCloseListener = (callId: string, legId: string, reason: string) => void;
+
+export interface MediaRelayOptions {
+  /** How long an offer waits for the owner's answer. */
+  attachTimeoutMs?: number;
+}
+
+export class MediaRelay implements MediaPort, MediaAttach {
+  readonly nodeId = randomUUID();
+  readonly #owners = new Map<string, string>();
+  /** Commands of a call waiting for its owner to be known, in order. */
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #replies = new Map<string, { resolve(r: Reply): void; timer: NodeJS.Timeout }>();
+  readonly #listeners = new Set<LegCloseListener>();
+  readonly #attachTimeoutMs: number;
+  #closed = false;
+
+  private constructor(
+    readonly plane: MediaPlane,
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    options: MediaRelayOptions,
+  ) {
+    this.#attachTimeoutMs = options.attachTimeoutMs ?? 10_000;
+    sub.on("message", (channel: string, raw: string) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        return;
+      }
+      if (channel === LEG_CLOSED)
+        this.#legClosed(message as { callId: string; legId: string; reason: string });
+      else this.#receive(message as Message);
+    });
+    // The legs of calls owned here end here: every node hears of it.
+    plane.onLegClose((callId, legId, reason) => {
+      this.pub.publish(LEG_CLOSED, JSON.stringify({ callId, legId, reason })).catch(() => {});
+    });
+  }
+
+  static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions = {}): Promise<MediaRelay> {
+    const redis = { lazyConnect: true, maxRetriesPerRequest: 2 };
+    const pub = new Redis(url, redis);
+    const sub = new Redis(url, redis);
+    await Promise.all([pub.connect(), sub.connect()]);
+    // While Redis is away, calls owned here keep working and other commands are lost (the call
+    // fails closed); ioredis reconnects by itself.
+    for (const client of [pub, sub]) client.on("error", () => {});
+    const relay = new MediaRelay(plane, pub, sub, options);
+    await sub.subscribe(`${PREFIX}:node:${relay.nodeId}`, LEG_CLOSED);
+    return relay;
+  }
+
+  // MediaPort: the control plane's commands.
+
+  openCall(callId: string, codec: MediaCodec): void {
+    if (!this.#owners.has(callId) && !this.#queues.has(callId)) {
+      // A new call: claim it for this node at once, so its first commands stay here.
+      this.#remember(callId, this.nodeId);
+      this.plane.openCall(callId, codec);
+      this.pub
+        .set(this.#ownerKey(callId), this.nodeId, "EX", OWNER_TTL_S, "NX")
+        .then(async (ok) => {
+          if (ok) return;
+          // Another node opened it first: follow that node.
+          const owner = await this.pub.get(this.#ownerKey(callId));
+          if (owner && owner !== this.nodeId) {
+            this.#remember(callId, owner);
+            this.plane.closeCall(callId, "owned_elsewhere");
+            this.#send(owner, { op: "openCall", callId, codec });
+          }
+        })
+        .catch(() => {});
+      return;
+    }
+    this.#run({ op: "openCall", callId, codec });
+  }
+
+  applyRouting(callId: string, routing: Routing): void {
+    this.#run({ op: "applyRouting", callId, routing });
+  }
+
+  attachSynthetic(callId: string, party: Party): void {
+    this.#run({ op: "attachSynthetic", callId, party });
+  }
+
+  detach(callId: string, party: Party, reason: string): void {
+    this.#run({ op: "detach", callId, party, reason });
+  }
+
+  releaseUnlessOwner(callId: string, party: Party, userId: string): void {
+    this.#run({ op: "releaseUnlessOwner", callId, party, userId });
+  }
+
+  closeCall(callId: string, reason: string): void {
+    this.#run({ op: "closeCall", callId, reason });
+  }
+
+  // MediaAttach: the signalling's requests.
+
+  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec, ownerId: string | null) {
+    const owner = await this.#ownerOf(callId);
+    if (owner === this.nodeId) return this.plane.attach(callId, party, offerSdp, codec, ownerId);
+    const requestId = randomUUID();
+    const reply = new Promise<Reply>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#replies.delete(requestId);
+        resolve({
+          op: "attachFailed",
+          requestId,
+          code: null,
+          refusal: false,
+          message: "the call's media node did not answer; it may have stopped",
+        });
+      }, this.#attachTimeoutMs);
+      this.#replies.set(requestId, { resolve, timer });
+    });
+    this.#send(owner, {
+      op: "attach",
+      callId,
+      party,
+      offerSdp,
+      codec,
+      ownerId,
+      requestId,
+      replyTo: this.nodeId,
+    });
+    const r = await reply;
+    if (r.op === "attached") return { legId: r.legId, answerSdp: r.answerSdp };
+    // The same error the owner's plane threw, as far as the signalling can tell.
+    if (r.refusal && r.code && isErrorCode(r.code)) throw new EarshotError(r.code, r.message);
+    throw Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
+  }
+
+  closeLeg(callId: string, legId: string): void {
+    this.#run({ op: "closeLeg", callId, legId });
+  }
+
+  onLegClose(listener: LegCloseListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const { timer, resolve } of this.#replies.values()) {
+      clearTimeout(timer);
+      resolve({
+        op: "attachFailed",
+        requestId: "",
+        code: null,
+        refusal: false,
+        message: "this node is shutting down",
+      });
+    }
+    this.#replies.clear();
+    this.sub.disconnect();
+    this.pub.disconnect();
+    await this.plane.close();
+  }
+
+  // Internals.
+
+  #ownerKey(callId: string): string {
+    return `${PREFIX}:owner:${callId}`;
+  }
+
+  #remember(callId: string, owner: string): void {
+    this.#owners.delete(callId);
+    this.#owners.set(callId, owner);
+    if (this.#owners.size > OWNER_CACHE) {
+      const oldest = this.#owners.keys().next().value;
+      if (oldest !== undefined) this.#owners.delete(oldest);
+    }
+  }
+
+  /** The call's owner; a call no node has claimed (opened before a restart) is claimed here. */
+  async #ownerOf(callId: string): Promise<string> {
+    const known = this.#owners.get(callId);
+    if (known) return known;
+    const key = this.#ownerKey(callId);
+    const claimed = await this.pub.set(key, this.nodeId, "EX", OWNER_TTL_S, "NX");
+    const owner = claimed ? this.nodeId : ((await this.pub.get(key)) ?? this.nodeId);
+    this.#remember(callId, owner);
+    return owner;
+  }
+
+  /** Runs a command where the call's media is, keeping each call's commands in order. */
+  #run(command: Command): void {
+    const { callId } = command;
+    const known = this.#owners.get(callId);
+    if (known && !this.#queues.has(callId)) {
+      this.#dispatch(known, command); // the usual case: no wait at all
+      return;
+    }
+    const previous = this.#queues.get(callId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#ownerOf(callId))
+      .then(
+        (owner) => this.#dispatch(owner, command),
+        () => {}, // Redis unreachable: the command is lost and the call's media fails closed
+      );
+    this.#queues.set(callId, next);
+    next.then(() => {
+      if (this.#queues.get(callId) === next) this.#queues.delete(callId);
+    });
+  }
+
+  #dispatch(owner: string, command: Command): void {
+    if (owner !== this.nodeId) {
+      this.#send(owner, command);
+      if (command.op === "closeCall") this.#owners.delete(command.callId);
+      return;
+    }
+    this.#local(command);
+  }
+
+  #send(owner: string, message: Message): void {
+    if (this.#closed) return;
+    this.pub.publish(`${PREFIX}:node:${owner}`, JSON.stringify(message)).catch(() => {});
+  }
+
+  /** A command for a call owned here. */
+  #local(c: Command): void {
+    const plane = this.plane;
+    switch (c.op) {
+      case "openCall":
+        plane.openCall(c.callId, c.codec);
+        return;
+      case "applyRouting":
+        plane.applyRouting(c.callId, c.routing);
+        return;
+      case "attachSynthetic":
+        plane.attachSynthetic(c.callId, c.party);
+        return;
+      case "detach":
+        plane.detach(c.callId, c.party, c.reason);
+        return;
+      case "releaseUnlessOwner":
+        plane.releaseUnlessOwner(c.callId, c.party, c.userId);
+        return;
+      case "closeLeg":
+        plane.closeLeg(c.callId, c.legId);
+        return;
+      case "closeCall":
+        plane.closeCall(c.callId, c.reason);
+        this.#owners.delete(c.callId);
+        this.pub.del(this.#ownerKey(c.callId)).catch(() => {});
+        return;
+      case "attach": {
+        const { requestId, replyTo } = c;
+        plane.attach(c.callId, c.party, c.offerSdp, c.codec, c.ownerId).then(
+          ({ legId, answerSdp }) => this.#send(replyTo, { op: "attached", requestId, legId, answerSdp }),
+          (error: unknown) =>
+            this.#send(replyTo, {
+              op: "attachFailed",
+              requestId,
+              code:
+                typeof (error as { code?: unknown })?.code === "string"
+                  ? (error as { code: string }).code
+                  : null,
+              refusal: error instanceof EarshotError,
+              message: error instanceof Error ? error.message : String(error),
+            }),
+        );
+        return;
+      }
+    }
+  }
+
+  #receive(m: Message): void {
+    if (m.op === "attached" || m.op === "attachFailed") {
+      const waiting = this.#replies.get(m.requestId);
+      if (!waiting) return;
+      this.#replies.delete(m.requestId);
+      clearTimeout(waiting.timer);
+      waiting.resolve(m);
+      return;
+    }
+    // A command sent here because this node owns the call.
+    try {
+      this.#local(m);
+    } catch {
+      // a failing command never takes the node down; the call's media fails closed
+    }
+  }
+
+  #legClosed(m: { callId: string; legId: string; reason: string }): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(m.callId, m.legId, m.reason);
+      } catch {
+        // a listener's failure never reaches the media path
+      }
+    }
+  }
+}
