@@ -4,7 +4,7 @@
 // `ws` broadcast of the same payload to 1,000 clients.
 // Run alone: node --import tsx bench/control.ts
 import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
 import { demoOrg, startServer } from "../test/support/server.ts";
@@ -30,6 +30,19 @@ async function connectAll(url: string, n: number, onMessage: (i: number) => void
     sockets.push(...batch);
   }
   return sockets;
+}
+
+/** Samples the event loop's delay (every 1 ms) until stop(): p50, p99 and max in ms. */
+function loopDelay(): { stop(): { p50: number; p99: number; max: number } } {
+  const h: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
+  return {
+    stop() {
+      h.disable();
+      return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+    },
+  };
 }
 
 /** Resolves when every one of `n` clients got a message after `arm()`. */
@@ -95,12 +108,15 @@ export async function runControlBench(): Promise<object> {
     });
     for (let i = 0; i < 20; i++) await org.admin.get("/health"); // warm-up
     const health: number[] = [];
+    let loop = loopDelay();
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
       await org.admin.get("/health");
       health.push(performance.now() - t);
     }
+    const healthLoop = loop.stop();
     const start: number[] = [];
+    loop = loopDelay();
     for (let i = 0; i < 220; i++) {
       const t = performance.now();
       const r = await org.admin.post<{ session: { id: string } }>(
@@ -112,6 +128,7 @@ export async function runControlBench(): Promise<object> {
       if (i >= 20) start.push(ms);
       await org.admin.delete(`/coaching-sessions/${r.body.session.id}`);
     }
+    const startLoop = loop.stop();
 
     // Fan-out: 1,000 sockets of monitors; sofia's availability change reaches all of them.
     const timer = fanOutTimer(CLIENTS);
@@ -155,6 +172,10 @@ export async function runControlBench(): Promise<object> {
         latencyMs: summarize(start),
         baselineHttpRoundTripMs: summarize(health),
         goalP99Ms: 20,
+        // How long this process's event loop (the one that forwards media) went without
+        // running while the requests were served: the database's work, if it ran here, shows.
+        eventLoopStallMs: startLoop,
+        baselineEventLoopStallDuringHealthMs: healthLoop,
       },
       eventFanOut: {
         clients: CLIENTS,
