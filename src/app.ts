@@ -126,6 +126,10 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   };
   http = await buildHttp(services, { logLevel: config.logLevel });
   const server = http;
+  if (!config.redisUrl) {
+    const orphans = await calls.endOrphaned();
+    if (orphans > 0) server.log.warn({ calls: orphans }, "ended the calls the previous run left live");
+  }
   return {
     http: server,
     services,

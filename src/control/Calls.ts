@@ -177,6 +177,18 @@ export class Calls {
     if (call && call.state !== "ended") await this.end(call, "hangup_customer");
   }
 
+  /**
+   * Ends the calls a previous run left ringing or live: their audio, ring timers and phone-line
+   * dialogs lived in that process and are gone, so they would otherwise stay live for ever (the
+   * agent busy, the coach's session open). Only where this node is the whole system (no
+   * REDIS_URL): in a cluster another node may be carrying them.
+   */
+  async endOrphaned(): Promise<number> {
+    const orphans = await this.ctx.store.listUnendedCalls();
+    for (const call of orphans) await this.end(call, "server_restart");
+    return orphans.length;
+  }
+
   async end(call: CallRecord, reason: string): Promise<Call> {
     const state = callTransition(call.state, "end");
     // Release every far end still connected (a party that hung up is already gone from the trunk).

@@ -28,7 +28,13 @@ export type CoachingEndReason =
   | "external_transfer";
 
 /** Why a call ended. */
-export type CallEndReason = "hangup_agent" | "hangup_customer" | "missed" | "transferred_external_completed";
+export type CallEndReason =
+  | "hangup_agent"
+  | "hangup_customer"
+  | "missed"
+  | "transferred_external_completed"
+  /** The server stopped while the call was ringing or live (its audio and phone line went with it). */
+  | "server_restart";
 
 export interface User {
   id: string;

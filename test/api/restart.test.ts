@@ -1,0 +1,75 @@
+// A restart of a single-node server: the calls its previous run left ringing or live lost
+// their audio, ring timers and phone lines with that process, so the new run ends them
+// ("server_restart"), closes their coaching sessions and frees their agent and coach. A node
+// joining a cluster (REDIS_URL) must not touch the calls another node is carrying.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { CoachingSession } from "../../src/protocol/resources.ts";
+import { getCall, widgetCall } from "../support/calls.ts";
+import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import {
+  hasPostgres,
+  hasRedis,
+  type RunningPostgres,
+  type RunningRedis,
+  startPostgres,
+  startRedis,
+} from "../support/services.ts";
+
+describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedis() }, () => {
+  let pg: RunningPostgres;
+  let redis: RunningRedis;
+  const servers: TestServer[] = [];
+  const start = async (databaseUrl: string, redisUrl?: string) => {
+    const s = await startServer({ databaseUrl, redisUrl, env: { EARSHOT_SECRET: "shared" } });
+    servers.push(s);
+    return s;
+  };
+  before(async () => {
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  });
+  after(async () => {
+    for (const s of servers) await s.close().catch(() => {});
+    await redis?.stop();
+    await pg?.stop();
+  });
+
+  it("a single node's restart ends them, ends their coaching, and frees the agent and the coach", async () => {
+    const databaseUrl = await pg.createDatabase("restart_single");
+    const first = await start(databaseUrl);
+    const before = await demoOrg(first.url);
+    const { call: live } = await widgetCall(first.url, before.support);
+    assert.equal((await before.ana.post(`/calls/${live.id}/answer`)).status, 200);
+    const coached = await before.sofia.post<{ session: CoachingSession }>(`/calls/${live.id}/coaching`, {});
+    assert.equal(coached.status, 201);
+    const { call: ringing } = await widgetCall(first.url, before.support); // rings luis
+    await first.close();
+
+    const second = await start(databaseUrl);
+    const org = await demoOrg(second.url);
+    for (const id of [live.id, ringing.id]) {
+      const call = await getCall(org.admin, id);
+      assert.equal(call.state, "ended", id);
+      assert.equal(call.endReason, "server_restart");
+    }
+    const sessions = (
+      await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${live.id}`)
+    ).body.sessions;
+    assert.equal(sessions.find((s) => s.id === coached.body.session.id)?.endReason, "call_ended");
+
+    // ana takes the next call (it rings her again) and sofia coaches it: neither is held by the old one.
+    const { call: next } = await widgetCall(second.url, org.support);
+    assert.equal((await org.ana.post(`/calls/${next.id}/answer`)).status, 200);
+    assert.equal((await org.sofia.post(`/calls/${next.id}/coaching`, {})).status, 201);
+  });
+
+  it("a node joining a cluster leaves the calls of the running node alone", async () => {
+    const databaseUrl = await pg.createDatabase("restart_cluster");
+    const a = await start(databaseUrl, redis.url);
+    const org = await demoOrg(a.url);
+    const { call } = await widgetCall(a.url, org.support);
+    assert.equal((await org.ana.post(`/calls/${call.id}/answer`)).status, 200);
+    await start(databaseUrl, redis.url); // node B starts
+    assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
+  });
+});
