@@ -103,6 +103,7 @@ export async function runControlBench(): Promise<object> {
           answeredAt: new Date(),
           endedAt: null,
           endReason: null,
+          nodeId: null,
         });
       }
     });

@@ -14,6 +14,7 @@ import { Directory } from "./control/Directory.ts";
 import type { EventBus, Trunk } from "./control/ports.ts";
 import { Webhooks } from "./control/Webhooks.ts";
 import { LocalBus } from "./events/LocalBus.ts";
+import { DEFAULT_PRESENCE, NodePresence, type PresenceTimings } from "./events/NodePresence.ts";
 import { RedisBus } from "./events/RedisBus.ts";
 import type { MediaPlane } from "./media/plane.ts";
 import { MediaRelay } from "./media/relay.ts";
@@ -40,9 +41,12 @@ export interface EarshotParts {
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
+  /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
+  presence?: PresenceTimings;
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
+  const nodeId = randomUUID();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
   // One node's media plane; in a cluster (Redis), a relay sends each call's media commands and
@@ -50,7 +54,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   // trunk call is opened, and so owned, by the node whose trunk carries it.
   const plane = parts.media ?? null;
   const media: MediaPlane | MediaRelay | null =
-    plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane) : plane;
+    plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId }) : plane;
   const store = new KyselyStore(database.db);
   const dispatcher = new WebhookDispatcher(store, {
     retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
@@ -98,6 +102,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     },
     now: () => new Date(),
     newId: randomUUID,
+    nodeId,
   };
   const coaching = new Coaching(ctx);
   calls = new Calls(ctx, coaching);
@@ -126,15 +131,27 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   };
   http = await buildHttp(services, { logLevel: config.logLevel });
   const server = http;
-  if (!config.redisUrl) {
-    const orphans = await calls.endOrphaned();
-    if (orphans > 0) server.log.warn({ calls: orphans }, "ended the calls the previous run left live");
-  }
+  // Calls carried by a server process that stopped are ended (their audio and phone line went
+  // with it). Alone, this node is the whole system: every unended call is a previous run's.
+  const callsOfStoppedNodes = async (
+    alive: (ids: string[]) => Promise<Set<string>>,
+    unknownStopped: boolean,
+  ) => {
+    const ended = await calls?.endCallsOfStoppedNodes(alive, unknownStopped);
+    if (ended) server.log.warn({ calls: ended }, "ended the calls of a server process that stopped");
+  };
+  const presence = config.redisUrl
+    ? await NodePresence.start(config.redisUrl, nodeId, parts.presence ?? DEFAULT_PRESENCE, (alive) =>
+        callsOfStoppedNodes(alive, false),
+      )
+    : null;
+  if (!presence) await callsOfStoppedNodes(async () => new Set(), true);
   return {
     http: server,
     services,
     seeded,
     async close() {
+      await presence?.close();
       await server.close();
       dispatcher.close();
       calls?.close();

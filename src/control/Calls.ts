@@ -178,15 +178,31 @@ export class Calls {
   }
 
   /**
-   * Ends the calls a previous run left ringing or live: their audio, ring timers and phone-line
-   * dialogs lived in that process and are gone, so they would otherwise stay live for ever (the
-   * agent busy, the coach's session open). Only where this node is the whole system (no
-   * REDIS_URL): in a cluster another node may be carrying them.
+   * Ends the calls carried by server processes that have stopped: their audio, ring timers and
+   * phone-line dialogs lived there and are gone, so the calls would otherwise stay live for ever
+   * (the agent busy, the coach's session open). `alive` tells which of the other nodes run; a
+   * call with no node recorded counts as stopped only if `unknownStopped`. A single node calls
+   * this once at start-up with nobody else alive; a cluster node, every few seconds.
    */
-  async endOrphaned(): Promise<number> {
-    const orphans = await this.ctx.store.listUnendedCalls();
-    for (const call of orphans) await this.end(call, "server_restart");
-    return orphans.length;
+  async endCallsOfStoppedNodes(
+    alive: (nodeIds: string[]) => Promise<Set<string>>,
+    unknownStopped: boolean,
+  ): Promise<number> {
+    const self = this.ctx.nodeId;
+    const unended = await this.ctx.store.listUnendedCalls();
+    const others = [
+      ...new Set(unended.map((c) => c.nodeId).filter((id): id is string => !!id && id !== self)),
+    ];
+    const running = others.length > 0 ? await alive(others) : new Set<string>();
+    let ended = 0;
+    for (const call of unended) {
+      if (call.nodeId === self || (call.nodeId ? running.has(call.nodeId) : !unknownStopped)) continue;
+      const current = await this.ctx.store.getCall(call.id); // someone may have ended it meanwhile
+      if (!current || current.state === "ended") continue;
+      await this.end(current, "server_stopped");
+      ended++;
+    }
+    return ended;
   }
 
   async end(call: CallRecord, reason: string): Promise<Call> {
@@ -315,6 +331,7 @@ export class Calls {
       answeredAt: null,
       endedAt: null,
       endReason: null,
+      nodeId: this.ctx.nodeId,
       ...p,
     };
     return call;

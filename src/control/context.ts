@@ -19,4 +19,6 @@ export interface ControlContext {
   settings: ControlSettings;
   now(): Date;
   newId(): string;
+  /** This server process's id (calls it creates are carried here). */
+  nodeId: string;
 }

@@ -61,6 +61,8 @@ export interface CallRecord {
   answeredAt: Date | null;
   endedAt: Date | null;
   endReason: string | null;
+  /** The server process carrying the call: its audio, ring timer and phone line live there. */
+  nodeId: string | null;
 }
 
 export interface CommentRecord {

@@ -57,12 +57,14 @@ type Message = Command | Reply;
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 
 export interface MediaRelayOptions {
+  /** This node's id in the cluster (the same as the control plane's). */
+  nodeId?: string;
   /** How long an offer waits for the owner's answer. */
   attachTimeoutMs?: number;
 }
 
 export class MediaRelay implements MediaPort, MediaAttach {
-  readonly nodeId = randomUUID();
+  readonly nodeId: string;
   readonly #owners = new Map<string, string>();
   /** Commands of a call waiting for its owner to be known, in order. */
   readonly #queues = new Map<string, Promise<void>>();
@@ -77,6 +79,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
     private readonly sub: Redis,
     options: MediaRelayOptions,
   ) {
+    this.nodeId = options.nodeId ?? randomUUID();
     this.#attachTimeoutMs = options.attachTimeoutMs ?? 10_000;
     sub.on("message", (channel: string, raw: string) => {
       let message: unknown;

@@ -33,8 +33,8 @@ export type CallEndReason =
   | "hangup_customer"
   | "missed"
   | "transferred_external_completed"
-  /** The server stopped while the call was ringing or live (its audio and phone line went with it). */
-  | "server_restart";
+  /** The server carrying the call stopped while it rang or was live (its audio and phone line went with it). */
+  | "server_stopped";
 
 export interface User {
   id: string;

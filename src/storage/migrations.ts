@@ -133,6 +133,12 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "003_call_node": {
+    async up(db: Kysely<unknown>) {
+      // The server process that carries the call (its audio, ring timer and phone line).
+      await runScript(db, "ALTER TABLE calls ADD COLUMN node_id text;");
+    },
+  },
 };
 
 /** Runs a script statement by statement (PGlite's extended protocol takes one at a time). */

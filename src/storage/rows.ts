@@ -73,6 +73,7 @@ export function callFromRow(r: Selectable<CallsTable>): CallRecord {
     answeredAt: dateOrNull(r.answered_at),
     endedAt: dateOrNull(r.ended_at),
     endReason: r.end_reason,
+    nodeId: r.node_id,
   };
 }
 
@@ -99,6 +100,7 @@ export function callToRow(c: Partial<Omit<CallRecord, "createdAt">>): Record<str
     ["answeredAt", "answered_at"],
     ["endedAt", "ended_at"],
     ["endReason", "end_reason"],
+    ["nodeId", "node_id"],
   ];
   for (const [key, column, convert] of map) {
     if (key in c) {

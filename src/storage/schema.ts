@@ -73,6 +73,7 @@ export interface CallsTable {
   answered_at: Timestamp | null;
   ended_at: Timestamp | null;
   end_reason: string | null;
+  node_id: string | null;
 }
 
 export interface CallCommentsTable {

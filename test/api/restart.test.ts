@@ -1,7 +1,8 @@
 // A restart of a single-node server: the calls its previous run left ringing or live lost
 // their audio, ring timers and phone lines with that process, so the new run ends them
-// ("server_restart"), closes their coaching sessions and frees their agent and coach. A node
-// joining a cluster (REDIS_URL) must not touch the calls another node is carrying.
+// ("server_stopped"), closes their coaching sessions and frees their agent and coach. In a
+// cluster (REDIS_URL) a node leaves the calls of running nodes alone, and the calls of a node
+// that stopped are ended by another.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
@@ -20,8 +21,10 @@ describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedi
   let pg: RunningPostgres;
   let redis: RunningRedis;
   const servers: TestServer[] = [];
+  // Cluster nodes announce themselves every 200 ms and look for stopped nodes' calls as often.
+  const presence = { heartbeatMs: 200, sweepMs: 200 };
   const start = async (databaseUrl: string, redisUrl?: string) => {
-    const s = await startServer({ databaseUrl, redisUrl, env: { EARSHOT_SECRET: "shared" } });
+    const s = await startServer({ databaseUrl, redisUrl, presence, env: { EARSHOT_SECRET: "shared" } });
     servers.push(s);
     return s;
   };
@@ -50,7 +53,7 @@ describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedi
     for (const id of [live.id, ringing.id]) {
       const call = await getCall(org.admin, id);
       assert.equal(call.state, "ended", id);
-      assert.equal(call.endReason, "server_restart");
+      assert.equal(call.endReason, "server_stopped");
     }
     const sessions = (
       await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${live.id}`)
@@ -69,7 +72,35 @@ describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedi
     const org = await demoOrg(a.url);
     const { call } = await widgetCall(a.url, org.support);
     assert.equal((await org.ana.post(`/calls/${call.id}/answer`)).status, 200);
-    await start(databaseUrl, redis.url); // node B starts
+    await start(databaseUrl, redis.url); // node B starts, and sweeps every 200 ms
+    await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
+  });
+
+  it("when a cluster node stops, another ends the calls it carried", async () => {
+    const databaseUrl = await pg.createDatabase("node_stopped");
+    const a = await start(databaseUrl, redis.url);
+    const b = await start(databaseUrl, redis.url);
+    const onA = await demoOrg(a.url);
+    const { call: live } = await widgetCall(a.url, onA.support);
+    assert.equal((await onA.ana.post(`/calls/${live.id}/answer`)).status, 200);
+    const { call: ringing } = await widgetCall(a.url, onA.support); // rings luis, timer on A
+    await a.close();
+
+    const org = await demoOrg(b.url);
+    const deadline = Date.now() + 10_000;
+    for (const id of [live.id, ringing.id]) {
+      let call = await getCall(org.admin, id);
+      while (call.state !== "ended" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        call = await getCall(org.admin, id);
+      }
+      assert.equal(call.state, "ended", `${id} still ${call.state}`);
+      assert.equal(call.endReason, "server_stopped");
+    }
+    assert.equal(
+      (await org.ana.post(`/calls/${(await widgetCall(b.url, org.support)).call.id}/answer`)).status,
+      200,
+    );
   });
 });

@@ -1,0 +1,79 @@
+// Which server processes of a cluster are running. Each node keeps a key in Redis alive (a
+// heartbeat every `heartbeatMs`, expiring after three missed ones) and deletes it when it
+// closes; a node whose key is gone has stopped. One node at a time (a short Redis lease) looks
+// for calls carried by stopped nodes and ends them (Calls.endCallsOfStoppedNodes).
+import { Redis } from "ioredis";
+
+const PREFIX = "earshot:node";
+
+export interface PresenceTimings {
+  /** How often a node refreshes its key (it expires after three of these). */
+  heartbeatMs: number;
+  /** How often the calls of stopped nodes are looked for. */
+  sweepMs: number;
+}
+
+export const DEFAULT_PRESENCE: PresenceTimings = { heartbeatMs: 5000, sweepMs: 10_000 };
+
+export class NodePresence {
+  readonly #timers: NodeJS.Timeout[] = [];
+  #closed = false;
+
+  private constructor(
+    private readonly redis: Redis,
+    readonly nodeId: string,
+    private readonly timings: PresenceTimings,
+  ) {}
+
+  /** Announces `nodeId` and keeps it announced; `sweep` runs on one node at a time, every sweepMs. */
+  static async start(
+    url: string,
+    nodeId: string,
+    timings: PresenceTimings,
+    sweep: (alive: (nodeIds: string[]) => Promise<Set<string>>) => Promise<unknown>,
+  ): Promise<NodePresence> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redis.connect();
+    redis.on("error", () => {}); // a missed heartbeat or sweep is retried on the next tick
+    const presence = new NodePresence(redis, nodeId, timings);
+    await presence.#beat();
+    presence.#every(timings.heartbeatMs, () => presence.#beat());
+    presence.#every(timings.sweepMs, async () => {
+      if (await presence.#lease()) await sweep((ids) => presence.alive(ids));
+    });
+    return presence;
+  }
+
+  /** Of `nodeIds`, those running now. */
+  async alive(nodeIds: string[]): Promise<Set<string>> {
+    if (nodeIds.length === 0) return new Set();
+    const values = await this.redis.mget(nodeIds.map((id) => `${PREFIX}:${id}`));
+    return new Set(nodeIds.filter((_, i) => values[i] !== null));
+  }
+
+  /** Stops announcing this node and tells the others at once. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.redis.del(`${PREFIX}:${this.nodeId}`).catch(() => {});
+    this.redis.disconnect();
+  }
+
+  async #beat(): Promise<void> {
+    await this.redis.set(`${PREFIX}:${this.nodeId}`, String(Date.now()), "PX", this.timings.heartbeatMs * 3);
+  }
+
+  /** Whether this node sweeps this round (the first to take the lease). */
+  async #lease(): Promise<boolean> {
+    const ok = await this.redis.set(`${PREFIX}s:sweep`, this.nodeId, "PX", this.timings.sweepMs, "NX");
+    return ok === "OK";
+  }
+
+  #every(ms: number, task: () => Promise<unknown>): void {
+    const timer = setInterval(() => {
+      if (!this.#closed) task().catch(() => {});
+    }, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+}
