@@ -157,9 +157,24 @@ export class Calls {
   /** Adds a third party: the call becomes a conference. */
   async addParticipant(viewer: UserRecord, callId: string, number: string): Promise<Call> {
     const call = await this.agentCall(viewer, callId);
-    void number; // the demo network and SIP trunk bridge the third party in a later step
+    if (call.conference) fail("conflict", "This call already has a third party.");
     await this.coaching.endForCall(call, "conference");
-    return this.update(call, { conference: true });
+    // The coach's position is the third party's from now on: a standby coach leg (a Coach
+    // dialog left open) must not hear the conference.
+    this.ctx.media?.detach(call.id, "coach", "conference");
+    const dto = await this.update(call, { conference: true });
+    // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
+    this.ctx.trunk.addParty(
+      { ...call, conference: true },
+      number,
+      () => void this.reapplyRouting(callId).catch(() => {}),
+    );
+    return dto;
+  }
+
+  private async reapplyRouting(callId: string): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
   }
 
   async hangup(viewer: UserRecord, callId: string): Promise<Call> {

@@ -256,6 +256,7 @@ export class Coaching {
         callState: call.state,
         agentMuted: call.agentMuted,
         coachMode: session?.mode ?? null,
+        conference: call.conference,
       }),
     );
   }

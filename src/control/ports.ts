@@ -133,6 +133,12 @@ export interface Trunk {
   answered(call: CallRecord): void;
   /** The call was transferred to an external number. */
   transferExternal(call: CallRecord, to: string): void;
+  /**
+   * Calls `number` into the call as its third party (a conference: it takes the coach's
+   * position in the media) and calls `answered` when it picks up. If it hangs up, only its leg
+   * ends; the call goes on.
+   */
+  addParty(call: CallRecord, number: string, answered: () => void): void;
   /** The call ended on our side (agent hung up, ring timeout): release the far end. */
   hangup(call: CallRecord): void;
   /** The call was put on hold / resumed. */

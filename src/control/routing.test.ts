@@ -66,6 +66,25 @@ describe("computeRouting", () => {
     }
   }
 
+  // A conference: the third party holds the coach's position (a conference is never coached).
+  for (const state of states) {
+    for (const agentMuted of [false, true]) {
+      it(`conference: state=${state} muted=${agentMuted}`, () => {
+        const r = computeRouting({ callState: state, agentMuted, coachMode: null, conference: true });
+        const talking = state === "in_progress";
+        const agent = talking && !agentMuted;
+        // Talking: everyone hears the two others (the muted agent reaches nobody).
+        assert.deepEqual(
+          heard(r, "customer"),
+          talking ? (agent ? ["agent", "coach"] : ["coach"]) : state === "on_hold" ? ["hold_music"] : [],
+        );
+        assert.deepEqual(heard(r, "agent"), talking ? ["coach", "customer"] : []);
+        assert.deepEqual(heard(r, "coach"), talking ? (agent ? ["agent", "customer"] : ["customer"]) : []);
+        if (agentMuted) assert.deepEqual(listenersOf(r, "agent"), []);
+      });
+    }
+  }
+
   it("keeps each source in its fixed slot", () => {
     const r = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: "barge" });
     assert.deepEqual(r.customer, ["agent", "coach"]);

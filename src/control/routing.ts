@@ -10,7 +10,8 @@ export type Routing = Readonly<Record<Party, Slots>>;
 /**
  * Each listener has two fixed receive slots, so a mode change never renegotiates:
  * the customer's slots carry [agent | hold music, coach], the agent's [customer, coach],
- * the coach's [customer, agent].
+ * the coach's [customer, agent]. In a conference (never coached, SPEC §3) the third party
+ * takes the coach's position: everyone hears the two others, as in barge.
  */
 export const SLOT_SOURCES: Readonly<Record<Party, readonly [Party, Party]>> = {
   customer: ["agent", "coach"],
@@ -23,6 +24,8 @@ export interface RoutingInput {
   agentMuted: boolean;
   /** The coaching mode the server has applied; null when there is no session (the coach is heard by nobody). */
   coachMode: CoachingMode | null;
+  /** A third party was added: it holds the coach's position, heard by and hearing both others. */
+  conference?: boolean;
 }
 
 export const SILENT: Routing = { customer: [null, null], agent: [null, null], coach: [null, null] };
@@ -32,6 +35,15 @@ export function computeRouting(input: RoutingInput): Routing {
   if (!live) return SILENT;
   const onHold = input.callState === "on_hold";
   const agentVoice: Source | null = input.agentMuted ? null : "agent";
+  if (input.conference) {
+    // On hold the agent hears nobody, the customer hears hold music and the third party silence.
+    const third: Source | null = onHold ? null : "coach";
+    return {
+      customer: [onHold ? "hold_music" : agentVoice, third],
+      agent: [onHold ? null : "customer", third],
+      coach: [onHold ? null : "customer", onHold ? null : agentVoice],
+    };
+  }
   const mode = input.coachMode;
   const coachToAgent = mode === "whisper" || mode === "barge";
   const coachToCustomer = mode === "barge" && !onHold;

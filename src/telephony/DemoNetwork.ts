@@ -27,6 +27,13 @@ export class DemoNetwork implements Trunk {
     });
   }
 
+  addParty(call: CallRecord, _number: string, answered: () => void): void {
+    this.later(this.opts.answerDelayMs, () => {
+      this.opts.media?.attachSynthetic(call.id, "coach"); // the third party's position
+      answered();
+    });
+  }
+
   transferExternal(call: CallRecord): void {
     this.later(this.opts.externalCallMs, () => this.opts.onFarEndHangup(call.id));
   }

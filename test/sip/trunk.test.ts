@@ -17,7 +17,7 @@ import { getCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 
-const TONE = { customer: 440, agent: 1000, coach: 1700 };
+const TONE = { customer: 440, agent: 1000, coach: 1700, carrier: 600 };
 
 async function until<T>(f: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -51,7 +51,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     ];
     trunkPort = await freePort();
     writeUlawRateWav(join(dir, "a.wav"), TONE.customer, 120);
-    writeUlawRateWav(join(dir, "b.wav"), 600, 120);
+    writeUlawRateWav(join(dir, "b.wav"), TONE.carrier, 120);
     phoneA = await Baresip.start(join(dir, "a"), {
       sipPort: aSip,
       ctrlPort: aCtrl,
@@ -252,5 +252,61 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
       "Earshot sent a BYE to the transferred-to party",
     );
     await agent.leave();
+  });
+  it("a third party joins over the trunk: all three hear each other, a standby coach is cut off, the third can leave", async () => {
+    carrierB.events.length = 0;
+    const call = await inboundCall();
+    // sofia has the Coach dialog open on this call: a standby coach leg, silent both ways.
+    await coach.joinViaApi(ws(org.sofia.token), call.id, "coach", "pcmu");
+    const closed = async () => (await coach.wsMessages()).filter((m) => m.type === "media.closed").length;
+    const closedBefore = await closed();
+    const r = await org.ana.post<{ call: Call }>(`/calls/${call.id}/participants`, { number: "15550001" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.call.conference, true);
+    await carrierB.waitEvent("CALL_ESTABLISHED");
+    await until(async () => (await closed()) > closedBefore, "the standby coach leg is closed");
+    await agent.waitTone(0, TONE.customer, true, 8000);
+    await agent.waitTone(1, TONE.carrier, true, 8000); // ana hears the third party
+
+    const aFrom = phoneA.recordedBytes() + 8000;
+    const bFrom = carrierB.recordedBytes() + 8000;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const heard = (phone: Baresip, from: number, to: number) => {
+      const wav = phone.decodedWav();
+      assert.ok(wav, "baresip recorded what it heard");
+      const x = Float32Array.from(wavSamples(wav, from, to), (v) => v / 32768);
+      assert.ok(x.length > 8000, `${x.length} samples recorded`);
+      const db = (hz: number) => toneLevelDb(x, hz, 8000);
+      return {
+        customer: db(TONE.customer),
+        agent: db(TONE.agent),
+        carrier: db(TONE.carrier),
+        coach: db(TONE.coach),
+      };
+    };
+    const customer = heard(phoneA, aFrom, phoneA.recordedBytes());
+    const third = heard(carrierB, bFrom, carrierB.recordedBytes());
+    const msg = JSON.stringify({ customer, third });
+    assert.ok(
+      customer.agent > -40 && customer.carrier > -40,
+      `the customer hears the agent and the third party: ${msg}`,
+    );
+    assert.ok(
+      third.customer > -40 && third.agent > -40,
+      `the third party hears the customer and the agent: ${msg}`,
+    );
+    assert.ok(customer.coach < -60 && third.coach < -60, `nobody hears the cut-off coach: ${msg}`);
+
+    // The third party hangs up (baresip's "hangup" acts on its first account's call, hence
+    // 15550001): only its leg ends; the customer and ana go on.
+    await carrierB.command("hangup");
+    await carrierB.waitEvent("CALL_CLOSED");
+    await agent.waitTone(1, TONE.carrier, false, 5000);
+    await agent.waitTone(0, TONE.customer, true, 3000);
+    assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
+    await phoneA.command("hangup");
+    await until(async () => (await getCall(org.admin, call.id)).state === "ended", "the call ends");
+    await agent.leave();
+    await coach.leave();
   });
 });

@@ -273,6 +273,10 @@ export class SipTrunk implements Trunk {
     void this.invite(call.id, "customer", call.customerNumber, answered);
   }
 
+  addParty(call: CallRecord, number: string, answered: () => void): void {
+    void this.invite(call.id, "coach", number, answered); // the third party's position
+  }
+
   transferExternal(call: CallRecord, to: string): void {
     void this.invite(call.id, "agent", to, () =>
       this.deps.log("sip: external transfer answered", { callId: call.id }),
@@ -383,7 +387,8 @@ export class SipTrunk implements Trunk {
     d.stop();
     this.dialogs.remove(d);
     this.deps.media.node.getCall(d.callId)?.detach(d.party, farEnd ? "far_end_hangup" : "hangup");
-    if (farEnd) this.deps.farEndHangup(d.callId);
+    // A conference's third party (the coach's position) leaving ends only its leg.
+    if (farEnd && d.party !== "coach") this.deps.farEndHangup(d.callId);
   }
 
   async close(): Promise<void> {

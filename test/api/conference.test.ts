@@ -1,0 +1,66 @@
+// Adding a third party on the demo network: the simulated callee answers into the call's
+// media in the coach's position, the routing lets everyone hear the two others, a standby coach
+// leg is cut off first, and a second third party is refused.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { MediaPlane } from "../../src/media/plane.ts";
+import type { Call } from "../../src/protocol/resources.ts";
+import { liveCall } from "../support/calls.ts";
+import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+
+describe("conference on the demo network", () => {
+  let server: TestServer;
+  let plane: MediaPlane;
+  before(async () => {
+    plane = await MediaPlane.create({ host: "127.0.0.1" });
+    // The simulated third party rings for a second before answering.
+    server = await startServer({ media: plane, env: { EARSHOT_DEMO_ANSWER_DELAY_MS: "1000" } });
+  });
+  after(() => server?.close());
+
+  it("the third party answers into the call's media and is heard by the customer and the agent", async () => {
+    const org = await demoOrg(server.url);
+    const call = await liveCall(org.admin, org.ana, org.support);
+    const media = plane.node.getCall(call.id);
+    assert.ok(media, "the call has media");
+    // A standby coach leg (the Coach dialog open): it must not stay in the third party's place.
+    const standby = media.attachSynthetic("coach", "tone:1700");
+    const r = await org.ana.post<{ call: Call }>(`/calls/${call.id}/participants`, {
+      number: "+34600999888",
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.call.conference, true);
+    assert.equal(
+      media.leg("coach"),
+      undefined,
+      "the standby coach leg is cut off before the third party answers",
+    );
+
+    const deadline = Date.now() + 5000;
+    const thirdIn = () => {
+      const leg = media.leg("coach");
+      return leg?.kind === "synthetic" && leg.legId !== standby && media.routing.agent[1] === "coach";
+    };
+    while (!thirdIn()) {
+      assert.ok(Date.now() < deadline, `third party not in: ${JSON.stringify(media.leg("coach"))}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(media.routing, {
+      customer: ["agent", "coach"],
+      agent: ["customer", "coach"],
+      coach: ["customer", "agent"],
+    });
+    const refused = await org.ana.post(`/calls/${call.id}/participants`, { number: "+34600999777" });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error?.code, "conflict");
+
+    // Hold: the agent hears nobody, the customer hold music, the third party silence.
+    assert.equal((await org.ana.post(`/calls/${call.id}/hold`)).status, 200);
+    assert.deepEqual(media.routing, {
+      customer: ["hold_music", null],
+      agent: [null, null],
+      coach: [null, null],
+    });
+    await org.ana.post(`/calls/${call.id}/hangup`);
+  });
+});
