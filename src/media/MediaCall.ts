@@ -129,16 +129,13 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     return { legId: leg.id, answerSdp };
   }
 
-  /** Makes `party` a server-side source playing `source` in a loop (PCMU calls only). Returns the leg id. */
+  /** Makes `party` a server-side source playing `source` in a loop, in the call's codec. Returns the leg id. */
   attachSynthetic(party: Party, source: SyntheticSource = "voice"): string {
     this.#assertOpen();
     checkParty(party);
-    if (this.codec !== "pcmu") {
-      throw new MediaError("bad_request", "invalid_argument", "Synthetic parties need a PCMU call.");
-    }
     let leg: SyntheticLeg;
     try {
-      leg = new SyntheticLeg(party, source);
+      leg = new SyntheticLeg(party, source, this.codec);
     } catch (error) {
       throw new MediaError("bad_request", "invalid_argument", `Unknown synthetic source: ${String(error)}`);
     }

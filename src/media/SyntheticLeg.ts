@@ -5,7 +5,7 @@ import type { Party } from "../control/routing.ts";
 import { CODECS } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink } from "./Leg.ts";
 import type { CloseReason, MediaCodec, SyntheticSource } from "./MediaTypes.ts";
-import { FrameLoop, holdMusicOpus, holdMusicUlaw, synthesize } from "./sources.ts";
+import { encodeOpus, FrameLoop, holdMusicOpus, holdMusicUlaw, synthesize, ulawTo48k } from "./sources.ts";
 
 /** 20 ms of 8 kHz audio, in RTP timestamp units. */
 const PCMU_FRAME_SAMPLES = 160;
@@ -53,10 +53,17 @@ export class SyntheticLeg implements Leg {
   readonly #frames: FrameSource;
   #closed = false;
 
-  constructor(party: Party, source: SyntheticSource) {
+  /** Throws a RangeError for an unknown source, or when an Opus call cannot be given one. */
+  constructor(party: Party, source: SyntheticSource, codec: MediaCodec = "pcmu") {
     this.party = party;
     this.source = source;
-    this.#frames = new FrameSource(synthesize(source));
+    if (codec === "pcmu") {
+      this.#frames = new FrameSource(synthesize(source));
+    } else {
+      const frames = opusFramesOf(source);
+      if (!frames) throw new RangeError("no Opus encoder (opusscript) for a synthetic party");
+      this.#frames = new FrameSource(frames, CODECS.opus.frameSamples);
+    }
   }
 
   get sourceKey(): number {
@@ -76,6 +83,18 @@ export class SyntheticLeg implements Leg {
   close(_reason: CloseReason): void {
     this.#closed = true;
   }
+}
+
+/** Each synthetic source encoded for Opus calls once per process (null: no encoder). */
+const opusFrames = new Map<SyntheticSource, Buffer[] | null>();
+
+function opusFramesOf(source: SyntheticSource): Buffer[] | null {
+  let frames = opusFrames.get(source);
+  if (frames === undefined) {
+    frames = encodeOpus(ulawTo48k(synthesize(source)));
+    opusFrames.set(source, frames);
+  }
+  return frames;
 }
 
 let holdUlaw: Buffer | undefined;

@@ -55,7 +55,12 @@ export class MediaPlane implements MediaPort, MediaAttach {
 
   attachSynthetic(callId: string, party: Party): void {
     const call = this.node.getCall(callId);
-    if (call && !call.closed) call.attachSynthetic(party, "voice");
+    if (!call || call.closed) return;
+    try {
+      call.attachSynthetic(party, "voice");
+    } catch {
+      // no such source for this call (no Opus encoder): the party stays silent
+    }
   }
 
   detach(callId: string, party: Party, reason: string): void {

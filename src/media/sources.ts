@@ -62,12 +62,27 @@ export function holdMusicUlaw(): Buffer {
 
 /** The hold music as 20 ms Opus packets (Opus calls), encoded once with opusscript; null if unavailable. */
 export function holdMusicOpus(): Buffer[] | null {
+  return encodeOpus(holdMusicPcm(48_000));
+}
+
+/** 8 kHz µ-law as 48 kHz linear PCM (linear interpolation), to be encoded for an Opus call. */
+export function ulawTo48k(ulaw: Buffer): Int16Array {
+  const out = new Int16Array(ulaw.length * 6);
+  for (let i = 0; i < ulaw.length; i++) {
+    const a = ulawToLinear(ulaw[i]);
+    const b = ulawToLinear(ulaw[(i + 1) % ulaw.length]);
+    for (let k = 0; k < 6; k++) out[i * 6 + k] = Math.round(a + ((b - a) * k) / 6);
+  }
+  return out;
+}
+
+/** 48 kHz mono PCM as 20 ms Opus packets, encoded once with opusscript; null if unavailable. */
+export function encodeOpus(pcm: Int16Array): Buffer[] | null {
   try {
     const require = createRequire(import.meta.url);
     const OpusScript = require("opusscript") as typeof import("opusscript");
     const encoder = new OpusScript(48_000, 1, OpusScript.Application.AUDIO);
     try {
-      const pcm = holdMusicPcm(48_000);
       const frames: Buffer[] = [];
       for (let i = 0; i + 960 <= pcm.length; i += 960) {
         const frame = Buffer.from(pcm.buffer, pcm.byteOffset + i * 2, 960 * 2);

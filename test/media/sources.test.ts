@@ -1,6 +1,8 @@
 // The server-side sources sound like what they claim: decoded and analysed in Node.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { describe, it } from "node:test";
+import { SyntheticLeg } from "../../src/media/SyntheticLeg.ts";
 import {
   FrameLoop,
   HOLD_MUSIC_NOTES,
@@ -52,5 +54,35 @@ describe("media sources", () => {
     const speech = decode(voice.subarray(0, 8000 * 3));
     const rms = Math.sqrt(speech.reduce((a, x) => a + x * x, 0) / speech.length);
     assert.ok(rms > 0.01, `speech is audible (rms ${rms})`);
+  });
+
+  it("a synthetic party in an Opus call plays its source as Opus (decoded: the same tone)", () => {
+    const OpusScript = createRequire(import.meta.url)("opusscript") as typeof import("opusscript");
+    const decoder = new OpusScript(48_000, 1);
+    try {
+      const leg = new SyntheticLeg("coach", "tone:440", "opus");
+      const payloads: Buffer[] = [];
+      const stamps: number[] = [];
+      for (let i = 0; i < 50; i++)
+        leg.tick((_leg, _ssrc, _seq, ts, payload) => {
+          stamps.push(ts);
+          payloads.push(payload);
+        });
+      assert.equal(payloads.length, 50);
+      assert.ok(
+        stamps.slice(1).every((ts, i) => (ts - stamps[i]) >>> 0 === 960),
+        "20 ms at 48 kHz per packet",
+      );
+      const pcm: number[] = [];
+      for (const p of payloads.slice(5)) {
+        const out = decoder.decode(p);
+        const samples = new Int16Array(out.buffer, out.byteOffset, out.length / 2);
+        for (const x of samples) pcm.push(x / 32768);
+      }
+      assert.equal(strongestOf(pcm, [440, 1000, 1700], 48_000), 440);
+      assert.ok(toneLevelDb(pcm, 440, 48_000) > -30, "audible");
+    } finally {
+      decoder.delete();
+    }
   });
 });

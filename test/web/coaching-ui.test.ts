@@ -175,6 +175,13 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await sofia.keyboard.press("Escape");
     await sofia.getByText("The coaching session ended: you left").waitFor();
 
+    // ana adds a third party from her controls: the call becomes a conference (the demo
+    // network's callee answers into it); the customer still hears ana and never sofia.
+    await ana.getByRole("textbox", { name: "Add a third party" }).fill("+34600999888");
+    await ana.getByRole("button", { name: "Add to the call" }).click();
+    await ana.getByRole("status").filter({ hasText: "Conference: a third party is on the call" }).waitFor();
+    await expectAudio(customer, "customer", [TONE.agent], [TONE.coach], "conference: ana heard, sofia never");
+
     // ana keeps every action; she hangs up; the widget shows the end.
     await ana.getByRole("button", { name: "Hang up" }).click();
     await customer.getByText("Call ended").waitFor();

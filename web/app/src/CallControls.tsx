@@ -1,5 +1,5 @@
-// The agent's actions on a live call: mute, hold, transfer, tag, comment, raise hand,
-// hang up. There is deliberately no control to remove a coach.
+// The agent's actions on a live call: mute, hold, transfer, add a third party (conference),
+// tag, comment, raise hand, hang up. There is deliberately no control to remove a coach.
 import { useState } from "react";
 import type { Call, User } from "../../../src/protocol/resources.ts";
 import { api } from "./api.ts";
@@ -21,6 +21,7 @@ export function CallControls({
   const [comment, setComment] = useState("");
   const [target, setTarget] = useState("");
   const [external, setExternal] = useState("");
+  const [third, setThird] = useState("");
   const act = (path: string, body?: unknown) =>
     api("POST", `/calls/${call.id}/${path}`, body).catch((e: Error) => onError(e.message));
   const live = call.state === "in_progress" || call.state === "on_hold";
@@ -76,6 +77,25 @@ export function CallControls({
         </label>
         <button type="submit">{t("transfer")}</button>
       </form>
+      {call.conference ? (
+        <p className="row" role="status">
+          {t("conference")}
+        </p>
+      ) : (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (third.trim()) void act("participants", { number: third.trim() }).then(() => setThird(""));
+          }}
+        >
+          <label>
+            {t("thirdParty")}{" "}
+            <input value={third} onChange={(e) => setThird(e.target.value)} placeholder="+34…" />
+          </label>
+          <button type="submit">{t("addToCall")}</button>
+        </form>
+      )}
       <form
         className="row"
         onSubmit={(e) => {
