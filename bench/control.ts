@@ -104,6 +104,7 @@ export async function runControlBench(): Promise<object> {
           endedAt: null,
           endReason: null,
           nodeId: null,
+          thirdParty: null,
         });
       }
     });

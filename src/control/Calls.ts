@@ -162,19 +162,25 @@ export class Calls {
     // The coach's position is the third party's from now on: a standby coach leg (a Coach
     // dialog left open) must not hear the conference.
     this.ctx.media?.detach(call.id, "coach", "conference");
-    const dto = await this.update(call, { conference: true });
+    const dto = await this.update(call, { conference: true, thirdParty: number });
     // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
-    this.ctx.trunk.addParty(
-      { ...call, conference: true },
-      number,
-      () => void this.reapplyRouting(callId).catch(() => {}),
-    );
+    this.ctx.trunk.addParty({ ...call, conference: true, thirdParty: number }, number, {
+      answered: () => void this.reapplyRouting(callId).catch(() => {}),
+      left: () => void this.thirdPartyLeft(callId).catch(() => {}),
+    });
     return dto;
   }
 
   private async reapplyRouting(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
     if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
+  }
+
+  /** The conference's third party hung up (or never answered): the call goes on without them. */
+  private async thirdPartyLeft(callId: string): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (!call || call.state === "ended" || call.thirdParty === null) return;
+    await this.update(call, { thirdParty: null });
   }
 
   async hangup(viewer: UserRecord, callId: string): Promise<Call> {
@@ -347,6 +353,7 @@ export class Calls {
       endedAt: null,
       endReason: null,
       nodeId: this.ctx.nodeId,
+      thirdParty: null,
       ...p,
     };
     return call;

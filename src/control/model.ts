@@ -63,6 +63,8 @@ export interface CallRecord {
   endReason: string | null;
   /** The server process carrying the call: its audio, ring timer and phone line live there. */
   nodeId: string | null;
+  /** A conference's third party (their number) while they are on the call. */
+  thirdParty: string | null;
 }
 
 export interface CommentRecord {

@@ -135,10 +135,10 @@ export interface Trunk {
   transferExternal(call: CallRecord, to: string): void;
   /**
    * Calls `number` into the call as its third party (a conference: it takes the coach's
-   * position in the media) and calls `answered` when it picks up. If it hangs up, only its leg
-   * ends; the call goes on.
+   * position in the media); `answered` when it picks up, `left` when it hangs up or cannot be
+   * reached (only its leg ends; the call goes on).
    */
-  addParty(call: CallRecord, number: string, answered: () => void): void;
+  addParty(call: CallRecord, number: string, events: { answered(): void; left(): void }): void;
   /** The call ended on our side (agent hung up, ring timeout): release the far end. */
   hangup(call: CallRecord): void;
   /** The call was put on hold / resumed. */

@@ -74,6 +74,7 @@ export function presentCall(
     contactName: extra.contact?.name ?? null,
     emergency: c.emergency,
     conference: c.conference,
+    thirdParty: c.thirdParty,
     externalTransfer: c.externalTransfer,
     transferredTo: c.transferredTo,
     agentMuted: c.agentMuted,

@@ -101,6 +101,8 @@ export interface Call {
   contactName: string | null;
   emergency: boolean;
   conference: boolean;
+  /** The number of the conference's third party while they are on the call (null once they left). */
+  thirdParty: string | null;
   externalTransfer: boolean;
   /** The external number the call was transferred to, if any. */
   transferredTo: string | null;

@@ -139,6 +139,12 @@ const migrations: Record<string, Migration> = {
       await runScript(db, "ALTER TABLE calls ADD COLUMN node_id text;");
     },
   },
+  "004_call_third_party": {
+    async up(db: Kysely<unknown>) {
+      // The number of a conference's third party while they are on the call.
+      await runScript(db, "ALTER TABLE calls ADD COLUMN third_party text;");
+    },
+  },
 };
 
 /** Runs a script statement by statement (PGlite's extended protocol takes one at a time). */

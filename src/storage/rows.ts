@@ -74,6 +74,7 @@ export function callFromRow(r: Selectable<CallsTable>): CallRecord {
     endedAt: dateOrNull(r.ended_at),
     endReason: r.end_reason,
     nodeId: r.node_id,
+    thirdParty: r.third_party,
   };
 }
 
@@ -101,6 +102,7 @@ export function callToRow(c: Partial<Omit<CallRecord, "createdAt">>): Record<str
     ["endedAt", "ended_at"],
     ["endReason", "end_reason"],
     ["nodeId", "node_id"],
+    ["thirdParty", "third_party"],
   ];
   for (const [key, column, convert] of map) {
     if (key in c) {

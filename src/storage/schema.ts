@@ -74,6 +74,7 @@ export interface CallsTable {
   ended_at: Timestamp | null;
   end_reason: string | null;
   node_id: string | null;
+  third_party: string | null;
 }
 
 export interface CallCommentsTable {

@@ -27,10 +27,11 @@ export class DemoNetwork implements Trunk {
     });
   }
 
-  addParty(call: CallRecord, _number: string, answered: () => void): void {
+  /** The simulated third party answers after the usual ring and stays until the call ends. */
+  addParty(call: CallRecord, _number: string, events: { answered(): void }): void {
     this.later(this.opts.answerDelayMs, () => {
       this.opts.media?.attachSynthetic(call.id, "coach"); // the third party's position
-      answered();
+      events.answered();
     });
   }
 

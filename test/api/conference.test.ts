@@ -30,6 +30,7 @@ describe("conference on the demo network", () => {
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.call.conference, true);
+    assert.equal(r.body.call.thirdParty, "+34600999888");
     assert.equal(
       media.leg("coach"),
       undefined,

@@ -263,6 +263,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     const r = await org.ana.post<{ call: Call }>(`/calls/${call.id}/participants`, { number: "15550001" });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.call.conference, true);
+    assert.equal(r.body.call.thirdParty, "15550001");
     await carrierB.waitEvent("CALL_ESTABLISHED");
     await until(async () => (await closed()) > closedBefore, "the standby coach leg is closed");
     await agent.waitTone(0, TONE.customer, true, 8000);
@@ -303,6 +304,10 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     await carrierB.waitEvent("CALL_CLOSED");
     await agent.waitTone(1, TONE.carrier, false, 5000);
     await agent.waitTone(0, TONE.customer, true, 3000);
+    await until(
+      async () => (await getCall(org.admin, call.id)).thirdParty === null,
+      "the call says the third party left",
+    );
     assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
     await phoneA.command("hangup");
     await until(async () => (await getCall(org.admin, call.id)).state === "ended", "the call ends");

@@ -179,7 +179,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     // network's callee answers into it); the customer still hears ana and never sofia.
     await ana.getByRole("textbox", { name: "Add a third party" }).fill("+34600999888");
     await ana.getByRole("button", { name: "Add to the call" }).click();
-    await ana.getByRole("status").filter({ hasText: "Conference: a third party is on the call" }).waitFor();
+    await ana.getByRole("status").filter({ hasText: "Conference with +34600999888" }).waitFor();
     await expectAudio(customer, "customer", [TONE.agent], [TONE.coach], "conference: ana heard, sofia never");
 
     // ana keeps every action; she hangs up; the widget shows the end.

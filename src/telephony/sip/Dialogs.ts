@@ -15,6 +15,8 @@ export interface DialogInit {
   cseq: number;
   leg: RtpLeg;
   payloadType: 0 | 8;
+  /** Called once when the dialog ends (a conference's third party leaving). */
+  onEnd?: () => void;
 }
 
 // The dialog's fields are its DialogInit's (declaration merging), set once in the constructor.

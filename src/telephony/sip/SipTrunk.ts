@@ -273,8 +273,8 @@ export class SipTrunk implements Trunk {
     void this.invite(call.id, "customer", call.customerNumber, answered);
   }
 
-  addParty(call: CallRecord, number: string, answered: () => void): void {
-    void this.invite(call.id, "coach", number, answered); // the third party's position
+  addParty(call: CallRecord, number: string, events: { answered(): void; left(): void }): void {
+    void this.invite(call.id, "coach", number, events.answered, events.left); // the third party's position
   }
 
   transferExternal(call: CallRecord, to: string): void {
@@ -284,7 +284,13 @@ export class SipTrunk implements Trunk {
   }
 
   /** An outbound INVITE to the carrier; the answered party becomes `party` in the call's media. */
-  private async invite(callId: string, party: Party, number: string, answered: () => void): Promise<void> {
+  private async invite(
+    callId: string,
+    party: Party,
+    number: string,
+    answered: () => void,
+    onEnd?: () => void,
+  ): Promise<void> {
     const c = this.deps.config;
     const uri = `sip:${number}@${c.carrierAddress}:${c.carrierPort}`;
     const leg = await this.openLeg(callId, party, 0, null);
@@ -300,6 +306,7 @@ export class SipTrunk implements Trunk {
       cseq: 0,
       leg,
       payloadType: 0,
+      onEnd,
     });
     const send = (authFrom?: Sip.SipMessage) => {
       const rq: Sip.SipMessage = {
@@ -387,6 +394,7 @@ export class SipTrunk implements Trunk {
     d.stop();
     this.dialogs.remove(d);
     this.deps.media.node.getCall(d.callId)?.detach(d.party, farEnd ? "far_end_hangup" : "hangup");
+    d.onEnd?.();
     // A conference's third party (the coach's position) leaving ends only its leg.
     if (farEnd && d.party !== "coach") this.deps.farEndHangup(d.callId);
   }

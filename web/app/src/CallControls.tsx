@@ -79,7 +79,7 @@ export function CallControls({
       </form>
       {call.conference ? (
         <p className="row" role="status">
-          {t("conference")}
+          {call.thirdParty ? `${t("conferenceWith")} ${call.thirdParty}` : t("thirdPartyLeft")}
         </p>
       ) : (
         <form
