@@ -23,6 +23,7 @@ import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/dem
 import { KyselyStore } from "./storage/KyselyStore.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
 import { SipTrunk } from "./telephony/sip/SipTrunk.ts";
+import { TrunkRelay } from "./telephony/TrunkRelay.ts";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
 export interface Earshot {
@@ -65,10 +66,10 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   let calls: Calls | undefined;
   let http: FastifyInstance | undefined;
   const farEndHangup = (callId: string) => void calls?.farEndHangup(callId).catch(() => {});
-  let trunk: Trunk;
+  let line: Trunk;
   if (config.sip) {
     if (!plane) throw new Error("the SIP trunk needs the media plane");
-    trunk = new SipTrunk({
+    line = new SipTrunk({
       config: config.sip,
       store,
       media: plane,
@@ -83,13 +84,21 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       },
     });
   } else {
-    trunk = new DemoNetwork({
+    line = new DemoNetwork({
       answerDelayMs: config.demoAnswerDelayMs,
       externalCallMs: 20_000,
       media,
       onFarEndHangup: farEndHangup,
     });
   }
+  // In a cluster, what is asked of a call's phone line runs on the node that carries the call.
+  const trunk: Trunk = config.redisUrl
+    ? await TrunkRelay.connect(config.redisUrl, line, nodeId, {
+        farEndAnswered: (id) => void calls?.farEndAnswered(id).catch(() => {}),
+        thirdPartyAnswered: (id) => void calls?.thirdPartyAnswered(id).catch(() => {}),
+        thirdPartyLeft: (id) => void calls?.thirdPartyLeft(id).catch(() => {}),
+      })
+    : line;
   const ctx: ControlContext = {
     store,
     bus,

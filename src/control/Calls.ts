@@ -87,7 +87,8 @@ export class Calls {
     return record;
   }
 
-  private async farEndAnswered(callId: string): Promise<void> {
+  /** The far end of an outbound call answered. */
+  async farEndAnswered(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
     if (call?.state !== "ringing") return;
     await this.update(call, { state: callTransition(call.state, "answer"), answeredAt: this.ctx.now() });
@@ -165,19 +166,20 @@ export class Calls {
     const dto = await this.update(call, { conference: true, thirdParty: number });
     // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
     this.ctx.trunk.addParty({ ...call, conference: true, thirdParty: number }, number, {
-      answered: () => void this.reapplyRouting(callId).catch(() => {}),
+      answered: () => void this.thirdPartyAnswered(callId).catch(() => {}),
       left: () => void this.thirdPartyLeft(callId).catch(() => {}),
     });
     return dto;
   }
 
-  private async reapplyRouting(callId: string): Promise<void> {
+  /** The conference's third party answered: the routing lets everyone hear everyone. */
+  async thirdPartyAnswered(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
     if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
   }
 
   /** The conference's third party hung up (or never answered): the call goes on without them. */
-  private async thirdPartyLeft(callId: string): Promise<void> {
+  async thirdPartyLeft(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
     if (!call || call.state === "ended" || call.thirdParty === null) return;
     await this.update(call, { thirdParty: null });

@@ -1,0 +1,111 @@
+// A SIP trunk in a cluster: the carrier's call reaches node A, which carries it (its SIP dialog,
+// its RTP and its media), while the agent works through node B. Her answer and her hang-up on
+// B must reach the phone through A's trunk, and her browser on B must hear the phone.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { MediaPlane } from "../../src/media/plane.ts";
+import type { Call } from "../../src/protocol/resources.ts";
+import { writeToneWav } from "../support/audio.ts";
+import { Baresip, hasBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { getCall } from "../support/calls.ts";
+import { Client, startServer, type TestServer } from "../support/server.ts";
+import {
+  freePort,
+  hasPostgres,
+  hasRedis,
+  type RunningPostgres,
+  type RunningRedis,
+  startPostgres,
+  startRedis,
+} from "../support/services.ts";
+
+const PHONE_TONE = 440;
+
+describe("a SIP trunk call across two nodes", {
+  skip: !hasBaresip() || !hasPostgres() || !hasRedis(),
+  timeout: 120_000,
+}, () => {
+  let dir: string;
+  let pg: RunningPostgres;
+  let redis: RunningRedis;
+  let a: TestServer;
+  let b: TestServer;
+  let phone: Baresip;
+  let harness: SignalHarness;
+  let agent: BrowserParty;
+  let trunkPort: number;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "earshot-sip-cluster-"));
+    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const databaseUrl = await pg.createDatabase("sip_cluster");
+    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+    trunkPort = await freePort();
+    writeUlawRateWav(join(dir, "phone.wav"), PHONE_TONE, 60);
+    phone = await Baresip.start(join(dir, "phone"), {
+      sipPort,
+      ctrlPort,
+      rtpPorts: "21200-21299",
+      wav: join(dir, "phone.wav"),
+      users: ["alice"],
+    });
+    const common = { databaseUrl, redisUrl: redis.url };
+    a = await startServer({
+      ...common,
+      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      env: {
+        EARSHOT_SECRET: "shared",
+        SIP_TRUNK_CARRIER: `127.0.0.1:${sipPort}`,
+        SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
+        SIP_TRUNK_ALLOW: "127.0.0.1",
+        SIP_TRUNK_RTP_PORTS: "23100-23199",
+      },
+    });
+    b = await startServer({
+      ...common,
+      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      env: { EARSHOT_SECRET: "shared" },
+    });
+    harness = await startSignalHarness();
+    writeToneWav(join(dir, "agent.wav"), 1000, 30);
+    agent = await BrowserParty.launch("agent", harness, join(dir, "agent.wav"));
+  });
+  after(async () => {
+    await agent?.close();
+    await harness?.close();
+    await phone?.stop();
+    await b?.close();
+    await a?.close();
+    await redis?.stop();
+    await pg?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the agent answers and hangs up through node B; the phone on node A's trunk follows", async () => {
+    const ana = await Client.login(b.url, "ana@demo.test");
+    await phone.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort}`);
+    let ringing: Call | undefined;
+    const deadline = Date.now() + 10_000;
+    while (!ringing && Date.now() < deadline) {
+      const calls = (await ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
+      ringing = calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
+      if (!ringing) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(ringing, "the trunk call rings ana");
+
+    assert.equal((await ana.post(`/calls/${ringing.id}/answer`)).status, 200);
+    await phone.waitEvent("CALL_ESTABLISHED"); // A's trunk sent the 200 OK
+    const ws = `${b.url.replace("http", "ws")}/api/v1/ws?token=${ana.token}`;
+    await agent.joinViaApi(ws, ringing.id, "agent", "pcmu");
+    await agent.waitTone(0, PHONE_TONE, true, 8000); // A's media, reached from B
+
+    assert.equal((await ana.post(`/calls/${ringing.id}/hangup`)).status, 200);
+    await phone.waitEvent("CALL_CLOSED"); // A's trunk sent the BYE
+    assert.equal((await getCall(ana, ringing.id)).state, "ended");
+    await agent.leave();
+  });
+});
