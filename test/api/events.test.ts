@@ -6,14 +6,7 @@ import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { liveCall, widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
-import {
-  hasPostgres,
-  hasRedis,
-  type RunningPostgres,
-  type RunningRedis,
-  startPostgres,
-  startRedis,
-} from "../support/services.ts";
+import { type Backends, hasBackends, startBackends } from "../support/services.ts";
 import { EventClient } from "../support/ws.ts";
 
 const aboutCall = (id: string) => (e: ServerMessage) => "call" in e && (e as { call: Call }).call.id === id;
@@ -86,22 +79,20 @@ describe("WebSocket events", () => {
   });
 });
 
-describe("two server nodes on PostgreSQL and Redis", { skip: !hasPostgres() || !hasRedis() }, () => {
-  let pg: RunningPostgres;
-  let redis: RunningRedis;
+describe("two server nodes on PostgreSQL and Redis", { skip: !hasBackends() }, () => {
+  let backends: Backends;
   let a: TestServer;
   let b: TestServer;
   before(async () => {
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const databaseUrl = await pg.createDatabase("nodes");
-    a = await startServer({ databaseUrl, redisUrl: redis.url, env: { EARSHOT_SECRET: "shared" } });
-    b = await startServer({ databaseUrl, redisUrl: redis.url, env: { EARSHOT_SECRET: "shared" } });
+    backends = await startBackends();
+    const databaseUrl = await backends.database("nodes");
+    a = await startServer({ databaseUrl, redisUrl: backends.redisUrl, env: { EARSHOT_SECRET: "shared" } });
+    b = await startServer({ databaseUrl, redisUrl: backends.redisUrl, env: { EARSHOT_SECRET: "shared" } });
   });
   after(async () => {
     await a?.close();
     await b?.close();
-    await redis?.stop();
-    await pg?.stop();
+    await backends?.stop();
   });
 
   it("an event from node A reaches a client of node B; one coach on two nodes wins once", async () => {

@@ -8,18 +8,10 @@ import { after, before, describe, it } from "node:test";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import {
-  hasPostgres,
-  hasRedis,
-  type RunningPostgres,
-  type RunningRedis,
-  startPostgres,
-  startRedis,
-} from "../support/services.ts";
+import { type Backends, hasBackends, startBackends } from "../support/services.ts";
 
-describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedis() }, () => {
-  let pg: RunningPostgres;
-  let redis: RunningRedis;
+describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
+  let backends: Backends;
   const servers: TestServer[] = [];
   // Cluster nodes announce themselves every 200 ms and look for stopped nodes' calls as often.
   const presence = { heartbeatMs: 200, sweepMs: 200 };
@@ -29,16 +21,15 @@ describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedi
     return s;
   };
   before(async () => {
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    backends = await startBackends();
   });
   after(async () => {
     for (const s of servers) await s.close().catch(() => {});
-    await redis?.stop();
-    await pg?.stop();
+    await backends?.stop();
   });
 
   it("a single node's restart ends them, ends their coaching, and frees the agent and the coach", async () => {
-    const databaseUrl = await pg.createDatabase("restart_single");
+    const databaseUrl = await backends.database("restart_single");
     const first = await start(databaseUrl);
     const before = await demoOrg(first.url);
     const { call: live } = await widgetCall(first.url, before.support);
@@ -67,20 +58,20 @@ describe("calls left live by a previous run", { skip: !hasPostgres() || !hasRedi
   });
 
   it("a node joining a cluster leaves the calls of the running node alone", async () => {
-    const databaseUrl = await pg.createDatabase("restart_cluster");
-    const a = await start(databaseUrl, redis.url);
+    const databaseUrl = await backends.database("restart_cluster");
+    const a = await start(databaseUrl, backends.redisUrl);
     const org = await demoOrg(a.url);
     const { call } = await widgetCall(a.url, org.support);
     assert.equal((await org.ana.post(`/calls/${call.id}/answer`)).status, 200);
-    await start(databaseUrl, redis.url); // node B starts, and sweeps every 200 ms
+    await start(databaseUrl, backends.redisUrl); // node B starts, and sweeps every 200 ms
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
   });
 
   it("when a cluster node stops, another ends the calls it carried", async () => {
-    const databaseUrl = await pg.createDatabase("node_stopped");
-    const a = await start(databaseUrl, redis.url);
-    const b = await start(databaseUrl, redis.url);
+    const databaseUrl = await backends.database("node_stopped");
+    const a = await start(databaseUrl, backends.redisUrl);
+    const b = await start(databaseUrl, backends.redisUrl);
     const onA = await demoOrg(a.url);
     const { call: live } = await widgetCall(a.url, onA.support);
     assert.equal((await onA.ana.post(`/calls/${live.id}/answer`)).status, 200);

@@ -14,14 +14,7 @@ import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
-import {
-  hasPostgres,
-  hasRedis,
-  type RunningPostgres,
-  type RunningRedis,
-  startPostgres,
-  startRedis,
-} from "../support/services.ts";
+import { type Backends, hasBackends, startBackends } from "../support/services.ts";
 import {
   expectHearing,
   LISTEN,
@@ -33,12 +26,11 @@ import {
 } from "./routing.browser.ts";
 
 describe("media across two nodes (PostgreSQL + Redis)", {
-  skip: !hasPostgres() || !hasRedis(),
+  skip: !hasBackends(),
   timeout: 150_000,
 }, () => {
   let dir: string;
-  let pg: RunningPostgres;
-  let redis: RunningRedis;
+  let backends: Backends;
   let a: TestServer;
   let b: TestServer;
   let harness: SignalHarness;
@@ -46,12 +38,12 @@ describe("media across two nodes (PostgreSQL + Redis)", {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-cluster-"));
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const databaseUrl = await pg.createDatabase("media_cluster");
+    backends = await startBackends();
+    const databaseUrl = await backends.database("media_cluster");
     const node = async () =>
       startServer({
         databaseUrl,
-        redisUrl: redis.url,
+        redisUrl: backends.redisUrl,
         env: { EARSHOT_SECRET: "shared" },
         media: await MediaPlane.create({ host: "127.0.0.1", connectTimeoutMs: 4000 }),
       });
@@ -65,8 +57,7 @@ describe("media across two nodes (PostgreSQL + Redis)", {
     await harness?.close();
     await a?.close();
     await b?.close();
-    await redis?.stop();
-    await pg?.stop();
+    await backends?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,25 +13,16 @@ import { Baresip, hasBaresip, writeUlawRateWav } from "../support/baresip.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
-import {
-  freePort,
-  hasPostgres,
-  hasRedis,
-  type RunningPostgres,
-  type RunningRedis,
-  startPostgres,
-  startRedis,
-} from "../support/services.ts";
+import { type Backends, freePort, hasBackends, startBackends } from "../support/services.ts";
 
 const PHONE_TONE = 440;
 
 describe("a SIP trunk call across two nodes", {
-  skip: !hasBaresip() || !hasPostgres() || !hasRedis(),
+  skip: !hasBaresip() || !hasBackends(),
   timeout: 120_000,
 }, () => {
   let dir: string;
-  let pg: RunningPostgres;
-  let redis: RunningRedis;
+  let backends: Backends;
   let a: TestServer;
   let b: TestServer;
   let phone: Baresip;
@@ -41,8 +32,8 @@ describe("a SIP trunk call across two nodes", {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-cluster-"));
-    [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-    const databaseUrl = await pg.createDatabase("sip_cluster");
+    backends = await startBackends();
+    const databaseUrl = await backends.database("sip_cluster");
     const [sipPort, ctrlPort] = [await freePort(), await freePort()];
     trunkPort = await freePort();
     writeUlawRateWav(join(dir, "phone.wav"), PHONE_TONE, 60);
@@ -53,7 +44,7 @@ describe("a SIP trunk call across two nodes", {
       wav: join(dir, "phone.wav"),
       users: ["alice"],
     });
-    const common = { databaseUrl, redisUrl: redis.url };
+    const common = { databaseUrl, redisUrl: backends.redisUrl };
     a = await startServer({
       ...common,
       media: await MediaPlane.create({ host: "127.0.0.1" }),
@@ -80,8 +71,7 @@ describe("a SIP trunk call across two nodes", {
     await phone?.stop();
     await b?.close();
     await a?.close();
-    await redis?.stop();
-    await pg?.stop();
+    await backends?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

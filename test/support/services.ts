@@ -150,3 +150,30 @@ export async function startRedis(): Promise<RunningRedis> {
     },
   };
 }
+
+/** PostgreSQL and Redis together: what the scale-out tests run several nodes on. */
+export interface Backends {
+  /** A fresh PostgreSQL database; its URL. */
+  database(name: string): Promise<string>;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+export const hasBackends = (): boolean => hasPostgres() && hasRedis();
+
+export async function startBackends(): Promise<Backends> {
+  const [pg, redis] = await Promise.allSettled([startPostgres(), startRedis()]);
+  if (pg.status === "rejected" || redis.status === "rejected") {
+    if (pg.status === "fulfilled") await pg.value.stop();
+    if (redis.status === "fulfilled") await redis.value.stop();
+    throw pg.status === "rejected" ? pg.reason : (redis as PromiseRejectedResult).reason;
+  }
+  return {
+    database: (name) => pg.value.createDatabase(name),
+    redisUrl: redis.value.url,
+    async stop() {
+      await redis.value.stop();
+      await pg.value.stop();
+    },
+  };
+}
