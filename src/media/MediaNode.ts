@@ -12,6 +12,7 @@ import {
   type MediaNodeEvents,
   type MediaNodeOptions,
 } from "./MediaTypes.ts";
+import { prepareOpusSources } from "./SyntheticLeg.ts";
 import type { PeerSettings } from "./WebRtcLeg.ts";
 
 /** Frames the clock may catch up after a stall before it skips ahead (a burst would only be dropped). */
@@ -29,6 +30,7 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   /** Generates (once per process) the DTLS certificate every leg presents. */
   static async create(options: MediaNodeOptions = {}): Promise<MediaNode> {
     const certificate = await RTCDtlsTransport.SetupCertificate();
+    void prepareOpusSources(); // in the background: the first Opus hold or demo voice is then ready
     return new MediaNode(options, certificate);
   }
 

@@ -5,7 +5,16 @@ import type { Party } from "../control/routing.ts";
 import { CODECS } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink } from "./Leg.ts";
 import type { CloseReason, MediaCodec, SyntheticSource } from "./MediaTypes.ts";
-import { encodeOpus, FrameLoop, holdMusicOpus, holdMusicUlaw, synthesize, ulawTo48k } from "./sources.ts";
+import {
+  encodeOpus,
+  encodeOpusInTurns,
+  FrameLoop,
+  holdMusicOpus,
+  holdMusicPcm,
+  holdMusicUlaw,
+  synthesize,
+  ulawTo48k,
+} from "./sources.ts";
 
 /** 20 ms of 8 kHz audio, in RTP timestamp units. */
 const PCMU_FRAME_SAMPLES = 160;
@@ -108,4 +117,25 @@ export function holdMusicSource(codec: MediaCodec): FrameSource | null {
   }
   if (holdOpus === undefined) holdOpus = holdMusicOpus();
   return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
+}
+
+let preparing: Promise<void> | undefined;
+
+/**
+ * Encodes the Opus forms of the hold music and the demo voice in the background, a few packets
+ * per event-loop turn (once per process). Otherwise the first Opus call to need one would
+ * encode it at once and stall every call's forwarding for ≈ 0.4 s.
+ */
+export function prepareOpusSources(): Promise<void> {
+  preparing ??= (async () => {
+    if (holdOpus === undefined) {
+      const frames = await encodeOpusInTurns(holdMusicPcm(48_000));
+      holdOpus ??= frames;
+    }
+    if (!opusFrames.has("voice")) {
+      const frames = await encodeOpusInTurns(ulawTo48k(synthesize("voice")));
+      if (!opusFrames.has("voice")) opusFrames.set("voice", frames);
+    }
+  })();
+  return preparing;
 }

@@ -76,25 +76,47 @@ export function ulawTo48k(ulaw: Buffer): Int16Array {
   return out;
 }
 
-/** 48 kHz mono PCM as 20 ms Opus packets, encoded once with opusscript; null if unavailable. */
+/** 48 kHz mono PCM as 20 ms Opus packets, encoded with opusscript; null if unavailable. */
 export function encodeOpus(pcm: Int16Array): Buffer[] | null {
+  const packets = opusPackets(pcm);
+  if (!packets) return null;
+  return [...packets];
+}
+
+/**
+ * The same, `perTurn` packets per turn of the event loop: a long recording (the demo voice is
+ * ≈ 0.4 s of encoding) then never holds up the forwarding of the calls in progress.
+ */
+export async function encodeOpusInTurns(pcm: Int16Array, perTurn = 20): Promise<Buffer[] | null> {
+  const packets = opusPackets(pcm);
+  if (!packets) return null;
+  const out: Buffer[] = [];
+  for (const packet of packets) {
+    out.push(packet);
+    if (out.length % perTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+/** The Opus packets of `pcm`, one 20 ms frame at a time; null without opusscript. */
+function opusPackets(pcm: Int16Array): Generator<Buffer> | null {
+  let OpusScript: typeof import("opusscript");
   try {
-    const require = createRequire(import.meta.url);
-    const OpusScript = require("opusscript") as typeof import("opusscript");
-    const encoder = new OpusScript(48_000, 1, OpusScript.Application.AUDIO);
-    try {
-      const frames: Buffer[] = [];
-      for (let i = 0; i + 960 <= pcm.length; i += 960) {
-        const frame = Buffer.from(pcm.buffer, pcm.byteOffset + i * 2, 960 * 2);
-        frames.push(Buffer.from(encoder.encode(frame, 960)));
-      }
-      return frames;
-    } finally {
-      encoder.delete();
-    }
+    OpusScript = createRequire(import.meta.url)("opusscript") as typeof import("opusscript");
   } catch {
     return null;
   }
+  return (function* () {
+    const encoder = new OpusScript(48_000, 1, OpusScript.Application.AUDIO);
+    try {
+      for (let i = 0; i + 960 <= pcm.length; i += 960) {
+        const frame = Buffer.from(pcm.buffer, pcm.byteOffset + i * 2, 960 * 2);
+        yield Buffer.from(encoder.encode(frame, 960));
+      }
+    } finally {
+      encoder.delete();
+    }
+  })();
 }
 
 let voice: Buffer | undefined;

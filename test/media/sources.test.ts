@@ -4,9 +4,12 @@ import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import { SyntheticLeg } from "../../src/media/SyntheticLeg.ts";
 import {
+  encodeOpus,
+  encodeOpusInTurns,
   FrameLoop,
   HOLD_MUSIC_NOTES,
   holdMusicOpus,
+  holdMusicPcm,
   holdMusicUlaw,
   linearToUlaw,
   synthesize,
@@ -84,5 +87,15 @@ describe("media sources", () => {
     } finally {
       decoder.delete();
     }
+  });
+
+  it("encodes in turns the same Opus packets, letting the event loop run in between", async () => {
+    const pcm = holdMusicPcm(48_000);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const inTurns = await encodeOpusInTurns(pcm, 10);
+    clearInterval(ticker);
+    assert.deepEqual(inTurns, encodeOpus(pcm));
+    assert.ok(turns > 0, "other work ran while it encoded");
   });
 });
