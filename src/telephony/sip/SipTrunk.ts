@@ -12,6 +12,7 @@ import type { Party } from "../../control/routing.ts";
 import type { MediaPlane } from "../../media/plane.ts";
 import { type Dialog, Dialogs } from "./Dialogs.ts";
 import { RtpLeg } from "./RtpLeg.ts";
+import { ackRequest, cancelRequest, inDialogRequest } from "./requests.ts";
 import { RtpPorts } from "./rtpPorts.ts";
 import { answerDirection, chooseG711, type Direction, makeSdp, parseSdp } from "./sdp.ts";
 import { withGuardedSockets } from "./transportGuard.ts";
@@ -48,6 +49,8 @@ export class SipTrunk implements Trunk {
   private readonly stack: Sip.Stack;
   private readonly contact: string;
   private readonly rtpPorts: RtpPorts;
+  /** Inbound calls answered before their dialog was ready. */
+  private readonly answeredEarly = new Set<string>();
 
   constructor(private readonly deps: SipTrunkDeps) {
     const c = deps.config;
@@ -166,6 +169,7 @@ export class SipTrunk implements Trunk {
       payloadType: pt,
     });
     this.respond(rq, 180, "Ringing", { to: d.local, contact: [{ uri: this.contact }] });
+    if (this.answeredEarly.delete(call.id)) this.accept(d);
   }
 
   private async openLeg(
@@ -195,7 +199,13 @@ export class SipTrunk implements Trunk {
   /** The agent answered an inbound trunk call: 200 OK, retransmitted until the ACK. */
   answered(call: CallRecord): void {
     const d = this.dialogs.byCall(call.id).find((x) => x.direction === "inbound" && x.state === "early");
-    if (!d) return;
+    if (d) this.accept(d);
+    // The call is visible (and answerable) once it is stored, a moment before its dialog and
+    // RTP socket are ready: the dialog is accepted as soon as it is.
+    else if (call.customerChannel === "sip" && call.direction === "inbound") this.answeredEarly.add(call.id);
+  }
+
+  private accept(d: Dialog): void {
     d.state = "confirmed";
     const ok = this.respond(
       d.invite,
@@ -229,44 +239,12 @@ export class SipTrunk implements Trunk {
   private inDialog(
     d: Dialog,
     method: string,
-    content?: string,
+    sdp?: string,
     cb?: (rs: Sip.SipMessage) => void,
   ): Sip.SipMessage {
-    const [from, to] = d.direction === "inbound" ? [d.local, d.remote] : [d.local, d.remote];
-    const rq: Sip.SipMessage = {
-      method,
-      uri: d.remoteTarget,
-      headers: {
-        to,
-        from,
-        "call-id": d.sipCallId,
-        cseq: { method, seq: d.nextCseq() },
-        contact: [{ uri: this.contact }],
-        via: [],
-        "max-forwards": 70,
-      },
-    };
-    if (content) {
-      rq.headers["content-type"] = "application/sdp";
-      rq.content = content;
-    }
+    const rq = inDialogRequest(d, method, this.contact, sdp);
     this.stack.send(rq, cb);
     return rq;
-  }
-
-  private ack(d: Dialog, seq: number): void {
-    this.stack.send({
-      method: "ACK",
-      uri: d.remoteTarget,
-      headers: {
-        to: d.remote,
-        from: d.local,
-        "call-id": d.sipCallId,
-        cseq: { method: "ACK", seq },
-        via: [],
-        "max-forwards": 70,
-      },
-    });
   }
 
   dial(call: CallRecord, answered: () => void): void {
@@ -309,21 +287,7 @@ export class SipTrunk implements Trunk {
       onEnd,
     });
     const send = (authFrom?: Sip.SipMessage) => {
-      const rq: Sip.SipMessage = {
-        method: "INVITE",
-        uri,
-        headers: {
-          to: { uri },
-          from: d.local,
-          "call-id": d.sipCallId,
-          cseq: { method: "INVITE", seq: d.nextCseq() },
-          contact: [{ uri: this.contact }],
-          "content-type": "application/sdp",
-          via: [],
-          "max-forwards": 70,
-        },
-        content: makeSdp(c.mediaAddress, leg.port, "offer"),
-      };
+      const rq = inDialogRequest(d, "INVITE", this.contact, makeSdp(c.mediaAddress, leg.port, "offer"));
       if (authFrom && c.username)
         digest.signRequest({}, rq, authFrom, { user: c.username, password: c.password ?? "" });
       d.invite = rq;
@@ -339,7 +303,7 @@ export class SipTrunk implements Trunk {
         }
         d.remote = rs.headers.to;
         d.remoteTarget = rs.headers.contact?.[0]?.uri ?? uri;
-        this.ack(d, rq.headers.cseq.seq); // the UAC core ACKs every 2xx copy (sip 0.0.6 does not)
+        this.stack.send(ackRequest(d, rq.headers.cseq.seq)); // every 2xx copy is ACKed
         if (confirmed) return;
         confirmed = true;
         const answer = parseSdp(rs.content);
@@ -354,26 +318,13 @@ export class SipTrunk implements Trunk {
   }
 
   hangup(call: CallRecord): void {
+    this.answeredEarly.delete(call.id);
     for (const d of this.dialogs.byCall(call.id)) {
       this.deps.log("sip: releasing far end", { callId: call.id, party: d.party, state: d.state });
       if (d.state === "confirmed") this.inDialog(d, "BYE");
       else if (d.state === "early" && d.direction === "inbound")
         this.respond(d.invite, 480, "Temporarily Unavailable", { to: d.local });
-      else if (d.state === "early" && d.invite) {
-        const i = d.invite;
-        this.stack.send({
-          method: "CANCEL",
-          uri: i.uri,
-          headers: {
-            via: i.headers.via,
-            to: i.headers.to,
-            from: i.headers.from,
-            "call-id": i.headers["call-id"],
-            cseq: { method: "CANCEL", seq: i.headers.cseq.seq },
-            "max-forwards": 70,
-          },
-        });
-      }
+      else if (d.state === "early" && d.invite) this.stack.send(cancelRequest(d.invite));
       this.end(d, false);
     }
   }
@@ -383,7 +334,8 @@ export class SipTrunk implements Trunk {
     if (!d) return;
     // We keep sending (hold music), so sendonly; the ACK for the 2xx is ours to send.
     const rq = this.inDialog(d, "INVITE", this.sdpFor(d, onHold ? "sendonly" : "sendrecv"), (rs) => {
-      if ((rs.status ?? 0) >= 200 && (rs.status ?? 0) < 300) this.ack(d, rq.headers.cseq.seq);
+      if ((rs.status ?? 0) >= 200 && (rs.status ?? 0) < 300)
+        this.stack.send(ackRequest(d, rq.headers.cseq.seq));
     });
   }
 
