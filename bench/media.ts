@@ -9,6 +9,7 @@ import type { MediaCall } from "../src/media/MediaCall.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
 import type { FromClient, ToClient } from "./mediaClient.ts";
 import { projectedCallsPerCore } from "./stats.ts";
+import { runUdpFloor } from "./udpFloor.ts";
 
 export interface MediaBenchOptions {
   /** Numbers of concurrent coached calls to try, in increasing order. */
@@ -121,6 +122,23 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     node.close();
   }
   const ok = results.filter((r) => r.loss < maxLoss);
+  // The same traffic through a bare dgram relay, then one that also does SRTP, at the levels
+  // measured above (the floor: see udpFloor.ts).
+  const measured = results.map((r) => r.calls);
+  const floor = async (srtp: boolean) => {
+    const levels = await runUdpFloor(measured, durationMs, srtp);
+    const byCalls = new Map(levels.map((f) => [f.calls, f]));
+    return {
+      levels,
+      projectedCallsPerCore: projectedCallsPerCore(levels, maxLoss),
+      earshotMicrosAboveIt: results.map((r) => ({
+        calls: r.calls,
+        micros: Number(
+          (r.cpuMicrosPerForwarded - (byCalls.get(r.calls)?.cpuMicrosPerForwarded ?? 0)).toFixed(1),
+        ),
+      })),
+    };
+  };
   return {
     bench: "media",
     path: "lean SRTP path: werift for ICE and DTLS, SRTP on our own buffers (src/media/srtpLink.ts)",
@@ -130,6 +148,11 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     levels: results,
     maxCallsUnderHalfPercentLoss: ok.length > 0 ? ok[ok.length - 1].calls : 0,
     projectedCallsPerCore: projectedCallsPerCore(results, maxLoss),
+    floor: {
+      what: "the same traffic through a bare dgram relay in this process (bench/udpFloor.ts): no SRTP, ICE or rewriting; then with our SRTP (decrypt once, encrypt per listener), which WebRTC makes mandatory",
+      udp: await floor(false),
+      udpAndSrtp: await floor(true),
+    },
     note: "parties simulated by werift peer connections (SRTP through the same lean path) in a child process; CPU is the media node process only. On a 2-core machine the simulated parties and the kernel's loopback delivery share the cores, so loss can appear before the media process is busy: projectedCallsPerCore extrapolates from the busiest loss-free level",
   };
 }
