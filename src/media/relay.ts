@@ -269,7 +269,12 @@ export class MediaRelay implements MediaPort, MediaAttach {
   #dispatch(owner: string, command: Command): void {
     if (owner !== this.nodeId) {
       this.#send(owner, command);
-      if (command.op === "closeCall") this.#owners.delete(command.callId);
+      if (command.op === "closeCall") {
+        // The call is over wherever its media is; its owner may be a node that stopped (its
+        // calls are ended by the others), which would never delete the key itself.
+        this.#owners.delete(command.callId);
+        this.pub.del(this.#ownerKey(command.callId)).catch(() => {});
+      }
       return;
     }
     this.#local(command);

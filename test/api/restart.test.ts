@@ -5,6 +5,7 @@
 // that stopped are ended by another.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
@@ -15,8 +16,14 @@ describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
   const servers: TestServer[] = [];
   // Cluster nodes announce themselves every 200 ms and look for stopped nodes' calls as often.
   const presence = { heartbeatMs: 200, sweepMs: 200 };
-  const start = async (databaseUrl: string, redisUrl?: string) => {
-    const s = await startServer({ databaseUrl, redisUrl, presence, env: { EARSHOT_SECRET: "shared" } });
+  const start = async (databaseUrl: string, redisUrl?: string, media?: MediaPlane) => {
+    const s = await startServer({
+      databaseUrl,
+      redisUrl,
+      presence,
+      media,
+      env: { EARSHOT_SECRET: "shared" },
+    });
     servers.push(s);
     return s;
   };
@@ -68,14 +75,20 @@ describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
     assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
   });
 
-  it("when a cluster node stops, another ends the calls it carried", async () => {
+  it("when a cluster node stops, another ends the calls it carried and releases their media", async (t) => {
     const databaseUrl = await backends.database("node_stopped");
-    const a = await start(databaseUrl, backends.redisUrl);
-    const b = await start(databaseUrl, backends.redisUrl);
+    const a = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ host: "127.0.0.1" }));
+    const b = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ host: "127.0.0.1" }));
     const onA = await demoOrg(a.url);
     const { call: live } = await widgetCall(a.url, onA.support);
     assert.equal((await onA.ana.post(`/calls/${live.id}/answer`)).status, 200);
     const { call: ringing } = await widgetCall(a.url, onA.support); // rings luis, timer on A
+    // The call's media is A's (MediaRelay's owner key): B must not leave that claim behind.
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(backends.redisUrl);
+    t.after(() => redis.disconnect());
+    const ownerKey = `earshot:media:owner:${live.id}`;
+    assert.ok(await redis.get(ownerKey), "A claimed the call's media");
     await a.close();
 
     const org = await demoOrg(b.url);
@@ -89,6 +102,9 @@ describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
       assert.equal(call.state, "ended", `${id} still ${call.state}`);
       assert.equal(call.endReason, "server_stopped");
     }
+    for (let i = 0; i < 50 && (await redis.exists(ownerKey)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await redis.exists(ownerKey), 0, "the stopped node's claim on the call's media is gone");
     assert.equal(
       (await org.ana.post(`/calls/${(await widgetCall(b.url, org.support)).call.id}/answer`)).status,
       200,
