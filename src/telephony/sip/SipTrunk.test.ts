@@ -1,0 +1,104 @@
+// The trunk's answer to an inbound call that the agent answers in the moment between the call
+// being stored (and so visible and answerable) and its dialog and RTP socket being ready. Seen
+// once in the full suite; here it is made certain: the control plane's `inbound` answers the
+// call before it returns, which is before the trunk has a dialog for it. The carrier must get
+// its 200 OK all the same, not ring for ever. The phone is a raw UDP socket sending an INVITE.
+import assert from "node:assert/strict";
+import dgram from "node:dgram";
+import { after, before, describe, it } from "node:test";
+import type { CallRecord, NumberRecord } from "../../control/model.ts";
+import type { Store } from "../../control/ports.ts";
+import { MediaPlane } from "../../media/plane.ts";
+import { SipTrunk } from "./SipTrunk.ts";
+
+const DID = "+34910000001";
+
+function invite(trunkPort: number, phonePort: number): string {
+  const sdp =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  return [
+    `INVITE sip:${DID}@127.0.0.1:${trunkPort} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${phonePort};branch=z9hG4bKearly1`,
+    "From: <sip:+34600111222@127.0.0.1>;tag=1",
+    `To: <sip:${DID}@127.0.0.1:${trunkPort}>`,
+    "Call-ID: early-answer-1",
+    "CSeq: 1 INVITE",
+    `Contact: <sip:phone@127.0.0.1:${phonePort}>`,
+    "Max-Forwards: 70",
+    "Content-Type: application/sdp",
+    `Content-Length: ${sdp.length}`,
+    "",
+    sdp,
+  ].join("\r\n");
+}
+
+async function udpPort(): Promise<number> {
+  const s = dgram.createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe("SIP trunk: an inbound call answered before its dialog is ready", () => {
+  let media: MediaPlane;
+  let trunk: SipTrunk;
+  let trunkPort: number;
+  const phone = dgram.createSocket("udp4");
+  const received: string[] = [];
+
+  before(async () => {
+    media = await MediaPlane.create({ host: "127.0.0.1" });
+    trunkPort = await udpPort();
+    phone.on("message", (m) => received.push(m.toString()));
+    await new Promise<void>((r) => phone.bind(0, "127.0.0.1", r));
+    const number = {
+      id: "number-1",
+      orgId: "org-1",
+      name: "Support",
+      e164: DID,
+      userIds: [],
+    } as NumberRecord;
+    const store = { getNumberByE164: async (e164: string) => (e164 === DID ? number : undefined) };
+    trunk = new SipTrunk({
+      config: {
+        listenAddress: "127.0.0.1",
+        listenPort: trunkPort,
+        carrierAddress: "127.0.0.1",
+        carrierPort: phone.address().port,
+        allow: ["127.0.0.1"],
+        mediaAddress: "127.0.0.1",
+        rtpPortMin: 40000,
+        rtpPortMax: 40999,
+      },
+      store: store as unknown as Store,
+      media,
+      // The control plane stores the call and, before this returns, the agent answers it.
+      inbound: async () => {
+        const call = { id: "call-1", direction: "inbound", customerChannel: "sip" } as CallRecord;
+        trunk.answered(call);
+        return call;
+      },
+      farEndHangup: () => {},
+      log: () => {},
+    });
+  });
+
+  after(async () => {
+    await trunk.close();
+    await media.close();
+    phone.close();
+  });
+
+  it("sends the 200 OK, with its SDP, as soon as the dialog exists", async () => {
+    phone.send(invite(trunkPort, phone.address().port), trunkPort, "127.0.0.1");
+    const deadline = Date.now() + 3000;
+    while (!received.some((m) => m.startsWith("SIP/2.0 200")) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const statuses = received.map((m) => m.slice(0, m.indexOf("\r\n")));
+    const ok = received.find((m) => m.startsWith("SIP/2.0 200"));
+    assert.ok(ok, `the phone got only: ${statuses.join(", ")}`);
+    assert.match(ok, /\r\nm=audio \d+ RTP\/AVP 0[ \r]/);
+    assert.ok(statuses.indexOf("SIP/2.0 180 Ringing") < statuses.indexOf("SIP/2.0 200 OK"));
+  });
+});
