@@ -2,7 +2,8 @@
 // heartbeat every `heartbeatMs`, expiring after three missed ones) and deletes it when it
 // closes; a node whose key is gone has stopped. One node at a time (a short Redis lease) looks
 // for calls carried by stopped nodes and ends them (Calls.endCallsOfStoppedNodes).
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { connectRedis } from "./redis.ts";
 
 const PREFIX = "earshot:node";
 
@@ -32,9 +33,7 @@ export class NodePresence {
     timings: PresenceTimings,
     sweep: (alive: (nodeIds: string[]) => Promise<Set<string>>) => Promise<unknown>,
   ): Promise<NodePresence> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
-    redis.on("error", () => {}); // a missed heartbeat or sweep is retried on the next tick
+    const redis = await connectRedis(url); // a missed heartbeat or sweep is retried on the next tick
     const presence = new NodePresence(redis, nodeId, timings);
     await presence.#beat();
     presence.#every(timings.heartbeatMs, () => presence.#beat());

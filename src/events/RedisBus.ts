@@ -1,42 +1,28 @@
 // Cross-node event fan-out over Redis pub/sub: every node publishes to one channel and
-// delivers what it receives to its own WebSocket clients.
-import { Redis } from "ioredis";
+// delivers what it receives to its own WebSocket clients. While Redis is away, events stay on
+// this node.
 import type { Envelope, EventBus } from "../control/ports.ts";
 import { LocalBus } from "./LocalBus.ts";
+import { RedisChannels } from "./redis.ts";
 
 const CHANNEL = "earshot:events";
 
 export class RedisBus implements EventBus {
-  private readonly local = new LocalBus();
-
   private constructor(
-    private readonly pub: Redis,
-    private readonly sub: Redis,
-  ) {
-    sub.on("message", (_channel: string, message: string) => {
-      let envelope: Envelope;
-      try {
-        envelope = JSON.parse(message) as Envelope;
-      } catch {
-        return;
-      }
-      this.local.publish(envelope);
-    });
-  }
+    private readonly local: LocalBus,
+    private readonly channels: RedisChannels,
+  ) {}
 
   static async connect(url: string): Promise<RedisBus> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 2 };
-    const pub = new Redis(url, options);
-    const sub = new Redis(url, options);
-    await Promise.all([pub.connect(), sub.connect()]);
-    // While Redis is away, events stay on this node (publish fails quietly); ioredis reconnects.
-    for (const client of [pub, sub]) client.on("error", () => {});
-    await sub.subscribe(CHANNEL);
-    return new RedisBus(pub, sub);
+    const local = new LocalBus();
+    const channels = await RedisChannels.connect(url, [CHANNEL], (_channel, envelope) =>
+      local.publish(envelope as Envelope),
+    );
+    return new RedisBus(local, channels);
   }
 
   publish(envelope: Envelope): void {
-    this.pub.publish(CHANNEL, JSON.stringify(envelope)).catch(() => {});
+    this.channels.publish(CHANNEL, envelope);
   }
 
   subscribe(listener: (e: Envelope) => void): () => void {
@@ -45,7 +31,6 @@ export class RedisBus implements EventBus {
 
   async close(): Promise<void> {
     await this.local.close();
-    this.sub.disconnect();
-    this.pub.disconnect();
+    this.channels.close();
   }
 }

@@ -5,9 +5,9 @@
 // the trunk's callbacks (answered, third party answered or left) then run in the control plane
 // of that node, which reads and writes the same database. Calls this node carries, and calls
 // with no node recorded, stay here.
-import { Redis } from "ioredis";
 import type { CallRecord } from "../control/model.ts";
 import type { Trunk } from "../control/ports.ts";
+import { RedisChannels } from "../events/redis.ts";
 
 const PREFIX = "earshot:trunk:node";
 
@@ -33,18 +33,9 @@ export class TrunkRelay implements Trunk {
   private constructor(
     private readonly local: Trunk,
     private readonly nodeId: string,
-    private readonly callbacks: TrunkCallbacks,
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    private readonly channels: RedisChannels,
   ) {
     this.channel = local.channel;
-    sub.on("message", (_channel: string, raw: string) => {
-      try {
-        this.#run(JSON.parse(raw) as Command);
-      } catch {
-        // a malformed or failing command never takes the node down
-      }
-    });
   }
 
   static async connect(
@@ -53,13 +44,14 @@ export class TrunkRelay implements Trunk {
     nodeId: string,
     callbacks: TrunkCallbacks,
   ): Promise<TrunkRelay> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: 2 };
-    const pub = new Redis(url, options);
-    const sub = new Redis(url, options);
-    await Promise.all([pub.connect(), sub.connect()]);
-    for (const client of [pub, sub]) client.on("error", () => {}); // ioredis reconnects
-    await sub.subscribe(`${PREFIX}:${nodeId}`);
-    return new TrunkRelay(local, nodeId, callbacks, pub, sub);
+    const channels = await RedisChannels.connect(url, [`${PREFIX}:${nodeId}`], (_channel, command) => {
+      try {
+        run(local, callbacks, command as Command);
+      } catch {
+        // a malformed or failing command never takes the node down
+      }
+    });
+    return new TrunkRelay(local, nodeId, channels);
   }
 
   dial(call: CallRecord, answered: () => void): void {
@@ -93,8 +85,7 @@ export class TrunkRelay implements Trunk {
   }
 
   async close(): Promise<void> {
-    this.sub.disconnect();
-    this.pub.disconnect();
+    this.channels.close();
     await this.local.close();
   }
 
@@ -103,34 +94,34 @@ export class TrunkRelay implements Trunk {
   }
 
   #send(command: Command): void {
-    this.pub.publish(`${PREFIX}:${command.call.nodeId}`, JSON.stringify(command)).catch(() => {});
+    this.channels.publish(`${PREFIX}:${command.call.nodeId}`, command);
   }
+}
 
-  /** A command for a call this node carries. */
-  #run(c: Command): void {
-    const id = c.call.id;
-    switch (c.op) {
-      case "dial":
-        this.local.dial(c.call, () => this.callbacks.farEndAnswered(id));
-        break;
-      case "answered":
-        this.local.answered(c.call);
-        break;
-      case "transferExternal":
-        this.local.transferExternal(c.call, c.to);
-        break;
-      case "addParty":
-        this.local.addParty(c.call, c.number, {
-          answered: () => this.callbacks.thirdPartyAnswered(id),
-          left: () => this.callbacks.thirdPartyLeft(id),
-        });
-        break;
-      case "hangup":
-        this.local.hangup(c.call);
-        break;
-      case "hold":
-        this.local.hold(c.call, c.onHold);
-        break;
-    }
+/** A command for a call this node carries, run on its own trunk. */
+function run(local: Trunk, callbacks: TrunkCallbacks, c: Command): void {
+  const id = c.call.id;
+  switch (c.op) {
+    case "dial":
+      local.dial(c.call, () => callbacks.farEndAnswered(id));
+      break;
+    case "answered":
+      local.answered(c.call);
+      break;
+    case "transferExternal":
+      local.transferExternal(c.call, c.to);
+      break;
+    case "addParty":
+      local.addParty(c.call, c.number, {
+        answered: () => callbacks.thirdPartyAnswered(id),
+        left: () => callbacks.thirdPartyLeft(id),
+      });
+      break;
+    case "hangup":
+      local.hangup(c.call);
+      break;
+    case "hold":
+      local.hold(c.call, c.onHold);
+      break;
   }
 }
