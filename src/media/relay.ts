@@ -6,18 +6,18 @@
 // WebSocket of the leg's user may be on any of them). On the owner itself nothing leaves the
 // process. A node that is gone takes its calls' media with it; offers for them fail clearly.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { MediaAttach } from "../api/signalling.ts";
 import { EarshotError } from "../control/errors.ts";
 import type { MediaPort } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
+import { RedisChannels } from "../events/redis.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { MediaCodec } from "./MediaTypes.ts";
 import type { MediaPlane } from "./plane.ts";
 
 const PREFIX = "earshot:media";
 const LEG_CLOSED = `${PREFIX}:legclosed`;
-/** An owner key outlives any call; closing the call deletes it. */
+/** An owner key outlives any call; the node that closes the call deletes it. */
 const OWNER_TTL_S = 24 * 3600;
 /** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
 const OWNER_CACHE = 10_000;
@@ -64,7 +64,7 @@ export interface MediaRelayOptions {
 }
 
 export class MediaRelay implements MediaPort, MediaAttach {
-  readonly nodeId: string;
+  readonly #channels: RedisChannels;
   readonly #owners = new Map<string, string>();
   /** Commands of a call waiting for its owner to be known, in order. */
   readonly #queues = new Map<string, Promise<void>>();
@@ -75,40 +75,34 @@ export class MediaRelay implements MediaPort, MediaAttach {
 
   private constructor(
     readonly plane: MediaPlane,
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    readonly nodeId: string,
+    channels: RedisChannels,
     options: MediaRelayOptions,
   ) {
-    this.nodeId = options.nodeId ?? randomUUID();
+    this.#channels = channels;
     this.#attachTimeoutMs = options.attachTimeoutMs ?? 10_000;
-    sub.on("message", (channel: string, raw: string) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(raw);
-      } catch {
-        return;
-      }
-      if (channel === LEG_CLOSED)
-        this.#legClosed(message as { callId: string; legId: string; reason: string });
-      else this.#receive(message as Message);
-    });
     // The legs of calls owned here end here: every node hears of it.
-    plane.onLegClose((callId, legId, reason) => {
-      this.pub.publish(LEG_CLOSED, JSON.stringify({ callId, legId, reason })).catch(() => {});
-    });
+    plane.onLegClose((callId, legId, reason) => channels.publish(LEG_CLOSED, { callId, legId, reason }));
   }
 
   static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions = {}): Promise<MediaRelay> {
-    const redis = { lazyConnect: true, maxRetriesPerRequest: 2 };
-    const pub = new Redis(url, redis);
-    const sub = new Redis(url, redis);
-    await Promise.all([pub.connect(), sub.connect()]);
+    const nodeId = options.nodeId ?? randomUUID();
+    let relay: MediaRelay | undefined;
     // While Redis is away, calls owned here keep working and other commands are lost (the call
-    // fails closed); ioredis reconnects by itself.
-    for (const client of [pub, sub]) client.on("error", () => {});
-    const relay = new MediaRelay(plane, pub, sub, options);
-    await sub.subscribe(`${PREFIX}:node:${relay.nodeId}`, LEG_CLOSED);
+    // fails closed).
+    const channels = await RedisChannels.connect(
+      url,
+      [`${PREFIX}:node:${nodeId}`, LEG_CLOSED],
+      (channel, m) => relay?.onMessage(channel, m),
+    );
+    relay = new MediaRelay(plane, nodeId, channels, options);
     return relay;
+  }
+
+  /** A message on this node's channel or the leg-closed broadcast. */
+  private onMessage(channel: string, m: unknown): void {
+    if (channel === LEG_CLOSED) this.#legClosed(m as { callId: string; legId: string; reason: string });
+    else this.#receive(m as Message);
   }
 
   // MediaPort: the control plane's commands.
@@ -118,12 +112,12 @@ export class MediaRelay implements MediaPort, MediaAttach {
       // A new call: claim it for this node at once, so its first commands stay here.
       this.#remember(callId, this.nodeId);
       this.plane.openCall(callId, codec);
-      this.pub
+      this.#channels.redis
         .set(this.#ownerKey(callId), this.nodeId, "EX", OWNER_TTL_S, "NX")
         .then(async (ok) => {
           if (ok) return;
           // Another node opened it first: follow that node.
-          const owner = await this.pub.get(this.#ownerKey(callId));
+          const owner = await this.#channels.redis.get(this.#ownerKey(callId));
           if (owner && owner !== this.nodeId) {
             this.#remember(callId, owner);
             this.plane.closeCall(callId, "owned_elsewhere");
@@ -214,8 +208,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
       });
     }
     this.#replies.clear();
-    this.sub.disconnect();
-    this.pub.disconnect();
+    this.#channels.close();
     await this.plane.close();
   }
 
@@ -239,8 +232,8 @@ export class MediaRelay implements MediaPort, MediaAttach {
     const known = this.#owners.get(callId);
     if (known) return known;
     const key = this.#ownerKey(callId);
-    const claimed = await this.pub.set(key, this.nodeId, "EX", OWNER_TTL_S, "NX");
-    const owner = claimed ? this.nodeId : ((await this.pub.get(key)) ?? this.nodeId);
+    const claimed = await this.#channels.redis.set(key, this.nodeId, "EX", OWNER_TTL_S, "NX");
+    const owner = claimed ? this.nodeId : ((await this.#channels.redis.get(key)) ?? this.nodeId);
     this.#remember(callId, owner);
     return owner;
   }
@@ -267,22 +260,19 @@ export class MediaRelay implements MediaPort, MediaAttach {
   }
 
   #dispatch(owner: string, command: Command): void {
-    if (owner !== this.nodeId) {
-      this.#send(owner, command);
-      if (command.op === "closeCall") {
-        // The call is over wherever its media is; its owner may be a node that stopped (its
-        // calls are ended by the others), which would never delete the key itself.
-        this.#owners.delete(command.callId);
-        this.pub.del(this.#ownerKey(command.callId)).catch(() => {});
-      }
-      return;
+    if (command.op === "closeCall") {
+      // The call is over wherever its media is. The node closing it deletes the owner key: the
+      // owner may be a node that stopped (its calls are ended by the others).
+      this.#owners.delete(command.callId);
+      this.#channels.redis.del(this.#ownerKey(command.callId)).catch(() => {});
     }
-    this.#local(command);
+    if (owner === this.nodeId) this.#local(command);
+    else this.#send(owner, command);
   }
 
   #send(owner: string, message: Message): void {
     if (this.#closed) return;
-    this.pub.publish(`${PREFIX}:node:${owner}`, JSON.stringify(message)).catch(() => {});
+    this.#channels.publish(`${PREFIX}:node:${owner}`, message);
   }
 
   /** A command for a call owned here. */
@@ -309,8 +299,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
         return;
       case "closeCall":
         plane.closeCall(c.callId, c.reason);
-        this.#owners.delete(c.callId);
-        this.pub.del(this.#ownerKey(c.callId)).catch(() => {});
+        this.#owners.delete(c.callId); // closed from another node
         return;
       case "attach": {
         const { requestId, replyTo } = c;
