@@ -9,7 +9,6 @@ import {
   encodeOpus,
   encodeOpusInTurns,
   FrameLoop,
-  holdMusicOpus,
   holdMusicPcm,
   holdMusicUlaw,
   synthesize,
@@ -94,20 +93,26 @@ export class SyntheticLeg implements Leg {
   }
 }
 
-/** Each synthetic source encoded for Opus calls once per process (null: no encoder). */
-const opusFrames = new Map<SyntheticSource, Buffer[] | null>();
+/** A recording the server loops into Opus calls: the hold music or a synthetic party's. */
+type OpusRecording = "hold" | SyntheticSource;
 
-function opusFramesOf(source: SyntheticSource): Buffer[] | null {
-  let frames = opusFrames.get(source);
+/** A recording as 48 kHz PCM, to be encoded. */
+const pcmOf = (r: OpusRecording): Int16Array =>
+  r === "hold" ? holdMusicPcm(48_000) : ulawTo48k(synthesize(r));
+
+/** Each recording encoded once per process (null: no encoder). */
+const opusFrames = new Map<OpusRecording, Buffer[] | null>();
+
+function opusFramesOf(r: OpusRecording): Buffer[] | null {
+  let frames = opusFrames.get(r);
   if (frames === undefined) {
-    frames = encodeOpus(ulawTo48k(synthesize(source)));
-    opusFrames.set(source, frames);
+    frames = encodeOpus(pcmOf(r));
+    opusFrames.set(r, frames);
   }
   return frames;
 }
 
 let holdUlaw: Buffer | undefined;
-let holdOpus: Buffer[] | null | undefined;
 
 /** The hold-music source for a call's codec; null when the codec has none (Opus without opusscript). */
 export function holdMusicSource(codec: MediaCodec): FrameSource | null {
@@ -115,8 +120,8 @@ export function holdMusicSource(codec: MediaCodec): FrameSource | null {
     holdUlaw ??= holdMusicUlaw();
     return new FrameSource(holdUlaw);
   }
-  if (holdOpus === undefined) holdOpus = holdMusicOpus();
-  return holdOpus ? new FrameSource(holdOpus, CODECS.opus.frameSamples) : null;
+  const frames = opusFramesOf("hold");
+  return frames ? new FrameSource(frames, CODECS.opus.frameSamples) : null;
 }
 
 let preparing: Promise<void> | undefined;
@@ -128,13 +133,10 @@ let preparing: Promise<void> | undefined;
  */
 export function prepareOpusSources(): Promise<void> {
   preparing ??= (async () => {
-    if (holdOpus === undefined) {
-      const frames = await encodeOpusInTurns(holdMusicPcm(48_000));
-      holdOpus ??= frames;
-    }
-    if (!opusFrames.has("voice")) {
-      const frames = await encodeOpusInTurns(ulawTo48k(synthesize("voice")));
-      if (!opusFrames.has("voice")) opusFrames.set("voice", frames);
+    for (const r of ["hold", "voice"] as const) {
+      if (opusFrames.has(r)) continue;
+      const frames = await encodeOpusInTurns(pcmOf(r));
+      if (!opusFrames.has(r)) opusFrames.set(r, frames); // unless a call needed it meanwhile
     }
   })();
   return preparing;

@@ -60,11 +60,6 @@ export function holdMusicUlaw(): Buffer {
   return out;
 }
 
-/** The hold music as 20 ms Opus packets (Opus calls), encoded once with opusscript; null if unavailable. */
-export function holdMusicOpus(): Buffer[] | null {
-  return encodeOpus(holdMusicPcm(48_000));
-}
-
 /** 8 kHz µ-law as 48 kHz linear PCM (linear interpolation), to be encoded for an Opus call. */
 export function ulawTo48k(ulaw: Buffer): Int16Array {
   const out = new Int16Array(ulaw.length * 6);
