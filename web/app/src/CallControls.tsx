@@ -17,11 +17,8 @@ export function CallControls({
   onError(m: string): void;
 }) {
   const { t } = useI18n();
-  const [tag, setTag] = useState("");
-  const [comment, setComment] = useState("");
   const [target, setTarget] = useState("");
   const [external, setExternal] = useState("");
-  const [third, setThird] = useState("");
   const act = (path: string, body?: unknown) =>
     api("POST", `/calls/${call.id}/${path}`, body).catch((e: Error) => onError(e.message));
   const live = call.state === "in_progress" || call.state === "on_hold";
@@ -82,45 +79,62 @@ export function CallControls({
           {call.thirdParty ? `${t("conferenceWith")} ${call.thirdParty}` : t("thirdPartyLeft")}
         </p>
       ) : (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (third.trim()) void act("participants", { number: third.trim() }).then(() => setThird(""));
-          }}
-        >
-          <label>
-            {t("thirdParty")}{" "}
-            <input value={third} onChange={(e) => setThird(e.target.value)} placeholder="+34…" />
-          </label>
-          <button type="submit">{t("addToCall")}</button>
-        </form>
+        <FieldForm
+          label={t("thirdParty")}
+          button={t("addToCall")}
+          placeholder="+34…"
+          onSubmit={(number) => act("participants", { number })}
+        />
       )}
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (tag.trim()) void act("tags", { tag: tag.trim() }).then(() => setTag(""));
-        }}
-      >
-        <label>
-          {t("tag")} <input value={tag} onChange={(e) => setTag(e.target.value)} maxLength={40} />
-        </label>
-        <button type="submit">{t("addTag")}</button>
-      </form>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (comment.trim()) void act("comments", { text: comment.trim() }).then(() => setComment(""));
-        }}
-      >
-        <label>
-          {t("comment")}{" "}
-          <input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
-        </label>
-        <button type="submit">{t("addComment")}</button>
-      </form>
+      <FieldForm
+        label={t("tag")}
+        button={t("addTag")}
+        maxLength={40}
+        onSubmit={(tag) => act("tags", { tag })}
+      />
+      <FieldForm
+        label={t("comment")}
+        button={t("addComment")}
+        maxLength={2000}
+        onSubmit={(text) => act("comments", { text })}
+      />
     </div>
+  );
+}
+
+/** One text field and its button: submits the trimmed text, then clears the field. */
+function FieldForm({
+  label,
+  button,
+  placeholder,
+  maxLength,
+  onSubmit,
+}: {
+  label: string;
+  button: string;
+  placeholder?: string;
+  maxLength?: number;
+  onSubmit(text: string): Promise<unknown>;
+}) {
+  const [text, setText] = useState("");
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) void onSubmit(text.trim()).then(() => setText(""));
+      }}
+    >
+      <label>
+        {label}{" "}
+        <input
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={placeholder}
+          maxLength={maxLength}
+        />
+      </label>
+      <button type="submit">{button}</button>
+    </form>
   );
 }
