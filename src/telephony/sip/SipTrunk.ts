@@ -346,9 +346,10 @@ export class SipTrunk implements Trunk {
     d.stop();
     this.dialogs.remove(d);
     this.deps.media.node.getCall(d.callId)?.detach(d.party, farEnd ? "far_end_hangup" : "hangup");
-    d.onEnd?.();
-    // A conference's third party (the coach's position) leaving ends only its leg.
-    if (farEnd && d.party !== "coach") this.deps.farEndHangup(d.callId);
+    // A dialog with its own end (a conference's third party) ends only its leg; any other
+    // far end hanging up ends the call.
+    if (d.onEnd) d.onEnd();
+    else if (farEnd) this.deps.farEndHangup(d.callId);
   }
 
   async close(): Promise<void> {
