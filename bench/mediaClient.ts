@@ -5,6 +5,7 @@
 // that one core of simulated browsers can keep up with one core of media node.
 import { RTCPeerConnection, useOPUS, usePCMU } from "werift";
 import { SrtpLink } from "../src/media/srtpLink.ts";
+import { everyFrame } from "./pace.ts";
 
 type Role = "customer" | "agent" | "coach";
 const ROLES: Role[] = ["customer", "agent", "coach"];
@@ -115,27 +116,15 @@ const header = { sequenceNumber: 0, timestamp: 0, marker: false };
 async function sendFor(ms: number): Promise<void> {
   for (const leg of legs) leg.received = 0;
   const sent: Record<Role, number> = { customer: 0, agent: 0, coach: 0 };
-  const start = performance.now();
-  let frames = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(Math.floor((performance.now() - start) / 20), Math.floor(ms / 20)) - frames;
-      for (let f = 0; f < due; f++) {
-        frames++;
-        for (const leg of legs) {
-          leg.seq = (leg.seq + 1) & 0xffff;
-          leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
-          header.sequenceNumber = leg.seq;
-          header.timestamp = leg.ts;
-          leg.link.send(header, leg.payloadType, leg.ssrc, payload);
-          sent[leg.role]++;
-        }
-      }
-      if (frames >= Math.floor(ms / 20)) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
+  await everyFrame(ms, () => {
+    for (const leg of legs) {
+      leg.seq = (leg.seq + 1) & 0xffff;
+      leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
+      header.sequenceNumber = leg.seq;
+      header.timestamp = leg.ts;
+      leg.link.send(header, leg.payloadType, leg.ssrc, payload);
+      sent[leg.role]++;
+    }
   });
   await new Promise((r) => setTimeout(r, 500));
   const received = legs.reduce((n, l) => n + l.received, 0);

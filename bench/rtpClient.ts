@@ -2,6 +2,7 @@
 // packets/s to its RtpLeg and counts what comes back — so the parent's CPU is the
 // bridge's alone. Sockets persist across runs (RtpLegs latch onto their source).
 import dgram from "node:dgram";
+import { everyFrame } from "./pace.ts";
 
 interface Start {
   type: "start";
@@ -27,26 +28,16 @@ process.on("message", async (msg: Start) => {
   packet[0] = 0x80;
   packet[1] = 0;
   let sent = 0;
-  let frames = 0;
-  const start = Date.now();
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(Math.floor((Date.now() - start) / 20), Math.floor(msg.durationMs / 20));
-      while (frames < due) {
-        frames++;
-        seq++;
-        packet.writeUInt16BE(seq & 0xffff, 2);
-        packet.writeUInt32BE((seq * 160) >>> 0, 4);
-        for (let i = 0; i < msg.targets.length; i++) {
-          packet.writeUInt32BE(i + 1, 8);
-          sockets[i].send(packet, msg.targets[i], "127.0.0.1");
-          sent++;
-        }
-      }
-      if (frames < Math.floor(msg.durationMs / 20)) setTimeout(tick, 5);
-      else setTimeout(resolve, 500);
-    };
-    tick();
+  await everyFrame(msg.durationMs, () => {
+    seq++;
+    packet.writeUInt16BE(seq & 0xffff, 2);
+    packet.writeUInt32BE((seq * 160) >>> 0, 4);
+    for (let i = 0; i < msg.targets.length; i++) {
+      packet.writeUInt32BE(i + 1, 8);
+      sockets[i].send(packet, msg.targets[i], "127.0.0.1");
+      sent++;
+    }
   });
+  await new Promise((r) => setTimeout(r, 500)); // the last packets' way back
   process.send?.({ type: "done", sent, received });
 });

@@ -3,6 +3,7 @@
 // the datagram is an SRTP packet (a 160-byte payload), encrypted anew each time.
 import { createSocket, type Socket } from "node:dgram";
 import { SrtpSender } from "../src/media/srtp.ts";
+import { everyFrame } from "./pace.ts";
 
 export type FloorToClient =
   /** keys: each leg's upstream SRTP keys (hex key, salt, auth); none for plain datagrams. */
@@ -49,25 +50,13 @@ async function add(relayPorts: number[], keys: Array<[string, string, string]> |
 
 async function sendFor(ms: number): Promise<void> {
   for (const p of parties) p.received = 0;
-  const total = Math.floor(ms / 20);
-  const start = performance.now();
-  let frames = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(Math.floor((performance.now() - start) / 20), total) - frames;
-      for (let f = 0; f < due; f++, frames++) {
-        header.sequenceNumber = (header.sequenceNumber + 1) & 0xffff;
-        header.timestamp = (header.timestamp + 960) >>> 0;
-        for (const p of parties) {
-          const data = p.sender ? p.sender.protect(header, 111, 1, payload) : datagram;
-          p.socket.send(data, p.relayPort, "127.0.0.1");
-        }
-      }
-      if (frames >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
+  const frames = await everyFrame(ms, () => {
+    header.sequenceNumber = (header.sequenceNumber + 1) & 0xffff;
+    header.timestamp = (header.timestamp + 960) >>> 0;
+    for (const p of parties) {
+      const data = p.sender ? p.sender.protect(header, 111, 1, payload) : datagram;
+      p.socket.send(data, p.relayPort, "127.0.0.1");
+    }
   });
   await new Promise((r) => setTimeout(r, 500));
   const expected = parties.reduce((n, p) => n + frames * LISTENERS[p.leg], 0);
