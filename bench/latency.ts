@@ -24,7 +24,7 @@ const FFT = 512;
 
 export async function runLatencyBench(switches = 20, joins = 10): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), "earshot-latency-"));
-  const server = await startServer({ media: await MediaPlane.create({ host: "127.0.0.1" }) });
+  const server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
   const harness = await startSignalHarness();
   const parties: BrowserParty[] = [];
   try {

@@ -134,11 +134,16 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         ? DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, role: u.role, name: u.name }))
         : [],
       emergencyNumbers: config.emergencyNumbers,
-      iceServers: [],
+      mediaPorts: config.mediaPorts ? { min: config.mediaPorts[0], max: config.mediaPorts[1] } : null,
     },
+    ice: config.ice,
     demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
   };
-  http = await buildHttp(services, { logLevel: config.logLevel });
+  http = await buildHttp(services, {
+    logLevel: config.logLevel,
+    tls: config.tls,
+    trustProxy: config.trustProxy,
+  });
   const server = http;
   // Calls carried by a server process that stopped are ended (their audio and phone line went
   // with it). Alone, this node is the whole system: every unended call is a previous run's.

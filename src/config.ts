@@ -1,6 +1,9 @@
 // Configuration from the environment. Invalid configuration is one clear line and a
 // non-zero exit, never a half-started server.
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createSecureContext } from "node:tls";
+import { type IceConfig, parseIceUrls } from "./api/iceServers.ts";
 
 export interface Config {
   port: number;
@@ -14,8 +17,17 @@ export interface Config {
   emergencyNumbers: string[];
   /** Signs widget call tokens; must be the same on every node. */
   secret: string | undefined;
-  /** Public address the media plane announces in ICE candidates. */
-  mediaHost: string;
+  /** The addresses the media plane announces in its ICE candidates (local or 1:1-NAT public);
+   * undefined: every IPv4 address of the machine, loopback included. */
+  mediaHosts: string[] | undefined;
+  /** The UDP port range the media plane binds for ICE, or undefined for any free port. */
+  mediaPorts: [number, number] | undefined;
+  /** STUN/TURN servers for browsers (and STUN for the media plane). */
+  ice: IceConfig;
+  /** Certificate and key (PEM) when the server itself serves HTTPS and WSS. */
+  tls: { cert: Buffer; key: Buffer } | null;
+  /** Behind a TLS-terminating proxy: honour X-Forwarded-For / X-Forwarded-Proto. */
+  trustProxy: boolean;
   logLevel: string;
   demoAnswerDelayMs: number;
   /** The SIP trunk, when SIP_TRUNK_CARRIER is set; otherwise the demo network. */
@@ -95,6 +107,75 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+function portRange(env: NodeJS.ProcessEnv, name: string): [number, number] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw.trim());
+  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [0, -1];
+  if (min < 1024 || max > 65535 || min >= max) {
+    throw new ConfigError(
+      `${name} must be a UDP port range like 40000-40999 (1024–65535, first < last), got "${raw}"`,
+    );
+  }
+  return [min, max];
+}
+
+function mediaHosts(env: NodeJS.ProcessEnv): string[] | undefined {
+  if (!env.EARSHOT_MEDIA_HOST) return undefined;
+  const hosts = env.EARSHOT_MEDIA_HOST.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (hosts.length === 0 || hosts.some((h) => !IPV4.test(h) || h.split(".").some((o) => Number(o) > 255))) {
+    throw new ConfigError(
+      `EARSHOT_MEDIA_HOST must be comma-separated IPv4 addresses browsers can reach, e.g. 203.0.113.10, got "${env.EARSHOT_MEDIA_HOST}"`,
+    );
+  }
+  return hosts;
+}
+
+function iceConfig(env: NodeJS.ProcessEnv): IceConfig {
+  try {
+    const stunUrls = parseIceUrls(env.EARSHOT_STUN_URLS, "EARSHOT_STUN_URLS", ["stun"]);
+    const turnUrls = parseIceUrls(env.EARSHOT_TURN_URLS, "EARSHOT_TURN_URLS", ["turn", "turns"]);
+    const turnSecret = env.EARSHOT_TURN_SECRET || undefined;
+    if (turnUrls.length > 0 && !turnSecret) {
+      throw new Error("EARSHOT_TURN_URLS needs EARSHOT_TURN_SECRET (coturn's static-auth-secret)");
+    }
+    return { stunUrls, turnUrls, turnSecret, turnTtlS: int(env, "EARSHOT_TURN_TTL_S", 3600, 60, 7 * 86400) };
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError((e as Error).message);
+  }
+}
+
+function readPem(env: NodeJS.ProcessEnv, name: string): Buffer {
+  try {
+    return readFileSync(String(env[name]));
+  } catch (e) {
+    throw new ConfigError(
+      `${name}: cannot read "${env[name]}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
+function tlsConfig(env: NodeJS.ProcessEnv): Config["tls"] {
+  const { EARSHOT_TLS_CERT: cert, EARSHOT_TLS_KEY: key } = env;
+  if (!cert && !key) return null;
+  if (!cert || !key)
+    throw new ConfigError("EARSHOT_TLS_CERT and EARSHOT_TLS_KEY must be set together (PEM file paths)");
+  const pair = { cert: readPem(env, "EARSHOT_TLS_CERT"), key: readPem(env, "EARSHOT_TLS_KEY") };
+  try {
+    createSecureContext(pair);
+  } catch (e) {
+    throw new ConfigError(
+      `EARSHOT_TLS_CERT / EARSHOT_TLS_KEY are not a PEM certificate and its private key: ${(e as Error).message}`,
+    );
+  }
+  return pair;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -124,7 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: bool(env, "EARSHOT_DEMO", !databaseUrl),
     emergencyNumbers: emergency,
     secret: env.EARSHOT_SECRET || undefined,
-    mediaHost: env.EARSHOT_MEDIA_HOST || "127.0.0.1",
+    mediaHosts: mediaHosts(env),
+    mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
+    ice: iceConfig(env),
+    tls: tlsConfig(env),
+    trustProxy: bool(env, "EARSHOT_TRUST_PROXY", false),
     logLevel: env.LOG_LEVEL || "info",
     demoAnswerDelayMs: int(env, "EARSHOT_DEMO_ANSWER_DELAY_MS", 1500, 0, 60_000),
     sip: sipConfig(env),

@@ -1,4 +1,5 @@
 // `npm start`: reads the configuration, builds Earshot, listens, prints where to go.
+import { networkInterfaces } from "node:os";
 import { createEarshot } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { MediaPlane } from "./media/plane.ts";
@@ -15,10 +16,19 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const media = await MediaPlane.create({ host: config.mediaHost });
+  const media = await MediaPlane.create({
+    hosts: config.mediaHosts ?? machineAddresses(),
+    portRange: config.mediaPorts,
+    stunUrls: config.ice.stunUrls,
+  });
   const earshot = await createEarshot(config, { media });
   const address = await earshot.http.listen({ port: config.port, host: config.host });
   const url = address.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
+  if (!config.tls && !["127.0.0.1", "localhost", "::1"].includes(config.host)) {
+    console.warn(
+      "earshot: serving plain HTTP beyond this machine: browsers on other machines get no microphone. Set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY, or put a TLS proxy in front (EARSHOT_TRUST_PROXY=1); see docs/DEPLOY.md",
+    );
+  }
   const db = config.databaseUrl ? "PostgreSQL" : `embedded database in ${config.dataDir}`;
   console.log(`\nEarshot is running at ${url}  (${db}${config.redisUrl ? ", Redis events" : ""})`);
   if (config.demo) {
@@ -36,6 +46,13 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** Every IPv4 address of this machine, loopback included: the media plane's default candidates. */
+function machineAddresses(): string[] {
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  const v4 = all.filter((a) => a.family === "IPv4").map((a) => a.address);
+  return [...new Set(["127.0.0.1", ...v4])];
 }
 
 main().catch((e) => {

@@ -10,6 +10,7 @@ import { errorHandler, sendError } from "./errors.ts";
 import { callRoutes } from "./routes/calls.ts";
 import { coachingRoutes } from "./routes/coaching.ts";
 import { directoryRoutes } from "./routes/directory.ts";
+import { iceServerRoutes } from "./routes/iceServers.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import type { Services } from "./services.ts";
@@ -24,18 +25,25 @@ declare module "fastify" {
 
 export interface HttpOptions {
   logLevel: string;
+  /** Serve HTTPS and WSS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer } | null;
+  /** Behind a TLS-terminating proxy: client IP and scheme from X-Forwarded-For / -Proto. */
+  trustProxy?: boolean;
   /** The built web app, served at / when present. */
   webRoot?: string;
 }
 
 export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+    trustProxy: opts.trustProxy ?? false,
     bodyLimit: 256 * 1024,
     logger: {
       level: opts.logLevel,
       // Never log query strings (tokens) nor bodies (passwords); personal data stays out of messages.
+      // The client's address (through the proxy when trusted) goes in a field of its own.
       serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).split("?")[0] }),
+        req: (req) => ({ method: req.method, url: String(req.url).split("?")[0], ip: req.ip }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
@@ -44,6 +52,10 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
+  // Once a browser has reached Earshot over HTTPS it never falls back to plain HTTP.
+  app.addHook("onSend", async (req, reply) => {
+    if (req.protocol === "https") reply.header("strict-transport-security", "max-age=31536000");
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
@@ -66,6 +78,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
         await auth(req, reply);
       });
       await publicRoutes(api, services);
+      await iceServerRoutes(api, services);
       await directoryRoutes(api, services);
       await callRoutes(api, services);
       await coachingRoutes(api, services);

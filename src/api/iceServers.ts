@@ -25,7 +25,12 @@ export interface IceServers {
   expiresAt: string | null;
 }
 
-export const NO_ICE_SERVERS: IceConfig = { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlS: 3600 };
+export const NO_ICE_SERVERS: IceConfig = {
+  stunUrls: [],
+  turnUrls: [],
+  turnSecret: undefined,
+  turnTtlS: 3600,
+};
 
 /** The TURN REST API credential of a username. */
 export function turnCredential(secret: string, username: string): string {
@@ -39,11 +44,16 @@ export function mintIceServers(config: IceConfig, id: string, now: Date = new Da
   if (config.turnUrls.length === 0 || !config.turnSecret) return { iceServers, expiresAt: null };
   const expiry = Math.floor(now.getTime() / 1000) + config.turnTtlS;
   const username = `${expiry}:${id}`;
-  iceServers.push({ urls: [...config.turnUrls], username, credential: turnCredential(config.turnSecret, username) });
+  iceServers.push({
+    urls: [...config.turnUrls],
+    username,
+    credential: turnCredential(config.turnSecret, username),
+  });
   return { iceServers, expiresAt: new Date(expiry * 1000).toISOString() };
 }
 
-const URL_SHAPE = /^(stun|turn|turns):(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/;
+const URL_SHAPE =
+  /^(stun|turn|turns):(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/;
 
 /** Parses a comma-separated list of ICE server URLs of the given schemes; throws a sentence. */
 export function parseIceUrls(raw: string | undefined, name: string, schemes: string[]): string[] {

@@ -6,13 +6,15 @@ import type { ControlContext } from "../control/context.ts";
 import type { Directory } from "../control/Directory.ts";
 import type { Webhooks } from "../control/Webhooks.ts";
 import type { CallTokens } from "./callTokens.ts";
+import type { IceConfig } from "./iceServers.ts";
 import type { Signalling } from "./signalling.ts";
 
 export interface PublicConfig {
   demo: boolean;
   demoLogins: { email: string; password: string; role: string; name: string }[];
   emergencyNumbers: string[];
-  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  /** The UDP range the media plane binds (what a firewall must open), or null for any port. */
+  mediaPorts: { min: number; max: number } | null;
 }
 
 export interface Services {
@@ -24,6 +26,8 @@ export interface Services {
   callTokens: CallTokens;
   signalling: Signalling | null;
   publicConfig: PublicConfig;
+  /** STUN/TURN for browsers; TURN credentials are minted per request (GET /ice-servers). */
+  ice: IceConfig;
   /** Picks a caller number for the demo network's simulated customer. */
   demoCaller: () => string;
 }

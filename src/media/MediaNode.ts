@@ -38,8 +38,9 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     super();
     this.#settings = {
       certificate,
-      host: options.host,
+      hosts: options.hosts,
       portRange: options.portRange,
+      stunUrls: options.stunUrls ?? [],
       connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
       disconnectTimeoutMs: options.disconnectTimeoutMs ?? 10_000,
     };

@@ -8,10 +8,16 @@ export type { Party, Routing, Source } from "../control/routing.ts";
 export type MediaCodec = "opus" | "pcmu";
 
 export interface MediaNodeOptions {
-  /** Address the ICE candidates are gathered on. Default: every IPv4 address of the machine. */
-  host?: string;
+  /**
+   * The addresses announced in ICE host candidates, each with its own UDP socket bound on every
+   * interface: a local address, or a public one that a 1:1 NAT forwards to this machine
+   * (mediasoup's "announced address"). Default: every IPv4 address of the machine but loopback.
+   */
+  hosts?: string[];
   /** UDP port range for ICE, [min, max] with min < max. Default: any free port. */
   portRange?: [number, number];
+  /** STUN servers (`stun:host:port`) for server-reflexive candidates. Default none: no outside traffic. */
+  stunUrls?: string[];
   /** How long a WebRTC leg may take to connect before it closes with "ice_failed". Default 20 s. */
   connectTimeoutMs?: number;
   /** How long a WebRTC leg may stay disconnected before it closes with "disconnected". Default 10 s. */
@@ -64,7 +70,8 @@ export type MediaErrorReason =
   | "codec_not_offered"
   | "invalid_state"
   | "invalid_argument"
-  | "negotiation_failed";
+  | "negotiation_failed"
+  | "ports_exhausted";
 
 /** A media-plane refusal: a registry code for the API plus a precise reason. */
 export class MediaError extends Error {

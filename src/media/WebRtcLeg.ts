@@ -15,9 +15,11 @@ import { SrtpLink } from "./srtpLink.ts";
 
 export interface PeerSettings {
   certificate: RTCCertificate;
-  /** An extra address to gather host candidates on (e.g. 127.0.0.1). */
-  host?: string;
+  /** The addresses announced in host candidates (MediaNodeOptions.hosts); default every IPv4 interface. */
+  hosts?: string[];
   portRange?: [number, number];
+  /** STUN servers for server-reflexive candidates; none means no traffic to anyone but the peers. */
+  stunUrls: string[];
   /** How long a leg may take to connect before it closes with "ice_failed". */
   connectTimeoutMs: number;
   /** How long a leg may stay disconnected before it closes. */
@@ -41,6 +43,16 @@ const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
 ];
 const GATHER_TIMEOUT_MS = 5000;
 const ignore = (): void => {};
+
+/**
+ * werift queries stun.l.google.com:19302 from every leg when it is given no STUN server: a DNS
+ * lookup and a packet to a third party per call, in a product that must run offline. The ICE
+ * connection reads its server from this field when it gathers, so without configured servers
+ * there is none.
+ */
+function withoutDefaultStun(connection: { stunServer?: unknown }, stunUrls: string[]): void {
+  if (stunUrls.length === 0) connection.stunServer = undefined;
+}
 
 /** Rejects what is not a browser offer with a microphone and two receive slots in the call's codec. */
 export function checkOffer(offerSdp: unknown, codec: CodecInfo): string {
@@ -116,10 +128,12 @@ export class WebRtcLeg implements Leg {
     this.#pc = new RTCPeerConnection({
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
-      iceServers: [],
+      iceServers: settings.stunUrls.length > 0 ? [{ urls: settings.stunUrls }] : [],
+      // With hosts given, werift gathers on exactly those (its interface scan needs iceUseIpv4).
+      iceUseIpv4: !settings.hosts,
       iceUseIpv6: false,
       certificates: [settings.certificate],
-      ...(settings.host ? { iceAdditionalHostAddresses: [settings.host] } : {}),
+      ...(settings.hosts ? { iceAdditionalHostAddresses: settings.hosts } : {}),
       ...(settings.portRange ? { icePortRange: settings.portRange } : {}),
     });
     this.outputs = [this.#output(codec, 0), this.#output(codec, 1)];
@@ -172,6 +186,7 @@ export class WebRtcLeg implements Leg {
     transceivers[2].setDirection("sendonly");
     const transport = transceivers[0].dtlsTransport;
     if (!transport) throw new Error("no DTLS transport");
+    withoutDefaultStun(transport.iceTransport.connection, this.#settings.stunUrls);
     this.#link = SrtpLink.take(transport, (packet, end) => this.#ingress(packet, end));
     this.#senders = [transceivers[1].sender, transceivers[2].sender];
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
@@ -180,6 +195,15 @@ export class WebRtcLeg implements Leg {
     await this.#gathered();
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new Error("no local description");
+    if (!/^a=candidate:/m.test(sdp)) {
+      throw new MediaError(
+        "media_ports_exhausted",
+        "ports_exhausted",
+        this.#settings.portRange
+          ? `No free UDP port in the media range ${this.#settings.portRange.join("-")} for this leg.`
+          : "The media plane could not bind a UDP socket for this leg.",
+      );
+    }
     const primary = Number(/^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1] ?? this.#payloadType);
     // The codec's name in rtpmap lines: "opus/48000", "PCMU/8000".
     const encoding = `${codec.mimeType.slice("audio/".length)}/${codec.clockRate}`;

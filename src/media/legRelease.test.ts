@@ -13,7 +13,7 @@ import { MediaNode } from "./MediaNode.ts";
 const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === "UDPWrap").length;
 
 describe("media legs release their sockets", () => {
-  const node = MediaNode.create({ host: "127.0.0.1" });
+  const node = MediaNode.create({ hosts: ["127.0.0.1"] });
   const parties = fork(new URL("../../bench/mediaClient.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],

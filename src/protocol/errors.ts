@@ -42,6 +42,10 @@ export const ERRORS = {
   internal: { status: 500, message: "Something went wrong on the server." },
   signalling_error: { status: 400, message: "The signalling message was refused." },
   media_unavailable: { status: 503, message: "The media plane could not set up audio for this leg." },
+  media_ports_exhausted: {
+    status: 503,
+    message: "The media plane has no free UDP port left in its range (EARSHOT_MEDIA_PORTS).",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -12,7 +12,7 @@ describe("conference on the demo network", () => {
   let server: TestServer;
   let plane: MediaPlane;
   before(async () => {
-    plane = await MediaPlane.create({ host: "127.0.0.1" });
+    plane = await MediaPlane.create({ hosts: ["127.0.0.1"] });
     // The simulated third party rings for a second before answering.
     server = await startServer({ media: plane, env: { EARSHOT_DEMO_ANSWER_DELAY_MS: "1000" } });
   });

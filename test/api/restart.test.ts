@@ -77,8 +77,8 @@ describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
 
   it("when a cluster node stops, another ends the calls it carried and releases their media", async (t) => {
     const databaseUrl = await backends.database("node_stopped");
-    const a = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ host: "127.0.0.1" }));
-    const b = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ host: "127.0.0.1" }));
+    const a = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ hosts: ["127.0.0.1"] }));
+    const b = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ hosts: ["127.0.0.1"] }));
     const onA = await demoOrg(a.url);
     const { call: live } = await widgetCall(a.url, onA.support);
     assert.equal((await onA.ana.post(`/calls/${live.id}/answer`)).status, 200);

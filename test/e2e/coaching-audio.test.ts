@@ -34,7 +34,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
     server = await startServer({
-      media: await MediaPlane.create({ host: "127.0.0.1", connectTimeoutMs: 4000 }),
+      media: await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }),
     });
     org = await demoOrg(server.url);
     harness = await startSignalHarness();

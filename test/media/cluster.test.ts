@@ -45,7 +45,7 @@ describe("media across two nodes (PostgreSQL + Redis)", {
         databaseUrl,
         redisUrl: backends.redisUrl,
         env: { EARSHOT_SECRET: "shared" },
-        media: await MediaPlane.create({ host: "127.0.0.1", connectTimeoutMs: 4000 }),
+        media: await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }),
       });
     a = await node();
     b = await node();

@@ -62,7 +62,7 @@ function runs(peer: Peer, from: Party): number[] {
 }
 
 describe("payload type per talk spurt", () => {
-  const node = new Promise<MediaNode>((resolve) => resolve(MediaNode.create({ host: "127.0.0.1" })));
+  const node = new Promise<MediaNode>((resolve) => resolve(MediaNode.create({ hosts: ["127.0.0.1"] })));
   const peers: Peer[] = [];
   after(async () => {
     (await node).close();

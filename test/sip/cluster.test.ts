@@ -47,7 +47,7 @@ describe("a SIP trunk call across two nodes", {
     const common = { databaseUrl, redisUrl: backends.redisUrl };
     a = await startServer({
       ...common,
-      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
       env: {
         EARSHOT_SECRET: "shared",
         SIP_TRUNK_CARRIER: `127.0.0.1:${sipPort}`,
@@ -58,7 +58,7 @@ describe("a SIP trunk call across two nodes", {
     });
     b = await startServer({
       ...common,
-      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
       env: { EARSHOT_SECRET: "shared" },
     });
     harness = await startSignalHarness();

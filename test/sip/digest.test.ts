@@ -38,7 +38,7 @@ describe("digest authentication toward the carrier", () => {
       carrier.send(sip.makeResponse(rq, ok ? 486 : 403, ok ? "Busy Here" : "Forbidden"));
     });
     server = await startServer({
-      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
       env: {
         SIP_TRUNK_CARRIER: `127.0.0.3:${carrierPort}`,
         SIP_TRUNK_LISTEN: `127.0.0.2:${await freePort()}`,

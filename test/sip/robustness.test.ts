@@ -68,7 +68,7 @@ describe("SIP trunk robustness", { skip: !hasBaresip(), timeout: 180_000 }, () =
       wav: join(dir, "a.wav"),
       users: ["alice"],
     });
-    const media = await MediaPlane.create({ host: "127.0.0.1" });
+    const media = await MediaPlane.create({ hosts: ["127.0.0.1"] });
     server = await startServer({
       media,
       env: {

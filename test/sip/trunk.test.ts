@@ -68,7 +68,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
     });
     const bPort = bSip + 2 === aSip ? bSip + 4 : bSip;
     server = await startServer({
-      media: await MediaPlane.create({ host: "127.0.0.1" }),
+      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
       onTrunkLog: (msg, fields) => trunkLog.push({ msg, fields }),
       env: {
         SIP_TRUNK_CARRIER: `127.0.0.1:${bPort}`,

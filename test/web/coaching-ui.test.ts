@@ -45,7 +45,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-web-"));
-    server = await startServer({ media: await MediaPlane.create({ host: "127.0.0.1" }) });
+    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
     const open = async (tone: number) => {
       const wav = join(dir, `${tone}.wav`);
       writeToneWav(wav, tone, 20);

@@ -27,7 +27,7 @@ describe("languages, first-use set-up and Firefox", { timeout: 180_000 }, () => 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-web2-"));
-    server = await startServer({ media: await MediaPlane.create({ host: "127.0.0.1" }) });
+    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
     const wav = join(dir, "1000.wav");
     writeToneWav(wav, 1000, 20);
     chromium = await launchChromium(wav);

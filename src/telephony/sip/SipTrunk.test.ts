@@ -48,7 +48,7 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
   const received: string[] = [];
 
   before(async () => {
-    media = await MediaPlane.create({ host: "127.0.0.1" });
+    media = await MediaPlane.create({ hosts: ["127.0.0.1"] });
     trunkPort = await udpPort();
     phone.on("message", (m) => received.push(m.toString()));
     await new Promise<void>((r) => phone.bind(0, "127.0.0.1", r));

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { session } from "./api.ts";
 import { FirstUse } from "./FirstUse.tsx";
 import { Home } from "./Home.tsx";
-import { useI18n } from "./i18n.tsx";
+import { LanguageSwitch, useI18n } from "./i18n.tsx";
 import { SignIn } from "./SignIn.tsx";
 import { loadSetup, missingFeatures } from "./setup.ts";
 import { Widget } from "./Widget.tsx";
@@ -29,6 +29,17 @@ export function App() {
   const path = usePath();
   const [token, setToken] = useState(session.token);
   const [setupDone, setSetupDone] = useState(loadSetup() !== null);
+  // Over plain HTTP from another machine the browser hides the microphone: say why, first.
+  if (!window.isSecureContext) {
+    return (
+      <main className="card" role="alert" aria-labelledby="needs-https">
+        <h1 id="needs-https">{t("needsHttpsTitle")}</h1>
+        <p>{t("needsHttps", { host: location.host })}</p>
+        <p>{t("needsHttpsFix")}</p>
+        <LanguageSwitch />
+      </main>
+    );
+  }
   const missing = missingFeatures();
   if (missing.length > 0) {
     return (

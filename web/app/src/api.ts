@@ -49,3 +49,10 @@ export async function api<T>(
 
 export const wsUrl = (query: string): string =>
   `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/ws?${query}`;
+
+/** STUN/TURN servers with fresh TURN credentials for one media leg (a user's, or a widget call's). */
+export async function fetchIceServers(callToken?: string): Promise<RTCIceServer[]> {
+  const headers: Record<string, string> = callToken ? { "x-call-token": callToken } : {};
+  const r = await api<{ iceServers: RTCIceServer[] }>("GET", "/ice-servers", undefined, headers);
+  return r.iceServers;
+}

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { LegRole } from "../../../src/protocol/messages.ts";
 import { AudioLeg } from "../../src/media/leg.ts";
+import { fetchIceServers } from "./api.ts";
 import type { Live, LiveState } from "./live.ts";
 import { loadSetup } from "./setup.ts";
 
@@ -38,8 +39,12 @@ export function useAudioLeg(
     void (async () => {
       try {
         await live.ready();
+        // Fresh TURN credentials for every leg: they expire (EARSHOT_TURN_TTL_S).
+        const iceServers = await fetchIceServers(live.callToken);
+        if (cancelled) return;
         const leg = await AudioLeg.start({
           role,
+          iceServers,
           codec,
           deviceId: setup?.micId || undefined,
           sinkId: setup?.speakerId || undefined,

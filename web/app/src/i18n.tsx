@@ -96,6 +96,11 @@ const en = {
   finishSetup: "Finish set-up",
   unsupported:
     "This browser cannot run Earshot. Missing: {what}. Use a current Chromium-based browser or Firefox.",
+  needsHttpsTitle: "This page needs HTTPS for audio",
+  needsHttps:
+    "You opened Earshot over plain HTTP at {host}. Browsers only give a page the microphone over HTTPS (or on the server's own computer), so calls would have no audio here.",
+  needsHttpsFix:
+    "Ask whoever runs Earshot to serve it over HTTPS: set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY, or put it behind a TLS proxy with EARSHOT_TRUST_PROXY=1 (see docs/DEPLOY.md). Then open the https:// address.",
   diagSignalling: "Signalling (WebSocket)",
   diagUdp: "Media over UDP",
   diagTurn: "TURN relay (TCP/TLS)",
@@ -221,6 +226,11 @@ const es: Record<Key, string> = {
   finishSetup: "Terminar configuración",
   unsupported:
     "Este navegador no puede ejecutar Earshot. Falta: {what}. Usa un navegador Chromium actual o Firefox.",
+  needsHttpsTitle: "Esta página necesita HTTPS para el audio",
+  needsHttps:
+    "Has abierto Earshot por HTTP sin cifrar en {host}. Los navegadores solo dan el micrófono a una página por HTTPS (o en el propio ordenador del servidor), así que aquí las llamadas no tendrían audio.",
+  needsHttpsFix:
+    "Pide a quien administra Earshot que lo sirva por HTTPS: con EARSHOT_TLS_CERT y EARSHOT_TLS_KEY, o detrás de un proxy TLS con EARSHOT_TRUST_PROXY=1 (ver docs/DEPLOY.md). Después abre la dirección https://.",
   diagSignalling: "Señalización (WebSocket)",
   diagUdp: "Audio por UDP",
   diagTurn: "Relé TURN (TCP/TLS)",

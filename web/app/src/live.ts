@@ -26,6 +26,11 @@ export class Live {
 
   constructor(private readonly query: string) {}
 
+  /** The widget customer's call token, when this is a widget's channel. */
+  get callToken(): string | undefined {
+    return new URLSearchParams(this.query).get("callToken") ?? undefined;
+  }
+
   async start(): Promise<void> {
     if (!this.query.startsWith("callToken")) await this.refetch();
     this.connect();
