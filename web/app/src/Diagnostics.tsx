@@ -1,6 +1,6 @@
 // The built-in network diagnostic (SPEC §4): signalling, UDP media and the TURN relay.
 import { useCallback, useEffect, useState } from "react";
-import { wsUrl } from "./api.ts";
+import { fetchIceServers, wsUrl } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 
 type Result = "pending" | "ok" | "fail" | "skip";
@@ -54,8 +54,8 @@ export function Diagnostics({ compact = false }: { compact?: boolean }) {
   const [results, setResults] = useState<Record<string, Result>>({});
   const run = useCallback(async () => {
     setResults({ signalling: "pending", udp: "pending", turn: "pending" });
-    const config = (await fetch("/api/v1/config").then((r) => r.json())) as { iceServers: RTCIceServer[] };
-    const turn = config.iceServers.filter((s) => String(s.urls).startsWith("turn"));
+    const servers = await fetchIceServers().catch(() => [] as RTCIceServer[]);
+    const turn = servers.filter((s) => String(s.urls).startsWith("turn"));
     const [signalling, udp, relay] = await Promise.all([
       checkSignalling(),
       checkIce([], "all", " udp "),
