@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { get } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { makeTestCert, type TestCert } from "../support/certs.ts";
 import { type Coturn, startCoturn } from "../support/coturn.ts";
 import { createNetwork, type Network } from "../support/netns.ts";
 import { launchChromiumIn } from "../support/netns-chromium.ts";
-import { gatherCandidates } from "../support/netns-ice.ts";
+import { connectDataChannel, gatherCandidates } from "../support/netns-ice.ts";
 import { type ProbeServer, probe, startProbeServer } from "../support/netns-probes.ts";
 import {
   assertPrerequisites,
@@ -62,7 +62,7 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
     const wav = join(dir, "home-440.wav");
     writeToneWav(wav, 440, 5);
     [office, home] = await Promise.all([
-      launchChromiumIn(net.office, { cert }),
+      launchChromiumIn(net.office, { cert, hosts: { "earshot.test": net.server.address } }),
       launchChromiumIn(net.home, { cert, args: [`--use-file-for-fake-audio-capture=${wav}`] }),
     ]);
     [officePage, homePage] = await Promise.all([office.newPage(), home.newPage()]);
@@ -80,6 +80,10 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
     return { username, credential: turnCredential(SECRET, username) };
   };
   const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
+  const turnTcp = (c: { username: string; credential: string }) => ({
+    urls: `turn:${net.server.address}:3478?transport=tcp`,
+    ...c,
+  });
 
   test("a missing prerequisite fails with what to install, never a skip", () => {
     const missing = missingPrerequisites({ PATH: "/nonexistent" });
@@ -95,11 +99,11 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
 
   test("Chromium in office and home loads the server's HTTPS page; the server sees their gateways (NAT)", async () => {
     const url = `https://${net.server.address}:${HTTPS_PORT}/`;
-    for (const [page, host] of [
-      [officePage, net.office],
-      [homePage, net.home],
+    for (const [page, host, pageUrl] of [
+      [officePage, net.office, `https://earshot.test:${HTTPS_PORT}/`], // by name: the cert's DNS SAN
+      [homePage, net.home, url],
     ] as const) {
-      await page.goto(url);
+      await page.goto(pageUrl);
       const seen = JSON.parse((await page.textContent("pre")) ?? "{}") as { remoteAddress: string };
       assert.equal(
         seen.remoteAddress,
@@ -178,6 +182,22 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
     );
   });
 
+  test("a relay-only office peer opens a data channel with a peer in the server namespace (coturn relays to its own address)", async () => {
+    const server = await launchChromiumIn(net.server);
+    try {
+      const { localTypes } = await connectDataChannel(
+        { page: officePage, policy: "relay", iceServers: [turnTcp(credential(inAMinute()))] },
+        { page: await server.newPage(), iceServers: [] },
+      );
+      assert.deepEqual(localTypes, ["relay", "host"]);
+    } finally {
+      await server.close();
+    }
+    // Chromium itself looks names up at start (DNS to the machine's resolver, dropped and counted);
+    // Earshot's server will run there without it, so the egress test below starts from zero.
+    await net.resetEgress(net.server);
+  });
+
   test("coturn over UDP: nothing from office (its firewall drops UDP), a relay from home", async () => {
     const url = `turn:${net.server.address}:3478?transport=udp`;
     const droppedBefore = await net.officeUdpDropped();
@@ -249,16 +269,22 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
     assert.throws(() => runSync(["ls", record]), "the stale record is gone");
   });
 
-  test("nothing left the server namespace for a third party; a packet to 10.254.254.254 counts and goes nowhere", async () => {
+  test("nothing left the server namespace for a third party; a packet to 10.254.254.254 is counted and dropped", async () => {
     assert.equal(await net.egressPackets(net.server), 0, "after HTTPS, UDP, TCP and TURN traffic");
-    // No route off the machine: the server's default route is void0, the gateways have none.
+    assert.deepEqual(await net.egressDestinations(net.server), []);
+    await assert.rejects(
+      probe(net, net.server, ["udp-send", "10.254.254.254", "9", "third-party", "1"]),
+      /EPERM/,
+      "dropped in the server's OUTPUT",
+    );
+    assert.equal(await net.egressPackets(net.server), 1);
+    assert.deepEqual(await net.egressDestinations(net.server), ["10.254.254.254"]);
+    // And had it passed: no route off the machine (the server's default is void0, gateways have none).
     assert.match(await net.exec(net.server, ["ip", "route", "get", "10.254.254.254"]), /dev void0/);
     for (const host of [net.office, net.home]) {
       const gateway = { ns: host.gatewayNs ?? "" };
       await assert.rejects(net.exec(gateway, ["ip", "route", "get", "10.254.254.254"]), /unreachable/);
     }
-    await probe(net, net.server, ["udp-send", "10.254.254.254", "9", "third-party", "3"]);
-    assert.equal(await net.egressPackets(net.server), 3);
   });
 
   test("close() deletes the namespaces, the root veth and the slot record", async () => {
@@ -266,17 +292,8 @@ describe("network namespaces: NAT, an office that blocks UDP, coturn and Chromiu
     await net.close();
     assert.doesNotMatch(runSync(["ip", "netns", "list"]), new RegExp(net.suffix));
     assert.doesNotMatch(runSync(["ip", "-br", "link"]), new RegExp(`eshot-${net.suffix}`));
-    assert.doesNotMatch(runSync(["cat", ...recordFiles()]), new RegExp(net.suffix));
+    const records = readdirSync(RUN_DIR).map((f) => readFileSync(join(RUN_DIR, f), "utf8"));
+    assert.doesNotMatch(records.join(), new RegExp(net.suffix));
     await net.close(); // idempotent
   });
 });
-
-function recordFiles(): string[] {
-  return [
-    "/dev/null",
-    ...runSync(["ls", RUN_DIR])
-      .split("\n")
-      .filter(Boolean)
-      .map((f) => join(RUN_DIR, f)),
-  ];
-}

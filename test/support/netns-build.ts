@@ -122,7 +122,7 @@ export function build(base: string, ns: RunNamespaces, wanNet: string): void {
   sh("ip", "link", "set", base, "up");
 }
 
-/** A host's OUTPUT: counts (does not drop) what goes anywhere but loopback and the test ranges. */
+/** A host's OUTPUT: counts and drops what goes anywhere but loopback and the test ranges. */
 function egressRules(own: string): string {
   return [
     "*filter",
@@ -131,7 +131,9 @@ function egressRules(own: string): string {
     "-A EGRESS -o lo -j RETURN",
     `-A EGRESS -d ${own} -j RETURN`,
     ...TEST_RANGES.map((r) => `-A EGRESS -d ${r} -j RETURN`),
-    '-A EGRESS -m comment --comment "earshot-egress"',
+    // Counted, each destination remembered (/proc/net/xt_recent/earshot-egress), and dropped:
+    // the sender gets EPERM at once (a DNS lookup fails fast instead of timing out).
+    '-A EGRESS -m comment --comment "earshot-egress" -m recent --name earshot-egress --set --rdest -j DROP',
     "COMMIT",
     "",
   ].join("\n");

@@ -13,6 +13,8 @@ import type { NetHost } from "./netns.ts";
 export interface ChromiumInOptions {
   /** Trusts this certificate (by its SPKI hash) for HTTPS and WSS. */
   cert?: TestCert;
+  /** Names this browser resolves without DNS (there is none), e.g. { "earshot.test": net.server.address }. */
+  hosts?: Record<string, string>;
   /** More flags, e.g. `--use-file-for-fake-audio-capture=FILE.wav` (one browser per distinct file). */
   args?: string[];
 }
@@ -27,7 +29,12 @@ export async function launchChromiumIn(host: NetHost, opts: ChromiumInOptions = 
     const browser = await chromium.launch({
       executablePath: wrapper,
       headless: true,
-      args: [...CHROMIUM_ARGS, ...(opts.cert ? [opts.cert.chromiumFlag] : []), ...(opts.args ?? [])],
+      args: [
+        ...CHROMIUM_ARGS,
+        ...(opts.cert ? [opts.cert.chromiumFlag] : []),
+        ...(opts.hosts ? [`--host-resolver-rules=${hostRules(opts.hosts)}`] : []),
+        ...(opts.args ?? []),
+      ],
     });
     browser.on("disconnected", () => rmSync(dir, { recursive: true, force: true }));
     return browser;
@@ -35,4 +42,10 @@ export async function launchChromiumIn(host: NetHost, opts: ChromiumInOptions = 
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+function hostRules(hosts: Record<string, string>): string {
+  return Object.entries(hosts)
+    .map(([name, ip]) => `MAP ${name} ${ip}`)
+    .join(", ");
 }

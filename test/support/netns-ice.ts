@@ -61,3 +61,71 @@ export function gatherCandidates(
     [iceServers, opts.timeoutMs ?? 5000, opts.policy ?? "relay"] as const,
   );
 }
+
+/**
+ * Connects a data channel between two pages (each with its own ICE servers and policy), SDP
+ * exchanged after full gathering; resolves with the ms until it opened and the nominated pair's
+ * local candidate type on each side. Rejects after `timeoutMs`.
+ */
+export async function connectDataChannel(
+  a: { page: Page; iceServers: RTCIceServer[]; policy?: "relay" | "all" },
+  b: { page: Page; iceServers: RTCIceServer[]; policy?: "relay" | "all" },
+  timeoutMs = 8000,
+): Promise<{ ms: number; localTypes: [string, string] }> {
+  const setUp = (side: typeof a) =>
+    side.page.evaluate(
+      ([servers, policy]) => {
+        const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: policy });
+        const dc = pc.createDataChannel("probe", { negotiated: true, id: 0 });
+        const w = window as never as { probePc: RTCPeerConnection; probeOpen: Promise<void> };
+        w.probePc = pc;
+        w.probeOpen = new Promise((resolve) => {
+          dc.onopen = () => resolve();
+        });
+      },
+      [side.iceServers, side.policy ?? "all"] as const,
+    );
+  // Sets the remote description (if any), makes the local one, waits for full gathering.
+  const describe = (page: Page, remote: RTCSessionDescriptionInit | null) =>
+    page.evaluate(async (r) => {
+      const pc = (window as never as { probePc: RTCPeerConnection }).probePc;
+      if (r) await pc.setRemoteDescription(r);
+      await pc.setLocalDescription(r ? await pc.createAnswer() : await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === "complete") resolve();
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && resolve();
+      });
+      return { type: pc.localDescription?.type, sdp: pc.localDescription?.sdp } as RTCSessionDescriptionInit;
+    }, remote);
+  await Promise.all([setUp(a), setUp(b)]);
+  const offer = await describe(a.page, null);
+  const answer = await describe(b.page, offer);
+  const start = Date.now();
+  await a.page.evaluate(
+    (r) => (window as never as { probePc: RTCPeerConnection }).probePc.setRemoteDescription(r),
+    answer,
+  );
+  const opened = (page: Page) =>
+    page.evaluate(
+      (ms) =>
+        Promise.race([
+          (window as never as { probeOpen: Promise<void> }).probeOpen,
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error(`no data channel within ${ms} ms`)), ms),
+          ),
+        ]),
+      timeoutMs,
+    );
+  await Promise.all([opened(a.page), opened(b.page)]);
+  const ms = Date.now() - start;
+  const localType = (page: Page) =>
+    page.evaluate(async () => {
+      const pc = (window as never as { probePc: RTCPeerConnection }).probePc;
+      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+      const pair = stats.find((s) => s.type === "candidate-pair" && s.nominated && s.state === "succeeded");
+      const local = stats.find((s) => s.id === pair?.localCandidateId);
+      pc.close();
+      return String(local?.candidateType ?? "none");
+    });
+  return { ms, localTypes: [await localType(a.page), await localType(b.page)] };
+}

@@ -7,9 +7,12 @@
 //   this process .254 ─┘                         (a veth in the root namespace, to call the server)
 //
 // S is the run's slot (0 unless another run is live): the root namespace is shared, so two runs
-// on one machine need different wan subnets. Nothing here has a route off the machine: the
-// gateways know only their two subnets, the root namespace is never anyone's gateway, and the
-// server's default route goes into `void0`, a veth whose peer is up, unattached, and drops all.
+// on one machine need different wan subnets. Nothing here can reach beyond the machine: each
+// host's OUTPUT counts and drops (EPERM) anything not for loopback or 10.201–10.203.x.x (a DNS
+// lookup to the machine's resolver included); the gateways route only their two subnets; the
+// root namespace is nobody's gateway; and the server's default route (there so that such a
+// packet reaches OUTPUT to be counted, instead of failing with ENETUNREACH) is `void0`, a veth
+// whose peer is up, unattached and silent.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { build, LANS } from "./netns-build.ts";
@@ -58,8 +61,12 @@ export interface Network {
   cut(host: NetHost): Promise<void>;
   /** Undoes cut(host). */
   restore(host: NetHost): Promise<void>;
-  /** Packets the host sent to anything but loopback and the test's own ranges (its OUTPUT chain). */
+  /** Packets the host tried to send to anything but loopback and the test ranges (dropped in its OUTPUT). */
   egressPackets(host?: NetHost): Promise<number>;
+  /** Where those packets went (distinct destination addresses), for the message of a failing test. */
+  egressDestinations(host?: NetHost): Promise<string[]>;
+  /** Zeroes the host's egress counter and forgets its destinations. */
+  resetEgress(host?: NetHost): Promise<void>;
   /** UDP packets the office gateway dropped on their way out. */
   officeUdpDropped(): Promise<number>;
   /** Kills whatever still runs in the namespaces and deletes them. Idempotent. */
@@ -144,7 +151,24 @@ export async function createNetwork(): Promise<Network> {
     async restore(h) {
       await run(["ip", "netns", "exec", gatewayOf(h), "iptables", "-w", "-F", "CUT"]);
     },
+    async resetEgress(h) {
+      const n = h?.ns ?? ns.server;
+      await run(["ip", "netns", "exec", n, "iptables", "-w", "-Z", "EGRESS"]);
+      await run(["ip", "netns", "exec", n, "sh", "-c", "echo / > /proc/net/xt_recent/earshot-egress"]);
+    },
     egressPackets: (h) => counter(h?.ns ?? ns.server, "EGRESS", "earshot-egress"),
+    async egressDestinations(h) {
+      const list = await run([
+        "ip",
+        "netns",
+        "exec",
+        h?.ns ?? ns.server,
+        "cat",
+        "/proc/net/xt_recent/earshot-egress",
+      ]);
+      // Lines read "src=ADDR …" even with --rdest: the address is the packet's destination.
+      return [...list.matchAll(/^src=(\S+)/gm)].map((m) => m[1]);
+    },
     officeUdpDropped: () => counter(ns.officegw, "FORWARD", "earshot-office-udp"),
     async close() {
       hook.forget();
