@@ -55,7 +55,10 @@ export interface Network {
   readonly wanSubnet: string;
   /** Runs argv in the host's namespace; resolves with stdout, rejects with stderr and the exit status. */
   exec(host: Pick<NetHost, "ns">, argv: readonly string[], timeoutMs?: number): Promise<string>;
-  /** Starts argv in the host's namespace (stdout and stderr piped); env is added to this process's. */
+  /**
+   * Starts argv in the host's namespace; env is added to this process's. stdout and stderr are
+   * pipes: read them (or resume()) or a chatty child blocks once 64 KB are unread.
+   */
   spawn(host: Pick<NetHost, "ns">, argv: readonly string[], env?: NodeJS.ProcessEnv): ChildProcess;
   /** Drops everything the host's gateway forwards, both ways (its established connections too). */
   cut(host: NetHost): Promise<void>;
