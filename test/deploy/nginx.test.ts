@@ -162,7 +162,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
       ["/etc/letsencrypt/live/earshot.example.com/privkey.pem", cert.keyPath],
       ["server 127.0.0.1:3000;", `server 127.0.0.1:${earshotPort};`],
       ["/var/log/nginx/earshot.access.log", join(dir, "access.log")],
-      ["root /var/www/letsencrypt;", `root ${acme};`],
+      ["root /var/www/html;", `root ${acme};`],
     ]);
     writeFileSync(join(dir, "earshot.conf"), site);
     const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
@@ -266,6 +266,51 @@ describe("deploy/nginx.conf in front of Earshot", () => {
     assert.match(access, /"GET \/api\/v1\/ws HTTP\/1\.1" 101 /);
     assert.ok(!access.includes(token), "nginx's access log never holds the session token");
     assert.ok(!earshotOut.includes(token), "Earshot's log never holds the session token");
+  });
+
+  it("limits sign-in attempts and widget calls per client address, in Earshot's error format", async () => {
+    const json = { "content-type": "application/json" };
+    const logins: Reply[] = [];
+    for (let i = 0; i < 30; i++)
+      logins.push(
+        await send(`${https}/api/v1/auth/login`, {
+          method: "POST",
+          ca: cert.cert,
+          localAddress: "127.0.0.4",
+          headers: json,
+          body: JSON.stringify({ email: "sofia@demo.test", password: "wrong-password" }),
+        }),
+      );
+    assert.equal(logins[0].status, 401, "the first attempts reach Earshot");
+    const limited = logins.find((r) => r.status === 429);
+    assert.ok(limited, `a burst of 30 is cut short: ${logins.map((r) => r.status).join(" ")}`);
+    assert.equal(JSON.parse(limited.body).error.code, "rate_limited");
+    assert.equal(limited.headers["retry-after"], "60");
+    assert.match(String(limited.headers["content-type"]), /application\/json/);
+    // Another address is not affected.
+    const other = await send(`${https}/api/v1/auth/login`, {
+      method: "POST",
+      ca: cert.cert,
+      headers: json,
+      body: JSON.stringify({ email: "sofia@demo.test", password: "demo1234" }),
+    });
+    assert.equal(other.status, 200);
+
+    const widget: number[] = [];
+    for (let i = 0; i < 10; i++)
+      widget.push(
+        (
+          await send(`${https}/api/v1/widget/calls`, {
+            method: "POST",
+            ca: cert.cert,
+            localAddress: "127.0.0.5",
+            headers: json,
+            body: "{}",
+          })
+        ).status,
+      );
+    assert.equal(widget[0], 400, "a malformed widget call reaches Earshot");
+    assert.ok(widget.includes(429), `widget calls are limited: ${widget.join(" ")}`);
   });
 
   it("Earshot logs the address nginx saw, never an X-Forwarded-For the client wrote", async () => {
