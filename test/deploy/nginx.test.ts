@@ -400,6 +400,24 @@ describe("deploy/earshot.service and deploy/earshot.env.example", () => {
       [],
       "variables missing from README.md's configuration table",
     );
+    // The deployment files name no variable that config.ts does not read.
+    for (const file of [
+      "docs/DEPLOY.md",
+      "deploy/earshot.service",
+      "deploy/nginx.conf",
+      "deploy/turnserver.conf",
+    ]) {
+      const named = [
+        ...read(file).matchAll(
+          /\b((?:EARSHOT|SIP_TRUNK)_[A-Z0-9_]*[A-Z0-9]|DATABASE_URL|REDIS_URL|LOG_LEVEL)\b/g,
+        ),
+      ];
+      assert.deepEqual(
+        [...new Set(named.map((m) => m[1]).filter((n) => !names.has(n)))],
+        [],
+        `${file} names variables src/config.ts does not read`,
+      );
+    }
     // And the example names nothing that config.ts does not read.
     const extra = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)]
       .map((m) => m[1])
