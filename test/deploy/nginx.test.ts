@@ -4,7 +4,7 @@
 // unit parses, and the env example and the README document every variable src/config.ts reads.
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -200,6 +200,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
 
   after(async () => {
     await Promise.all([stop(nginx), stop(earshot)]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("serves the web app and /api/v1/health over HTTPS, with HSTS", async () => {
