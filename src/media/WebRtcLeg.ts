@@ -34,8 +34,8 @@ export interface WebRtcLegEvents {
 }
 
 const MAX_SDP_BYTES = 64 * 1024;
-/** Attributes an offer must carry, with the shape of their values. */
-const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
+/** Attributes an offer must carry, with the shape of their values (call legs and probes alike). */
+export const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
   ["ice-ufrag", "[A-Za-z0-9+/]{4,256}"],
   ["ice-pwd", "[A-Za-z0-9+/]{22,256}"],
   ["fingerprint", "sha-(1|224|256|384|512) [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}"],
