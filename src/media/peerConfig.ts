@@ -18,9 +18,10 @@ export function nodePeerConfig(settings: Readonly<PeerSettings>): Partial<PeerCo
 }
 
 /**
- * werift's ICE connection falls back to Google's STUN server when none is configured; the
- * connection reads its server from this field when it gathers, so without configured servers
- * there is none.
+ * werift queries stun.l.google.com:19302 from every connection when it is given no STUN server:
+ * a DNS lookup and a packet to a third party per call, in a product that must run offline. The
+ * ICE connection reads its server from this field when it gathers, so without configured
+ * servers there is none.
  */
 export function withoutDefaultStun(connection: { stunServer?: unknown }, stunUrls: readonly string[]): void {
   if (stunUrls.length === 0) connection.stunServer = undefined;
