@@ -21,10 +21,11 @@ async function browserLike(label: string = PROBE.label) {
 }
 
 describe("ProbeLeg", () => {
-  const node = MediaNode.create({ hosts: ["127.0.0.1"] });
+  const PORTS: [number, number] = [46_200, 46_299];
+  const node = MediaNode.create({ hosts: ["127.0.0.1"], portRange: PORTS });
   after(async () => (await node).close());
 
-  it("answers a data-channel offer and echoes the first message, with the node's certificate", async () => {
+  it("answers a data-channel offer with the node's certificate, hosts and ports, and echoes the first message", async () => {
     const settings = (await node).peerSettings;
     const browser = await browserLike();
     const closes: ProbeCloseReason[] = [];
@@ -37,6 +38,13 @@ describe("ProbeLeg", () => {
       "the answer presents the node's DTLS certificate",
     );
     assert.match(answerSdp, /^m=application \d+ UDP\/DTLS\/SCTP webrtc-datachannel/m);
+    const candidates = [...answerSdp.matchAll(/^a=candidate:\S+ \d+ udp \d+ (\S+) (\d+) typ (\w+)/gim)];
+    assert.ok(candidates.length > 0, "the answer has candidates");
+    for (const [line, host, port, type] of candidates) {
+      assert.equal(host, "127.0.0.1", `only the node's announced host: ${line}`);
+      assert.equal(type, "host", `no STUN: ${line}`);
+      assert.ok(Number(port) >= PORTS[0] && Number(port) <= PORTS[1], `a port of the node's range: ${line}`);
+    }
     const echoed = new Promise<string>((resolve) =>
       browser.channel.onMessage.subscribe((m) => resolve(String(m))),
     );
