@@ -58,9 +58,22 @@ describe("ProbeLeg", () => {
     assert.equal(await echoed, "probe-1");
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(browser.channel.messagesReceived, 1, "one echo, not two");
+    browser.channel.close();
+    for (let i = 0; i < 50 && !probe.closed; i++) await new Promise((r) => setTimeout(r, 20));
+    probe.close("socket_closed");
+    assert.deepEqual(closes, ["closed_by_peer"], "the browser closing its channel ends the probe, once");
+    await browser.pc.close();
+  });
+
+  it("runs its onClose once, with the first reason", async () => {
+    const browser = await browserLike();
+    const closes: ProbeCloseReason[] = [];
+    const { probe } = await ProbeLeg.answer(browser.sdp, (await node).peerSettings, {
+      onClose: (_p, reason) => closes.push(reason),
+    });
     probe.close("socket_closed");
     probe.close("timeout");
-    assert.deepEqual(closes, ["socket_closed"], "onClose runs once, with the first reason");
+    assert.deepEqual(closes, ["socket_closed"]);
     await browser.pc.close();
   });
 

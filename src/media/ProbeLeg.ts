@@ -15,7 +15,13 @@ export const MAX_PROBE_SDP = 20_000;
 const MAX_ECHO_BYTES = 1024;
 const GATHER_TIMEOUT_MS = 5000;
 
-export type ProbeCloseReason = "timeout" | "failed" | "socket_closed" | "node_closed" | "negotiation_failed";
+export type ProbeCloseReason =
+  | "timeout"
+  | "failed"
+  | "closed_by_peer"
+  | "socket_closed"
+  | "node_closed"
+  | "negotiation_failed";
 
 export interface ProbeOptions {
   /** Called once when the probe closes, whatever the reason. */
@@ -129,6 +135,10 @@ export class ProbeLeg {
   /** Echoes the first message (at most MAX_ECHO_BYTES) on the browser's channel; nothing more. */
   #echoFirst(channel: RTCDataChannel): void {
     if (channel.label !== PROBE.label) return;
+    // The browser is done with its probe when it closes the channel (or its connection).
+    channel.stateChanged.subscribe((state) => {
+      if (state === "closed") this.close("closed_by_peer");
+    });
     channel.onMessage.subscribe((data) => {
       if (this.#closed || this.#echoed || data.length > MAX_ECHO_BYTES) return;
       this.#echoed = true;
