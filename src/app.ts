@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { CallTokens } from "./api/callTokens.ts";
 import { buildHttp } from "./api/http.ts";
+import { Probes } from "./api/probes.ts";
 import type { Services } from "./api/services.ts";
 import { Signalling } from "./api/signalling.ts";
 import type { Config } from "./config.ts";
@@ -128,6 +129,8 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     signalling: media
       ? new Signalling(store, media, (user, callId) => coaching.mayStart(user, callId))
       : null,
+    // A probe tests this node's own media plane (its addresses), even in a cluster.
+    probes: plane ? new Probes(plane) : null,
     publicConfig: {
       demo: config.demo,
       demoLogins: config.demo

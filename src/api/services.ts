@@ -7,6 +7,7 @@ import type { Directory } from "../control/Directory.ts";
 import type { Webhooks } from "../control/Webhooks.ts";
 import type { CallTokens } from "./callTokens.ts";
 import type { IceConfig } from "./iceServers.ts";
+import type { Probes } from "./probes.ts";
 import type { Signalling } from "./signalling.ts";
 
 export interface PublicConfig {
@@ -25,6 +26,8 @@ export interface Services {
   webhooks: Webhooks;
   callTokens: CallTokens;
   signalling: Signalling | null;
+  /** The network diagnostic's probes on this node's media plane; null without one. */
+  probes?: Probes | null;
   publicConfig: PublicConfig;
   /** STUN/TURN for browsers; TURN credentials are minted per request (GET /ice-servers). */
   ice: IceConfig;

@@ -90,6 +90,7 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       socket.on("close", () => {
         connections.delete(conn);
         s.signalling?.closeAll(conn);
+        s.probes?.closeAll(conn);
         // A widget customer who closes the page has hung up.
         if (widgetCallId) void s.calls.farEndHangup(widgetCallId).catch(() => {});
       });
@@ -119,6 +120,11 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
     const requestId = "requestId" in msg && typeof msg.requestId === "string" ? msg.requestId : undefined;
     try {
       if (msg.type === "ping") return;
+      if (msg.type === "media.probe") {
+        if (!s.probes) throw new EarshotError("media_unavailable");
+        send(c, await s.probes.probe(c, msg));
+        return;
+      }
       if (!s.signalling) throw new EarshotError("media_unavailable");
       if (msg.type === "media.offer") send(c, await s.signalling.offer(c, msg));
       else if (msg.type === "media.close") s.signalling.close(c, String(msg.legId));

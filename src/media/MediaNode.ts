@@ -59,6 +59,11 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return this.#closed;
   }
 
+  /** The certificate and ICE settings every peer connection of this node uses (legs and probes). */
+  get peerSettings(): Readonly<PeerSettings> {
+    return this.#settings;
+  }
+
   get callCount(): number {
     return this.#calls.size;
   }

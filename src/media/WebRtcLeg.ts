@@ -9,6 +9,7 @@ import { addPayloadTypeToSlots, offeredAlternate } from "../protocol/alternatePa
 import type { CodecInfo } from "./codecs.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
+import { nodePeerConfig, withoutDefaultStun } from "./peerConfig.ts";
 import { emptyView, readRtp } from "./rtp.ts";
 import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
 import { SrtpLink } from "./srtpLink.ts";
@@ -34,8 +35,8 @@ export interface WebRtcLegEvents {
 }
 
 const MAX_SDP_BYTES = 64 * 1024;
-/** Attributes an offer must carry, with the shape of their values. */
-const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
+/** Attributes an offer must carry, with the shape of their values (call legs and probes alike). */
+export const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
   ["ice-ufrag", "[A-Za-z0-9+/]{4,256}"],
   ["ice-pwd", "[A-Za-z0-9+/]{22,256}"],
   ["fingerprint", "sha-(1|224|256|384|512) [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}"],
@@ -43,16 +44,6 @@ const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
 ];
 const GATHER_TIMEOUT_MS = 5000;
 const ignore = (): void => {};
-
-/**
- * werift queries stun.l.google.com:19302 from every leg when it is given no STUN server: a DNS
- * lookup and a packet to a third party per call, in a product that must run offline. The ICE
- * connection reads its server from this field when it gathers, so without configured servers
- * there is none.
- */
-function withoutDefaultStun(connection: { stunServer?: unknown }, stunUrls: string[]): void {
-  if (stunUrls.length === 0) connection.stunServer = undefined;
-}
 
 /** Rejects what is not a browser offer with a microphone and two receive slots in the call's codec. */
 export function checkOffer(offerSdp: unknown, codec: CodecInfo): string {
@@ -126,15 +117,9 @@ export class WebRtcLeg implements Leg {
     this.#settings = settings;
     this.#payloadType = codec.payloadType;
     this.#pc = new RTCPeerConnection({
+      ...nodePeerConfig(settings),
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
-      iceServers: settings.stunUrls.length > 0 ? [{ urls: settings.stunUrls }] : [],
-      // With hosts given, werift gathers on exactly those (its interface scan needs iceUseIpv4).
-      iceUseIpv4: !settings.hosts,
-      iceUseIpv6: false,
-      certificates: [settings.certificate],
-      ...(settings.hosts ? { iceAdditionalHostAddresses: settings.hosts } : {}),
-      ...(settings.portRange ? { icePortRange: settings.portRange } : {}),
     });
     this.outputs = [this.#output(codec, 0), this.#output(codec, 1)];
   }

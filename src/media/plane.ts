@@ -2,20 +2,24 @@
 // process, driven through the MediaPort (routing, synthetic parties, detach, close) and
 // MediaAttach (browser legs) seams. Any failure here fails closed: the call goes silent.
 
+import type { MediaProbe } from "../api/probes.ts";
 import type { MediaAttach } from "../api/signalling.ts";
 import type { MediaPort } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import { MediaNode } from "./MediaNode.ts";
 import type { MediaCodec, MediaNodeOptions } from "./MediaTypes.ts";
+import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
 
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 
-export class MediaPlane implements MediaPort, MediaAttach {
+export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   private readonly legCloseListeners = new Set<LegCloseListener>();
   private readonly wired = new WeakSet<object>();
   /** Who attached each browser leg, by leg id. */
   private readonly owners = new Map<string, string>();
+  /** Open network probes of this node (the diagnostic's), closed with the plane. */
+  private readonly probes = new Set<ProbeLeg>();
 
   private constructor(readonly node: MediaNode) {}
 
@@ -95,12 +99,26 @@ export class MediaPlane implements MediaPort, MediaAttach {
     if (party) call.detach(party, "closed_by_client");
   }
 
+  /** Answers a network probe on this node's media plane (ProbeLeg.ts). */
+  async probe(offerSdp: string, onClose: (probe: ProbeLeg, reason: ProbeCloseReason) => void = () => {}) {
+    const { probe, answerSdp } = await ProbeLeg.answer(offerSdp, this.node.peerSettings, {
+      onClose: (p, reason) => {
+        this.probes.delete(p);
+        onClose(p, reason);
+      },
+    });
+    if (this.node.closed) probe.close("node_closed");
+    else this.probes.add(probe);
+    return { probe, answerSdp };
+  }
+
   onLegClose(listener: LegCloseListener): () => void {
     this.legCloseListeners.add(listener);
     return () => this.legCloseListeners.delete(listener);
   }
 
   async close(): Promise<void> {
+    for (const probe of [...this.probes]) probe.close("node_closed");
     this.node.close();
   }
 }

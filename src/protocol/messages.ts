@@ -24,6 +24,8 @@ export type ServerEvent =
 export type SignallingReply =
   | { type: "media.answer"; requestId: string; legId: string; sdp: string }
   | { type: "media.closed"; legId: string; reason: string }
+  /** The media plane's answer to a network probe (see PROBE below). */
+  | { type: "media.probe_answer"; requestId: string; sdp: string }
   | { type: "error"; requestId?: string; code: string; message: string };
 
 export type ServerMessage = ServerEvent | SignallingReply;
@@ -32,4 +34,13 @@ export type ClientMessage =
   /** Attach the sender's microphone to a call as `role`; the server answers with media.answer. */
   | { type: "media.offer"; requestId: string; callId: string; role: LegRole; sdp: string }
   | { type: "media.close"; legId: string }
+  /** A network probe: an offer with one data channel (m=application); answered by media.probe_answer. */
+  | { type: "media.probe"; requestId: string; sdp: string }
   | { type: "ping" };
+
+/**
+ * The network diagnostic's probe (SPEC §4): the browser offers one data channel with this
+ * label, the media plane answers with a short-lived peer connection that echoes the first
+ * message sent on it, and closes itself after `maxMs` (or when the socket closes).
+ */
+export const PROBE = { label: "earshot-probe", maxMs: 15_000, perConnection: 8 } as const;

@@ -1,88 +1,87 @@
-// The built-in network diagnostic (SPEC §4): signalling, UDP media and the TURN relay.
-import { useCallback, useEffect, useState } from "react";
-import { fetchIceServers, wsUrl } from "./api.ts";
-import { useI18n } from "./i18n.tsx";
+// The built-in network diagnostic (SPEC §4): signalling, direct UDP to the media plane and the
+// TURN relay over UDP, TCP and TLS, each tested for real against a probe on the media plane
+// (diagnostic.ts), then the path this browser will use, or what IT must open. Each row's
+// result is in data-result (ok / fail / skip), the conclusion in data-path.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { session } from "./api.ts";
+import { type DiagState, pendingState, runDiagnostic } from "./diagnostic.ts";
+import { type Key, type T, useI18n } from "./i18n.tsx";
+import type { DiagAuth } from "./probe.ts";
+import type { Opening, Path, Result, Row } from "./probePlan.ts";
+import { ROWS } from "./probePlan.ts";
 
-type Result = "pending" | "ok" | "fail" | "skip";
+const ROW_LABEL: Record<Row, Key> = {
+  signalling: "diagSignalling",
+  udp: "diagUdp",
+  turnUdp: "diagTurnUdp",
+  turnTcp: "diagTurnTcp",
+  turnTls: "diagTurnTls",
+};
+const RESULT_LABEL: Record<Result, Key> = {
+  pending: "diagPending",
+  ok: "diagOk",
+  fail: "diagFail",
+  skip: "diagSkip",
+};
+const PATH_LABEL: Record<Path, Key> = {
+  udp: "diagPath_udp",
+  "turn-udp": "diagPath_turnUdp",
+  "turn-tcp": "diagPath_turnTcp",
+  "turn-tls": "diagPath_turnTls",
+  none: "diagPath_none",
+};
 
-async function checkSignalling(): Promise<Result> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(wsUrl("token=diagnostic"));
-    const timer = setTimeout(() => resolve("fail"), 4000);
-    ws.onmessage = () => {
-      clearTimeout(timer);
-      ws.close();
-      resolve("ok"); // any answer (even "sign in first") proves the channel works
-    };
-    ws.onerror = () => {
-      clearTimeout(timer);
-      resolve("fail");
-    };
-  });
+function opening(t: T, o: Opening): string {
+  return t(`diagOpen_${o.what}`, { host: o.host, port: o.port, ports: o.port });
 }
 
-async function checkIce(
-  servers: RTCIceServer[],
-  policy: RTCIceTransportPolicy,
-  want: string,
-): Promise<Result> {
-  const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: policy });
-  pc.createDataChannel("diag");
-  try {
-    const found = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 4000);
-      pc.onicecandidate = (e) => {
-        if (e.candidate?.candidate.includes(want)) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-        if (!e.candidate) {
-          clearTimeout(timer);
-          resolve(false);
-        }
-      };
-    });
-    await pc.setLocalDescription(await pc.createOffer());
-    return (await found) ? "ok" : "fail";
-  } finally {
-    pc.close();
-  }
-}
-
-export function Diagnostics({ compact = false }: { compact?: boolean }) {
+/** `auth`: a widget call's token and socket; by default the signed-in user of this tab. */
+export function Diagnostics({ compact = false, auth }: { compact?: boolean; auth?: DiagAuth }) {
   const { t } = useI18n();
-  const [results, setResults] = useState<Record<string, Result>>({});
+  const [state, setState] = useState<DiagState>(pendingState);
+  const running = useRef(false);
   const run = useCallback(async () => {
-    setResults({ signalling: "pending", udp: "pending", turn: "pending" });
-    const servers = await fetchIceServers().catch(() => [] as RTCIceServer[]);
-    const turn = servers.filter((s) => String(s.urls).startsWith("turn"));
-    const [signalling, udp, relay] = await Promise.all([
-      checkSignalling(),
-      checkIce([], "all", " udp "),
-      turn.length > 0 ? checkIce(turn, "relay", " relay ") : Promise.resolve<Result>("skip"),
-    ]);
-    setResults({ signalling, udp, turn: relay });
-  }, []);
+    if (running.current) return;
+    running.current = true;
+    setState(pendingState());
+    try {
+      await runDiagnostic(auth ?? { token: session.token ?? "" }, setState);
+    } catch (e) {
+      console.error("network check failed:", e);
+    } finally {
+      running.current = false;
+    }
+  }, [auth]);
   useEffect(() => {
     void run();
   }, [run]);
-  const label = (r: Result | undefined) =>
-    r === "ok" ? t("diagOk") : r === "fail" ? t("diagFail") : r === "skip" ? t("diagSkip") : "…";
   return (
     <section aria-label={t("networkCheck")} className={compact ? "" : "card"}>
       {!compact && <h1>{t("networkCheck")}</h1>}
       <ul className="diag">
-        <li>
-          {t("diagSignalling")}: <strong data-result={results.signalling}>{label(results.signalling)}</strong>
-        </li>
-        <li>
-          {t("diagUdp")}: <strong data-result={results.udp}>{label(results.udp)}</strong>
-        </li>
-        <li>
-          {t("diagTurn")}: <strong data-result={results.turn}>{label(results.turn)}</strong>
-        </li>
+        {ROWS.map((row) => {
+          const r = state.rows[row];
+          return (
+            <li key={row} data-row={row} data-via={r.via}>
+              {t(ROW_LABEL[row])}: <strong data-result={r.result}>{t(RESULT_LABEL[r.result])}</strong>
+              {r.why && <span className="why"> — {t(`diagWhy_${r.why.key}`, r.why.vars)}</span>}
+            </li>
+          );
+        })}
       </ul>
-      <p>{t("diagHelp")}</p>
+      {state.path && (
+        <div className="diag-path" data-path={state.path} role="status">
+          <p>{t(PATH_LABEL[state.path])}</p>
+          {state.openings.length > 0 && (
+            <ul className="diag-open">
+              {state.openings.map((o) => (
+                <li key={`${o.what} ${o.host} ${o.port}`}>{opening(t, o)}</li>
+              ))}
+            </ul>
+          )}
+          {state.path === "none" && !state.turnConfigured && <p>{t("diagNoTurn")}</p>}
+        </div>
+      )}
       {!compact && (
         <button type="button" onClick={() => void run()}>
           {t("diagRun")}

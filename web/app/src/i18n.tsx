@@ -1,6 +1,7 @@
 // English (default) and Spanish. The language follows the browser and can be switched;
 // the choice is kept in localStorage. Every string of the UI is here.
 import { createContext, type ReactNode, useContext, useState } from "react";
+import { diagEn, diagEs } from "./i18n.diag.ts";
 
 const en = {
   appName: "Earshot",
@@ -101,15 +102,6 @@ const en = {
     "You opened Earshot over plain HTTP at {host}. Browsers only give a page the microphone over HTTPS (or on the server's own computer), so calls would have no audio here.",
   needsHttpsFix:
     "Ask whoever runs Earshot to serve it over HTTPS: set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY, or put it behind a TLS proxy with EARSHOT_TRUST_PROXY=1 (see docs/DEPLOY.md). Then open the https:// address.",
-  diagSignalling: "Signalling (WebSocket)",
-  diagUdp: "Media over UDP",
-  diagTurn: "TURN relay (TCP/TLS)",
-  diagOk: "works",
-  diagFail: "blocked",
-  diagSkip: "not configured",
-  diagRun: "Run the check",
-  diagHelp:
-    "If audio fails, ask IT to allow this server's HTTPS/WebSocket port, outbound UDP to the media ports, and, where UDP is blocked, the TURN relay over TCP/TLS.",
   users_: "Users",
   numbers: "Numbers",
   contacts: "Contacts",
@@ -128,6 +120,7 @@ const en = {
   reason_transferred: "the call was transferred",
   reason_conference: "the call became a conference",
   reason_external_transfer: "the call was transferred to an external number",
+  ...diagEn,
 };
 
 export type Key = keyof typeof en;
@@ -231,15 +224,6 @@ const es: Record<Key, string> = {
     "Has abierto Earshot por HTTP sin cifrar en {host}. Los navegadores solo dan el micrófono a una página por HTTPS (o en el propio ordenador del servidor), así que aquí las llamadas no tendrían audio.",
   needsHttpsFix:
     "Pide a quien administra Earshot que lo sirva por HTTPS: con EARSHOT_TLS_CERT y EARSHOT_TLS_KEY, o detrás de un proxy TLS con EARSHOT_TRUST_PROXY=1 (ver docs/DEPLOY.md). Después abre la dirección https://.",
-  diagSignalling: "Señalización (WebSocket)",
-  diagUdp: "Audio por UDP",
-  diagTurn: "Relé TURN (TCP/TLS)",
-  diagOk: "funciona",
-  diagFail: "bloqueado",
-  diagSkip: "no configurado",
-  diagRun: "Comprobar",
-  diagHelp:
-    "Si no hay audio, pide a TI que permita el puerto HTTPS/WebSocket de este servidor, UDP saliente a los puertos de audio y, donde UDP esté bloqueado, el relé TURN por TCP/TLS.",
   users_: "Usuarios",
   numbers: "Números",
   contacts: "Contactos",
@@ -258,6 +242,7 @@ const es: Record<Key, string> = {
   reason_transferred: "la llamada fue transferida",
   reason_conference: "la llamada pasó a ser una conferencia",
   reason_external_transfer: "la llamada fue transferida a un número externo",
+  ...diagEs,
 };
 
 export type Lang = "en" | "es";
