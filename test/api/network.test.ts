@@ -8,12 +8,12 @@ import { request } from "node:https";
 import { describe, it } from "node:test";
 import { WebSocket } from "ws";
 import { loadConfig } from "../../src/config.ts";
-import { makeCert } from "../support/cert.ts";
+import { makeTestCert } from "../support/certs.ts";
 import { Client, demoOrg, startServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 
 const entry = new URL("../../src/server.ts", import.meta.url).pathname;
-const cert = makeCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
+const cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
 const TURN = {
   EARSHOT_STUN_URLS: "stun:turn.example.test:3478",
   EARSHOT_TURN_URLS: "turn:turn.example.test:3478?transport=udp,turns:turn.example.test:5349?transport=tcp",
@@ -24,7 +24,7 @@ const TURN = {
 function httpsGet(url: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
     (resolve, reject) => {
-      const req = request(url, { ca: cert.cert, headers }, (res) => {
+      const req = request(url, { ca: cert.certPem, headers }, (res) => {
         let body = "";
         res.on("data", (c) => {
           body += c;
@@ -47,9 +47,9 @@ describe("network configuration", () => {
     [{ EARSHOT_TURN_URLS: "stun:x:3478", EARSHOT_TURN_SECRET: "s" }, /EARSHOT_TURN_URLS must be/],
     [{ EARSHOT_TURN_URLS: "turn:x:3478" }, /needs EARSHOT_TURN_SECRET/],
     [{ ...TURN, EARSHOT_TURN_TTL_S: "5" }, /EARSHOT_TURN_TTL_S must be an integer/],
-    [{ EARSHOT_TLS_CERT: cert.certPath }, /must be set together/],
-    [{ EARSHOT_TLS_CERT: "/nonexistent.pem", EARSHOT_TLS_KEY: cert.keyPath }, /cannot read.*ENOENT/],
-    [{ EARSHOT_TLS_CERT: cert.keyPath, EARSHOT_TLS_KEY: cert.keyPath }, /not a PEM certificate/],
+    [{ EARSHOT_TLS_CERT: cert.certFile }, /must be set together/],
+    [{ EARSHOT_TLS_CERT: "/nonexistent.pem", EARSHOT_TLS_KEY: cert.keyFile }, /cannot read.*ENOENT/],
+    [{ EARSHOT_TLS_CERT: cert.keyFile, EARSHOT_TLS_KEY: cert.keyFile }, /not a PEM certificate/],
     [{ EARSHOT_TRUST_PROXY: "perhaps" }, /EARSHOT_TRUST_PROXY must be true or false/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
@@ -73,7 +73,7 @@ describe("network configuration", () => {
 
   it("stops start-up with one line when the certificate cannot be read", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", entry], {
-      env: { ...process.env, EARSHOT_TLS_CERT: "/nonexistent/cert.pem", EARSHOT_TLS_KEY: cert.keyPath },
+      env: { ...process.env, EARSHOT_TLS_CERT: "/nonexistent/cert.pem", EARSHOT_TLS_KEY: cert.keyFile },
       encoding: "utf8",
       timeout: 20_000,
     });
@@ -87,7 +87,7 @@ describe("network configuration", () => {
 describe("HTTPS, WSS and HSTS", () => {
   it("serves the app, the API and the WebSocket over TLS with Strict-Transport-Security", async () => {
     const server = await startServer({
-      env: { EARSHOT_TLS_CERT: cert.certPath, EARSHOT_TLS_KEY: cert.keyPath },
+      env: { EARSHOT_TLS_CERT: cert.certFile, EARSHOT_TLS_KEY: cert.keyFile },
     });
     try {
       assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
@@ -101,7 +101,7 @@ describe("HTTPS, WSS and HSTS", () => {
       const login = await new Promise<string>((resolve, reject) => {
         const req = request(
           `${server.url}/api/v1/auth/login`,
-          { method: "POST", ca: cert.cert, headers: { "content-type": "application/json" } },
+          { method: "POST", ca: cert.certPem, headers: { "content-type": "application/json" } },
           (res) => {
             let body = "";
             res.on("data", (c) => {
@@ -114,7 +114,7 @@ describe("HTTPS, WSS and HSTS", () => {
         req.end(JSON.stringify({ email: "ana@demo.test", password: "demo1234" }));
       });
       const ws = new WebSocket(`${server.url.replace("https", "wss")}/api/v1/ws?token=${login}`, {
-        ca: cert.cert,
+        ca: cert.certPem,
       });
       const hello = await new Promise<{ type: string; user: { email: string } }>((resolve, reject) => {
         ws.once("message", (m) => resolve(JSON.parse(String(m))));

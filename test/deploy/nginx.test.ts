@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { WebSocket } from "ws";
-import { makeCert } from "../support/cert.ts";
+import { makeTestCert } from "../support/certs.ts";
 import { freePort } from "../support/services.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -58,7 +58,7 @@ function send(
     method?: string;
     headers?: Record<string, string>;
     body?: string;
-    ca?: Buffer;
+    ca?: string | Buffer;
     localAddress?: string;
   } = {},
 ): Promise<Reply> {
@@ -107,7 +107,7 @@ function stop(child: ChildProcess | undefined): Promise<void> {
 }
 
 describe("deploy/nginx.conf in front of Earshot", () => {
-  const cert = makeCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
+  const cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
   const dir = mkdtempSync(join(tmpdir(), "earshot-nginx-"));
   let nginx: ChildProcess | undefined;
   let earshot: ChildProcess | undefined;
@@ -158,8 +158,8 @@ describe("deploy/nginx.conf in front of Earshot", () => {
       ["listen [::]:80;", `listen 127.0.0.3:${httpPort};`],
       ["listen 443 ssl;", `listen 127.0.0.1:${httpsPort} ssl;`],
       ["listen 80;", `listen 127.0.0.1:${httpPort};`],
-      ["/etc/letsencrypt/live/earshot.example.com/fullchain.pem", cert.certPath],
-      ["/etc/letsencrypt/live/earshot.example.com/privkey.pem", cert.keyPath],
+      ["/etc/letsencrypt/live/earshot.example.com/fullchain.pem", cert.certFile],
+      ["/etc/letsencrypt/live/earshot.example.com/privkey.pem", cert.keyFile],
       ["server 127.0.0.1:3000;", `server 127.0.0.1:${earshotPort};`],
       ["/var/log/nginx/earshot.access.log", join(dir, "access.log")],
       ["root /var/www/html;", `root ${acme};`],
@@ -191,7 +191,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
     });
     await waitFor("nginx to listen", async () => {
       if (nginx?.exitCode !== null) throw new Error(`nginx exited:\n${nginxErr}`);
-      return send(`${https}/api/v1/health`, { ca: cert.cert }).then(
+      return send(`${https}/api/v1/health`, { ca: cert.certPem }).then(
         (r) => r.status === 200,
         () => false,
       );
@@ -204,19 +204,19 @@ describe("deploy/nginx.conf in front of Earshot", () => {
   });
 
   it("serves the web app and /api/v1/health over HTTPS, with HSTS", async () => {
-    const health = await send(`${https}/api/v1/health`, { ca: cert.cert });
+    const health = await send(`${https}/api/v1/health`, { ca: cert.certPem });
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(health.body), { status: "ok" });
     assert.equal(health.headers["strict-transport-security"], "max-age=31536000");
 
-    const page = await send(`${https}/`, { ca: cert.cert });
+    const page = await send(`${https}/`, { ca: cert.certPem });
     assert.equal(page.status, 200);
     assert.match(String(page.headers["content-type"]), /text\/html/);
     assert.match(page.body, /<div id="root">/);
     assert.equal(page.headers["strict-transport-security"], "max-age=31536000");
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
     assert.ok(script, "the page references its script");
-    const asset = await send(`${https}${script}`, { ca: cert.cert });
+    const asset = await send(`${https}${script}`, { ca: cert.certPem });
     assert.equal(asset.status, 200);
     assert.ok(asset.body.length > 10_000, "the whole script comes through");
   });
@@ -234,14 +234,14 @@ describe("deploy/nginx.conf in front of Earshot", () => {
   it("signs in and opens the WebSocket over wss:// through nginx, which receives its hello", async () => {
     const login = await send(`${https}/api/v1/auth/login`, {
       method: "POST",
-      ca: cert.cert,
+      ca: cert.certPem,
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "sofia@demo.test", password: "demo1234" }),
     });
     assert.equal(login.status, 200, login.body);
     const { token } = JSON.parse(login.body) as { token: string };
     const socket = new WebSocket(`${https.replace("https", "wss")}/api/v1/ws?token=${token}`, {
-      ca: cert.cert,
+      ca: cert.certPem,
     });
     try {
       const hello = await new Promise<{ type: string; user: { email: string } }>((resolve, reject) => {
@@ -276,7 +276,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
       logins.push(
         await send(`${https}/api/v1/auth/login`, {
           method: "POST",
-          ca: cert.cert,
+          ca: cert.certPem,
           localAddress: "127.0.0.4",
           headers: json,
           body: JSON.stringify({ email: "sofia@demo.test", password: "wrong-password" }),
@@ -291,7 +291,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
     // Another address is not affected.
     const other = await send(`${https}/api/v1/auth/login`, {
       method: "POST",
-      ca: cert.cert,
+      ca: cert.certPem,
       headers: json,
       body: JSON.stringify({ email: "sofia@demo.test", password: "demo1234" }),
     });
@@ -303,7 +303,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
         (
           await send(`${https}/api/v1/widget/calls`, {
             method: "POST",
-            ca: cert.cert,
+            ca: cert.certPem,
             localAddress: "127.0.0.5",
             headers: json,
             body: "{}",
@@ -317,7 +317,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
   it("Earshot logs the address nginx saw, never an X-Forwarded-For the client wrote", async () => {
     // The client comes from 127.0.0.2 and claims 203.0.113.7; nginx itself connects from 127.0.0.1.
     const r = await send(`${https}/api/v1/health`, {
-      ca: cert.cert,
+      ca: cert.certPem,
       localAddress: "127.0.0.2",
       headers: { "x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "http" },
     });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestCert } from "./cert.ts";
+import type { TestCert } from "./certs.ts";
 import { freePort } from "./services.ts";
 
 export const TURNSERVER = "/usr/bin/turnserver";
@@ -48,8 +48,8 @@ export async function startTurn(opts: {
       "--no-dtls",
       "--no-rfc5780",
       "--no-software-attribute",
-      `--cert=${opts.cert.certPath}`,
-      `--pkey=${opts.cert.keyPath}`,
+      `--cert=${opts.cert.certFile}`,
+      `--pkey=${opts.cert.keyFile}`,
       `--pidfile=${join(dir, "turnserver.pid")}`,
       `--userdb=${join(dir, "turndb")}`,
       "--min-port=49200",

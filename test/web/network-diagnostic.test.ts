@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config.ts";
 import { withoutDefaultStun } from "../../src/media/peerConfig.ts";
 import { MediaPlane } from "../../src/media/plane.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.ts";
-import { makeCert, type TestCert } from "../support/cert.ts";
+import { makeTestCert, type TestCert } from "../support/certs.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type RunningTurn, startTurn } from "../support/turn.ts";
 import { signIn } from "../support/web.ts";
@@ -122,14 +122,14 @@ describe("network diagnostic (Chromium, coturn on loopback)", { timeout: 240_000
 
   before(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    cert = makeCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
+    cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
     turn = await startTurn({ secret: SECRET, cert });
     server = await earshot(turnEnv(SECRET));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       // TURN over TLS to coturn with the test's self-signed certificate.
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${cert.spki}`],
+      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${cert.spkiHash}`],
     });
   });
   after(async () => {
