@@ -26,8 +26,12 @@ export interface Config {
   ice: IceConfig;
   /** Certificate and key (PEM) when the server itself serves HTTPS and WSS. */
   tls: { cert: Buffer; key: Buffer } | null;
-  /** Behind a TLS-terminating proxy: honour X-Forwarded-For / X-Forwarded-Proto. */
-  trustProxy: boolean;
+  /**
+   * Behind a TLS-terminating proxy: which X-Forwarded-For / -Proto entries to believe. A number
+   * of proxy hops in front of Earshot (1: the address the nearest proxy appended, never one the
+   * client wrote), or the proxies' addresses/CIDRs; false: none.
+   */
+  trustProxy: false | number | string[];
   logLevel: string;
   demoAnswerDelayMs: number;
   /** The SIP trunk, when SIP_TRUNK_CARRIER is set; otherwise the demo network. */
@@ -150,6 +154,18 @@ function iceConfig(env: NodeJS.ProcessEnv): IceConfig {
   }
 }
 
+function trustProxy(raw: string | undefined): Config["trustProxy"] {
+  const v = (raw ?? "").trim().toLowerCase();
+  if (["", "0", "false", "no", "off"].includes(v)) return false;
+  if (["true", "yes", "on"].includes(v)) return 1;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(",").map((s) => s.trim());
+  if (list.every((a) => /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$/.test(a))) return list;
+  throw new ConfigError(
+    `EARSHOT_TRUST_PROXY must be a number of proxy hops (1 for one proxy) or the proxies' addresses/CIDRs, got "${raw}"`,
+  );
+}
+
 function readPem(env: NodeJS.ProcessEnv, name: string): Buffer {
   try {
     return readFileSync(String(env[name]));
@@ -209,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
     ice: iceConfig(env),
     tls: tlsConfig(env),
-    trustProxy: bool(env, "EARSHOT_TRUST_PROXY", false),
+    trustProxy: trustProxy(env.EARSHOT_TRUST_PROXY),
     logLevel: env.LOG_LEVEL || "info",
     demoAnswerDelayMs: int(env, "EARSHOT_DEMO_ANSWER_DELAY_MS", 1500, 0, 60_000),
     sip: sipConfig(env),

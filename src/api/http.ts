@@ -27,8 +27,8 @@ export interface HttpOptions {
   logLevel: string;
   /** Serve HTTPS and WSS with this certificate and key (PEM). */
   tls?: { cert: Buffer; key: Buffer } | null;
-  /** Behind a TLS-terminating proxy: client IP and scheme from X-Forwarded-For / -Proto. */
-  trustProxy?: boolean;
+  /** Behind a TLS-terminating proxy: the hops or addresses whose X-Forwarded-For / -Proto to believe. */
+  trustProxy?: false | number | string[];
   /** The built web app, served at / when present. */
   webRoot?: string;
 }
@@ -36,7 +36,11 @@ export interface HttpOptions {
 export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
-    trustProxy: opts.trustProxy ?? false,
+    // n hops: believe the addresses the n nearest proxies appended (proxy-addr's hop index).
+    trustProxy:
+      typeof opts.trustProxy === "number"
+        ? (_address: string, hop: number) => hop < (opts.trustProxy as number)
+        : (opts.trustProxy ?? false),
     bodyLimit: 256 * 1024,
     logger: {
       level: opts.logLevel,

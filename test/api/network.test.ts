@@ -50,7 +50,7 @@ describe("network configuration", () => {
     [{ EARSHOT_TLS_CERT: cert.certFile }, /must be set together/],
     [{ EARSHOT_TLS_CERT: "/nonexistent.pem", EARSHOT_TLS_KEY: cert.keyFile }, /cannot read.*ENOENT/],
     [{ EARSHOT_TLS_CERT: cert.keyFile, EARSHOT_TLS_KEY: cert.keyFile }, /not a PEM certificate/],
-    [{ EARSHOT_TRUST_PROXY: "perhaps" }, /EARSHOT_TRUST_PROXY must be true or false/],
+    [{ EARSHOT_TRUST_PROXY: "perhaps" }, /EARSHOT_TRUST_PROXY must be a number of proxy hops/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
       assert.throws(() => loadConfig(env), pattern);
@@ -69,6 +69,12 @@ describe("network configuration", () => {
     assert.equal(c.ice.turnTtlS, 600);
     assert.equal(loadConfig({}).mediaHosts, undefined);
     assert.equal(loadConfig({}).tls, null);
+    assert.equal(loadConfig({ EARSHOT_TRUST_PROXY: "1" }).trustProxy, 1);
+    assert.equal(loadConfig({ EARSHOT_TRUST_PROXY: "true" }).trustProxy, 1);
+    assert.deepEqual(loadConfig({ EARSHOT_TRUST_PROXY: "10.0.0.0/8,127.0.0.1" }).trustProxy, [
+      "10.0.0.0/8",
+      "127.0.0.1",
+    ]);
   });
 
   it("stops start-up with one line when the certificate cannot be read", () => {
@@ -156,8 +162,14 @@ describe("HTTPS, WSS and HSTS", () => {
       assert.equal(proxied.headers.get("strict-transport-security"), "max-age=31536000");
       const plain = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
       assert.equal(plain.headers.get("strict-transport-security"), null);
-      await new Promise((r) => setTimeout(r, 200));
+      // One proxy hop: the address the proxy appended counts, not one the client wrote before it.
+      await fetch(`http://127.0.0.1:${port}/api/v1/health`, {
+        headers: { "x-forwarded-for": "198.51.100.66, 203.0.113.8" },
+      });
+      await new Promise((r) => setTimeout(r, 300));
       assert.match(out, /"ip":"203\.0\.113\.7"/);
+      assert.match(out, /"ip":"203\.0\.113\.8"/);
+      assert.doesNotMatch(out, /198\.51\.100\.66/);
     } finally {
       child.kill("SIGTERM");
     }
