@@ -116,6 +116,14 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   };
   const coaching = new Coaching(ctx);
   calls = new Calls(ctx, coaching);
+  // A leg that lost its path past the grace period ends what it carried. The local plane tells
+  // only of the legs of calls whose media is here, so in a cluster one node acts on each.
+  const stopLegLost = plane?.onLegClose((callId, _legId, reason, party) => {
+    if (reason !== "connection_lost") return;
+    calls?.legLost(callId, party).catch((error: unknown) => {
+      http?.log.error({ err: error, callId }, "could not end what a lost audio leg carried");
+    });
+  });
   const directory = new Directory(ctx);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   let callerIndex = 0;
@@ -168,6 +176,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     services,
     seeded,
     async close() {
+      stopLegLost?.();
       await presence?.close();
       await server.close();
       dispatcher.close();

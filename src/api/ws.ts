@@ -85,7 +85,13 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
           return;
         }
       }
-      const conn: Connection = { socket, user, widgetCallId, legs: new Map() };
+      const conn: Connection = {
+        socket,
+        user,
+        widgetCallId,
+        legs: new Map(),
+        send: (m) => send(conn, m),
+      };
       connections.add(conn);
       socket.on("close", () => {
         connections.delete(conn);
@@ -126,7 +132,9 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         return;
       }
       if (!s.signalling) throw new EarshotError("media_unavailable");
-      if (msg.type === "media.offer") send(c, await s.signalling.offer(c, msg));
+      if (msg.type === "media.offer") await s.signalling.offer(c, msg);
+      else if (msg.type === "media.candidate") await s.signalling.candidate(c, msg);
+      else if (msg.type === "media.restart") await s.signalling.restart(c, msg);
       else if (msg.type === "media.close") s.signalling.close(c, String(msg.legId));
       else
         throw new EarshotError(

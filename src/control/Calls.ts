@@ -201,6 +201,19 @@ export class Calls {
   }
 
   /**
+   * A party's audio leg lost its path and was not restored by an ICE restart within the media
+   * plane's reconnection grace period: a customer or agent without audio ends the call, a coach
+   * without audio ends the session; both with "connection_lost". Only the node that carries the
+   * call's media calls this (once per lost leg).
+   */
+  async legLost(callId: string, party: "customer" | "agent" | "coach"): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (!call || call.state === "ended") return;
+    if (party === "coach") await this.coaching.endForCall(call, "connection_lost");
+    else await this.end(call, "connection_lost");
+  }
+
+  /**
    * Ends the calls carried by server processes that have stopped: their audio, ring timers and
    * phone-line dialogs lived there and are gone, so the calls would otherwise stay live for ever
    * (the agent busy, the coach's session open). `alive` tells which of the other nodes run; a

@@ -2,6 +2,7 @@
 // (from control's computeRouting) that decides which source feeds which slot of
 // whom. It forwards packets, never mixes them, and fails closed.
 import { type Party, type Routing, SILENT, type Source } from "../control/routing.ts";
+import type { IceCandidateInit } from "../protocol/messages.ts";
 import { CODECS, type CodecInfo } from "./codecs.ts";
 import { EnhancedEmitter } from "./EnhancedEmitter.ts";
 import type { Leg, PacketSink } from "./Leg.ts";
@@ -104,15 +105,28 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   /**
    * Answers a browser's offer (three audio sections: microphone, slot 0, slot 1) for
    * `party`, replacing that party's previous leg. Throws a MediaError for a bad offer.
+   * `legId`, when given, names the new leg (the signalling picks it, to route its candidates).
    */
-  async attachWebRtc(party: Party, offerSdp: string): Promise<AttachResult> {
+  async attachWebRtc(party: Party, offerSdp: string, legId?: string): Promise<AttachResult> {
     this.#assertOpen();
     const generation = this.#bump(checkParty(party));
-    const { leg, answerSdp } = await WebRtcLeg.answer(party, this.#info, offerSdp, this.#context.settings, {
-      onPacket: this.#onPacket,
-      onConnect: (l) => this.safeEmit("legconnect", l.party, l.id),
-      onFail: (l, reason) => this.#remove(l, reason),
-    });
+    const { leg, answerSdp } = await WebRtcLeg.answer(
+      party,
+      this.#info,
+      offerSdp,
+      this.#context.settings,
+      {
+        onPacket: this.#onPacket,
+        onConnect: (l) => this.safeEmit("legconnect", l.party, l.id),
+        onFail: (l, reason) => this.#remove(l, reason),
+        onCandidate: (l, c) => {
+          if (this.#legs.get(l.party) === l) this.safeEmit("legcandidate", l.party, l.id, c);
+        },
+        onPath: (l, lost) => this.safeEmit("legpath", l.party, l.id, lost),
+        onError: () => this.#stats.errors++,
+      },
+      legId,
+    );
     if (this.#closed) {
       leg.close("call_closed");
       throw new InvalidStateError(`call ${this.id} closed while the leg was negotiated`);
@@ -127,6 +141,19 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     }
     this.#install(leg);
     return { legId: leg.id, answerSdp };
+  }
+
+  /** Answers the ICE restart of the WebRTC leg `legId`: the same leg, the same routing. */
+  async restartWebRtc(legId: string, offerSdp: string): Promise<AttachResult> {
+    this.#assertOpen();
+    const answerSdp = await this.#webRtcLeg(legId).restart(offerSdp);
+    return { legId, answerSdp };
+  }
+
+  /** A candidate the browser of the WebRTC leg `legId` trickled (null: no more). */
+  async addCandidate(legId: string, candidate: IceCandidateInit | null): Promise<void> {
+    this.#assertOpen();
+    await this.#webRtcLeg(legId).addCandidate(candidate);
   }
 
   /** Makes `party` a server-side source playing `source` in a loop, in the call's codec. Returns the leg id. */
@@ -319,6 +346,13 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
         this.#sendTo("agent", 1, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
       }
     }
+  }
+
+  #webRtcLeg(legId: string): WebRtcLeg {
+    for (const leg of this.#legs.values()) {
+      if (leg.id === legId && leg instanceof WebRtcLeg) return leg;
+    }
+    throw new MediaError("not_found", "invalid_argument", "No such media leg in this call (it has ended).");
   }
 
   #install(leg: Leg): void {

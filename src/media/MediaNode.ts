@@ -42,7 +42,8 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
       portRange: options.portRange,
       stunUrls: options.stunUrls ?? [],
       connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
-      disconnectTimeoutMs: options.disconnectTimeoutMs ?? 10_000,
+      reconnectGraceMs: options.reconnectGraceMs ?? 30_000,
+      silenceMs: options.pathSilenceMs ?? 4000,
     };
     this.#context = {
       settings: this.#settings,

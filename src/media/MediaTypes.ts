@@ -1,6 +1,7 @@
 // Public types of the media plane: MediaNode → MediaCall → legs.
 import type { Party } from "../control/routing.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
+import type { IceCandidateInit } from "../protocol/messages.ts";
 
 export type { Party, Routing, Source } from "../control/routing.ts";
 
@@ -20,8 +21,15 @@ export interface MediaNodeOptions {
   stunUrls?: string[];
   /** How long a WebRTC leg may take to connect before it closes with "ice_failed". Default 20 s. */
   connectTimeoutMs?: number;
-  /** How long a WebRTC leg may stay disconnected before it closes with "disconnected". Default 10 s. */
-  disconnectTimeoutMs?: number;
+  /**
+   * How long a connected WebRTC leg whose path is lost (ICE failed, or nothing from the browser
+   * for a few seconds) waits for the browser's ICE restart before it closes with
+   * "connection_lost" (the control plane then ends the call, or the coaching session for a
+   * coach's leg). Default 30 s.
+   */
+  reconnectGraceMs?: number;
+  /** How long without a packet from a connected browser before its path counts as lost. Default 4 s. */
+  pathSilenceMs?: number;
 }
 
 export interface CallOptions {
@@ -51,6 +59,8 @@ export type CloseReason =
   | "ice_failed"
   | "dtls_failed"
   | "disconnected"
+  /** A connected leg's path was lost and not restored within the reconnection grace period. */
+  | "connection_lost"
   | (string & {});
 
 export type MediaNodeEvents = {
@@ -62,6 +72,10 @@ export type MediaCallEvents = {
   legclose: [party: Party, legId: string, reason: CloseReason];
   /** A WebRTC leg reached `connected`. */
   legconnect: [party: Party, legId: string];
+  /** One of our ICE candidates for a WebRTC leg's browser (null: no more for this ICE generation). */
+  legcandidate: [party: Party, legId: string, candidate: IceCandidateInit | null];
+  /** A connected WebRTC leg lost its path (true) or has it back (false). */
+  legpath: [party: Party, legId: string, lost: boolean];
   close: [reason: CloseReason];
 };
 

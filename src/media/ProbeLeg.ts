@@ -7,8 +7,9 @@ import { randomUUID } from "node:crypto";
 import { type RTCDataChannel, RTCPeerConnection } from "werift";
 import { PROBE } from "../protocol/messages.ts";
 import { MediaError } from "./MediaTypes.ts";
+import { OFFER_ATTRIBUTES } from "./offerCheck.ts";
 import { gatheringComplete, nodePeerConfig, withoutDefaultStun } from "./peerConfig.ts";
-import { OFFER_ATTRIBUTES, type PeerSettings } from "./WebRtcLeg.ts";
+import type { PeerSettings } from "./WebRtcLeg.ts";
 
 /** The same bound signalling puts on a call leg's offer. */
 export const MAX_PROBE_SDP = 20_000;

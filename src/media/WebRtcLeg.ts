@@ -1,18 +1,26 @@
 // A browser's media leg: one RTCPeerConnection with the party's microphone
 // (received here) and two receive slots (sent from here). werift does ICE and DTLS;
 // SRTP and RTP go through our lean path (srtpLink.ts); the call's forwarding switch
-// decides what each slot carries.
+// decides what each slot carries. A leg whose path is lost (its ICE fails, or nothing arrives
+// from the browser for a few seconds) waits a grace period for the browser's ICE restart
+// (icePath.ts) and stays the same leg, with the same routing, when it comes back.
 import { randomUUID } from "node:crypto";
 import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
 import { addPayloadTypeToSlots, offeredAlternate } from "../protocol/alternatePayloadType.ts";
+import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { CodecInfo } from "./codecs.ts";
+import { IcePath } from "./icePath.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
-import { nodePeerConfig, withoutDefaultStun } from "./peerConfig.ts";
+import { checkOffer, offerIdentity } from "./offerCheck.ts";
+import { PathWatch } from "./pathWatch.ts";
+import { nodePeerConfig } from "./peerConfig.ts";
 import { emptyView, readRtp } from "./rtp.ts";
 import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
 import { SrtpLink } from "./srtpLink.ts";
+
+export { checkOffer } from "./offerCheck.ts";
 
 export interface PeerSettings {
   certificate: RTCCertificate;
@@ -23,8 +31,9 @@ export interface PeerSettings {
   stunUrls: string[];
   /** How long a leg may take to connect before it closes with "ice_failed". */
   connectTimeoutMs: number;
-  /** How long a leg may stay disconnected before it closes. */
-  disconnectTimeoutMs: number;
+  /** How long a lost path waits for an ICE restart, and how long a silence loses it (pathWatch.ts). */
+  reconnectGraceMs: number;
+  silenceMs: number;
 }
 
 export interface WebRtcLegEvents {
@@ -32,64 +41,18 @@ export interface WebRtcLegEvents {
   onConnect(leg: WebRtcLeg): void;
   /** The transport failed on its own (never called for close()). */
   onFail(leg: WebRtcLeg, reason: CloseReason): void;
+  /** One of our ICE candidates for the browser, after the answer that carries the generation (null: no more). */
+  onCandidate(leg: WebRtcLeg, candidate: IceCandidateInit | null): void;
+  /** The path was lost (true) or is back (false); informational (logs, tests). */
+  onPath?(leg: WebRtcLeg, lost: boolean): void;
+  /** Something nobody waits for went wrong (a STUN query, a restart's checks). */
+  onError?(leg: WebRtcLeg, error: unknown): void;
 }
 
-const MAX_SDP_BYTES = 64 * 1024;
-/** Attributes an offer must carry, with the shape of their values (call legs and probes alike). */
-export const OFFER_ATTRIBUTES: ReadonlyArray<[string, string]> = [
-  ["ice-ufrag", "[A-Za-z0-9+/]{4,256}"],
-  ["ice-pwd", "[A-Za-z0-9+/]{22,256}"],
-  ["fingerprint", "sha-(1|224|256|384|512) [0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){15,63}"],
-  ["setup", "(actpass|active|passive)"],
-];
-const GATHER_TIMEOUT_MS = 5000;
 const ignore = (): void => {};
 
-/** Rejects what is not a browser offer with a microphone and two receive slots in the call's codec. */
-export function checkOffer(offerSdp: unknown, codec: CodecInfo): string {
-  if (typeof offerSdp !== "string" || !offerSdp.startsWith("v=0") || offerSdp.length > MAX_SDP_BYTES) {
-    throw new MediaError("signalling_error", "invalid_sdp", "The offer is not an SDP session description.");
-  }
-  const sections = offerSdp.split(/\r?\nm=/).slice(1);
-  const audio = sections.filter((s) => s.startsWith("audio "));
-  if (audio.length !== 3 || sections.length !== 3) {
-    throw new MediaError(
-      "signalling_error",
-      "invalid_sdp",
-      "The offer must have exactly three audio sections: the microphone and two receive slots.",
-    );
-  }
-  const sends = (s: string) => /^a=(sendonly|sendrecv)\s*$/m.test(s);
-  const receives = (s: string) => /^a=(recvonly|sendrecv)\s*$/m.test(s);
-  if (!sends(audio[0]) || !receives(audio[1]) || !receives(audio[2])) {
-    throw new MediaError(
-      "signalling_error",
-      "invalid_sdp",
-      "The offer's first audio section must send and the other two must receive.",
-    );
-  }
-  for (const [attribute, value] of OFFER_ATTRIBUTES) {
-    const lines = offerSdp.match(new RegExp(`^a=${attribute}:.*$`, "gm")) ?? [];
-    const valid = new RegExp(`^a=${attribute}:${value}\\s*$`);
-    if (lines.length === 0 || !lines.every((line) => valid.test(line))) {
-      throw new MediaError("signalling_error", "invalid_sdp", `The offer has no valid a=${attribute}.`);
-    }
-  }
-  if (!audio.every((s) => /^audio \d+ [A-Z/]+( \d+)+$/.test(s.split(/\r?\n/, 1)[0]))) {
-    throw new MediaError("signalling_error", "invalid_sdp", "The offer has a malformed m= line.");
-  }
-  if (!audio.every((s) => codec.rtpmap.test(`m=${s}`))) {
-    throw new MediaError(
-      "signalling_error",
-      "codec_not_offered",
-      `Every audio section of the offer must offer ${codec.codec.toUpperCase()}, the codec of this call.`,
-    );
-  }
-  return offerSdp;
-}
-
 export class WebRtcLeg implements Leg {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly kind = "webrtc" as const;
   readonly party: Party;
   readonly sourceKey = newSourceKey();
@@ -97,11 +60,18 @@ export class WebRtcLeg implements Leg {
   readonly #pc: RTCPeerConnection;
   readonly #events: WebRtcLegEvents;
   readonly #settings: PeerSettings;
+  readonly #codec: CodecInfo;
   #closed = false;
   #connected = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #path: PathWatch;
   #senders: RTCRtpSender[] = [];
   #link: SrtpLink | undefined;
+  #ice: IcePath | undefined;
+  /** The browser's DTLS fingerprint: an ICE restart must come from the same peer connection. */
+  #fingerprint = "";
+  /** A restart being negotiated: a second one waits for it (werift negotiates one at a time). */
+  #negotiation: Promise<unknown> = Promise.resolve();
   /** The negotiated payload type (the browser's numbering) and our SSRC of each slot, set on connect. */
   #payloadType: number;
   #slotSsrcs = [0, 0];
@@ -111,8 +81,16 @@ export class WebRtcLeg implements Leg {
   #slotPayloadTypes = [0, 0];
   readonly #view = emptyView();
 
-  private constructor(party: Party, codec: CodecInfo, settings: PeerSettings, events: WebRtcLegEvents) {
+  private constructor(
+    party: Party,
+    codec: CodecInfo,
+    settings: PeerSettings,
+    events: WebRtcLegEvents,
+    id: string,
+  ) {
+    this.id = id;
     this.party = party;
+    this.#codec = codec;
     this.#events = events;
     this.#settings = settings;
     this.#payloadType = codec.payloadType;
@@ -120,22 +98,31 @@ export class WebRtcLeg implements Leg {
       ...nodePeerConfig(settings),
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
+      // werift never asks the STUN servers: IcePath does, after the answer.
     });
     this.outputs = [this.#output(codec, 0), this.#output(codec, 1)];
+    this.#path = new PathWatch(settings, () => this.#pc.iceConnectionState, {
+      onChange: (lost) => this.#events.onPath?.(this, lost),
+      onExpired: () => this.#fail("connection_lost"),
+    });
   }
 
-  /** Answers a browser's offer; the leg then waits for ICE and DTLS to connect. */
+  /**
+   * Answers a browser's offer; the leg then waits for ICE and DTLS to connect. The answer carries
+   * the host candidates; server-reflexive ones follow through events.onCandidate.
+   */
   static async answer(
     party: Party,
     codec: CodecInfo,
     offerSdp: unknown,
     settings: PeerSettings,
     events: WebRtcLegEvents,
+    id: string = randomUUID(),
   ): Promise<{ leg: WebRtcLeg; answerSdp: string }> {
     const sdp = checkOffer(offerSdp, codec);
-    const leg = new WebRtcLeg(party, codec, settings, events);
+    const leg = new WebRtcLeg(party, codec, settings, events, id);
     try {
-      const answerSdp = await leg.#negotiate(sdp, codec);
+      const answerSdp = await leg.#negotiate(sdp);
       return { leg, answerSdp };
     } catch (error) {
       leg.close("negotiation_failed");
@@ -152,16 +139,58 @@ export class WebRtcLeg implements Leg {
     return this.#connected;
   }
 
+  /** True while the path is lost and the leg waits for an ICE restart. */
+  get lost(): boolean {
+    return this.#path.lost;
+  }
+
+  /**
+   * Answers the browser's ICE restart: an offer like the first (same DTLS fingerprint) with new
+   * ICE credentials. The leg, its DTLS session, its SRTP keys and its place in the routing stay.
+   */
+  async restart(offerSdp: unknown): Promise<string> {
+    if (this.#closed) throw new MediaError("conflict", "invalid_state", "The leg is closed.");
+    const sdp = checkOffer(offerSdp, this.#codec);
+    const { ufrag, fingerprint } = offerIdentity(sdp);
+    if (fingerprint !== this.#fingerprint) {
+      throw new MediaError(
+        "signalling_error",
+        "invalid_sdp",
+        "An ICE restart must keep the leg's DTLS fingerprint.",
+      );
+    }
+    if (ufrag === this.#ice?.remoteUfrag) {
+      throw new MediaError(
+        "signalling_error",
+        "invalid_sdp",
+        "The offer does not restart ICE (same ice-ufrag).",
+      );
+    }
+    const run = this.#negotiation.then(() => this.#renegotiate(sdp));
+    this.#negotiation = run.catch(ignore);
+    return run;
+  }
+
+  /** A candidate the browser trickled (null: no more of this generation). */
+  async addCandidate(candidate: IceCandidateInit | null): Promise<void> {
+    if (this.#closed) return;
+    await this.#negotiation; // a restart's candidates apply to the restart
+    await this.#ice?.addRemote(candidate);
+  }
+
   close(_reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#path.stop();
+    this.#ice?.close();
     this.#link?.close();
     this.#pc.close().catch(ignore);
   }
 
-  async #negotiate(offerSdp: string, codec: CodecInfo): Promise<string> {
+  async #negotiate(offerSdp: string): Promise<string> {
     const pc = this.#pc;
+    this.#fingerprint = offerIdentity(offerSdp).fingerprint;
     await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
     const transceivers = pc.getTransceivers();
     if (transceivers.length !== 3) throw new Error("expected three transceivers");
@@ -171,15 +200,15 @@ export class WebRtcLeg implements Leg {
     transceivers[2].setDirection("sendonly");
     const transport = transceivers[0].dtlsTransport;
     if (!transport) throw new Error("no DTLS transport");
-    withoutDefaultStun(transport.iceTransport.connection, this.#settings.stunUrls);
+    this.#ice = new IcePath(pc, transport, this.#settings.stunUrls, {
+      onCandidate: (c) => this.#events.onCandidate(this, c),
+      onError: (e) => this.#events.onError?.(this, e),
+    });
     this.#link = SrtpLink.take(transport, (packet, end) => this.#ingress(packet, end));
     this.#senders = [transceivers[1].sender, transceivers[2].sender];
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await this.#gathered();
-    const sdp = pc.localDescription?.sdp;
-    if (!sdp) throw new Error("no local description");
+    pc.iceConnectionStateChange.subscribe((state) => this.#onIceState(state));
+    const sdp = await this.#answer();
     if (!/^a=candidate:/m.test(sdp)) {
       throw new MediaError(
         "media_ports_exhausted",
@@ -191,28 +220,39 @@ export class WebRtcLeg implements Leg {
     }
     const primary = Number(/^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1] ?? this.#payloadType);
     // The codec's name in rtpmap lines: "opus/48000", "PCMU/8000".
-    const encoding = `${codec.mimeType.slice("audio/".length)}/${codec.clockRate}`;
+    const encoding = `${this.#codec.mimeType.slice("audio/".length)}/${this.#codec.clockRate}`;
     this.#alternate = offeredAlternate(offerSdp, encoding, primary);
     this.#arm(this.#settings.connectTimeoutMs, "ice_failed");
-    return this.#alternate === null ? sdp : addPayloadTypeToSlots(sdp, this.#alternate);
+    this.#ice.gathered();
+    return this.#withAlternate(sdp);
   }
 
-  #gathered(): Promise<void> {
+  async #renegotiate(offerSdp: string): Promise<string> {
+    // werift sees the new credentials and restarts its ICE transport (RTCIceTransport.restart).
+    await this.#pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+    const sdp = await this.#answer();
+    if (this.#closed) throw new MediaError("conflict", "invalid_state", "The leg closed during the restart.");
+    this.#ice?.startRestartedChecks();
+    this.#ice?.gathered();
+    return this.#withAlternate(sdp);
+  }
+
+  /** createAnswer + setLocalDescription: werift gathers host candidates only (a bind each), no STUN. */
+  async #answer(): Promise<string> {
     const pc = this.#pc;
-    if (pc.iceGatheringState === "complete") return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
-      const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
-        if (state !== "complete") return;
-        clearTimeout(timer);
-        unSubscribe();
-        resolve();
-      });
-    });
+    await pc.setLocalDescription(await pc.createAnswer());
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error("no local description");
+    return sdp;
+  }
+
+  #withAlternate(sdp: string): string {
+    return this.#alternate === null ? sdp : addPayloadTypeToSlots(sdp, this.#alternate);
   }
 
   /** A decrypted packet from the party's microphone: to the forwarding switch. */
   #ingress(packet: Buffer, end: number): void {
+    this.#path.received++;
     const v = readRtp(packet.subarray(0, end), this.#view);
     if (!v || v.payloadType !== this.#payloadType || this.#closed) return;
     this.#events.onPacket(
@@ -240,23 +280,30 @@ export class WebRtcLeg implements Leg {
     };
   }
 
+  /** The peer connection's state: its first "connected" (ICE and DTLS up) connects the leg. */
   #onState(state: string): void {
     if (this.#closed) return;
-    if (state === "connected") {
+    if (state === "connected" && !this.#connected) {
       clearTimeout(this.#timer);
-      if (!this.#connected) {
-        // The browser's numbering of the codec, and the SSRCs our answer announced for the slots.
-        this.#payloadType = this.#senders[0]?.codec?.payloadType ?? this.#payloadType;
-        this.#slotPayloadTypes = [this.#payloadType, this.#payloadType];
-        this.#slotSsrcs = this.#senders.map((sender) => sender.ssrc);
-        this.#connected = true;
-        this.#events.onConnect(this);
-      }
-    } else if (state === "failed") {
-      this.#fail(this.#connected ? "disconnected" : "ice_failed");
-    } else if (state === "disconnected") {
-      this.#arm(this.#settings.disconnectTimeoutMs, "disconnected");
+      // The browser's numbering of the codec, and the SSRCs our answer announced for the slots.
+      this.#payloadType = this.#senders[0]?.codec?.payloadType ?? this.#payloadType;
+      this.#slotPayloadTypes = [this.#payloadType, this.#payloadType];
+      this.#slotSsrcs = this.#senders.map((sender) => sender.ssrc);
+      this.#connected = true;
+      this.#path.start();
+      this.#events.onConnect(this);
+    } else if (state === "failed" && !this.#connected) {
+      this.#fail("ice_failed");
     }
+  }
+
+  /**
+   * ICE's own state, generation after generation (werift's connection state reaches "connected"
+   * only once): "failed" (consent expired, a restart's checks failed) loses the path.
+   */
+  #onIceState(state: string): void {
+    if (this.#closed || !this.#connected) return;
+    if (state === "failed" || state === "disconnected") this.#path.lose();
   }
 
   #arm(ms: number, reason: CloseReason): void {

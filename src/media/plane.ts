@@ -7,14 +7,28 @@ import type { MediaAttach } from "../api/signalling.ts";
 import type { MediaPort } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
+import type { IceCandidateInit } from "../protocol/messages.ts";
 import { MediaNode } from "./MediaNode.ts";
-import type { MediaCodec, MediaNodeOptions } from "./MediaTypes.ts";
+import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes.ts";
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
 
-type LegCloseListener = (callId: string, legId: string, reason: string) => void;
+/** Tells every listener; a listener's failure never reaches the media path. */
+function notify<L>(listeners: Set<L>, call: (listener: L) => void): void {
+  for (const l of listeners) {
+    try {
+      call(l);
+    } catch {
+      // a dashboard's or a socket's listener must not break the media plane
+    }
+  }
+}
+
+type LegCloseListener = (callId: string, legId: string, reason: string, party: Party) => void;
+type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
 
 export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   private readonly legCloseListeners = new Set<LegCloseListener>();
+  private readonly legCandidateListeners = new Set<LegCandidateListener>();
   private readonly wired = new WeakSet<object>();
   /** Who attached each browser leg, by leg id. */
   private readonly owners = new Map<string, string>();
@@ -31,15 +45,12 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     const call = this.node.openCall(callId, { codec });
     if (this.wired.has(call)) return;
     this.wired.add(call);
-    call.on("legclose", (_party, legId, reason) => {
+    call.on("legclose", (party, legId, reason) => {
       this.owners.delete(legId);
-      for (const l of this.legCloseListeners) {
-        try {
-          l(callId, legId, String(reason));
-        } catch {
-          // a listener's failure never reaches the media path
-        }
-      }
+      notify(this.legCloseListeners, (l) => l(callId, legId, String(reason), party));
+    });
+    call.on("legcandidate", (_party, legId, candidate) => {
+      notify(this.legCandidateListeners, (l) => l(callId, legId, candidate));
     });
   }
 
@@ -76,13 +87,28 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     this.node.getCall(callId)?.close(reason);
   }
 
-  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec, ownerId: string | null) {
+  async attach(
+    callId: string,
+    party: Party,
+    offerSdp: string,
+    codec: MediaCodec,
+    ownerId: string | null,
+    legId?: string,
+  ) {
     this.openCall(callId, codec);
     const call = this.node.getCall(callId);
     if (!call) throw new Error("the call's media is closed");
-    const result = await call.attachWebRtc(party, offerSdp);
+    const result = await call.attachWebRtc(party, offerSdp, legId);
     if (ownerId) this.owners.set(result.legId, ownerId);
     return result;
+  }
+
+  async restart(callId: string, legId: string, offerSdp: string) {
+    return this.#open(callId).restartWebRtc(legId, offerSdp);
+  }
+
+  async addCandidate(callId: string, legId: string, candidate: IceCandidateInit | null): Promise<void> {
+    await this.#open(callId).addCandidate(legId, candidate);
   }
 
   releaseUnlessOwner(callId: string, party: Party, userId: string): void {
@@ -115,6 +141,18 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   onLegClose(listener: LegCloseListener): () => void {
     this.legCloseListeners.add(listener);
     return () => this.legCloseListeners.delete(listener);
+  }
+
+  onLegCandidate(listener: LegCandidateListener): () => void {
+    this.legCandidateListeners.add(listener);
+    return () => this.legCandidateListeners.delete(listener);
+  }
+
+  #open(callId: string) {
+    const call = this.node.getCall(callId);
+    if (!call || call.closed)
+      throw new MediaError("not_found", "invalid_state", "The call's media has ended.");
+    return call;
   }
 
   async close(): Promise<void> {

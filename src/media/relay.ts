@@ -12,11 +12,14 @@ import type { MediaPort } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { RedisChannels } from "../events/redis.ts";
 import { isErrorCode } from "../protocol/errors.ts";
+import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { MediaCodec } from "./MediaTypes.ts";
 import type { MediaPlane } from "./plane.ts";
 
 const PREFIX = "earshot:media";
 const LEG_CLOSED = `${PREFIX}:legclosed`;
+/** The owner's ICE candidates for its legs: every node hears them (the leg's socket may be on any). */
+const LEG_CANDIDATE = `${PREFIX}:legcandidate`;
 /** An owner key outlives any call; the node that closes the call deletes it. */
 const OWNER_TTL_S = 24 * 3600;
 /** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
@@ -30,6 +33,11 @@ type Command =
   | { op: "releaseUnlessOwner"; callId: string; party: Party; userId: string }
   | { op: "closeCall"; callId: string; reason: string }
   | { op: "closeLeg"; callId: string; legId: string }
+  | { op: "addCandidate"; callId: string; legId: string; candidate: IceCandidateInit | null }
+  | (Ask & { requestId: string; replyTo: string });
+
+/** What waits for the owner's answer: a browser's offer, or its ICE restart. */
+type Ask =
   | {
       op: "attach";
       callId: string;
@@ -37,14 +45,14 @@ type Command =
       offerSdp: string;
       codec: MediaCodec;
       ownerId: string | null;
-      requestId: string;
-      replyTo: string;
-    };
+      legId: string;
+    }
+  | { op: "restart"; callId: string; legId: string; offerSdp: string };
 
 type Reply =
-  | { op: "attached"; requestId: string; legId: string; answerSdp: string }
+  | { op: "answered"; requestId: string; legId: string; answerSdp: string }
   | {
-      op: "attachFailed";
+      op: "refused";
       requestId: string;
       /** The error's code, and whether it was a domain refusal (EarshotError) or a media error. */
       code: string | null;
@@ -55,6 +63,7 @@ type Reply =
 type Message = Command | Reply;
 
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
+type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
 
 export interface MediaRelayOptions {
   /** This node's id in the cluster (the same as the control plane's). */
@@ -70,6 +79,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
   readonly #queues = new Map<string, Promise<void>>();
   readonly #replies = new Map<string, { resolve(r: Reply): void; timer: NodeJS.Timeout }>();
   readonly #listeners = new Set<LegCloseListener>();
+  readonly #candidateListeners = new Set<LegCandidateListener>();
   readonly #attachTimeoutMs: number;
   #closed = false;
 
@@ -83,6 +93,9 @@ export class MediaRelay implements MediaPort, MediaAttach {
     this.#attachTimeoutMs = options.attachTimeoutMs ?? 10_000;
     // The legs of calls owned here end here: every node hears of it.
     plane.onLegClose((callId, legId, reason) => channels.publish(LEG_CLOSED, { callId, legId, reason }));
+    plane.onLegCandidate((callId, legId, candidate) =>
+      channels.publish(LEG_CANDIDATE, { callId, legId, candidate }),
+    );
   }
 
   static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions = {}): Promise<MediaRelay> {
@@ -92,7 +105,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
     // fails closed).
     const channels = await RedisChannels.connect(
       url,
-      [`${PREFIX}:node:${nodeId}`, LEG_CLOSED],
+      [`${PREFIX}:node:${nodeId}`, LEG_CLOSED, LEG_CANDIDATE],
       (channel, m) => relay?.onMessage(channel, m),
     );
     relay = new MediaRelay(plane, nodeId, channels, options);
@@ -101,8 +114,13 @@ export class MediaRelay implements MediaPort, MediaAttach {
 
   /** A message on this node's channel or the leg-closed broadcast. */
   private onMessage(channel: string, m: unknown): void {
-    if (channel === LEG_CLOSED) this.#legClosed(m as { callId: string; legId: string; reason: string });
-    else this.#receive(m as Message);
+    if (channel === LEG_CLOSED) {
+      const c = m as { callId: string; legId: string; reason: string };
+      tell(this.#listeners, (l) => l(c.callId, c.legId, c.reason));
+    } else if (channel === LEG_CANDIDATE) {
+      const c = m as { callId: string; legId: string; candidate: IceCandidateInit | null };
+      tell(this.#candidateListeners, (l) => l(c.callId, c.legId, c.candidate));
+    } else this.#receive(m as Message);
   }
 
   // MediaPort: the control plane's commands.
@@ -152,38 +170,29 @@ export class MediaRelay implements MediaPort, MediaAttach {
 
   // MediaAttach: the signalling's requests.
 
-  async attach(callId: string, party: Party, offerSdp: string, codec: MediaCodec, ownerId: string | null) {
+  async attach(
+    callId: string,
+    party: Party,
+    offerSdp: string,
+    codec: MediaCodec,
+    ownerId: string | null,
+    legId: string,
+  ) {
     const owner = await this.#ownerOf(callId);
-    if (owner === this.nodeId) return this.plane.attach(callId, party, offerSdp, codec, ownerId);
-    const requestId = randomUUID();
-    const reply = new Promise<Reply>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#replies.delete(requestId);
-        resolve({
-          op: "attachFailed",
-          requestId,
-          code: null,
-          refusal: false,
-          message: "the call's media node did not answer; it may have stopped",
-        });
-      }, this.#attachTimeoutMs);
-      this.#replies.set(requestId, { resolve, timer });
-    });
-    this.#send(owner, {
-      op: "attach",
-      callId,
-      party,
-      offerSdp,
-      codec,
-      ownerId,
-      requestId,
-      replyTo: this.nodeId,
-    });
-    const r = await reply;
-    if (r.op === "attached") return { legId: r.legId, answerSdp: r.answerSdp };
-    // The same error the owner's plane threw, as far as the signalling can tell.
-    if (r.refusal && r.code && isErrorCode(r.code)) throw new EarshotError(r.code, r.message);
-    throw Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
+    if (owner === this.nodeId) return this.plane.attach(callId, party, offerSdp, codec, ownerId, legId);
+    return this.#ask(owner, { op: "attach", callId, party, offerSdp, codec, ownerId, legId });
+  }
+
+  async restart(callId: string, legId: string, offerSdp: string) {
+    const owner = await this.#ownerOf(callId);
+    if (owner === this.nodeId) return this.plane.restart(callId, legId, offerSdp);
+    return this.#ask(owner, { op: "restart", callId, legId, offerSdp });
+  }
+
+  async addCandidate(callId: string, legId: string, candidate: IceCandidateInit | null): Promise<void> {
+    const owner = await this.#ownerOf(callId);
+    if (owner === this.nodeId) await this.plane.addCandidate(callId, legId, candidate);
+    else this.#send(owner, { op: "addCandidate", callId, legId, candidate });
   }
 
   closeLeg(callId: string, legId: string): void {
@@ -195,12 +204,17 @@ export class MediaRelay implements MediaPort, MediaAttach {
     return () => this.#listeners.delete(listener);
   }
 
+  onLegCandidate(listener: LegCandidateListener): () => void {
+    this.#candidateListeners.add(listener);
+    return () => this.#candidateListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const { timer, resolve } of this.#replies.values()) {
       clearTimeout(timer);
       resolve({
-        op: "attachFailed",
+        op: "refused",
         requestId: "",
         code: null,
         refusal: false,
@@ -213,6 +227,30 @@ export class MediaRelay implements MediaPort, MediaAttach {
   }
 
   // Internals.
+
+  /** Sends an offer or a restart to the call's owner and waits for its answer. */
+  async #ask(owner: string, ask: Ask): Promise<{ legId: string; answerSdp: string }> {
+    const requestId = randomUUID();
+    const reply = new Promise<Reply>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#replies.delete(requestId);
+        resolve({
+          op: "refused",
+          requestId,
+          code: null,
+          refusal: false,
+          message: "the call's media node did not answer; it may have stopped",
+        });
+      }, this.#attachTimeoutMs);
+      this.#replies.set(requestId, { resolve, timer });
+    });
+    this.#send(owner, { ...ask, requestId, replyTo: this.nodeId });
+    const r = await reply;
+    if (r.op === "answered") return { legId: r.legId, answerSdp: r.answerSdp };
+    // The same error the owner's plane threw, as far as the signalling can tell.
+    if (r.refusal && r.code && isErrorCode(r.code)) throw new EarshotError(r.code, r.message);
+    throw Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
+  }
 
   #ownerKey(callId: string): string {
     return `${PREFIX}:owner:${callId}`;
@@ -301,13 +339,22 @@ export class MediaRelay implements MediaPort, MediaAttach {
         plane.closeCall(c.callId, c.reason);
         this.#owners.delete(c.callId); // closed from another node
         return;
-      case "attach": {
+      case "addCandidate":
+        // A candidate for a leg that has ended is dropped: its media.closed tells the browser.
+        plane.addCandidate(c.callId, c.legId, c.candidate).catch(() => {});
+        return;
+      case "attach":
+      case "restart": {
         const { requestId, replyTo } = c;
-        plane.attach(c.callId, c.party, c.offerSdp, c.codec, c.ownerId).then(
-          ({ legId, answerSdp }) => this.#send(replyTo, { op: "attached", requestId, legId, answerSdp }),
+        const answer =
+          c.op === "attach"
+            ? plane.attach(c.callId, c.party, c.offerSdp, c.codec, c.ownerId, c.legId)
+            : plane.restart(c.callId, c.legId, c.offerSdp);
+        answer.then(
+          ({ legId, answerSdp }) => this.#send(replyTo, { op: "answered", requestId, legId, answerSdp }),
           (error: unknown) =>
             this.#send(replyTo, {
-              op: "attachFailed",
+              op: "refused",
               requestId,
               code:
                 typeof (error as { code?: unknown })?.code === "string"
@@ -323,7 +370,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
   }
 
   #receive(m: Message): void {
-    if (m.op === "attached" || m.op === "attachFailed") {
+    if (m.op === "answered" || m.op === "refused") {
       const waiting = this.#replies.get(m.requestId);
       if (!waiting) return;
       this.#replies.delete(m.requestId);
@@ -338,14 +385,15 @@ export class MediaRelay implements MediaPort, MediaAttach {
       // a failing command never takes the node down; the call's media fails closed
     }
   }
+}
 
-  #legClosed(m: { callId: string; legId: string; reason: string }): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(m.callId, m.legId, m.reason);
-      } catch {
-        // a listener's failure never reaches the media path
-      }
+/** Tells every listener; a listener's failure never reaches the media path. */
+function tell<L>(listeners: Set<L>, call: (listener: L) => void): void {
+  for (const l of listeners) {
+    try {
+      call(l);
+    } catch {
+      // a socket's listener must not break the relay
     }
   }
 }

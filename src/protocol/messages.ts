@@ -21,8 +21,26 @@ export type ServerEvent =
   | { type: "hand.raised"; call: Call }
   | { type: "hand.lowered"; call: Call };
 
+/**
+ * One ICE candidate, as RTCIceCandidate.toJSON() gives it: `candidate` is the a=candidate line
+ * without "a=" ("candidate:…"); an empty line, like `null` in place of the whole object, means
+ * the end of the sender's candidates.
+ */
+export interface IceCandidateInit {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
 export type SignallingReply =
+  /** The answer to a media.offer (a new leg) or to a media.restart (the same leg, ICE restarted). */
   | { type: "media.answer"; requestId: string; legId: string; sdp: string }
+  /**
+   * One of the server's ICE candidates for a leg (null: no more for this ICE generation).
+   * Always sent after the media.answer that names the leg (or restarts it).
+   */
+  | { type: "media.candidate"; legId: string; candidate: IceCandidateInit | null }
   | { type: "media.closed"; legId: string; reason: string }
   /** The media plane's answer to a network probe (see PROBE below). */
   | { type: "media.probe_answer"; requestId: string; sdp: string }
@@ -33,6 +51,16 @@ export type ServerMessage = ServerEvent | SignallingReply;
 export type ClientMessage =
   /** Attach the sender's microphone to a call as `role`; the server answers with media.answer. */
   | { type: "media.offer"; requestId: string; callId: string; role: LegRole; sdp: string }
+  /**
+   * One of the browser's ICE candidates for a leg this connection attached (null: no more). The
+   * browser learns the leg id from media.answer, so it holds its candidates until then.
+   */
+  | { type: "media.candidate"; legId: string; candidate: IceCandidateInit | null }
+  /**
+   * An ICE restart of a leg this connection attached (its network changed or its path failed):
+   * an offer with new ICE credentials; the answer is a media.answer for the same legId.
+   */
+  | { type: "media.restart"; requestId: string; legId: string; sdp: string }
   | { type: "media.close"; legId: string }
   /** A network probe: an offer with one data channel (m=application); answered by media.probe_answer. */
   | { type: "media.probe"; requestId: string; sdp: string }

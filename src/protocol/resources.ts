@@ -25,7 +25,9 @@ export type CoachingEndReason =
   | "call_ended"
   | "transferred"
   | "conference"
-  | "external_transfer";
+  | "external_transfer"
+  /** The coach's audio leg lost its network path and no ICE restart restored it in time. */
+  | "connection_lost";
 
 /** Why a call ended. */
 export type CallEndReason =
@@ -34,7 +36,12 @@ export type CallEndReason =
   | "missed"
   | "transferred_external_completed"
   /** The server carrying the call stopped while it rang or was live (its audio and phone line went with it). */
-  | "server_stopped";
+  | "server_stopped"
+  /**
+   * The customer's or the agent's audio leg lost its network path and no ICE restart restored
+   * it within the reconnection grace period (EARSHOT_MEDIA_RECONNECT_GRACE_S).
+   */
+  | "connection_lost";
 
 export interface User {
   id: string;

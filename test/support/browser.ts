@@ -59,9 +59,30 @@ window.startLeg = async (callId, role, codec) => {
   return leg.state;
 };
 window.stopLeg = () => { if (leg) leg.close(); leg = null; };
-// The same leg signalled the way the web app does: media.offer on Earshot's WebSocket.
+// The same leg signalled the way the web app does: media.offer on Earshot's WebSocket, then
+// candidates both ways (media.candidate) and ICE restarts (media.restart) for the same leg.
 let ws = null;
+let wsLegId = null;
+let wsLeg = null;
 window.wsMessages = [];
+window.iceRestarts = [];
+window.legId = () => wsLegId;
+const wsLegOptions = (callId, role, before) => ({
+  onLeg: (l) => { wsLeg = l; },
+  signal: async (sdp, restart) => {
+    if (!restart && before) await before();
+    const m = await window.wsRequest(restart
+      ? { type: "media.restart", legId: wsLegId, sdp }
+      : { type: "media.offer", callId, role, sdp });
+    if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
+    wsLegId = m.legId;
+    return m.sdp;
+  },
+  sendCandidate: (candidate) => {
+    if (wsLegId && ws && ws.readyState === 1) ws.send(JSON.stringify({ type: "media.candidate", legId: wsLegId, candidate }));
+  },
+  onRestart: (reason, error) => window.iceRestarts.push({ reason, error: error ? String(error) : null, at: Date.now() }),
+});
 const ensureWs = async (wsUrl) => {
   if (ws && ws.readyState === 1 && ws.url === wsUrl) return;
   if (ws) ws.close();
@@ -70,6 +91,7 @@ const ensureWs = async (wsUrl) => {
   ws.onmessage = (e) => {
     const m = JSON.parse(e.data);
     window.wsMessages.push(m);
+    if (m.type === "media.candidate" && wsLeg && m.legId === wsLegId) wsLeg.addRemoteCandidate(m.candidate);
     const waiter = m.requestId && window.wsPending.get(m.requestId);
     if (waiter) { window.wsPending.delete(m.requestId); waiter(m); }
   };
@@ -80,10 +102,7 @@ window.startLegWs = async (wsUrl, callId, role, codec, fftSize) => {
   await ensureWs(wsUrl);
   leg = await EarshotMedia.AudioLeg.start({
     role, codec, muted: true, fftSize: fftSize || undefined,
-    signal: (sdp) => window.wsRequest({ type: "media.offer", callId, role, sdp }).then((m) => {
-      if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
-      return m.sdp;
-    }),
+    ...wsLegOptions(callId, role),
   });
   await leg.connected(15000);
   return leg.state;
@@ -149,13 +168,10 @@ window.coachJoin = async (apiUrl, token, wsUrl, callId, fftSize) => {
   await ensureWs(wsUrl);
   leg = await EarshotMedia.AudioLeg.start({
     role: "coach", muted: true, fftSize: fftSize || undefined,
-    signal: async (sdp) => {
+    ...wsLegOptions(callId, "coach", async () => {
       const s = await session;
       if (!s.session) throw new Error(JSON.stringify(s));
-      const m = await window.wsRequest({ type: "media.offer", callId, role: "coach", sdp });
-      if (m.type !== "media.answer") throw new Error(m.code + ": " + m.message);
-      return m.sdp;
-    },
+    }),
   });
   return (await session).session;
 };

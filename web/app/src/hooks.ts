@@ -34,6 +34,8 @@ export function useAudioLeg(
     if (!active || !callId) return;
     let cancelled = false;
     let legId: string | null = null;
+    /** The leg from the moment it exists: the server's candidates may come before start() returns. */
+    let current: AudioLeg | null = null;
     const setup = loadSetup();
     setState("connecting");
     void (async () => {
@@ -48,12 +50,20 @@ export function useAudioLeg(
           codec,
           deviceId: setup?.micId || undefined,
           sinkId: setup?.speakerId || undefined,
-          signal: async (sdp) => {
-            const reply = await live.request({ type: "media.offer", callId, role, sdp });
+          onLeg: (l) => {
+            current = l;
+          },
+          signal: async (sdp, restart) => {
+            const reply = await live.request(
+              restart ? { type: "media.restart", legId, sdp } : { type: "media.offer", callId, role, sdp },
+            );
             if (reply.type !== "media.answer")
               throw new Error("message" in reply ? reply.message : "refused");
             legId = reply.legId;
             return reply.sdp;
+          },
+          sendCandidate: (candidate) => {
+            if (legId) live.send({ type: "media.candidate", legId, candidate });
           },
           onStateChange: (s) => setState(s),
         });
@@ -67,7 +77,9 @@ export function useAudioLeg(
       }
     })();
     const off = live.on((m) => {
+      if (m.type === "media.candidate" && m.legId === legId) void current?.addRemoteCandidate(m.candidate);
       if (m.type === "media.closed" && m.legId === legId) {
+        current?.close();
         legRef.current?.close();
         legRef.current = null;
         setState("closed");
@@ -79,6 +91,7 @@ export function useAudioLeg(
       if (legId) live.send({ type: "media.close", legId });
       legRef.current?.close();
       legRef.current = null;
+      current?.close();
       delete exposed()[role];
       setState("idle");
     };

@@ -4,12 +4,25 @@
 // it and can measure it. No framework: the web app and the media tests both use it.
 import { withAlternatePayloadType } from "../../../src/protocol/alternatePayloadType.ts";
 import type { LegRole } from "../../../src/protocol/messages.ts";
+import { IceKeeper } from "./ice.ts";
 
 export type LegCodec = "opus" | "pcmu";
 
 export interface AudioLegOptions {
-  /** Hands the offer to the server (e.g. a media.offer message) and resolves with its answer SDP. */
-  signal(offerSdp: string): Promise<string>;
+  /**
+   * Hands an offer to the server and resolves with its answer SDP: the first one (a media.offer
+   * message), or with `restart` an ICE restart of the same leg (media.restart). The offer is sent
+   * at once; candidates follow through `sendCandidate` once the answer is in.
+   */
+  signal(offerSdp: string, restart?: boolean): Promise<string>;
+  /** Trickles one of this browser's ICE candidates to the server (media.candidate; null: no more). */
+  sendCandidate?(candidate: RTCIceCandidateInit | null): void;
+  /** How long ICE may stay disconnected before the leg restarts it. Default 2000 ms. */
+  restartAfterMs?: number;
+  /** Called as soon as the leg exists, before signalling: where the server's candidates go (addRemoteCandidate). */
+  onLeg?(leg: AudioLeg): void;
+  /** Informational: an ICE restart starts (why), or failed (the error). */
+  onRestart?(reason: string, error?: unknown): void;
   /** Informational: which party this leg carries. */
   role?: LegRole;
   /** STUN/TURN servers (TURN relay for networks that block UDP). Default none. */
@@ -28,8 +41,6 @@ export interface AudioLegOptions {
   muted?: boolean;
   /** Speaker to play on, where the browser supports setSinkId. */
   sinkId?: string;
-  /** How long to wait for ICE gathering before sending the offer anyway. Default 3000 ms. */
-  gatherTimeoutMs?: number;
   /** Analyser FFT size. Default 8192. */
   fftSize?: number;
   onStateChange?(state: RTCPeerConnectionState): void;
@@ -55,6 +66,8 @@ export class AudioLeg {
   readonly localStream: MediaStream;
   readonly slots: readonly [SlotAudio, SlotAudio];
   readonly audioContext: AudioContext;
+  /** Trickle and ICE restart (ice.ts). */
+  readonly ice: IceKeeper;
   readonly #ownsStream: boolean;
   readonly #ownsContext: boolean;
   readonly #bins: Float32Array<ArrayBuffer>;
@@ -75,6 +88,13 @@ export class AudioLeg {
     this.#bins = new Float32Array(fftSize / 2);
     const receivers = pc.getTransceivers().slice(1, 3);
     this.slots = [this.#slot(receivers[0], options, fftSize), this.#slot(receivers[1], options, fftSize)];
+    this.ice = new IceKeeper(pc, {
+      sendCandidate: options.sendCandidate,
+      restartAfterMs: options.restartAfterMs,
+      onRestart: options.onRestart,
+      makeOffer: (iceRestart) => makeOffer(pc, iceRestart),
+      signalRestart: (sdp) => options.signal(sdp, true),
+    });
   }
 
   /** Opens the microphone, negotiates with the server through `signal`, and starts playing both slots. */
@@ -103,30 +123,16 @@ export class AudioLeg {
       pc.addTransceiver("audio", { direction: "recvonly" });
       if (options.codec) preferCodec(pc, options.codec);
       leg = new AudioLeg(pc, local, ctx, options);
+      options.onLeg?.(leg);
       if (options.onStateChange) {
         const notify = options.onStateChange;
         pc.addEventListener("connectionstatechange", () => notify(pc.connectionState));
       }
-      // Without STUN/TURN servers every candidate is a host candidate and they all arrive at
-      // once: send the offer after a short lull instead of waiting for "complete" (Chromium
-      // takes ~140 ms to declare it). With servers, wait for the relay candidates.
-      const hostOnly = (options.iceServers ?? []).length === 0;
-      const gathering = gathered(pc, options.gatherTimeoutMs ?? 3000, hostOnly ? 25 : null);
-      const offer0 = await pc.createOffer();
-      // The receive slots offer the codec a second time (see withAlternatePayloadType); a
-      // browser that refuses the edited offer gets the plain one. Not Firefox: it accepts the
-      // edited offer but drops what arrives with the added payload type.
-      const firefox = /Firefox\//.test(navigator.userAgent);
-      await pc
-        .setLocalDescription(
-          firefox ? offer0 : { type: "offer", sdp: withAlternatePayloadType(offer0.sdp ?? "") },
-        )
-        .catch(() => pc.setLocalDescription(offer0));
-      await gathering;
-      const offer = pc.localDescription?.sdp;
-      if (!offer) throw new Error("no local offer");
-      const answer = await options.signal(offer);
+      // Trickle: the offer goes at once, its candidates after the answer (a TURN relay's
+      // allocation no longer delays the leg).
+      const answer = await options.signal(await makeOffer(pc, false));
       await pc.setRemoteDescription({ type: "answer", sdp: answer });
+      leg.ice.answered();
       if (ctx.state === "suspended") await ctx.resume().catch(() => {});
       return leg;
     } catch (error) {
@@ -214,9 +220,15 @@ export class AudioLeg {
   }
 
   /** Closes the connection, stops the microphone (when this leg opened it) and removes the <audio> elements. */
+  /** A candidate the server trickled for this leg (media.candidate). */
+  addRemoteCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    return this.ice.addRemote(candidate);
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.ice.close();
     this.pc.close();
     for (const slot of this.slots) {
       slot.element.srcObject = null;
@@ -265,28 +277,19 @@ function preferCodec(pc: RTCPeerConnection, codec: LegCodec): void {
   }
 }
 
-/** Resolves when gathering completes, at `timeoutMs`, or `lullMs` after the last candidate (when given). */
-function gathered(pc: RTCPeerConnection, timeoutMs: number, lullMs: number | null): Promise<void> {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => {
-    let lull: ReturnType<typeof setTimeout> | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      clearTimeout(lull);
-      pc.removeEventListener("icegatheringstatechange", check);
-      pc.removeEventListener("icecandidate", candidate);
-      resolve();
-    };
-    const check = () => {
-      if (pc.iceGatheringState === "complete") done();
-    };
-    const candidate = (e: RTCPeerConnectionIceEvent) => {
-      if (lullMs === null || !e.candidate) return;
-      clearTimeout(lull);
-      lull = setTimeout(done, lullMs);
-    };
-    const timer = setTimeout(done, timeoutMs);
-    pc.addEventListener("icegatheringstatechange", check);
-    pc.addEventListener("icecandidate", candidate);
-  });
+/**
+ * Creates an offer and sets it as the local description. The receive slots offer the codec a
+ * second time (see withAlternatePayloadType); a browser that refuses the edited offer gets the
+ * plain one. Not Firefox: it accepts the edited offer but drops what arrives with the added
+ * payload type.
+ */
+async function makeOffer(pc: RTCPeerConnection, iceRestart: boolean): Promise<string> {
+  const offer = await pc.createOffer({ iceRestart });
+  const firefox = /Firefox\//.test(navigator.userAgent);
+  await pc
+    .setLocalDescription(firefox ? offer : { type: "offer", sdp: withAlternatePayloadType(offer.sdp ?? "") })
+    .catch(() => pc.setLocalDescription(offer));
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error("no local offer");
+  return sdp;
 }
