@@ -181,6 +181,19 @@ window.wsRequest = (msg) => new Promise((resolve) => {
   window.wsPending.set(requestId, resolve);
   ws.send(JSON.stringify({ ...msg, requestId }));
 });
+// The leg's ICE as the page sees it: the server's UDP port (its host candidate), state, restarts.
+window.iceInfo = () => {
+  const l = leg || wsLeg;
+  const sdp = (l && l.pc.remoteDescription && l.pc.remoteDescription.sdp) || "";
+  const m = /^a=candidate:\\S+ 1 udp \\d+ \\S+ (\\d+) typ host/m.exec(sdp);
+  return {
+    legId: wsLegId,
+    serverPort: m ? Number(m[1]) : null,
+    iceState: l ? l.pc.iceConnectionState : null,
+    connectionState: l ? l.pc.connectionState : null,
+    restarts: window.iceRestarts,
+  };
+};
 window.levels = (freqs) => {
   if (!leg) return null;
   return [0, 1].map((slot) => ({
@@ -372,6 +385,11 @@ export class BrowserParty {
     ] as const);
   }
 
+  /** The leg's ICE: its server port (from the answer's host candidate), state and restarts so far. */
+  async iceInfo(): Promise<IceInfo> {
+    return this.page.evaluate(() => (window as never as Api).iceInfo());
+  }
+
   /** Every message the page's WebSocket received so far. */
   async wsMessages(): Promise<Record<string, unknown>[]> {
     return this.page.evaluate(() => (window as never as Api).wsMessages);
@@ -391,7 +409,16 @@ export class BrowserParty {
   }
 }
 
+export interface IceInfo {
+  legId: string | null;
+  serverPort: number | null;
+  iceState: string | null;
+  connectionState: string | null;
+  restarts: Array<{ reason: string; error: string | null; at: number }>;
+}
+
 interface Api {
+  iceInfo(): IceInfo;
   waitToneAtTrack(slot: number, hz: number, present: boolean, timeoutMs: number): Promise<number>;
   startLeg(callId: string, role: string, codec: string): Promise<string>;
   startLegWs(wsUrl: string, callId: string, role: string, codec: string, fftSize: number): Promise<string>;

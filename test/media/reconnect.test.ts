@@ -1,0 +1,144 @@
+// Issue 12: a leg that loses its path recovers by ICE restart, and the routing is still right.
+// A coached call in whisper (widget customer, agent and coach in three Chromiums, 440 / 1000 /
+// 1700 Hz), signalled through Earshot's WebSocket with trickle ICE. The agent's path is cut by
+// dropping the server's UDP port of that leg (iptables, loopback): the browser restarts ICE,
+// the leg comes back as the same leg, and the FFT says the agent hears customer + coach and the
+// customer only the agent, never the coach. Cut for longer than the reconnection grace period,
+// the call ends with "connection_lost", as the API and the call.ended event say.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { MediaPlane } from "../../src/media/plane.ts";
+import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { getCall, widgetCall } from "../support/calls.ts";
+import { cutUdpPort } from "../support/netcut.ts";
+import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { EventClient } from "../support/ws.ts";
+import { expectHearing, launchParties, type PARTIES, TONES, WHISPER, waitFor } from "./routing.browser.ts";
+
+/** Short, so that the second cut outlasts it quickly; long enough for Chromium to notice, restart and reconnect. */
+const GRACE_MS = 12_000;
+
+describe("a leg that loses its path", { timeout: 180_000 }, () => {
+  let dir: string;
+  let server: TestServer;
+  let harness: SignalHarness;
+  let org: Awaited<ReturnType<typeof demoOrg>>;
+  const b = {} as Record<(typeof PARTIES)[number], BrowserParty>;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "earshot-reconnect-"));
+    server = await startServer({
+      media: await MediaPlane.create({
+        hosts: ["127.0.0.1"],
+        connectTimeoutMs: 4000,
+        reconnectGraceMs: GRACE_MS,
+      }),
+    });
+    org = await demoOrg(server.url);
+    harness = await startSignalHarness();
+    Object.assign(b, await launchParties(dir, harness));
+  });
+  after(async () => {
+    await Promise.all(Object.values(b).map((x) => x?.close()));
+    await harness?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
+
+  it("restarts ICE on the same leg with the routing unchanged, and ends the call with connection_lost past the grace period", async () => {
+    const { call, callToken } = await widgetCall(server.url, org.support);
+    await org.ana.post(`/calls/${call.id}/answer`);
+    await b.customer.joinViaApi(
+      ws(`callToken=${encodeURIComponent(callToken)}`),
+      call.id,
+      "customer",
+      "opus",
+    );
+    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    const start = await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {});
+    assert.equal(start.status, 201);
+    await b.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
+    assert.equal(
+      (await org.sofia.patch(`/coaching-sessions/${start.body.session.id}`, { mode: "whisper" })).status,
+      200,
+    );
+    const never = [["customer", "coach"]] as const;
+    await expectHearing(b, WHISPER, { label: "whisper", never });
+
+    const before = await b.agent.iceInfo();
+    assert.ok(before.legId && before.serverPort, JSON.stringify(before));
+
+    // Cut: the browser notices (ICE disconnected), restarts ICE over the WebSocket; the path
+    // comes back only once the cut ends, on the same leg.
+    const cutAt = Date.now();
+    let restore = cutUdpPort(before.serverPort);
+    try {
+      await waitFor(
+        async () => (await b.agent.iceInfo()).restarts.length > 0,
+        "the agent's browser restarts ICE",
+        20_000,
+      );
+      const restartedAt = Date.now();
+      // While the agent is away (its microphone cannot reach the server; once the server has
+      // taken the restart, nothing reaches the agent either) the customer never hears the coach.
+      for (let i = 0; i < 15; i++) {
+        const heard = await b.customer.levels([TONES.coach]);
+        for (const slot of heard ?? [])
+          assert.ok(!(slot.levels[0] > -60), `LEAK while cut: ${slot.levels[0]} dB`);
+        await sleep(100);
+      }
+      restore();
+      const restoredAt = Date.now();
+      await waitFor(
+        async () => ["connected", "completed"].includes((await b.agent.iceInfo()).iceState ?? ""),
+        "the agent's ICE is connected again",
+        15_000,
+      );
+      await expectHearing(b, WHISPER, { label: "after the ICE restart", never, timeoutMs: 10_000 });
+      const after = await b.agent.iceInfo();
+      assert.equal(after.legId, before.legId, "the same leg");
+      assert.equal(after.serverPort, before.serverPort, "on the same server socket");
+      assert.ok(after.restarts.length >= 1);
+      assert.ok(!(await b.agent.wsMessages()).some((m) => m.type === "media.closed"), "the leg never closed");
+      assert.equal((await getCall(org.admin, call.id)).state, "in_progress");
+      console.log(
+        `reconnect: restart ${restartedAt - cutAt} ms after the cut; audio right ${Date.now() - restoredAt} ms after the path came back; ${after.restarts.length} restart(s)`,
+      );
+    } finally {
+      restore();
+    }
+
+    // Cut for longer than the grace period: the call ends, with the reason, for everyone.
+    const events = await EventClient.connect(server.url, `token=${org.sofia.token}`);
+    restore = cutUdpPort(before.serverPort);
+    try {
+      const ended = (await events.next(
+        (m) => m.type === "call.ended" && m.call.id === call.id,
+        GRACE_MS + 20_000,
+      )) as { call: Call };
+      assert.equal(ended.call.endReason, "connection_lost");
+      assert.equal((await getCall(org.admin, call.id)).endReason, "connection_lost");
+      const sessions = (
+        await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
+      ).body.sessions;
+      assert.equal(sessions.find((s) => s.id === start.body.session.id)?.endReason, "call_ended");
+      await waitFor(
+        async () =>
+          (await b.agent.wsMessages()).some(
+            (m) => m.type === "media.closed" && m.reason === "connection_lost",
+          ),
+        "the agent's leg is closed with connection_lost",
+      );
+    } finally {
+      restore();
+      events.close();
+    }
+  });
+});
