@@ -22,6 +22,8 @@ export interface Config {
   mediaHosts: string[] | undefined;
   /** The UDP port range the media plane binds for ICE, or undefined for any free port. */
   mediaPorts: [number, number] | undefined;
+  /** How long a browser leg that lost its network path waits for an ICE restart (ms). */
+  mediaReconnectGraceMs: number;
   /** STUN/TURN servers for browsers (and STUN for the media plane). */
   ice: IceConfig;
   /** Certificate and key (PEM) when the server itself serves HTTPS and WSS. */
@@ -223,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.EARSHOT_SECRET || undefined,
     mediaHosts: mediaHosts(env),
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
+    mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,
     ice: iceConfig(env),
     tls: tlsConfig(env),
     trustProxy: trustProxy(env.EARSHOT_TRUST_PROXY),

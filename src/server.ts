@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     hosts: config.mediaHosts ?? machineAddresses(),
     portRange: config.mediaPorts,
     stunUrls: config.ice.stunUrls,
+    reconnectGraceMs: config.mediaReconnectGraceMs,
   });
   const earshot = await createEarshot(config, { media });
   const address = await earshot.http.listen({ port: config.port, host: config.host });

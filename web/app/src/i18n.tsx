@@ -120,6 +120,7 @@ const en = {
   reason_transferred: "the call was transferred",
   reason_conference: "the call became a conference",
   reason_external_transfer: "the call was transferred to an external number",
+  reason_connection_lost: "your audio connection was lost and could not be restored",
   ...diagEn,
 };
 
@@ -242,6 +243,7 @@ const es: Record<Key, string> = {
   reason_transferred: "la llamada fue transferida",
   reason_conference: "la llamada pasó a ser una conferencia",
   reason_external_transfer: "la llamada fue transferida a un número externo",
+  reason_connection_lost: "se perdió tu conexión de audio y no se pudo restablecer",
   ...diagEs,
 };
 
