@@ -13,7 +13,7 @@ import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
 
 /** Tells every listener; a listener's failure never reaches the media path. */
-function notify<L>(listeners: Set<L>, call: (listener: L) => void): void {
+export function notify<L>(listeners: Set<L>, call: (listener: L) => void): void {
   for (const l of listeners) {
     try {
       call(l);

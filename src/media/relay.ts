@@ -14,7 +14,8 @@ import { RedisChannels } from "../events/redis.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { MediaCodec } from "./MediaTypes.ts";
-import type { MediaPlane } from "./plane.ts";
+import { type MediaPlane, notify } from "./plane.ts";
+import { type Ask, type Command, type Message, type Reply, runCommand } from "./relayCommands.ts";
 
 const PREFIX = "earshot:media";
 const LEG_CLOSED = `${PREFIX}:legclosed`;
@@ -24,43 +25,6 @@ const LEG_CANDIDATE = `${PREFIX}:legcandidate`;
 const OWNER_TTL_S = 24 * 3600;
 /** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
 const OWNER_CACHE = 10_000;
-
-type Command =
-  | { op: "openCall"; callId: string; codec: MediaCodec }
-  | { op: "applyRouting"; callId: string; routing: Routing }
-  | { op: "attachSynthetic"; callId: string; party: Party }
-  | { op: "detach"; callId: string; party: Party; reason: string }
-  | { op: "releaseUnlessOwner"; callId: string; party: Party; userId: string }
-  | { op: "closeCall"; callId: string; reason: string }
-  | { op: "closeLeg"; callId: string; legId: string }
-  | { op: "addCandidate"; callId: string; legId: string; candidate: IceCandidateInit | null }
-  | (Ask & { requestId: string; replyTo: string });
-
-/** What waits for the owner's answer: a browser's offer, or its ICE restart. */
-type Ask =
-  | {
-      op: "attach";
-      callId: string;
-      party: Party;
-      offerSdp: string;
-      codec: MediaCodec;
-      ownerId: string | null;
-      legId: string;
-    }
-  | { op: "restart"; callId: string; legId: string; offerSdp: string };
-
-type Reply =
-  | { op: "answered"; requestId: string; legId: string; answerSdp: string }
-  | {
-      op: "refused";
-      requestId: string;
-      /** The error's code, and whether it was a domain refusal (EarshotError) or a media error. */
-      code: string | null;
-      refusal: boolean;
-      message: string;
-    };
-
-type Message = Command | Reply;
 
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
@@ -116,10 +80,10 @@ export class MediaRelay implements MediaPort, MediaAttach {
   private onMessage(channel: string, m: unknown): void {
     if (channel === LEG_CLOSED) {
       const c = m as { callId: string; legId: string; reason: string };
-      tell(this.#listeners, (l) => l(c.callId, c.legId, c.reason));
+      notify(this.#listeners, (l) => l(c.callId, c.legId, c.reason));
     } else if (channel === LEG_CANDIDATE) {
       const c = m as { callId: string; legId: string; candidate: IceCandidateInit | null };
-      tell(this.#candidateListeners, (l) => l(c.callId, c.legId, c.candidate));
+      notify(this.#candidateListeners, (l) => l(c.callId, c.legId, c.candidate));
     } else this.#receive(m as Message);
   }
 
@@ -315,58 +279,8 @@ export class MediaRelay implements MediaPort, MediaAttach {
 
   /** A command for a call owned here. */
   #local(c: Command): void {
-    const plane = this.plane;
-    switch (c.op) {
-      case "openCall":
-        plane.openCall(c.callId, c.codec);
-        return;
-      case "applyRouting":
-        plane.applyRouting(c.callId, c.routing);
-        return;
-      case "attachSynthetic":
-        plane.attachSynthetic(c.callId, c.party);
-        return;
-      case "detach":
-        plane.detach(c.callId, c.party, c.reason);
-        return;
-      case "releaseUnlessOwner":
-        plane.releaseUnlessOwner(c.callId, c.party, c.userId);
-        return;
-      case "closeLeg":
-        plane.closeLeg(c.callId, c.legId);
-        return;
-      case "closeCall":
-        plane.closeCall(c.callId, c.reason);
-        this.#owners.delete(c.callId); // closed from another node
-        return;
-      case "addCandidate":
-        // A candidate for a leg that has ended is dropped: its media.closed tells the browser.
-        plane.addCandidate(c.callId, c.legId, c.candidate).catch(() => {});
-        return;
-      case "attach":
-      case "restart": {
-        const { requestId, replyTo } = c;
-        const answer =
-          c.op === "attach"
-            ? plane.attach(c.callId, c.party, c.offerSdp, c.codec, c.ownerId, c.legId)
-            : plane.restart(c.callId, c.legId, c.offerSdp);
-        answer.then(
-          ({ legId, answerSdp }) => this.#send(replyTo, { op: "answered", requestId, legId, answerSdp }),
-          (error: unknown) =>
-            this.#send(replyTo, {
-              op: "refused",
-              requestId,
-              code:
-                typeof (error as { code?: unknown })?.code === "string"
-                  ? (error as { code: string }).code
-                  : null,
-              refusal: error instanceof EarshotError,
-              message: error instanceof Error ? error.message : String(error),
-            }),
-        );
-        return;
-      }
-    }
+    if (c.op === "closeCall") this.#owners.delete(c.callId); // closed from another node
+    runCommand(this.plane, c, (to, reply) => this.#send(to, reply));
   }
 
   #receive(m: Message): void {
@@ -383,17 +297,6 @@ export class MediaRelay implements MediaPort, MediaAttach {
       this.#local(m);
     } catch {
       // a failing command never takes the node down; the call's media fails closed
-    }
-  }
-}
-
-/** Tells every listener; a listener's failure never reaches the media path. */
-function tell<L>(listeners: Set<L>, call: (listener: L) => void): void {
-  for (const l of listeners) {
-    try {
-      call(l);
-    } catch {
-      // a socket's listener must not break the relay
     }
   }
 }
