@@ -67,7 +67,10 @@ let wsLeg = null;
 window.wsMessages = [];
 window.iceRestarts = [];
 window.legId = () => wsLegId;
+// STUN/TURN for the next legs (setIce), as the web app gets them from /api/v1/ice-servers.
+window.legIce = {};
 const wsLegOptions = (callId, role, before) => ({
+  ...window.legIce,
   onLeg: (l) => { wsLeg = l; },
   signal: async (sdp, restart) => {
     if (!restart && before) await before();
@@ -194,6 +197,17 @@ window.iceInfo = () => {
     restarts: window.iceRestarts,
   };
 };
+// The nominated pair of the leg, from getStats: how this browser's audio travels.
+window.selectedPair = async () => {
+  const l = leg || wsLeg;
+  if (!l) return null;
+  const stats = [...(await l.pc.getStats()).values()];
+  const transport = stats.find((s) => s.type === "transport" && s.selectedCandidatePairId);
+  const pair = stats.find((s) => s.type === "candidate-pair" && (transport ? s.id === transport.selectedCandidatePairId : s.nominated && s.state === "succeeded"));
+  const local = pair && stats.find((s) => s.id === pair.localCandidateId);
+  const remote = pair && stats.find((s) => s.id === pair.remoteCandidateId);
+  return local ? { localType: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol ?? null, remoteType: remote ? remote.candidateType : null } : null;
+};
 window.levels = (freqs) => {
   if (!leg) return null;
   return [0, 1].map((slot) => ({
@@ -202,6 +216,15 @@ window.levels = (freqs) => {
   }));
 };
 `;
+
+export interface SelectedPair {
+  /** host, srflx, prflx or relay. */
+  localType: string;
+  protocol: string;
+  /** How a relay candidate reaches the TURN server: udp, tcp or tls. */
+  relayProtocol: string | null;
+  remoteType: string | null;
+}
 
 export interface SignalHarness {
   readonly url: string;
@@ -386,6 +409,18 @@ export class BrowserParty {
   }
 
   /** The leg's ICE: its server port (from the answer's host candidate), state and restarts so far. */
+  /** STUN/TURN servers (and the transport policy) of this party's next legs. */
+  async setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy = "all"): Promise<void> {
+    await this.page.evaluate(([servers, policy]) => {
+      (window as never as { legIce: object }).legIce = { iceServers: servers, iceTransportPolicy: policy };
+    }, [iceServers, iceTransportPolicy] as const);
+  }
+
+  /** The leg's nominated candidate pair (getStats): local candidate type and transport. */
+  async selectedPair(): Promise<SelectedPair | null> {
+    return this.page.evaluate(() => (window as never as Api).selectedPair());
+  }
+
   async iceInfo(): Promise<IceInfo> {
     return this.page.evaluate(() => (window as never as Api).iceInfo());
   }
@@ -419,6 +454,7 @@ export interface IceInfo {
 
 interface Api {
   iceInfo(): IceInfo;
+  selectedPair(): Promise<SelectedPair | null>;
   waitToneAtTrack(slot: number, hz: number, present: boolean, timeoutMs: number): Promise<number>;
   startLeg(callId: string, role: string, codec: string): Promise<string>;
   startLegWs(wsUrl: string, callId: string, role: string, codec: string, fftSize: number): Promise<string>;
