@@ -22,9 +22,12 @@ import { MediaRelay } from "./media/relay.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
+import { missingSecretMessage } from "./storage/migrations.ts";
+import { SecretBox } from "./storage/secretBox.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
 import { SipTrunk } from "./telephony/sip/SipTrunk.ts";
 import { TrunkRelay } from "./telephony/TrunkRelay.ts";
+import { type Resolver, systemResolver, WebhookTargets } from "./webhooks/targets.ts";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
 export interface Earshot {
@@ -43,13 +46,16 @@ export interface EarshotParts {
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
+  /** Resolves webhook hosts (default: the system's resolver); tests use a fake DNS. */
+  webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
   presence?: PresenceTimings;
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
   const nodeId = randomUUID();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const box = config.secret ? new SecretBox(config.secret) : null;
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, box });
   const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
   // One node's media plane; in a cluster (Redis), a relay sends each call's media commands and
   // offers to the node that owns the call. The SIP trunk drives this node's plane directly: a
@@ -57,10 +63,20 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const plane = parts.media ?? null;
   const media: MediaPlane | MediaRelay | null =
     plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId }) : plane;
-  const store = new KyselyStore(database.db);
+  const store = new KyselyStore(database.db, box);
+  const webhookCount = await store.countWebhooks();
+  if (webhookCount > 0 && !box) {
+    await database.close();
+    throw new Error(missingSecretMessage(webhookCount));
+  }
+  const webhookTargets = new WebhookTargets({
+    allowPrivate: config.webhookAllowPrivate,
+    resolve: parts.webhookResolver ?? systemResolver,
+  });
   const dispatcher = new WebhookDispatcher(store, {
     retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
     timeoutMs: 5000,
+    targets: webhookTargets,
     log: (msg, fields) => http?.log.warn(fields, msg),
   });
   const bus = dispatcher.wrap(sharedBus);
@@ -132,7 +148,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     directory,
     calls,
     coaching,
-    webhooks: new Webhooks(ctx),
+    webhooks: new Webhooks(ctx, { targets: webhookTargets, canSealSecrets: box !== null }),
     callTokens: new CallTokens(config.secret),
     signalling: media
       ? new Signalling(store, media, (user, callId) => coaching.mayStart(user, callId))

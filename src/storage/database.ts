@@ -6,12 +6,15 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
+import type { SecretBox } from "./secretBox.ts";
 
 export interface DatabaseConfig {
   /** postgres://… for PostgreSQL; undefined for the embedded database. */
   url?: string;
   /** Where the embedded database keeps its files; "memory://" for a throw-away one. */
   dataDir: string;
+  /** Seals secrets at rest (from EARSHOT_SECRET); migrations re-encrypt older plaintext with it. */
+  box?: SecretBox | null;
 }
 
 export interface OpenDatabase {
@@ -36,6 +39,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
     kind = "pglite";
   }
-  await migrate(db as Kysely<unknown>);
+  try {
+    await migrate(db as Kysely<unknown>, { box: config.box ?? null });
+  } catch (e) {
+    await db.destroy(); // no pool or embedded database left open behind a failed start
+    throw e;
+  }
   return { db, kind, close: () => db.destroy() };
 }
