@@ -2,6 +2,7 @@
 // from a Config. `npm start` and the tests build Earshot the same way.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import { CallTokens } from "./api/callTokens.ts";
 import { buildHttp } from "./api/http.ts";
 import { Probes } from "./api/probes.ts";
@@ -164,6 +165,12 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       mediaPorts: config.mediaPorts ? { min: config.mediaPorts[0], max: config.mediaPorts[1] } : null,
     },
     ice: config.ice,
+    readiness: {
+      database: async () => {
+        await sql`select 1`.execute(database.db);
+      },
+      ...(sharedBus instanceof RedisBus ? { redis: () => sharedBus.ping() } : {}),
+    },
     demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
   };
   http = await buildHttp(services, {

@@ -7,6 +7,7 @@ import pg from "pg";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secretBox.ts";
+import { guardDialect } from "./unavailable.ts";
 
 export interface DatabaseConfig {
   /** postgres://… for PostgreSQL; undefined for the embedded database. */
@@ -29,14 +30,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   if (config.url) {
     // Timestamps and JSON come back typed; bigint counts as numbers.
     pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-    const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    // A database host that does not answer fails a query after 5 s (storage_unavailable), not never.
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5000 });
     pool.on("error", () => {}); // a dropped idle client is replaced on next use
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool })) });
     kind = "postgres";
   } else {
     if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });
     const lite = await PGlite.create(config.dataDir);
-    db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
+    db = new Kysely<Database>({ dialect: guardDialect(new PGliteDialect(lite)) });
     kind = "pglite";
   }
   try {
