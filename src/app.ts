@@ -47,6 +47,8 @@ export interface EarshotParts {
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
+  /** Where the server's log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void };
   /** Resolves webhook hosts (default: the system's resolver); tests use a fake DNS. */
   webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
@@ -96,8 +98,8 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         return calls.inbound({ numberId, from, channel: "sip" });
       },
       farEndHangup,
-      log: (msg, fields) => {
-        http?.log.info(fields, msg);
+      log: (msg, fields, level = "info") => {
+        http?.log[level](fields, msg);
         parts.onTrunkLog?.(msg, fields);
       },
     });
@@ -177,6 +179,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     logLevel: config.logLevel,
     tls: config.tls,
     trustProxy: config.trustProxy,
+    logStream: parts.logStream,
   });
   const server = http;
   // Calls carried by a server process that stopped are ended (their audio and phone line went
