@@ -26,6 +26,7 @@ async function level(calls: number, durationMs: number) {
         party,
         socket,
         remote: { address: "0.0.0.0", port: 9 },
+        latchFrom: ["127.0.0.1"], // the simulated parties
         payloadType: 0,
         sink: call.packetSink,
       });
@@ -105,6 +106,7 @@ async function bridgedToWebRtc(levels: number[], durationMs: number) {
           party: "customer",
           socket,
           remote: { address: "0.0.0.0", port: 9 },
+          latchFrom: ["127.0.0.1"], // the simulated phones
           payloadType: 0,
           sink: call.packetSink,
         });

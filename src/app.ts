@@ -2,6 +2,7 @@
 // from a Config. `npm start` and the tests build Earshot the same way.
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import { CallTokens } from "./api/callTokens.ts";
 import { buildHttp } from "./api/http.ts";
 import { Probes } from "./api/probes.ts";
@@ -22,9 +23,12 @@ import { MediaRelay } from "./media/relay.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
+import { missingSecretMessage } from "./storage/migrations.ts";
+import { SecretBox } from "./storage/secretBox.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
 import { SipTrunk } from "./telephony/sip/SipTrunk.ts";
 import { TrunkRelay } from "./telephony/TrunkRelay.ts";
+import { type Resolver, systemResolver, WebhookTargets } from "./webhooks/targets.ts";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
 export interface Earshot {
@@ -43,13 +47,18 @@ export interface EarshotParts {
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
+  /** Where the server's log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void };
+  /** Resolves webhook hosts (default: the system's resolver); tests use a fake DNS. */
+  webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
   presence?: PresenceTimings;
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
   const nodeId = randomUUID();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const box = config.secret ? new SecretBox(config.secret) : null;
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, box });
   const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
   // One node's media plane; in a cluster (Redis), a relay sends each call's media commands and
   // offers to the node that owns the call. The SIP trunk drives this node's plane directly: a
@@ -57,10 +66,20 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const plane = parts.media ?? null;
   const media: MediaPlane | MediaRelay | null =
     plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId }) : plane;
-  const store = new KyselyStore(database.db);
+  const store = new KyselyStore(database.db, box);
+  const webhookCount = await store.countWebhooks();
+  if (webhookCount > 0 && !box) {
+    await database.close();
+    throw new Error(missingSecretMessage(webhookCount));
+  }
+  const webhookTargets = new WebhookTargets({
+    allowPrivate: config.webhookAllowPrivate,
+    resolve: parts.webhookResolver ?? systemResolver,
+  });
   const dispatcher = new WebhookDispatcher(store, {
     retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
     timeoutMs: 5000,
+    targets: webhookTargets,
     log: (msg, fields) => http?.log.warn(fields, msg),
   });
   const bus = dispatcher.wrap(sharedBus);
@@ -79,8 +98,8 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         return calls.inbound({ numberId, from, channel: "sip" });
       },
       farEndHangup,
-      log: (msg, fields) => {
-        http?.log.info(fields, msg);
+      log: (msg, fields, level = "info") => {
+        http?.log[level](fields, msg);
         parts.onTrunkLog?.(msg, fields);
       },
     });
@@ -132,7 +151,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     directory,
     calls,
     coaching,
-    webhooks: new Webhooks(ctx),
+    webhooks: new Webhooks(ctx, { targets: webhookTargets, canSealSecrets: box !== null }),
     callTokens: new CallTokens(config.secret),
     signalling: media
       ? new Signalling(store, media, (user, callId) => coaching.mayStart(user, callId))
@@ -148,12 +167,19 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       mediaPorts: config.mediaPorts ? { min: config.mediaPorts[0], max: config.mediaPorts[1] } : null,
     },
     ice: config.ice,
+    readiness: {
+      database: async () => {
+        await sql`select 1`.execute(database.db);
+      },
+      ...(sharedBus instanceof RedisBus ? { redis: () => sharedBus.ping() } : {}),
+    },
     demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
   };
   http = await buildHttp(services, {
     logLevel: config.logLevel,
     tls: config.tls,
     trustProxy: config.trustProxy,
+    logStream: parts.logStream,
   });
   const server = http;
   // Calls carried by a server process that stopped are ended (their audio and phone line went

@@ -15,8 +15,10 @@ export interface Config {
   redisUrl: string | undefined;
   demo: boolean;
   emergencyNumbers: string[];
-  /** Signs widget call tokens; must be the same on every node. */
+  /** Signs widget call tokens and seals webhook secrets; must be the same on every node. */
   secret: string | undefined;
+  /** Webhooks may reach loopback and private addresses (on-premises receivers). */
+  webhookAllowPrivate: boolean;
   /** The addresses the media plane announces in its ICE candidates (local or 1:1-NAT public);
    * undefined: every IPv4 address of the machine, loopback included. */
   mediaHosts: string[] | undefined;
@@ -223,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: bool(env, "EARSHOT_DEMO", !databaseUrl),
     emergencyNumbers: emergency,
     secret: env.EARSHOT_SECRET || undefined,
+    webhookAllowPrivate: bool(env, "EARSHOT_WEBHOOK_ALLOW_PRIVATE", false),
     mediaHosts: mediaHosts(env),
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
     mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,

@@ -15,7 +15,14 @@ export function errorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  if (err instanceof EarshotError) return sendError(reply, err.code, err.message);
+  if (err instanceof EarshotError) {
+    if (err.code === "storage_unavailable") {
+      // The operator needs the cause; the client gets the code.
+      const cause = err.cause as (Error & { code?: string }) | undefined;
+      request.log.error({ error: cause?.message, code: cause?.code }, "storage unavailable");
+    }
+    return sendError(reply, err.code, err.message);
+  }
   const e = err as FastifyError & {
     validation?: { instancePath: string; message?: string }[];
     validationContext?: string;

@@ -29,6 +29,8 @@ export interface HttpOptions {
   tls?: { cert: Buffer; key: Buffer } | null;
   /** Behind a TLS-terminating proxy: the hops or addresses whose X-Forwarded-For / -Proto to believe. */
   trustProxy?: false | number | string[];
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void };
   /** The built web app, served at / when present. */
   webRoot?: string;
 }
@@ -44,6 +46,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
     bodyLimit: 256 * 1024,
     logger: {
       level: opts.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       // Never log query strings (tokens) nor bodies (passwords); personal data stays out of messages.
       // The client's address (through the proxy when trusted) goes in a field of its own.
       serializers: {

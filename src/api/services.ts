@@ -31,6 +31,8 @@ export interface Services {
   publicConfig: PublicConfig;
   /** STUN/TURN for browsers; TURN credentials are minted per request (GET /ice-servers). */
   ice: IceConfig;
+  /** Readiness checks (GET /ready): each resolves when its backend answers. */
+  readiness: { database(): Promise<void>; redis?(): Promise<void> };
   /** Picks a caller number for the demo network's simulated customer. */
   demoCaller: () => string;
 }

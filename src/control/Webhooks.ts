@@ -23,8 +23,24 @@ const view = (w: WebhookRecord): WebhookView => ({
   lastAttemptAt: w.lastAttemptAt?.toISOString() ?? null,
 });
 
+/** Where a URL may deliver: the outer part resolves the host and classifies its addresses. */
+export interface WebhookTargetCheck {
+  check(
+    url: URL,
+  ): Promise<{ ok: true } | { ok: false; reason: "invalid_url" | "unresolvable" | "private_address" }>;
+}
+
+export interface WebhookDeps {
+  targets: WebhookTargetCheck;
+  /** Whether secrets can be sealed at rest (EARSHOT_SECRET is set). */
+  canSealSecrets: boolean;
+}
+
 export class Webhooks {
-  constructor(private readonly ctx: ControlContext) {}
+  constructor(
+    private readonly ctx: ControlContext,
+    private readonly deps: WebhookDeps,
+  ) {}
 
   async list(viewer: UserRecord): Promise<WebhookView[]> {
     requireAdmin(viewer);
@@ -46,6 +62,16 @@ export class Webhooks {
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
       fail("validation_failed", "url must be http(s).");
+    if (parsed.username || parsed.password)
+      fail(
+        "validation_failed",
+        "url must not carry credentials (user:password@); receivers check the signature.",
+      );
+    if (!this.deps.canSealSecrets) fail("server_secret_required");
+    const target = await this.deps.targets.check(parsed);
+    if (!target.ok && target.reason === "unresolvable")
+      fail("webhook_url_refused", "The url's host does not resolve.");
+    if (!target.ok) fail("webhook_url_refused");
     const w = {
       id: this.ctx.newId(),
       orgId: viewer.orgId,

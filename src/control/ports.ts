@@ -79,7 +79,10 @@ export interface Store {
   insertSessionEvent(e: Omit<SessionEventRecord, "at">): Promise<void>;
   listSessionEvents(sessionIds: string[]): Promise<SessionEventRecord[]>;
 
+  /** An org's webhooks, each with its signing secret (stored sealed, opened here). */
   listWebhooks(orgId: string): Promise<WebhookRecord[]>;
+  /** Webhooks of every org (start-up: EARSHOT_SECRET is required once there is one). */
+  countWebhooks(): Promise<number>;
   insertWebhook(w: Omit<WebhookRecord, "createdAt" | "lastStatus" | "lastAttemptAt">): Promise<void>;
   deleteWebhook(id: string): Promise<void>;
   recordWebhookAttempt(id: string, status: string, at: Date): Promise<void>;

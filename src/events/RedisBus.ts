@@ -29,6 +29,11 @@ export class RedisBus implements EventBus {
     return this.local.subscribe(listener);
   }
 
+  /** Readiness: Redis answers a PING. */
+  async ping(): Promise<void> {
+    await this.channels.redis.ping();
+  }
+
   async close(): Promise<void> {
     await this.local.close();
     this.channels.close();

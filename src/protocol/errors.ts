@@ -38,8 +38,19 @@ export const ERRORS = {
   user_unavailable: { status: 409, message: "That user is not available." },
   no_available_user: { status: 409, message: "Nobody in the line distribution is available." },
   email_taken: { status: 409, message: "A user with that email already exists." },
+  webhook_url_refused: {
+    status: 400,
+    message:
+      "Webhooks may not point to loopback, private, link-local or other non-public addresses (the operator can allow them with EARSHOT_WEBHOOK_ALLOW_PRIVATE=1).",
+  },
+  server_secret_required: {
+    status: 409,
+    message:
+      "Webhooks need EARSHOT_SECRET on the server: their signing secrets are stored encrypted with a key derived from it. Set it (the same value on every node) and restart.",
+  },
   rate_limited: { status: 429, message: "Too many requests; slow down." },
   internal: { status: 500, message: "Something went wrong on the server." },
+  storage_unavailable: { status: 503, message: "The database is unavailable right now; try again shortly." },
   signalling_error: { status: 400, message: "The signalling message was refused." },
   media_unavailable: { status: 503, message: "The media plane could not set up audio for this leg." },
   media_ports_exhausted: {

@@ -19,16 +19,21 @@ import {
   sessionToRow,
 } from "./rows.ts";
 import type { Database } from "./schema.ts";
+import type { SecretBox } from "./secretBox.ts";
 import { webhookFromRow } from "./WebhookRows.ts";
 
 export class KyselyStore extends DirectoryQueries implements Store {
-  constructor(db: Db) {
+  /** Seals webhook secrets at rest; null without EARSHOT_SECRET (then no webhook can be stored). */
+  constructor(
+    db: Db,
+    private readonly box: SecretBox | null = null,
+  ) {
     super(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(trx)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(trx, this.box)));
   }
 
   async lockCall(id: string): Promise<CallRecord | undefined> {
@@ -198,14 +203,35 @@ export class KyselyStore extends DirectoryQueries implements Store {
       .where("org_id", "=", orgId)
       .orderBy("created_at")
       .execute();
-    return rows.map(webhookFromRow);
+    const box = this.box;
+    if (rows.length > 0 && !box) throw new Error("webhook secrets need EARSHOT_SECRET to be opened");
+    return rows.map((r) => webhookFromRow(r, box as SecretBox));
+  }
+
+  async countWebhooks(): Promise<number> {
+    const r = await this.db
+      .selectFrom("webhooks")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   async insertWebhook(w: Omit<WebhookRecord, "createdAt" | "lastStatus" | "lastAttemptAt">): Promise<void> {
     await this.db
       .insertInto("webhooks")
-      .values({ id: w.id, org_id: w.orgId, url: w.url, secret: w.secret, events: JSON.stringify(w.events) })
+      .values({
+        id: w.id,
+        org_id: w.orgId,
+        url: w.url,
+        secret: this.sealer().seal(w.secret, w.id),
+        events: JSON.stringify(w.events),
+      })
       .execute();
+  }
+
+  private sealer(): SecretBox {
+    if (!this.box) throw new Error("webhook secrets need EARSHOT_SECRET to be sealed");
+    return this.box;
   }
 
   async deleteWebhook(id: string): Promise<void> {

@@ -3,13 +3,15 @@ import type { Selectable } from "kysely";
 import type { WebhookRecord } from "../control/model.ts";
 import { json } from "./rows.ts";
 import type { WebhooksTable } from "./schema.ts";
+import type { SecretBox } from "./secretBox.ts";
 
-export function webhookFromRow(r: Selectable<WebhooksTable>): WebhookRecord {
+/** The row as a record, its signing secret opened. */
+export function webhookFromRow(r: Selectable<WebhooksTable>, box: SecretBox): WebhookRecord {
   return {
     id: r.id,
     orgId: r.org_id,
     url: r.url,
-    secret: r.secret,
+    secret: box.open(r.secret, r.id),
     events: json<WebhookRecord["events"]>(r.events),
     createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at),
     lastStatus: r.last_status,

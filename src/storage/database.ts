@@ -6,12 +6,16 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
+import type { SecretBox } from "./secretBox.ts";
+import { guardDialect } from "./unavailable.ts";
 
 export interface DatabaseConfig {
   /** postgres://… for PostgreSQL; undefined for the embedded database. */
   url?: string;
   /** Where the embedded database keeps its files; "memory://" for a throw-away one. */
   dataDir: string;
+  /** Seals secrets at rest (from EARSHOT_SECRET); migrations re-encrypt older plaintext with it. */
+  box?: SecretBox | null;
 }
 
 export interface OpenDatabase {
@@ -26,16 +30,22 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   if (config.url) {
     // Timestamps and JSON come back typed; bigint counts as numbers.
     pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-    const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    // A database host that does not answer fails a query after 5 s (storage_unavailable), not never.
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5000 });
     pool.on("error", () => {}); // a dropped idle client is replaced on next use
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool })) });
     kind = "postgres";
   } else {
     if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });
     const lite = await PGlite.create(config.dataDir);
-    db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
+    db = new Kysely<Database>({ dialect: guardDialect(new PGliteDialect(lite)) });
     kind = "pglite";
   }
-  await migrate(db as Kysely<unknown>);
+  try {
+    await migrate(db as Kysely<unknown>, { box: config.box ?? null });
+  } catch (e) {
+    await db.destroy(); // no pool or embedded database left open behind a failed start
+    throw e;
+  }
   return { db, kind, close: () => db.destroy() };
 }

@@ -1,5 +1,12 @@
 // One set of SQL migrations, run unchanged on PGlite and PostgreSQL.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { isSealed, type SecretBox } from "./secretBox.ts";
+
+/** What a migration may need besides the database. */
+export interface MigrationContext {
+  /** Seals secrets at rest; null when EARSHOT_SECRET is not set. */
+  box: SecretBox | null;
+}
 
 const migrations: Record<string, Migration> = {
   "001_initial": {
@@ -147,6 +154,33 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/** Migrations that need the context (a key), after the plain ones. */
+function withContext(ctx: MigrationContext): Record<string, Migration> {
+  return {
+    "005_webhook_secrets_sealed": {
+      async up(db: Kysely<unknown>) {
+        // Webhook secrets were stored in plaintext: seal them (secretBox.ts). Without the key
+        // this migration fails, so it cannot be marked done while a plaintext secret remains.
+        const { rows } = await sql<{ id: string; secret: string }>`SELECT id, secret FROM webhooks`.execute(
+          db,
+        );
+        const plain = rows.filter((r) => !isSealed(r.secret));
+        if (plain.length === 0) return;
+        if (!ctx.box) throw new Error(missingSecretMessage(plain.length));
+        for (const r of plain)
+          await sql`UPDATE webhooks SET secret = ${ctx.box.seal(r.secret, r.id)} WHERE id = ${r.id}`.execute(
+            db,
+          );
+      },
+    },
+  };
+}
+
+/** The one sentence an operator reads when webhooks exist and EARSHOT_SECRET does not. */
+export function missingSecretMessage(webhooks: number): string {
+  return `${webhooks} webhook(s) are registered and EARSHOT_SECRET is not set: their signing secrets are encrypted with a key derived from it. Set EARSHOT_SECRET (the same value on every node) and start again.`;
+}
+
 /** Runs a script statement by statement (PGlite's extended protocol takes one at a time). */
 async function runScript(db: Kysely<unknown>, script: string): Promise<void> {
   const statements = script
@@ -156,9 +190,8 @@ async function runScript(db: Kysely<unknown>, script: string): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-export async function migrate(db: Kysely<unknown>): Promise<void> {
+export async function migrate(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations, ...withContext(ctx) }) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

@@ -1,14 +1,19 @@
 // Delivers events to registered webhooks: JSON POSTs signed with HMAC-SHA256, retried
 // with exponential back-off. Only the node where an event originated delivers it, so a
-// cluster sends each event once.
+// cluster sends each event once. Every attempt re-checks the target (SPEC §7): a name that
+// resolves to a private address now is refused before any connection, whatever it resolved
+// to at registration.
 import { createHmac, randomUUID } from "node:crypto";
 import type { WebhookEvent, WebhookRecord } from "../control/model.ts";
 import type { Envelope, EventBus, Store } from "../control/ports.ts";
+import { postTo } from "./post.ts";
+import type { WebhookTargets } from "./targets.ts";
 
 export interface DispatcherOptions {
   /** Delays before each retry; the number of retries is its length. */
   retryDelaysMs: number[];
   timeoutMs: number;
+  targets: WebhookTargets;
   log: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -29,6 +34,13 @@ export function webhookEventOf(e: Envelope["event"]): { type: WebhookEvent; data
       return null;
   }
 }
+
+/** `lastStatus` of an attempt refused before any connection. */
+const REFUSED = {
+  private_address: "refused: private address",
+  unresolvable: "refused: host does not resolve",
+  invalid_url: "refused: invalid URL",
+} as const;
 
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
@@ -75,30 +87,8 @@ export class WebhookDispatcher {
 
   private async deliver(hook: WebhookRecord, type: string, body: string, attempt: number): Promise<void> {
     if (this.closed) return;
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    let status: string;
-    try {
-      const res = await fetch(hook.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-earshot-event": type,
-          "x-earshot-timestamp": timestamp,
-          "x-earshot-signature": sign(hook.secret, timestamp, body),
-          "x-earshot-attempt": String(attempt + 1),
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      status = String(res.status);
-      if (res.ok) {
-        await this.store.recordWebhookAttempt(hook.id, status, new Date()).catch(() => {});
-        return;
-      }
-    } catch (e) {
-      status = (e as Error).name === "TimeoutError" ? "timeout" : "network_error";
-    }
-    await this.store.recordWebhookAttempt(hook.id, status, new Date()).catch(() => {});
+    const status = await this.attempt(hook, type, body, attempt);
+    if (status === null) return;
     const delay = this.options.retryDelaysMs[attempt];
     if (delay === undefined) {
       this.options.log("webhook delivery gave up", {
@@ -115,6 +105,37 @@ export class WebhookDispatcher {
     }, delay);
     t.unref();
     this.timers.add(t);
+  }
+
+  /** One attempt; null when delivered, else the failure as `lastStatus` shows it. */
+  private async attempt(hook: WebhookRecord, type: string, body: string, attempt: number) {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const url = new URL(hook.url);
+    const target = await this.options.targets.check(url);
+    const outcome = target.ok
+      ? await postTo(
+          url,
+          target.address,
+          {
+            "content-type": "application/json",
+            "x-earshot-event": type,
+            "x-earshot-timestamp": timestamp,
+            "x-earshot-signature": sign(hook.secret, timestamp, body),
+            "x-earshot-attempt": String(attempt + 1),
+          },
+          body,
+          this.options.timeoutMs,
+        )
+      : { ok: false, status: REFUSED[target.reason], detail: undefined };
+    await this.store
+      .recordWebhookAttempt(hook.id, outcome.status, new Date())
+      .catch((e: Error) =>
+        this.options.log("webhook status not recorded", { webhookId: hook.id, error: e.message }),
+      );
+    if (outcome.ok) return null;
+    if (outcome.detail)
+      this.options.log("webhook delivery failed", { webhookId: hook.id, error: outcome.detail });
+    return outcome.status;
   }
 
   close(): void {

@@ -33,7 +33,11 @@ describe("webhooks", () => {
   let hookUrl: string;
 
   before(async () => {
-    server = await startServer({ webhookRetryDelaysMs: [50, 100] });
+    // The receiver is on loopback: allowed only because the operator says so.
+    server = await startServer({
+      webhookRetryDelaysMs: [50, 100],
+      env: { EARSHOT_SECRET: "test-secret", EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" },
+    });
     org = await demoOrg(server.url);
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
@@ -115,7 +119,7 @@ describe("webhooks", () => {
 
     const hooks = (await org.admin.get<{ webhooks: { id: string; lastStatus: string }[] }>("/webhooks")).body
       .webhooks;
-    assert.equal(hooks[0].lastStatus, "204");
+    assert.equal(hooks[0].lastStatus, "HTTP 204");
     assert.equal((await org.admin.delete(`/webhooks/${hooks[0].id}`)).status, 204);
     assert.equal((await org.admin.get<{ webhooks: unknown[] }>("/webhooks")).body.webhooks.length, 0);
   });

@@ -6,8 +6,48 @@ import type { Services } from "../services.ts";
 
 const isPublic = { public: true };
 
+/** How long a backend may take to answer a readiness probe. */
+const PROBE_TIMEOUT_MS = 2000;
+
+async function readiness(
+  probes: Services["readiness"],
+  onFail: (what: string, e: Error) => void,
+): Promise<Record<string, "ok" | "fail">> {
+  const run = async (what: string, probe: () => Promise<void>): Promise<"ok" | "fail"> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+        PROBE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([probe(), timeout]);
+      return "ok";
+    } catch (e) {
+      onFail(what, e as Error);
+      return "fail";
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const [database, redis] = await Promise.all([
+    run("database", probes.database),
+    probes.redis ? run("redis", probes.redis) : undefined,
+  ]);
+  return redis ? { database, redis } : { database };
+}
+
 export async function publicRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  // Liveness: the process answers. Readiness: its backends answer too (a load balancer's check).
   app.get("/health", { config: isPublic, schema: { tags: ["meta"] } }, async () => ({ status: "ok" }));
+  app.get("/ready", { config: isPublic, schema: { tags: ["meta"] } }, async (req, reply) => {
+    const checks = await readiness(s.readiness, (what, e) =>
+      req.log.warn({ backend: what, error: e.message }, "readiness check failed"),
+    );
+    const ready = Object.values(checks).every((c) => c === "ok");
+    return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "unavailable", checks });
+  });
   app.get("/config", { config: isPublic, schema: { tags: ["meta"] } }, async () => s.publicConfig);
 
   app.get<{ Params: { id: string } }>(

@@ -1,5 +1,12 @@
-// A plain RTP/AVP leg (G.711) for a SIP trunk party: one UDP socket, symmetric RTP (we
-// answer to where the party's packets come from), RFC 4733 DTMF received and logged.
+// A plain RTP/AVP leg (G.711) for a SIP trunk party: one UDP socket, RFC 4733 DTMF received
+// (that a digit arrived is counted and logged, never which digit).
+//
+// Whose packets are the party's (no "RTP bleed": latching onto whoever sends first): the
+// address and port the party's SDP names are always accepted, and once they have sent, only
+// they are. A carrier behind NAT sends from elsewhere: then the leg latches once onto the first
+// source from the carrier's allowed addresses (SIP_TRUNK_ALLOW, or the SDP's address on
+// another port), before the answer or within a few seconds of it, and answers there
+// (symmetric RTP). Every other packet is dropped and counted (`stats.foreignDropped`).
 // A phone has one incoming stream, so the leg's two slots are mixed when both carry audio
 // (barge); a single slot goes through untouched.
 import { randomInt, randomUUID } from "node:crypto";
@@ -18,15 +25,23 @@ export interface RtpTarget {
 export interface RtpLegOptions {
   party: Party;
   socket: Socket;
-  /** Where the SDP says to send; replaced by the first packet's source (symmetric RTP). */
+  /** Where the SDP says to send (and whose packets are the party's). */
   remote: RtpTarget;
+  /** Sources a NAT'd carrier may be latched from (the trunk's allowed addresses). */
+  latchFrom: readonly string[];
+  /** How long after the answer a latch may still happen (default 5 s). */
+  latchWindowMs?: number;
+  /** The first packet dropped for its source (later ones are only counted). */
+  onForeignSource?(source: RtpTarget): void;
   /** 0 = PCMU, 8 = PCMA (negotiated). */
   payloadType: 0 | 8;
   sink: PacketSink;
+  /** A digit arrived. Never log `digit`: PINs and card numbers are typed this way. */
   onDtmf?(digit: string): void;
 }
 
 const MIX_WINDOW_MS = 40;
+const LATCH_WINDOW_MS = 5000;
 const DTMF_DIGITS = "0123456789*#ABCD";
 
 export class RtpLeg implements Leg {
@@ -35,12 +50,18 @@ export class RtpLeg implements Leg {
   readonly sourceKey = newSourceKey();
   readonly party: Party;
   readonly outputs: readonly [SlotOutput, SlotOutput];
-  readonly stats = { packetsIn: 0, packetsOut: 0, dtmf: 0 };
+  readonly stats = { packetsIn: 0, packetsOut: 0, dtmf: 0, foreignDropped: 0 };
   /** While false (e.g. a held call), nothing is sent to the party. */
   sending = true;
   #closed = false;
+  /** Where we send and whose packets we take: the SDP's target, or the latched source. */
   #remote: RtpTarget;
+  #sdp: RtpTarget;
+  /** The SDP's own target has sent: no latch can happen any more (until a new SDP). */
+  #sdpConfirmed = false;
   #latched = false;
+  /** Until when a latch may happen: open until the answer, then LATCH_WINDOW_MS more. */
+  #latchUntil = Number.POSITIVE_INFINITY;
   readonly #opts: RtpLegOptions;
   /** 0 = PCMU, 8 = PCMA, as negotiated (an outbound offer learns it from the answer). */
   payloadType: 0 | 8;
@@ -57,6 +78,7 @@ export class RtpLeg implements Leg {
     this.#opts = opts;
     this.party = opts.party;
     this.#remote = opts.remote;
+    this.#sdp = opts.remote;
     this.payloadType = opts.payloadType;
     const codec = { clockRate: 8000, frameSamples: 160 };
     this.outputs = [0, 1].map((slot) => ({
@@ -79,10 +101,44 @@ export class RtpLeg implements Leg {
     return this.#remote;
   }
 
-  /** A re-INVITE moved the party's media. */
+  /** The call was answered: a NAT latch may happen only a little longer. */
+  answered(): void {
+    this.#latchUntil = Math.min(
+      this.#latchUntil,
+      performance.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS),
+    );
+  }
+
+  /** An SDP (an answer, a re-INVITE) names the party's media: it is theirs from now on. */
   retarget(remote: RtpTarget): void {
+    if (remote.address === this.#sdp.address && remote.port === this.#sdp.port) {
+      this.answered();
+      return;
+    }
     this.#remote = remote;
+    this.#sdp = remote;
+    this.#sdpConfirmed = false;
     this.#latched = false;
+    this.#latchUntil = performance.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS);
+  }
+
+  /** Whether a packet from this source is the party's; moves the target on a latch. */
+  #accepts(address: string, port: number): boolean {
+    if (address === this.#sdp.address && port === this.#sdp.port) {
+      // The signalled source always wins, even over an earlier latch onto someone else.
+      this.#sdpConfirmed = true;
+      this.#remote = this.#sdp;
+      return true;
+    }
+    if (this.#latched) return address === this.#remote.address && port === this.#remote.port;
+    const mayLatch =
+      !this.#sdpConfirmed &&
+      performance.now() <= this.#latchUntil &&
+      (this.#opts.latchFrom.includes(address) || address === this.#sdp.address);
+    if (!mayLatch) return false;
+    this.#remote = { address, port };
+    this.#latched = true;
+    return true;
   }
 
   #receive(msg: Buffer, address: string, port: number): void {
@@ -97,10 +153,8 @@ export class RtpLeg implements Leg {
     let end = msg.length;
     if (msg[0] & 0x20) end -= msg[msg.length - 1];
     if (offset > end) return;
-    if (!this.#latched) {
-      this.#remote = { address, port };
-      this.#latched = true;
-    } else if (address !== this.#remote.address || port !== this.#remote.port) {
+    if (!this.#accepts(address, port)) {
+      if (this.stats.foreignDropped++ === 0) this.#opts.onForeignSource?.({ address, port });
       return; // not our party's stream
     }
     const ssrc = msg.readUInt32BE(8);

@@ -37,7 +37,7 @@ export interface SipTrunkDeps {
   /** The control plane's entry points, bound after construction. */
   inbound(numberId: string, from: string): Promise<CallRecord>;
   farEndHangup(callId: string): void;
-  log(msg: string, fields: Record<string, unknown>): void;
+  log(msg: string, fields: Record<string, unknown>, level?: "info" | "debug"): void;
 }
 
 const tag = () => randomBytes(6).toString("hex");
@@ -184,9 +184,17 @@ export class SipTrunk implements Trunk {
       party,
       socket,
       remote: offer ? { address: offer.address, port: offer.port } : { address: "0.0.0.0", port: 9 },
+      latchFrom: this.deps.config.allow,
       payloadType: pt,
       sink: call.packetSink,
-      onDtmf: (digit) => this.deps.log("sip: DTMF received", { callId, digit }),
+      // That a digit arrived, never which: DTMF carries PINs and card numbers.
+      onDtmf: () => this.deps.log("sip: DTMF received", { callId, party }),
+      onForeignSource: (source) =>
+        this.deps.log(
+          "sip: RTP from a source that is not the party's dropped (later ones are only counted)",
+          { callId, party, source: `${source.address}:${source.port}` },
+          "debug",
+        ),
     });
     call.attachLeg(leg);
     return leg;
@@ -207,6 +215,7 @@ export class SipTrunk implements Trunk {
 
   private accept(d: Dialog): void {
     d.state = "confirmed";
+    d.leg.answered();
     const ok = this.respond(
       d.invite,
       200,
@@ -309,6 +318,7 @@ export class SipTrunk implements Trunk {
         const answer = parseSdp(rs.content);
         const pt = answer && chooseG711(answer);
         if (answer) leg.retarget({ address: answer.address, port: answer.port });
+        else leg.answered();
         if (pt === 8) leg.payloadType = 8;
         d.state = "confirmed";
         answered();
