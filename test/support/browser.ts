@@ -411,9 +411,12 @@ export class BrowserParty {
   /** The leg's ICE: its server port (from the answer's host candidate), state and restarts so far. */
   /** STUN/TURN servers (and the transport policy) of this party's next legs. */
   async setIce(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy = "all"): Promise<void> {
-    await this.page.evaluate(([servers, policy]) => {
-      (window as never as { legIce: object }).legIce = { iceServers: servers, iceTransportPolicy: policy };
-    }, [iceServers, iceTransportPolicy] as const);
+    await this.page.evaluate(
+      ([servers, policy]) => {
+        (window as never as { legIce: object }).legIce = { iceServers: servers, iceTransportPolicy: policy };
+      },
+      [iceServers, iceTransportPolicy] as const,
+    );
   }
 
   /** The leg's nominated candidate pair (getStats): local candidate type and transport. */
