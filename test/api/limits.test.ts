@@ -48,7 +48,7 @@ describe("sign-in limits", () => {
     for (let i = 0; i < 12; i++) {
       const r = await login(
         server.url,
-        ["ana", "luis", "sofia", "marco"][i % 4] + "@demo.test",
+        `${["ana", "luis", "sofia", "marco"][i % 4]}@demo.test`,
         "demo1234",
         "198.51.100.1",
       );
