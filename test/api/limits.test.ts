@@ -3,6 +3,7 @@
 // cap on a number's ringing calls. Client addresses come from X-Forwarded-For (a trusted proxy).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 
 const from = (ip: string) => ({ "x-forwarded-for": ip });
@@ -182,5 +183,27 @@ describe("a number's ringing cap", () => {
     const ringing = ok[1].body.call.id;
     assert.equal((await org.ana.post(`/calls/${ringing}/answer`)).status, 200);
     assert.equal((await anon.post("/widget/calls", { numberId: org.support })).status, 201);
+  });
+});
+
+describe("limit settings", () => {
+  it("default to values a busy contact centre does not reach, and refuse nonsense with one clear line", () => {
+    const c = loadConfig({});
+    assert.deepEqual(c.limits.login, { perIp: 100, perAccount: 10, windowMs: 900_000 });
+    assert.equal(c.maxRingingPerNumber, 20);
+    assert.deepEqual(c.widgetOrigins, []);
+    for (const [name, value, says] of [
+      ["EARSHOT_LOGIN_ACCOUNT_MAX", "0", /EARSHOT_LOGIN_ACCOUNT_MAX must be an integer/],
+      ["EARSHOT_MAX_RINGING_PER_NUMBER", "lots", /EARSHOT_MAX_RINGING_PER_NUMBER/],
+      ["EARSHOT_RATE_LIMITS", "maybe", /EARSHOT_RATE_LIMITS must be on or off/],
+      ["EARSHOT_WIDGET_ORIGINS", "https://shop.example.com/page", /EARSHOT_WIDGET_ORIGINS must be/],
+      ["EARSHOT_WIDGET_ORIGINS", "https://a.example; script-src *", /EARSHOT_WIDGET_ORIGINS must be/],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (e: Error) => e instanceof ConfigError && says.test(e.message),
+        name,
+      );
+    }
   });
 });

@@ -1,0 +1,116 @@
+// What the abuse limits cost (issue 13): sign-in (a success only peeks at its counters, a
+// failure also counts) and PATCH /coaching-sessions/:id (no limit of its own: what the hooks
+// and headers add to an ordinary request) with the limiter on and off, in the same process
+// and interleaved in batches so that the machine's drift hits both alike. With Redis installed,
+// the same again with every node's counters in Redis (REDIS_URL), against Redis with no limiter.
+// Run alone: node --import tsx bench/limits.ts
+import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { liveCall, startCoaching } from "../test/support/calls.ts";
+import { Client, demoOrg, startServer, type TestServer } from "../test/support/server.ts";
+import { hasRedis, type RunningRedis, startRedis } from "../test/support/services.ts";
+import { summarize } from "./stats.ts";
+
+const ROUNDS = 6;
+const PATCHES_PER_ROUND = 50;
+const LOGINS_PER_ROUND = 15;
+
+interface Target {
+  server: TestServer;
+  admin: Client;
+  sofia: Client;
+  sessionId: string;
+  samples: { login: number[]; failedLogin: number[]; patch: number[] };
+}
+
+async function target(env: Record<string, string>, redisUrl?: string): Promise<Target> {
+  const server = await startServer({
+    redisUrl,
+    // Far above what the bench sends: every request is counted, none is refused.
+    env: { EARSHOT_LOGIN_IP_MAX: "1000000", ...env },
+  });
+  const org = await demoOrg(server.url);
+  await org.luis.patch("/me", { availability: "unavailable" });
+  const call = await liveCall(org.admin, org.ana, org.support);
+  const session = await startCoaching(org.sofia, call.id);
+  return {
+    server,
+    admin: org.admin,
+    sofia: org.sofia,
+    sessionId: session.id,
+    samples: { login: [], failedLogin: [], patch: [] },
+  };
+}
+
+async function timed(samples: number[], fn: () => Promise<{ status: number }>, expect: number) {
+  const t = performance.now();
+  const r = await fn();
+  samples.push(performance.now() - t);
+  if (r.status !== expect) throw new Error(`expected ${expect}, got ${r.status}`);
+}
+
+async function round(t: Target, warm: boolean, n: number): Promise<void> {
+  const anon = new Client(t.server.url, null, null);
+  const s = warm ? t.samples : { login: [], failedLogin: [], patch: [] };
+  for (let i = 0; i < PATCHES_PER_ROUND; i++) {
+    const mode = (n + i) % 2 === 0 ? "whisper" : "listen";
+    await timed(s.patch, () => t.sofia.patch(`/coaching-sessions/${t.sessionId}`, { mode }), 200);
+  }
+  for (let i = 0; i < LOGINS_PER_ROUND; i++) {
+    await timed(
+      s.login,
+      () => anon.post("/auth/login", { email: "admin@demo.test", password: "demo1234" }),
+      200,
+    );
+    // A fresh unknown email each time: its account counter is new, so nothing is refused.
+    const email = `nobody-${n}-${i}@demo.test`;
+    await timed(s.failedLogin, () => anon.post("/auth/login", { email, password: "wrong" }), 401);
+  }
+}
+
+function compare(off: Target, on: Target) {
+  const ratio = (k: keyof Target["samples"]) =>
+    Number((summarize(on.samples[k]).p99 / summarize(off.samples[k]).p99).toFixed(2));
+  const report = (t: Target) => ({
+    loginMs: summarize(t.samples.login),
+    failedLoginMs: summarize(t.samples.failedLogin),
+    patchCoachingSessionMs: summarize(t.samples.patch),
+  });
+  return {
+    limiterOff: report(off),
+    limiterOn: report(on),
+    p99OnOverOff: { login: ratio("login"), failedLogin: ratio("failedLogin"), patch: ratio("patch") },
+  };
+}
+
+export async function runLimiterBench(): Promise<object> {
+  let redis: RunningRedis | undefined;
+  const targets: Record<string, Target> = {};
+  try {
+    targets.off = await target({ EARSHOT_RATE_LIMITS: "off" });
+    targets.on = await target({});
+    if (hasRedis()) {
+      redis = await startRedis();
+      targets.redisOff = await target({ EARSHOT_RATE_LIMITS: "off" }, redis.url);
+      targets.redisOn = await target({}, redis.url);
+    }
+    const all = Object.values(targets);
+    for (const t of all) await round(t, false, 0); // warm-up
+    for (let n = 1; n <= ROUNDS; n++) for (const t of all) await round(t, true, n);
+    return {
+      database: "embedded PGlite",
+      note: "p99 of each kind of request, limiter on and off, interleaved in the same run",
+      inProcessCounters: compare(targets.off, targets.on),
+      ...(targets.redisOn
+        ? { redisCounters: compare(targets.redisOff, targets.redisOn) }
+        : { redisCounters: "redis-server is not installed" }),
+    };
+  } finally {
+    for (const t of Object.values(targets)) await t.server.close();
+    await redis?.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log(JSON.stringify(await runLimiterBench(), null, 2));
+}
