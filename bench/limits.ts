@@ -1,7 +1,7 @@
 // What the abuse limits cost (issue 13): sign-in (a success only peeks at its counters, a
 // failure also counts) and PATCH /coaching-sessions/:id (no limit of its own: what the hooks
 // and headers add to an ordinary request) with the limiter on and off, in the same process
-// and interleaved in batches so that the machine's drift hits both alike. With Redis installed,
+// and interleaved request by request so that the machine's load hits both alike. With Redis installed,
 // the same again with every node's counters in Redis (REDIS_URL), against Redis with no limiter.
 // Run alone: node --import tsx bench/limits.ts
 import { performance } from "node:perf_hooks";
@@ -11,7 +11,7 @@ import { Client, demoOrg, startServer, type TestServer } from "../test/support/s
 import { hasRedis, type RunningRedis, startRedis } from "../test/support/services.ts";
 import { summarize } from "./stats.ts";
 
-const ROUNDS = 6;
+const ROUNDS = 8;
 const PATCHES_PER_ROUND = 50;
 const LOGINS_PER_ROUND = 15;
 
@@ -49,28 +49,36 @@ async function timed(samples: number[], fn: () => Promise<{ status: number }>, e
   if (r.status !== expect) throw new Error(`expected ${expect}, got ${r.status}`);
 }
 
-async function round(t: Target, warm: boolean, n: number): Promise<void> {
-  const anon = new Client(t.server.url, null, null);
-  const s = warm ? t.samples : { login: [], failedLogin: [], patch: [] };
+/**
+ * One request of each kind on every target in turn (the order rotating), so that each "on"
+ * sample has an "off" sample taken a few milliseconds away, under the same load.
+ */
+async function round(targets: Target[], n: number, record: boolean): Promise<void> {
+  const order = targets.map((_, i) => targets[(i + n) % targets.length]);
+  const keep = (t: Target, k: keyof Target["samples"]) => (record ? t.samples[k] : []);
   for (let i = 0; i < PATCHES_PER_ROUND; i++) {
-    const mode = (n + i) % 2 === 0 ? "whisper" : "listen";
-    await timed(s.patch, () => t.sofia.patch(`/coaching-sessions/${t.sessionId}`, { mode }), 200);
+    const mode = i % 2 === 0 ? "whisper" : "listen";
+    for (const t of order)
+      await timed(keep(t, "patch"), () => t.sofia.patch(`/coaching-sessions/${t.sessionId}`, { mode }), 200);
   }
   for (let i = 0; i < LOGINS_PER_ROUND; i++) {
-    await timed(
-      s.login,
-      () => anon.post("/auth/login", { email: "admin@demo.test", password: "demo1234" }),
-      200,
-    );
-    // A fresh unknown email each time: its account counter is new, so nothing is refused.
-    const email = `nobody-${n}-${i}@demo.test`;
-    await timed(s.failedLogin, () => anon.post("/auth/login", { email, password: "wrong" }), 401);
+    for (const t of order) {
+      const anon = new Client(t.server.url, null, null);
+      await timed(
+        keep(t, "login"),
+        () => anon.post("/auth/login", { email: "admin@demo.test", password: "demo1234" }),
+        200,
+      );
+      // A fresh unknown email each time: its account counter is new, so nothing is refused.
+      const email = `nobody-${n}-${i}@demo.test`;
+      await timed(keep(t, "failedLogin"), () => anon.post("/auth/login", { email, password: "wrong" }), 401);
+    }
   }
 }
 
 function compare(off: Target, on: Target) {
-  const ratio = (k: keyof Target["samples"]) =>
-    Number((summarize(on.samples[k]).p99 / summarize(off.samples[k]).p99).toFixed(2));
+  const ratio = (k: keyof Target["samples"], q: "p50" | "p99") =>
+    Number((summarize(on.samples[k])[q] / summarize(off.samples[k])[q]).toFixed(2));
   const report = (t: Target) => ({
     loginMs: summarize(t.samples.login),
     failedLoginMs: summarize(t.samples.failedLogin),
@@ -79,7 +87,16 @@ function compare(off: Target, on: Target) {
   return {
     limiterOff: report(off),
     limiterOn: report(on),
-    p99OnOverOff: { login: ratio("login"), failedLogin: ratio("failedLogin"), patch: ratio("patch") },
+    p50OnOverOff: {
+      login: ratio("login", "p50"),
+      failedLogin: ratio("failedLogin", "p50"),
+      patch: ratio("patch", "p50"),
+    },
+    p99OnOverOff: {
+      login: ratio("login", "p99"),
+      failedLogin: ratio("failedLogin", "p99"),
+      patch: ratio("patch", "p99"),
+    },
   };
 }
 
@@ -95,8 +112,8 @@ export async function runLimiterBench(): Promise<object> {
       targets.redisOn = await target({}, redis.url);
     }
     const all = Object.values(targets);
-    for (const t of all) await round(t, false, 0); // warm-up
-    for (let n = 1; n <= ROUNDS; n++) for (const t of all) await round(t, true, n);
+    await round(all, 0, false); // warm-up
+    for (let n = 1; n <= ROUNDS; n++) await round(all, n, true);
     return {
       database: "embedded PGlite",
       note: "p99 of each kind of request, limiter on and off, interleaved in the same run",
