@@ -6,6 +6,9 @@
 // Run alone: node --import tsx bench/limits.ts
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyRequest } from "fastify";
+import { connectRedis } from "../src/events/redis.ts";
 import { liveCall, startCoaching } from "../test/support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../test/support/server.ts";
 import { hasRedis, type RunningRedis, startRedis } from "../test/support/services.ts";
@@ -100,6 +103,31 @@ function compare(off: Target, on: Target) {
   };
 }
 
+/**
+ * What one counter check costs by itself (µs, mean of sequential checks on distinct keys):
+ * what a sign-in pays three times, a widget call twice. Far below the request-level noise.
+ */
+async function checkCostUs(redisUrl?: string): Promise<{ peek: number; count: number }> {
+  const app = Fastify();
+  const redis = redisUrl ? await connectRedis(redisUrl) : null;
+  await app.register(rateLimit, { global: false, ...(redis ? { redis } : {}) });
+  await app.ready();
+  const check = app.createRateLimit({ max: 10, timeWindow: 60_000, keyGenerator: (r) => r.ip });
+  const req = (i: number) =>
+    ({ ip: `10.0.${i >> 8}.${i & 255}`, routeOptions: { config: {} } }) as FastifyRequest;
+  const time = async (increment: boolean) => {
+    const n = 2000;
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await check(req(i), { increment });
+    return Number((((performance.now() - t) / n) * 1000).toFixed(1));
+  };
+  await time(true); // warm-up
+  const result = { peek: await time(false), count: await time(true) };
+  redis?.disconnect();
+  await app.close();
+  return result;
+}
+
 export async function runLimiterBench(): Promise<object> {
   let redis: RunningRedis | undefined;
   const targets: Record<string, Target> = {};
@@ -114,8 +142,13 @@ export async function runLimiterBench(): Promise<object> {
     const all = Object.values(targets);
     await round(all, 0, false); // warm-up
     for (let n = 1; n <= ROUNDS; n++) await round(all, n, true);
+    const costs = {
+      inProcess: await checkCostUs(),
+      ...(redis ? { redis: await checkCostUs(redis.url) } : {}),
+    };
     return {
       database: "embedded PGlite",
+      oneCounterCheckUs: costs,
       note: "p99 of each kind of request, limiter on and off, interleaved in the same run",
       inProcessCounters: compare(targets.off, targets.on),
       ...(targets.redisOn
