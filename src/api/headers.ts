@@ -10,8 +10,8 @@ import type { FastifyInstance } from "fastify";
 export interface HeaderOptions {
   /** Origins that may embed the widget page (EARSHOT_WIDGET_ORIGINS); none by default. */
   widgetOrigins: string[];
-  /** Behind a trusted proxy the browser's host is in X-Forwarded-Host. */
-  trustProxy: boolean;
+  /** Behind a trusted proxy (EARSHOT_TRUST_PROXY) the browser's host is in X-Forwarded-Host. */
+  trustsProxy: boolean;
 }
 
 /** The customer widget's page (/widget/<number id>), the one page that may be framed. */
@@ -20,8 +20,8 @@ export const isWidgetPage = (url: string | undefined): boolean => /^\/widget(\/|
 const HOST = /^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/i;
 
 /** The host the browser sees, when it is a plain host[:port] (nothing that could bend the header). */
-function browserHost(req: IncomingMessage, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? req.headers["x-forwarded-host"] : undefined;
+function browserHost(req: IncomingMessage, trustsProxy: boolean): string | null {
+  const forwarded = trustsProxy ? req.headers["x-forwarded-host"] : undefined;
   const raw =
     (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() ?? req.headers.host;
   return raw && HOST.test(raw) ? raw : null;
@@ -45,7 +45,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, opts: Header
         "connect-src": [
           "'self'",
           (req) => {
-            const host = browserHost(req, opts.trustProxy);
+            const host = browserHost(req, opts.trustsProxy);
             return host ? `ws://${host} wss://${host}` : "";
           },
         ],

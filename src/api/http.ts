@@ -72,7 +72,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
   });
   await registerSecurityHeaders(app, {
     widgetOrigins: opts.widgetOrigins ?? [],
-    trustProxy: opts.trustProxy ?? false,
+    trustsProxy: opts.trustProxy !== undefined && opts.trustProxy !== false,
   });
   await registerLimits(app, { settings: opts.limits, redisUrl: opts.redisUrl });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: socketErrorHandler });
