@@ -25,8 +25,8 @@ async function watchCsp(context: BrowserContext): Promise<void> {
   });
 }
 
-/** Every context (and so every page) of `browser` reports its CSP violations. */
-function watched(browser: Browser): Browser {
+/** Every context (and so every page) of `browser` reports its CSP violations to cspViolations. */
+export function reportingCsp(browser: Browser): Browser {
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
     const context = await newContext(options);
@@ -39,7 +39,7 @@ function watched(browser: Browser): Browser {
 export async function launchChromium(toneWav?: string, lang = "en-US"): Promise<Browser> {
   const args = [...CHROMIUM_ARGS, `--lang=${lang}`];
   if (toneWav) args.push(`--use-file-for-fake-audio-capture=${toneWav}`);
-  return watched(await chromium.launch({ executablePath: CHROMIUM, headless: true, args }));
+  return reportingCsp(await chromium.launch({ executablePath: CHROMIUM, headless: true, args }));
 }
 
 /** Debian's firefox-esr through WebDriver BiDi (shared/recipes/firefox-e2e.md). */
@@ -59,7 +59,7 @@ export async function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
       "media.autoplay.default": 0,
     },
   });
-  return watched(browser);
+  return reportingCsp(browser);
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
