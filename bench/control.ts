@@ -65,7 +65,10 @@ function fanOutTimer(n: number) {
 }
 
 export async function runControlBench(): Promise<object> {
-  const server = await startServer();
+  // 1,000 sockets of one user from one address: far beyond the per-token cap a real user needs.
+  const server = await startServer({
+    env: { EARSHOT_WS_MAX_PER_TOKEN: "2000", EARSHOT_WS_MAX_PER_IP: "5000" },
+  });
   try {
     const org = await demoOrg(server.url);
     const { store } = server.earshot.services.ctx;

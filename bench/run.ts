@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
-// subset: npm run bench -- control media latency
+// subset: npm run bench -- control limits media latency
 import { runControlBench } from "./control.ts";
 import { runLatencyBench } from "./latency.ts";
+import { runLimiterBench } from "./limits.ts";
 import { runMediaBench } from "./media.ts";
 import { runSipBench } from "./sip.ts";
 
 const suites: Record<string, () => Promise<object>> = {
   control: runControlBench,
+  limits: runLimiterBench,
   media: () => runMediaBench(),
   latency: () => runLatencyBench(),
   sip: () => runSipBench(),

@@ -128,6 +128,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       emergencyNumbers: config.emergencyNumbers,
       ringTimeoutMs: parts.ringTimeoutMs ?? 60_000,
       tokenTtlMs: 12 * 3600_000,
+      maxRingingPerNumber: config.maxRingingPerNumber,
     },
     now: () => new Date(),
     newId: randomUUID,
@@ -179,6 +180,9 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     logLevel: config.logLevel,
     tls: config.tls,
     trustProxy: config.trustProxy,
+    limits: config.limits,
+    redisUrl: config.redisUrl,
+    widgetOrigins: config.widgetOrigins,
     logStream: parts.logStream,
   });
   const server = http;

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { type IceConfig, parseIceUrls } from "./api/iceServers.ts";
+import { type LimitSettings, parseLimits, parseWidgetOrigins } from "./api/limits/settings.ts";
 
 export interface Config {
   port: number;
@@ -40,6 +41,12 @@ export interface Config {
   demoAnswerDelayMs: number;
   /** The SIP trunk, when SIP_TRUNK_CARRIER is set; otherwise the demo network. */
   sip: SipConfig | null;
+  /** Abuse limits: sign-in, widget calls, WebSockets (src/api/limits). */
+  limits: LimitSettings;
+  /** Inbound calls a number may have ringing at once; the next caller is refused (number_busy). */
+  maxRingingPerNumber: number;
+  /** Origins that may embed the widget page in a frame. */
+  widgetOrigins: string[];
 }
 
 export interface SipConfig {
@@ -235,5 +242,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || "info",
     demoAnswerDelayMs: int(env, "EARSHOT_DEMO_ANSWER_DELAY_MS", 1500, 0, 60_000),
     sip: sipConfig(env),
+    limits: wrapped(() => parseLimits(env)),
+    maxRingingPerNumber: int(env, "EARSHOT_MAX_RINGING_PER_NUMBER", 20, 1, 100_000),
+    widgetOrigins: wrapped(() => parseWidgetOrigins(env.EARSHOT_WIDGET_ORIGINS)),
   };
+}
+
+function wrapped<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
 }

@@ -7,6 +7,8 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { authenticate } from "./auth.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { registerSecurityHeaders } from "./headers.ts";
+import { type LimitSettings, registerLimits, socketErrorHandler } from "./limits/index.ts";
 import { callRoutes } from "./routes/calls.ts";
 import { coachingRoutes } from "./routes/coaching.ts";
 import { directoryRoutes } from "./routes/directory.ts";
@@ -33,6 +35,11 @@ export interface HttpOptions {
   logStream?: { write(line: string): void };
   /** The built web app, served at / when present. */
   webRoot?: string;
+  /** Abuse limits (src/api/limits); with redisUrl their counters are shared by every node. */
+  limits: LimitSettings;
+  redisUrl?: string;
+  /** Origins that may frame the widget page. */
+  widgetOrigins?: string[];
 }
 
 export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
@@ -63,7 +70,12 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
   app.addHook("onSend", async (req, reply) => {
     if (req.protocol === "https") reply.header("strict-transport-security", "max-age=31536000");
   });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await registerSecurityHeaders(app, {
+    widgetOrigins: opts.widgetOrigins ?? [],
+    trustsProxy: opts.trustProxy !== undefined && opts.trustProxy !== false,
+  });
+  await registerLimits(app, { settings: opts.limits, redisUrl: opts.redisUrl });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: socketErrorHandler });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

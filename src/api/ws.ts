@@ -7,6 +7,7 @@ import type { UserRecord } from "../control/model.ts";
 import { canMonitor } from "../control/policy.ts";
 import type { Envelope } from "../control/ports.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
+import { FLOOD_CLOSE } from "./limits/index.ts";
 import type { Services } from "./services.ts";
 import type { Peer } from "./signalling.ts";
 
@@ -69,7 +70,7 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
 
   app.get<{ Querystring: { token?: string; callToken?: string } }>(
     "/ws",
-    { websocket: true, config: { public: true } },
+    { websocket: true, config: { public: true, limit: "socket" } },
     async (socket, req) => {
       let user: UserRecord | null = null;
       const widgetCallId = s.callTokens.verify(req.query.callToken);
@@ -100,7 +101,11 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         // A widget customer who closes the page has hung up.
         if (widgetCallId) void s.calls.farEndHangup(widgetCallId).catch(() => {});
       });
-      socket.on("message", (raw: Buffer) => void handle(conn, raw));
+      const withinBudget = app.socketLimits.messageBudget();
+      socket.on("message", (raw: Buffer) => {
+        if (withinBudget()) void handle(conn, raw);
+        else socket.close(FLOOD_CLOSE.code, FLOOD_CLOSE.reason);
+      });
       send(conn, {
         type: "hello",
         user: user ? await s.directory.present(user) : null,

@@ -50,7 +50,13 @@ export class Calls {
       ringingUserIds: ringing,
       customerChannel: input.channel,
     });
-    await store.insertCall(call);
+    // The cap holds across nodes: new calls to one number are counted under its row lock.
+    await store.transaction(async (tx) => {
+      await tx.lockNumber(number.id);
+      if ((await tx.countRingingCalls(number.orgId, number.id)) >= this.ctx.settings.maxRingingPerNumber)
+        fail("number_busy");
+      await tx.insertCall(call);
+    });
     const record = (await store.getCall(call.id)) as CallRecord;
     this.ctx.media?.openCall(call.id, input.channel === "widget" ? "opus" : "pcmu");
     this.armRingTimeout(record);

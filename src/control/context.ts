@@ -8,6 +8,8 @@ export interface ControlSettings {
   ringTimeoutMs: number;
   /** How long an auth token lives. */
   tokenTtlMs: number;
+  /** Inbound calls a number may have ringing at once (EARSHOT_MAX_RINGING_PER_NUMBER). */
+  maxRingingPerNumber: number;
 }
 
 export interface ControlContext {

@@ -27,6 +27,10 @@ export interface Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Locks the call's row until the transaction ends (serialises changes to one call across nodes). */
   lockCall(id: string): Promise<CallRecord | undefined>;
+  /** Locks the number's row until the transaction ends (serialises new calls to one number across nodes). */
+  lockNumber(id: string): Promise<void>;
+  /** How many inbound calls to the number are ringing now. */
+  countRingingCalls(orgId: string, numberId: string): Promise<number>;
 
   insertOrg(org: { id: string; name: string }): Promise<void>;
   countUsers(): Promise<number>;

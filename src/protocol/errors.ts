@@ -49,6 +49,10 @@ export const ERRORS = {
       "Webhooks need EARSHOT_SECRET on the server: their signing secrets are stored encrypted with a key derived from it. Set it (the same value on every node) and restart.",
   },
   rate_limited: { status: 429, message: "Too many requests; slow down." },
+  number_busy: {
+    status: 503,
+    message: "This number has too many calls waiting to be answered; please try again in a few minutes.",
+  },
   internal: { status: 500, message: "Something went wrong on the server." },
   storage_unavailable: { status: 503, message: "The database is unavailable right now; try again shortly." },
   signalling_error: { status: 400, message: "The signalling message was refused." },

@@ -46,7 +46,25 @@ export class KyselyStore extends DirectoryQueries implements Store {
     return r && callFromRow(r);
   }
 
+  async lockNumber(id: string): Promise<void> {
+    await this.db.selectFrom("numbers").select("id").where("id", "=", id).forUpdate().execute();
+  }
+
   // Calls
+
+  async countRingingCalls(orgId: string, numberId: string): Promise<number> {
+    // org_id and state <> 'ended' select the org's live calls by the calls_live index.
+    const r = await this.db
+      .selectFrom("calls")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("org_id", "=", orgId)
+      .where("state", "<>", "ended")
+      .where("state", "=", "ringing")
+      .where("direction", "=", "inbound")
+      .where("number_id", "=", numberId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
 
   async insertCall(call: Omit<CallRecord, "createdAt">): Promise<void> {
     await this.db

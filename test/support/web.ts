@@ -1,18 +1,50 @@
 // Driving the real web app in Debian's Chromium and Firefox: launch with a fake-microphone
 // tone, sign in and pass the first-use set-up as a user would, and read what a tab's audio
 // legs hear (the app exposes them as window.earshotLegs).
-import { type Browser, chromium, firefox, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, firefox, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "./browser.ts";
 
-export function launchChromium(toneWav?: string, lang = "en-US"): Promise<Browser> {
+/**
+ * Content-Security-Policy violations met by any page of a browser launched here, in the page's
+ * own words (its `securitypolicyviolation` events, and the console's report of one): the app
+ * must run under its CSP, so a browser test ends by asserting this is empty.
+ */
+export const cspViolations: string[] = [];
+
+const REPORT_VIOLATIONS = () =>
+  document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(
+      `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`,
+    ),
+  );
+
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript(REPORT_VIOLATIONS);
+  context.on("console", (m) => {
+    if (/CSP violation|Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+}
+
+/** Every context (and so every page) of `browser` reports its CSP violations to cspViolations. */
+export function reportingCsp(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    return context;
+  };
+  return browser;
+}
+
+export async function launchChromium(toneWav?: string, lang = "en-US"): Promise<Browser> {
   const args = [...CHROMIUM_ARGS, `--lang=${lang}`];
   if (toneWav) args.push(`--use-file-for-fake-audio-capture=${toneWav}`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  return reportingCsp(await chromium.launch({ executablePath: CHROMIUM, headless: true, args }));
 }
 
 /** Debian's firefox-esr through WebDriver BiDi (shared/recipes/firefox-e2e.md). */
-export function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
-  return firefox.launch({
+export async function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
+  const browser = await firefox.launch({
     channel: "moz-firefox",
     executablePath: "/usr/bin/firefox-esr",
     headless: true,
@@ -27,6 +59,7 @@ export function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
       "media.autoplay.default": 0,
     },
   });
+  return reportingCsp(browser);
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {

@@ -11,7 +11,15 @@ import type { Browser, Page } from "playwright-core";
 import { MediaPlane } from "../../src/media/plane.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { ABSENT_DB, hears, launchChromium, PRESENT_DB, signIn, until } from "../support/web.ts";
+import {
+  ABSENT_DB,
+  cspViolations,
+  hears,
+  launchChromium,
+  PRESENT_DB,
+  signIn,
+  until,
+} from "../support/web.ts";
 
 const TONE = { customer: 440, agent: 1000, coach: 1700 } as const;
 const FREQS: number[] = [TONE.customer, TONE.agent, TONE.coach];
@@ -204,5 +212,9 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     assert.match((await page.locator(`[id="${describedBy}"]`).textContent()) ?? "", /line distribution/);
     await org.luis.post(`/calls/${created.body.call.id}/hangup`);
     await page.context().close();
+  });
+
+  it("no page met a Content-Security-Policy violation", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

@@ -11,6 +11,7 @@ import { writeToneWav } from "../support/audio.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import {
   ABSENT_DB,
+  cspViolations,
   hears,
   launchChromium,
   launchFirefox,
@@ -126,5 +127,9 @@ describe("languages, first-use set-up and Firefox", { timeout: 180_000 }, () => 
     } finally {
       await firefox.close();
     }
+  });
+
+  it("no page met a Content-Security-Policy violation", () => {
+    assert.deepEqual(cspViolations, []);
   });
 });

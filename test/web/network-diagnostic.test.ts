@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.ts";
 import { makeTestCert, type TestCert } from "../support/certs.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type RunningTurn, startTurn } from "../support/turn.ts";
-import { signIn } from "../support/web.ts";
+import { cspViolations, reportingCsp, signIn } from "../support/web.ts";
 
 const SECRET = "diagnostic-test-secret";
 const MEDIA_PORTS = "46400-46499";
@@ -125,12 +125,14 @@ describe("network diagnostic (Chromium, coturn on loopback)", { timeout: 240_000
     cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
     turn = await startTurn({ secret: SECRET, cert });
     server = await earshot(turnEnv(SECRET));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // TURN over TLS to coturn with the test's self-signed certificate.
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${cert.spkiHash}`],
-    });
+    browser = reportingCsp(
+      await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // TURN over TLS to coturn with the test's self-signed certificate.
+        args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${cert.spkiHash}`],
+      }),
+    );
   });
   after(async () => {
     await browser?.close();
@@ -196,6 +198,10 @@ describe("network diagnostic (Chromium, coturn on loopback)", { timeout: 240_000
     assert.equal(path, "udp");
     assert.equal(await rowText(page, "turnTcp"), "TURN relay over TCP: not configured");
     await page.context().close();
+  });
+
+  it("no page of the diagnostic met a Content-Security-Policy violation", () => {
+    assert.deepEqual(cspViolations, []);
   });
 
   it("refuses a probe from an unauthenticated socket", async () => {

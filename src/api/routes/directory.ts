@@ -23,7 +23,7 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
     "/auth/login",
     {
       schema: { body: LoginBody, tags: ["auth"], summary: "Sign in; returns a bearer token" },
-      config: { public: true },
+      config: { public: true, limit: "login" },
     },
     async (req) => directory.login(req.body.email, req.body.password),
   );

@@ -62,7 +62,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
   app.post<{ Body: { numberId: string } }>(
     "/widget/calls",
     {
-      config: isPublic,
+      config: { ...isPublic, limit: "widgetCall" },
       schema: { body: WidgetCallBody, tags: ["widget"], summary: "A web customer calls a number" },
     },
     async (req, reply) => {

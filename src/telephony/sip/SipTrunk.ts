@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import type * as Sip from "sip";
 import type { SipConfig } from "../../config.ts";
+import { EarshotError } from "../../control/errors.ts";
 import type { CallRecord } from "../../control/model.ts";
 import type { Store, Trunk } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
@@ -149,7 +150,9 @@ export class SipTrunk implements Trunk {
     try {
       call = await this.deps.inbound(number.id, userOf(rq.headers.from.uri) || "unknown");
     } catch (e) {
-      this.respond(rq, 480, "Temporarily Unavailable");
+      // A number whose ringing cap is reached is busy; anything else is a passing refusal.
+      if (e instanceof EarshotError && e.code === "number_busy") this.respond(rq, 486, "Busy Here");
+      else this.respond(rq, 480, "Temporarily Unavailable");
       this.deps.log("sip: inbound call not taken", { did, reason: (e as Error).message });
       return;
     }
