@@ -9,6 +9,7 @@ import { Probes } from "./api/probes.ts";
 import type { Services } from "./api/services.ts";
 import { Signalling } from "./api/signalling.ts";
 import type { Config } from "./config.ts";
+import { Accounts } from "./control/Accounts.ts";
 import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
@@ -21,7 +22,7 @@ import { RedisBus } from "./events/RedisBus.ts";
 import type { MediaPlane } from "./media/plane.ts";
 import { MediaRelay } from "./media/relay.ts";
 import { openDatabase } from "./storage/database.ts";
-import { DEMO_CALLERS, DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
+import { DEMO_CALLERS, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
 import { missingSecretMessage } from "./storage/migrations.ts";
 import { SecretBox } from "./storage/secretBox.ts";
@@ -35,6 +36,8 @@ export interface Earshot {
   http: FastifyInstance;
   services: Services;
   seeded: boolean;
+  /** With no user in the database (no demo data): the one-time set-up link's token, to print. */
+  setupToken: string | null;
   close(): Promise<void>;
 }
 
@@ -145,11 +148,14 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     });
   });
   const directory = new Directory(ctx);
+  const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
+  const setupToken = await accounts.prepareFirstStart();
   let callerIndex = 0;
   const services: Services = {
     ctx,
     directory,
+    accounts,
     calls,
     coaching,
     webhooks: new Webhooks(ctx, { targets: webhookTargets, canSealSecrets: box !== null }),
@@ -161,9 +167,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     probes: plane ? new Probes(plane) : null,
     publicConfig: {
       demo: config.demo,
-      demoLogins: config.demo
-        ? DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, role: u.role, name: u.name }))
-        : [],
+      demoLogins: config.demo ? DEMO_USERS.map((u) => ({ email: u.email, role: u.role, name: u.name })) : [],
       emergencyNumbers: config.emergencyNumbers,
       mediaPorts: config.mediaPorts ? { min: config.mediaPorts[0], max: config.mediaPorts[1] } : null,
     },
@@ -205,6 +209,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     http: server,
     services,
     seeded,
+    setupToken,
     async close() {
       stopLegLost?.();
       await presence?.close();

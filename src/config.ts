@@ -14,6 +14,7 @@ export interface Config {
   dataDir: string;
   /** redis://… for cross-node events, or undefined for in-process events. */
   redisUrl: string | undefined;
+  /** Seed the demo org (its passwords are public): by default only embedded DB + loopback HOST. */
   demo: boolean;
   emergencyNumbers: string[];
   /** Signs widget call tokens and seals webhook secrets; must be the same on every node. */
@@ -203,6 +204,11 @@ function tlsConfig(env: NodeJS.ProcessEnv): Config["tls"] {
   return pair;
 }
 
+/** Loopback addresses: a server bound there is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return ["127.0.0.1", "::1", "[::1]", "localhost"].includes(host.toLowerCase()) || /^127\./.test(host);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -220,16 +226,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (emergency.some((n) => !/^[0-9+*#]{2,15}$/.test(n))) {
     throw new ConfigError("EARSHOT_EMERGENCY_NUMBERS must be a comma-separated list of dialable numbers");
   }
+  const host = env.HOST || "127.0.0.1";
+  const proxies = trustProxy(env.EARSHOT_TRUST_PROXY);
   return {
     port: int(env, "PORT", 3000, 0, 65535),
-    host: env.HOST || "0.0.0.0",
+    host,
     databaseUrl,
     // "memory://" keeps the embedded database in memory (tests, throw-away demos).
     dataDir: env.EARSHOT_DATA_DIR?.startsWith("memory://")
       ? "memory://"
       : resolve(env.EARSHOT_DATA_DIR || "./data"),
     redisUrl,
-    demo: bool(env, "EARSHOT_DEMO", !databaseUrl),
+    // Demo passwords are public: on by itself only where nobody else can reach the server
+    // (embedded database, loopback, no proxy in front); anywhere else only when asked for.
+    demo: bool(env, "EARSHOT_DEMO", !databaseUrl && isLoopbackHost(host) && proxies === false),
     emergencyNumbers: emergency,
     secret: env.EARSHOT_SECRET || undefined,
     webhookAllowPrivate: bool(env, "EARSHOT_WEBHOOK_ALLOW_PRIVATE", false),
@@ -238,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,
     ice: iceConfig(env),
     tls: tlsConfig(env),
-    trustProxy: trustProxy(env.EARSHOT_TRUST_PROXY),
+    trustProxy: proxies,
     logLevel: env.LOG_LEVEL || "info",
     demoAnswerDelayMs: int(env, "EARSHOT_DEMO_ANSWER_DELAY_MS", 1500, 0, 60_000),
     sip: sipConfig(env),

@@ -1,8 +1,9 @@
 // `npm start`: reads the configuration, builds Earshot, listens, prints where to go.
 import { networkInterfaces } from "node:os";
 import { createEarshot } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, isLoopbackHost, loadConfig } from "./config.ts";
 import { MediaPlane } from "./media/plane.ts";
+import { DataDirInUse } from "./storage/dataDirLock.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./storage/demoData.ts";
 
 async function main(): Promise<void> {
@@ -22,10 +23,15 @@ async function main(): Promise<void> {
     stunUrls: config.ice.stunUrls,
     reconnectGraceMs: config.mediaReconnectGraceMs,
   });
-  const earshot = await createEarshot(config, { media });
+  const earshot = await createEarshot(config, { media }).catch((e) => {
+    if (!(e instanceof DataDirInUse)) throw e;
+    // Another process writes to this folder: one line, and out at once.
+    console.error(`earshot: ${e.message}`);
+    process.exit(2);
+  });
   const address = await earshot.http.listen({ port: config.port, host: config.host });
   const url = address.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
-  if (!config.tls && !["127.0.0.1", "localhost", "::1"].includes(config.host)) {
+  if (!config.tls && !isLoopbackHost(config.host)) {
     console.warn(
       "earshot: serving plain HTTP beyond this machine: browsers on other machines get no microphone. Set EARSHOT_TLS_CERT and EARSHOT_TLS_KEY, or put a TLS proxy in front (EARSHOT_TRUST_PROXY=1); see docs/DEPLOY.md",
     );
@@ -38,6 +44,16 @@ async function main(): Promise<void> {
       console.log(
         `  ${u.email.padEnd(18)} ${u.role}${u.monitoringAccess !== "none" ? ` (${u.monitoringAccess})` : ""}`,
       );
+    if (!isLoopbackHost(config.host) || config.trustProxy)
+      console.warn(
+        `earshot: WARNING: demo mode on ${config.host}: the demo passwords are public, so anyone who reaches this server can sign in as its admin. Unset EARSHOT_DEMO for real use.`,
+      );
+  }
+  if (earshot.setupToken) {
+    // Printed once, never logged: the link holds the only copy of the set-up token.
+    console.log(
+      `\nNo user yet. Create the organisation and its first admin (this link works once):\n  ${url}/setup#${earshot.setupToken}\nor from a shell: npm run admin -- create-user --email … --name … --role admin --org …`,
+    );
   }
   const stop = async () => {
     // Never hang on shutdown: give open connections 5 s, then leave anyway.

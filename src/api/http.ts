@@ -9,6 +9,7 @@ import { authenticate } from "./auth.ts";
 import { errorHandler, sendError } from "./errors.ts";
 import { registerSecurityHeaders } from "./headers.ts";
 import { type LimitSettings, registerLimits, socketErrorHandler } from "./limits/index.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { callRoutes } from "./routes/calls.ts";
 import { coachingRoutes } from "./routes/coaching.ts";
 import { directoryRoutes } from "./routes/directory.ts";
@@ -99,6 +100,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
       await publicRoutes(api, services);
       await iceServerRoutes(api, services);
       await directoryRoutes(api, services);
+      await accountRoutes(api, services);
       await callRoutes(api, services);
       await coachingRoutes(api, services);
       await webhookRoutes(api, services);

@@ -27,17 +27,27 @@ export const LoginBody = body({ email: Str(1, 254), password: Str(1, 200) });
 export const AvailabilityBody = body({
   availability: Type.Union([Type.Literal("available"), Type.Literal("unavailable")]),
 });
+// Passwords: the length and common-password rules give their own clear 400 (passwordRules.ts).
+const Password = Str(1, 200);
+export const PasswordBody = body({ currentPassword: Str(1, 200), newPassword: Password });
+export const SetupBody = body({
+  token: Str(1, 200),
+  orgName: Str(1, 100),
+  name: Str(1, 100),
+  email: Email,
+  password: Password,
+});
 export const NewUserBody = body({
   email: Email,
   name: Str(1, 100),
-  password: Str(8, 200),
+  password: Password,
   role: Role,
   monitoringAccess: Access,
 });
 export const UserPatchBody = body({
   email: Type.Optional(Email),
   name: Type.Optional(Str(1, 100)),
-  password: Type.Optional(Str(8, 200)),
+  password: Type.Optional(Password),
   role: Type.Optional(Role),
   monitoringAccess: Type.Optional(Access),
 });

@@ -1,5 +1,6 @@
 // What the HTTP and WebSocket layers call: the control plane's services plus the
 // composition root's settings.
+import type { Accounts } from "../control/Accounts.ts";
 import type { Calls } from "../control/Calls.ts";
 import type { Coaching } from "../control/Coaching.ts";
 import type { ControlContext } from "../control/context.ts";
@@ -12,7 +13,9 @@ import type { Signalling } from "./signalling.ts";
 
 export interface PublicConfig {
   demo: boolean;
-  demoLogins: { email: string; password: string; role: string; name: string }[];
+  /** The demo users to pick from on the sign-in page; never their password (it is printed in
+   * the server's console at start-up). */
+  demoLogins: { email: string; role: string; name: string }[];
   emergencyNumbers: string[];
   /** The UDP range the media plane binds (what a firewall must open), or null for any port. */
   mediaPorts: { min: number; max: number } | null;
@@ -21,6 +24,7 @@ export interface PublicConfig {
 export interface Services {
   ctx: ControlContext;
   directory: Directory;
+  accounts: Accounts;
   calls: Calls;
   coaching: Coaching;
   webhooks: Webhooks;

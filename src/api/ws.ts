@@ -2,6 +2,7 @@
 // WebRTC signalling. A listener that throws never breaks the fan-out.
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
+import { hashToken } from "../control/Directory.ts";
 import { EarshotError } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import { canMonitor } from "../control/policy.ts";
@@ -13,12 +14,19 @@ import type { Peer } from "./signalling.ts";
 
 interface Connection extends Peer {
   socket: WebSocket;
+  /** The SHA-256 hash of the token a user's socket signed in with. */
+  tokenHash?: string;
 }
 
-export function mayReceive(c: Pick<Peer, "user" | "widgetCallId">, { audience: a }: Envelope): boolean {
+export function mayReceive(
+  c: Pick<Peer, "user" | "widgetCallId"> & { tokenHash?: string },
+  { audience: a }: Envelope,
+): boolean {
   if (c.widgetCallId) return a.callId === c.widgetCallId;
   const u = c.user;
   if (!u || u.orgId !== a.orgId) return false;
+  if (a.tokenHash !== undefined && c.tokenHash !== a.tokenHash) return false;
+  if (a.exceptTokenHash !== undefined && c.tokenHash === a.exceptTokenHash) return false;
   return (
     a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
   );
@@ -52,6 +60,8 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         }
         const message = c.widgetCallId ? forWidget(envelope) : ev;
         if (message) send(c, message);
+        // Its token is gone (sign-out, password change or reset): the socket goes with it.
+        if (ev.type === "auth.revoked") c.socket.close(4401, ev.reason);
       } catch {
         // one broken connection never stops the others
       }
@@ -86,10 +96,12 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
           return;
         }
       }
+      const tokenHash = user && req.query.token ? hashToken(req.query.token) : undefined;
       const conn: Connection = {
         socket,
         user,
         widgetCallId,
+        tokenHash,
         legs: new Map(),
         send: (m) => send(conn, m),
       };

@@ -12,9 +12,11 @@ import type {
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
 import type { ContactRecord, NumberRecord, UserRecord } from "./model.ts";
+import { checkNewPassword } from "./passwordRules.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { UniqueViolation } from "./ports.ts";
 import { presentUser } from "./presenter.ts";
+import { revokeUserTokens } from "./revocation.ts";
 import { presentUserState, publishUserState } from "./userEvents.ts";
 
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -43,14 +45,17 @@ export class Directory {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await this.dummyHash);
     if (!user || !ok) fail("invalid_credentials");
-    const token = randomBytes(32).toString("base64url");
-    const expires = new Date(this.ctx.now().getTime() + this.ctx.settings.tokenTtlMs);
-    await this.ctx.store.insertToken(hashToken(token), user.id, expires);
-    return { token, user: await this.present(user) };
+    return this.signIn(user);
   }
 
-  async logout(token: string): Promise<void> {
-    await this.ctx.store.deleteToken(hashToken(token));
+  /** A new token for `user` (sign-in, first admin); expired tokens of everyone are purged. */
+  async signIn(user: UserRecord): Promise<{ token: string; user: User }> {
+    const now = this.ctx.now();
+    await this.ctx.store.purgeExpiredTokens(now);
+    const token = randomBytes(32).toString("base64url");
+    const expires = new Date(now.getTime() + this.ctx.settings.tokenTtlMs);
+    await this.ctx.store.insertToken(hashToken(token), user.id, expires);
+    return { token, user: await this.present(user) };
   }
 
   async authenticate(token: string): Promise<UserRecord> {
@@ -84,6 +89,7 @@ export class Directory {
 
   async createUser(viewer: UserRecord, input: NewUser): Promise<User> {
     requireAdmin(viewer);
+    await checkNewPassword(input.password);
     const user: UserRecord = {
       id: this.ctx.newId(),
       orgId: viewer.orgId,
@@ -98,17 +104,29 @@ export class Directory {
     return this.publishUser(user);
   }
 
+  /** An admin's edit; a password reset signs the user out everywhere (but the admin's own tab). */
   async updateUser(
     viewer: UserRecord,
     id: string,
     patch: Partial<Omit<NewUser, "password">> & { password?: string },
+    viewerTokenHash?: string,
   ): Promise<User> {
     requireAdmin(viewer);
-    await this.getUser(viewer, id);
+    const target = await this.getUser(viewer, id);
     const { password, ...rest } = patch;
     const record: Partial<UserRecord> = { ...rest };
-    if (password !== undefined) record.passwordHash = await hashPassword(password);
+    if (password !== undefined) {
+      await checkNewPassword(password);
+      record.passwordHash = await hashPassword(password);
+    }
     await this.uniqueEmail(() => this.ctx.store.updateUser(id, record));
+    if (password !== undefined)
+      await revokeUserTokens(
+        this.ctx,
+        target,
+        "password_reset",
+        id === viewer.id ? viewerTokenHash : undefined,
+      );
     return this.publishUser(await this.getUser(viewer, id));
   }
 
@@ -122,6 +140,7 @@ export class Directory {
     ]);
     if (call || session)
       fail("conflict", "That user is on a call or coaching; try again when they are free.");
+    await revokeUserTokens(this.ctx, user, "user_deleted");
     await this.ctx.store.deleteUser(id);
   }
 

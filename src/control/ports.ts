@@ -33,6 +33,7 @@ export interface Store {
   countRingingCalls(orgId: string, numberId: string): Promise<number>;
 
   insertOrg(org: { id: string; name: string }): Promise<void>;
+  listOrgs(): Promise<{ id: string; name: string }[]>;
   countUsers(): Promise<number>;
 
   getUser(id: string): Promise<UserRecord | undefined>;
@@ -46,7 +47,15 @@ export interface Store {
   insertToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
   /** The user a live (unexpired) token belongs to. */
   userForToken(tokenHash: string, now: Date): Promise<UserRecord | undefined>;
-  deleteToken(tokenHash: string): Promise<void>;
+  /** Deletes a token; returns the id of the user it belonged to, if it existed. */
+  deleteToken(tokenHash: string): Promise<string | undefined>;
+  /** Deletes every token of the user but `exceptTokenHash`; returns how many. */
+  deleteTokensOfUser(userId: string, exceptTokenHash?: string): Promise<number>;
+  purgeExpiredTokens(now: Date): Promise<number>;
+  /** Removes every set-up link and, given a hash, stores it as the only one. */
+  replaceSetupTokens(tokenHash: string | null): Promise<void>;
+  /** Consumes a set-up link: true when it existed (it is gone afterwards). */
+  takeSetupToken(tokenHash: string): Promise<boolean>;
 
   listNumbers(orgId: string): Promise<NumberRecord[]>;
   getNumber(id: string): Promise<NumberRecord | undefined>;
@@ -103,6 +112,10 @@ export interface Audience {
   everyone?: boolean;
   /** The customer's widget connection of this call. */
   callId?: string;
+  /** Only the connections signed in with this token (SHA-256 hash). */
+  tokenHash?: string;
+  /** Not the connections signed in with this token (SHA-256 hash). */
+  exceptTokenHash?: string;
 }
 
 export interface Envelope {

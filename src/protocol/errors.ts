@@ -48,6 +48,17 @@ export const ERRORS = {
     message:
       "Webhooks need EARSHOT_SECRET on the server: their signing secrets are stored encrypted with a key derived from it. Set it (the same value on every node) and restart.",
   },
+  password_too_short: { status: 400, message: "Passwords need at least 10 characters." },
+  password_too_common: {
+    status: 400,
+    message: "That password is one of the most common ones, which attackers try first; choose another.",
+  },
+  invalid_current_password: { status: 403, message: "The current password is wrong." },
+  setup_link_invalid: {
+    status: 403,
+    message:
+      "This set-up link is not valid: it was used already, a newer one was printed, or the server has users.",
+  },
   rate_limited: { status: 429, message: "Too many requests; slow down." },
   number_busy: {
     status: 503,

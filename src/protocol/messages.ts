@@ -5,6 +5,14 @@ import type { Call, CoachingSession, User } from "./resources.ts";
 /** Which party of a call a media leg carries. */
 export type LegRole = "customer" | "agent" | "coach";
 
+/** Why a signed-in session ended: its socket gets `auth.revoked` and is closed with this reason. */
+export type RevokeReason =
+  | "signed_out"
+  | "signed_out_everywhere"
+  | "password_changed"
+  | "password_reset"
+  | "user_deleted";
+
 export type ServerEvent =
   | { type: "hello"; user: User | null; callId?: string }
   | { type: "call.created"; call: Call }
@@ -19,7 +27,9 @@ export type ServerEvent =
   /** Text whisper: only the agent and the coach receive it. */
   | { type: "coaching.message"; sessionId: string; callId: string; text: string; at: string }
   | { type: "hand.raised"; call: Call }
-  | { type: "hand.lowered"; call: Call };
+  | { type: "hand.lowered"; call: Call }
+  /** The token this socket signed in with was revoked; the server closes the socket (4401, reason). */
+  | { type: "auth.revoked"; reason: RevokeReason };
 
 /**
  * One ICE candidate, as RTCIceCandidate.toJSON() gives it: `candidate` is the a=candidate line

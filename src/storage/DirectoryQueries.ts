@@ -1,12 +1,13 @@
-// The directory half of the Store: orgs, users, auth tokens, numbers with their line
-// distribution, contacts. KyselyStore adds calls, coaching sessions and webhooks.
-import { type Kysely, sql, type Transaction } from "kysely";
+// The directory half of the Store: orgs, users, numbers with their line distribution,
+// contacts (auth tokens and set-up links in AuthQueries). KyselyStore adds calls, coaching
+// sessions and webhooks.
+import { sql } from "kysely";
 import type { ContactRecord, NumberRecord, UserRecord } from "../control/model.ts";
 import { UniqueViolation } from "../control/ports.ts";
+import { AuthQueries, type Db } from "./AuthQueries.ts";
 import { contactFromRow, userFromRow } from "./rows.ts";
-import type { Database } from "./schema.ts";
 
-export type Db = Kysely<Database> | Transaction<Database>;
+export type { Db };
 
 /** Maps a database unique violation (SQLSTATE 23505) to the domain's UniqueViolation. */
 export async function guard<T>(work: Promise<T>): Promise<T> {
@@ -22,11 +23,13 @@ export async function guard<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export class DirectoryQueries {
-  constructor(protected readonly db: Db) {}
-
+export class DirectoryQueries extends AuthQueries {
   async insertOrg(org: { id: string; name: string }): Promise<void> {
     await this.db.insertInto("orgs").values(org).execute();
+  }
+
+  async listOrgs(): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom("orgs").select(["id", "name"]).orderBy("created_at").execute();
   }
 
   async countUsers(): Promise<number> {
@@ -100,30 +103,6 @@ export class DirectoryQueries {
 
   async deleteUser(id: string): Promise<void> {
     await this.db.deleteFrom("users").where("id", "=", id).execute();
-  }
-
-  // Tokens
-
-  async insertToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void> {
-    await this.db
-      .insertInto("auth_tokens")
-      .values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })
-      .execute();
-  }
-
-  async userForToken(tokenHash: string, now: Date): Promise<UserRecord | undefined> {
-    const r = await this.db
-      .selectFrom("auth_tokens")
-      .innerJoin("users", "users.id", "auth_tokens.user_id")
-      .selectAll("users")
-      .where("auth_tokens.token_hash", "=", tokenHash)
-      .where("auth_tokens.expires_at", ">", now)
-      .executeTakeFirst();
-    return r && userFromRow(r);
-  }
-
-  async deleteToken(tokenHash: string): Promise<void> {
-    await this.db.deleteFrom("auth_tokens").where("token_hash", "=", tokenHash).execute();
   }
 
   // Numbers and their line distribution

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secretBox.ts";
@@ -27,6 +28,7 @@ export interface OpenDatabase {
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
   let db: Kysely<Database>;
   let kind: OpenDatabase["kind"];
+  let lock: DataDirLock | null = null;
   if (config.url) {
     // Timestamps and JSON come back typed; bigint counts as numbers.
     pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -36,8 +38,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool })) });
     kind = "postgres";
   } else {
-    if (!config.dataDir.startsWith("memory://")) mkdirSync(config.dataDir, { recursive: true });
-    const lite = await PGlite.create(config.dataDir);
+    if (!config.dataDir.startsWith("memory://")) {
+      mkdirSync(config.dataDir, { recursive: true });
+      // One writer per folder: a second process would silently lose writes (throws DataDirInUse).
+      lock = lockDataDir(config.dataDir);
+    }
+    const lite = await PGlite.create(config.dataDir).catch((e) => {
+      lock?.release();
+      throw e;
+    });
     db = new Kysely<Database>({ dialect: guardDialect(new PGliteDialect(lite)) });
     kind = "pglite";
   }
@@ -45,7 +54,18 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     await migrate(db as Kysely<unknown>, { box: config.box ?? null });
   } catch (e) {
     await db.destroy(); // no pool or embedded database left open behind a failed start
+    lock?.release();
     throw e;
   }
-  return { db, kind, close: () => db.destroy() };
+  return {
+    db,
+    kind,
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }

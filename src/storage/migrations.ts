@@ -152,6 +152,23 @@ const migrations: Record<string, Migration> = {
       await runScript(db, "ALTER TABLE calls ADD COLUMN third_party text;");
     },
   },
+  "006_auth_setup": {
+    async up(db: Kysely<unknown>) {
+      // One-time set-up links (hashed), and the indexes that revoking a user's tokens and
+      // purging the expired ones use.
+      await runScript(
+        db,
+        `
+        CREATE TABLE setup_tokens (
+          token_hash text PRIMARY KEY,
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
+        CREATE INDEX auth_tokens_expires ON auth_tokens (expires_at);
+      `,
+      );
+    },
+  },
 };
 
 /** Migrations that need the context (a key), after the plain ones. */

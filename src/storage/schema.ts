@@ -30,6 +30,11 @@ export interface AuthTokensTable {
   expires_at: Timestamp;
 }
 
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: CreatedAt;
+}
+
 export interface NumbersTable {
   id: string;
   org_id: string;
@@ -126,6 +131,7 @@ export interface Database {
   orgs: OrgsTable;
   users: UsersTable;
   auth_tokens: AuthTokensTable;
+  setup_tokens: SetupTokensTable;
   numbers: NumbersTable;
   number_users: NumberUsersTable;
   contacts: ContactsTable;

@@ -36,7 +36,7 @@ describe("coaching rules over HTTP", () => {
     const created = await org.admin.post<{ user: User }>("/users", {
       email: "nomon@demo.test",
       name: "No Monitor",
-      password: "password123",
+      password: "coach-pass-2026",
       role: "supervisor",
       monitoringAccess: "none",
     });
@@ -47,7 +47,7 @@ describe("coaching rules over HTTP", () => {
     await org.admin.patch(`/numbers/${org.support}`, {
       userIds: [...(support?.userIds ?? []), created.body.user.id],
     });
-    const nomon = await Client.login(server.url, "nomon@demo.test", "password123");
+    const nomon = await Client.login(server.url, "nomon@demo.test", "coach-pass-2026");
     await nomon.patch("/me", { availability: "unavailable" }); // so that they do not ring
     const call = await liveCall(org.admin, org.ana, org.support);
     assertRefused(await nomon.post(`/calls/${call.id}/coaching`, {}), "no_monitoring_access");

@@ -21,7 +21,7 @@ async function raceSuite(name: string, databaseUrl: () => Promise<string | undef
         const r = await org.admin.post<{ user: { id: string } }>("/users", {
           email: `coach${i}@demo.test`,
           name: `Coach ${i}`,
-          password: "password123",
+          password: "coach-pass-2026",
           role: "supervisor",
           monitoringAccess: "live_monitoring",
         });
@@ -32,7 +32,7 @@ async function raceSuite(name: string, databaseUrl: () => Promise<string | undef
       await org.admin.patch(`/numbers/${org.support}`, { userIds: [...support.userIds, ...extra] });
       coaches = [org.admin, org.sofia, org.marco];
       for (let i = 0; i < 10; i++) {
-        const c = await Client.login(server.url, `coach${i}@demo.test`, "password123");
+        const c = await Client.login(server.url, `coach${i}@demo.test`, "coach-pass-2026");
         await c.patch("/me", { availability: "unavailable" });
         coaches.push(c);
       }

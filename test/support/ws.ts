@@ -4,8 +4,17 @@ import type { ServerMessage } from "../../src/protocol/messages.ts";
 
 export class EventClient {
   readonly events: ServerMessage[] = [];
+  /** The close the socket received (code and reason). */
+  readonly closed: Promise<{ code: number; reason: string }>;
   private constructor(private readonly socket: WebSocket) {
     socket.on("message", (raw) => this.events.push(JSON.parse(raw.toString()) as ServerMessage));
+    this.closed = new Promise((resolve) =>
+      socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   static async connect(url: string, query: string): Promise<EventClient> {

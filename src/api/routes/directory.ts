@@ -1,6 +1,5 @@
 // Sign-in, the signed-in user, users, numbers and contacts.
 import type { FastifyInstance } from "fastify";
-import { bearerToken } from "../auth.ts";
 import {
   AvailabilityBody,
   ContactBody,
@@ -28,8 +27,8 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
     async (req) => directory.login(req.body.email, req.body.password),
   );
   app.post("/auth/logout", { schema: { tags: ["auth"] } }, async (req, reply) => {
-    const token = bearerToken(req);
-    if (token) await directory.logout(token);
+    // Revokes this token and closes the sockets signed in with it.
+    await s.accounts.logout(req.viewer, req.tokenHash);
     return reply.status(204).send();
   });
 
@@ -56,7 +55,7 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
   app.patch<Id & { Body: typeof UserPatchBody.static }>(
     "/users/:id",
     { schema: { params: IdParams, body: UserPatchBody, tags: ["users"], summary: "Update a user (admin)" } },
-    async (req) => ({ user: await directory.updateUser(req.viewer, req.params.id, req.body) }),
+    async (req) => ({ user: await directory.updateUser(req.viewer, req.params.id, req.body, req.tokenHash) }),
   );
   app.delete<Id>("/users/:id", { schema: { params: IdParams, tags: ["users"] } }, async (req, reply) => {
     await directory.deleteUser(req.viewer, req.params.id);

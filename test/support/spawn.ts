@@ -1,0 +1,56 @@
+// `npm start`'s real entry point (src/server.ts) in a child process, with what it prints.
+import { type ChildProcess, spawn } from "node:child_process";
+
+const entry = new URL("../../src/server.ts", import.meta.url).pathname;
+
+export interface Spawned {
+  child: ChildProcess;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout or stderr matches; rejects on exit or after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code. */
+  exited(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export function spawnEarshot(env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: { ...process.env, LOG_LEVEL: "warn", EARSHOT_DEMO: "", HOST: "", ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let exitedCode: number | null | undefined;
+  void exit.then((c) => {
+    exitedCode = c;
+  });
+  return {
+    child,
+    pid: child.pid as number,
+    stdout: () => out,
+    stderr: () => err,
+    async waitFor(pattern, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        const m = pattern.exec(out) ?? pattern.exec(err);
+        if (m) return m;
+        if (exitedCode !== undefined) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no ${pattern} (exit ${exitedCode}); stdout: ${out}\nstderr: ${err}`);
+    },
+    exited: () => exit,
+    async stop() {
+      if (exitedCode === undefined) child.kill("SIGTERM");
+      await exit;
+    },
+  };
+}
