@@ -5,6 +5,8 @@ import { session } from "./api.ts";
 import { FirstUse } from "./FirstUse.tsx";
 import { Home } from "./Home.tsx";
 import { LanguageSwitch, useI18n } from "./i18n.tsx";
+import { SIGNED_OUT } from "./live.ts";
+import { Setup } from "./Setup.tsx";
 import { SignIn } from "./SignIn.tsx";
 import { loadSetup, missingFeatures } from "./setup.ts";
 import { Widget } from "./Widget.tsx";
@@ -29,6 +31,13 @@ export function App() {
   const path = usePath();
   const [token, setToken] = useState(session.token);
   const [setupDone, setSetupDone] = useState(loadSetup() !== null);
+  // The server closed this tab's socket because its token was revoked (signed out elsewhere,
+  // password changed or reset): back to the sign-in page.
+  useEffect(() => {
+    const on = () => setToken(null);
+    window.addEventListener(SIGNED_OUT, on);
+    return () => window.removeEventListener(SIGNED_OUT, on);
+  }, []);
   // Over plain HTTP from another machine the browser hides the microphone: say why, first.
   if (!window.isSecureContext) {
     return (
@@ -50,6 +59,7 @@ export function App() {
   }
   const widget = /^\/widget\/([\w-]+)/.exec(path);
   if (widget) return <Widget numberId={widget[1]} />;
+  if (path === "/setup" && !token) return <Setup onSignedIn={(tk) => setToken(tk)} />;
   if (!token) return <SignIn onSignedIn={(tk) => setToken(tk)} />;
   if (!setupDone) return <FirstUse onDone={() => setSetupDone(true)} />;
   return (

@@ -1,5 +1,6 @@
 // The signed-in shell: navigation, availability, and the page for the path.
 import { useEffect, useMemo, useState } from "react";
+import { Account } from "./Account.tsx";
 import { Admin } from "./Admin.tsx";
 import { navigate } from "./App.tsx";
 import { api, session } from "./api.ts";
@@ -35,12 +36,15 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
     ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
     ...(me.role === "admin" ? [["admin", t("admin")]] : []),
     ["diagnostics", t("diagnostics")],
+    ["account", t("account")],
   ];
   const toggle = async () => {
     await api("PATCH", "/me", {
       availability: me.availability === "available" ? "unavailable" : "available",
     }).catch((e: Error) => setError(e.message));
   };
+  // The server revokes the token and closes its socket; the tab forgets it either way.
+  const signOut = () => api("POST", "/auth/logout").then(onSignOut, onSignOut);
   return (
     <div className="shell">
       <header>
@@ -67,7 +71,7 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
           </button>
         </span>
         <LanguageSwitch />
-        <button type="button" onClick={onSignOut}>
+        <button type="button" onClick={() => void signOut()}>
           {t("signOut")}
         </button>
       </header>
@@ -76,6 +80,7 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
       {page === "monitoring" && monitor && <LiveMonitoring live={live} />}
       {page === "admin" && me.role === "admin" && <Admin live={live} />}
       {page === "diagnostics" && <Diagnostics />}
+      {page === "account" && <Account onSignOut={onSignOut} />}
       {page === "conversation" && conversation && <Conversation live={live} callId={conversation[1]} />}
       {page === "contact" && contact && <ContactPage contactId={contact[1]} />}
     </div>

@@ -2,9 +2,10 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ApiFailure, api, session } from "./api.ts";
 import { LanguageSwitch, useI18n } from "./i18n.tsx";
 
+// In demo mode the page lists the demo users; never their password (the public /config
+// carries none): the server prints it in its console at start-up.
 interface DemoLogin {
   email: string;
-  password: string;
   role: string;
   name: string;
 }
@@ -41,7 +42,13 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
         </label>
         <label>
           {t("password")}{" "}
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            id="signin-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         {error && <p role="alert">{error}</p>}
         <button type="submit" className="primary">
@@ -51,6 +58,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
       {demo.length > 0 && (
         <section aria-label={t("demoLogins")}>
           <h2>{t("demoLogins")}</h2>
+          <p>{t("demoPasswordHint")}</p>
           <ul>
             {demo.map((d) => (
               <li key={d.email}>
@@ -59,7 +67,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
                   className="link"
                   onClick={() => {
                     setEmail(d.email);
-                    setPassword(d.password);
+                    document.getElementById("signin-password")?.focus();
                   }}
                 >
                   {d.email}

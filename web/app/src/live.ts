@@ -3,7 +3,7 @@
 // come from the API, refetched when an event says something changed.
 import type { ServerMessage } from "../../../src/protocol/messages.ts";
 import type { Call, PhoneNumber, User } from "../../../src/protocol/resources.ts";
-import { api, wsUrl } from "./api.ts";
+import { api, session, wsUrl } from "./api.ts";
 
 export interface LiveState {
   me: User | null;
@@ -14,6 +14,9 @@ export interface LiveState {
 }
 
 type Listener = (m: ServerMessage) => void;
+
+/** Dispatched on window when the server ends this tab's session (its socket closes with 4401). */
+export const SIGNED_OUT = "earshot:signed-out";
 
 export class Live {
   state: LiveState = { me: null, users: [], calls: [], numbers: [], connected: false };
@@ -41,8 +44,14 @@ export class Live {
     const socket = new WebSocket(wsUrl(this.query));
     this.socket = socket;
     socket.onopen = () => this.set({ connected: true });
-    socket.onclose = () => {
+    socket.onclose = (e) => {
       this.set({ connected: false });
+      if (e.code === 4401 && !this.callToken) {
+        // The token is revoked or expired: reconnecting cannot help; the tab signs out.
+        this.closed = true;
+        session.token = null;
+        window.dispatchEvent(new Event(SIGNED_OUT));
+      }
       if (!this.closed) setTimeout(() => this.connect(), 1000);
     };
     socket.onmessage = (e) => {

@@ -1,0 +1,72 @@
+// The signed-in user's account: change the password (the other sessions are signed out by
+// the server) and sign out everywhere.
+import { type FormEvent, useState } from "react";
+import { ApiFailure, api } from "./api.ts";
+import { useI18n } from "./i18n.tsx";
+
+export function Account({ onSignOut }: { onSignOut(): void }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState({ currentPassword: "", newPassword: "" });
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const fail = (err: unknown) =>
+    setStatus({ ok: false, text: err instanceof ApiFailure ? err.message : String(err) });
+  const change = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/me/password", form);
+      setForm({ currentPassword: "", newPassword: "" });
+      setStatus({ ok: true, text: t("passwordChanged") });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const everywhere = async () => {
+    try {
+      await api("POST", "/auth/logout-all");
+      onSignOut();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <main aria-label={t("account")}>
+      <h1>{t("account")}</h1>
+      <section className="card" aria-label={t("changePassword")}>
+        <h2>{t("changePassword")}</h2>
+        <form onSubmit={(e) => void change(e)}>
+          <label>
+            {t("currentPassword")}{" "}
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={form.currentPassword}
+              onChange={(e) => setForm({ ...form, currentPassword: e.target.value })}
+              required
+            />
+          </label>
+          <label>
+            {t("newPassword")}{" "}
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={form.newPassword}
+              onChange={(e) => setForm({ ...form, newPassword: e.target.value })}
+              required
+            />
+          </label>
+          <small>{t("passwordRule")}</small>
+          <button type="submit" className="primary">
+            {t("changePassword")}
+          </button>
+        </form>
+        {status && <p role={status.ok ? "status" : "alert"}>{status.text}</p>}
+      </section>
+      <section className="card" aria-label={t("signOutEverywhere")}>
+        <p>{t("signOutEverywhereHint")}</p>
+        <button type="button" onClick={() => void everywhere()}>
+          {t("signOutEverywhere")}
+        </button>
+      </section>
+    </main>
+  );
+}
