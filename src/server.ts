@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       console.log(
         `  ${u.email.padEnd(18)} ${u.role}${u.monitoringAccess !== "none" ? ` (${u.monitoringAccess})` : ""}`,
       );
-    if (!isLoopbackHost(config.host) || config.trustProxy)
+    if (!isLoopbackHost(config.host) || config.trustProxy !== false)
       console.warn(
         `earshot: WARNING: demo mode on ${config.host}: the demo passwords are public, so anyone who reaches this server can sign in as its admin. Unset EARSHOT_DEMO for real use.`,
       );
