@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       );
   }
   if (earshot.setupToken) {
-    // Printed once, never logged: the link holds the only copy of the set-up token.
+    // On the console, never in the log: the link holds the only copy of the set-up token.
     console.log(
       `\nNo user yet. Create the organisation and its first admin (this link works once):\n  ${url}/setup#${earshot.setupToken}\nor from a shell: npm run admin -- create-user --email … --name … --role admin --org …`,
     );
