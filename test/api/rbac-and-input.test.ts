@@ -21,7 +21,13 @@ describe("RBAC and malformed input", () => {
       [
         "POST",
         "/users",
-        { email: "x@demo.test", name: "X", password: "coach-pass-2026", role: "agent", monitoringAccess: "none" },
+        {
+          email: "x@demo.test",
+          name: "X",
+          password: "coach-pass-2026",
+          role: "agent",
+          monitoringAccess: "none",
+        },
       ],
       ["PATCH", `/users/${org.luis.id}`, { name: "Luis 2" }],
       ["DELETE", `/users/${org.luis.id}`, undefined],
