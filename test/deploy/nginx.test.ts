@@ -134,6 +134,8 @@ describe("deploy/nginx.conf in front of Earshot", () => {
         HOST: "127.0.0.1",
         EARSHOT_TRUST_PROXY: "1",
         EARSHOT_DATA_DIR: "memory://",
+        // Behind a proxy demo data is never on by itself (its passwords are public); the test signs in as a demo user.
+        EARSHOT_DEMO: "1",
         EARSHOT_MEDIA_HOST: "127.0.0.1",
         LOG_LEVEL: "info",
       },
