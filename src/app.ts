@@ -44,6 +44,8 @@ export interface Earshot {
 export interface EarshotParts {
   /** The media plane; null runs the control plane alone (no audio). */
   media?: MediaPlane | null;
+  /** WebSocket keep-alive ping interval (default 25 s). */
+  wsHeartbeatMs?: number;
   /** Ring timeout for inbound calls. */
   ringTimeoutMs?: number;
   /** Also receives the SIP trunk's log lines (observability, tests). */
@@ -154,6 +156,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   let callerIndex = 0;
   const services: Services = {
     ctx,
+    wsHeartbeatMs: parts.wsHeartbeatMs,
     directory,
     accounts,
     calls,

@@ -33,6 +33,8 @@ export interface Services {
   /** The network diagnostic's probes on this node's media plane; null without one. */
   probes?: Probes | null;
   publicConfig: PublicConfig;
+  /** How often the WebSocket hub pings its sockets (default wsHeartbeat.HEARTBEAT_MS). */
+  wsHeartbeatMs?: number;
   /** STUN/TURN for browsers; TURN credentials are minted per request (GET /ice-servers). */
   ice: IceConfig;
   /** Readiness checks (GET /ready): each resolves when its backend answers. */

@@ -11,6 +11,7 @@ import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { FLOOD_CLOSE } from "./limits/index.ts";
 import type { Services } from "./services.ts";
 import type { Peer } from "./signalling.ts";
+import { keepAlive } from "./wsHeartbeat.ts";
 
 interface Connection extends Peer {
   socket: WebSocket;
@@ -72,7 +73,9 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       if (c.legs.delete(legId)) send(c, { type: "media.closed", legId, reason });
     }
   });
+  const stopHeartbeat = keepAlive(() => [...connections].map((c) => c.socket), s.wsHeartbeatMs);
   app.addHook("onClose", async () => {
+    stopHeartbeat();
     unsubscribe();
     unsubscribeLegs?.();
     for (const c of connections) c.socket.close(1001, "server shutting down");

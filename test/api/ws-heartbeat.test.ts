@@ -1,0 +1,44 @@
+// The WebSocket hub's keep-alive: idle sockets are pinged (so proxies and load balancers with
+// idle timeouts keep them), and a socket whose peer stops answering pings is ended.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { WebSocket } from "ws";
+import { Client, startServer, type TestServer } from "../support/server.ts";
+
+describe("WebSocket keep-alive", () => {
+  let server: TestServer;
+  let token: string;
+  before(async () => {
+    server = await startServer({ wsHeartbeatMs: 150 });
+    token = (await Client.login(server.url, "ana@demo.test")).token as string;
+  });
+  after(() => server?.close());
+
+  const open = (autoPong: boolean) => {
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/api/v1/ws?token=${token}`, { autoPong });
+    return new Promise<WebSocket>((resolve, reject) => {
+      ws.once("open", () => resolve(ws));
+      ws.once("error", reject);
+    });
+  };
+
+  it("pings an idle socket that answers, and keeps it open", async () => {
+    const ws = await open(true);
+    let pings = 0;
+    ws.on("ping", () => pings++);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(ws.readyState, ws.OPEN);
+    assert.ok(pings >= 3, `pings: ${pings}`);
+    ws.close();
+  });
+
+  it("ends a socket whose peer stopped answering pings", async () => {
+    const ws = await open(false);
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    const code = await Promise.race([
+      closed,
+      new Promise<string>((r) => setTimeout(() => r("still open"), 3000)),
+    ]);
+    assert.equal(code, 1006, "the server terminated the silent socket");
+  });
+});
