@@ -5,22 +5,32 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Party } from "../../src/control/routing.ts";
 import { writeToneWav } from "../support/audio.ts";
-import { BrowserParty, type SignalHarness, type SlotLevels } from "../support/browser.ts";
+import {
+  BrowserParty,
+  type Launcher,
+  launchHere,
+  type SignalHarness,
+  type SlotLevels,
+} from "../support/browser.ts";
 
 export const TONES = { customer: 440, agent: 1000, coach: 1700 } as const;
 export const FREQS = [TONES.customer, TONES.agent, TONES.coach] as const;
 export const PARTIES = ["customer", "agent", "coach"] as const;
 
-/** One Chromium per party, each with its own tone as the fake microphone (WAV files in `dir`). */
+/**
+ * One Chromium per party, each with its own tone as the fake microphone (WAV files in `dir`),
+ * started by `launcherOf(party)` (here by default; e.g. in a namespace with launchChromiumIn).
+ */
 export async function launchParties(
   dir: string,
-  harness: SignalHarness,
+  harness: Pick<SignalHarness, "url">,
+  launcherOf: (party: Party) => Launcher = () => launchHere,
 ): Promise<Record<Party, BrowserParty>> {
   const launched = await Promise.allSettled(
     PARTIES.map((party) => {
       const wav = join(dir, `${party}.wav`);
       writeToneWav(wav, TONES[party]);
-      return BrowserParty.launch(party, harness, wav);
+      return BrowserParty.launch(party, harness, wav, launcherOf(party));
     }),
   );
   const failed = launched.find((r) => r.status === "rejected");

@@ -206,7 +206,7 @@ window.selectedPair = async () => {
   const pair = stats.find((s) => s.type === "candidate-pair" && (transport ? s.id === transport.selectedCandidatePairId : s.nominated && s.state === "succeeded"));
   const local = pair && stats.find((s) => s.id === pair.localCandidateId);
   const remote = pair && stats.find((s) => s.id === pair.remoteCandidateId);
-  return local ? { localType: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol ?? null, remoteType: remote ? remote.candidateType : null } : null;
+  return local ? { localType: local.candidateType, protocol: local.protocol, relayProtocol: local.relayProtocol ?? null, remoteType: remote ? remote.candidateType : null, remoteAddress: remote ? remote.address : null } : null;
 };
 window.levels = (freqs) => {
   if (!leg) return null;
@@ -224,6 +224,8 @@ export interface SelectedPair {
   /** How a relay candidate reaches the TURN server: udp, tcp or tls. */
   relayProtocol: string | null;
   remoteType: string | null;
+  /** Where this browser sends its media: the media plane's announced address. */
+  remoteAddress: string | null;
 }
 
 export interface SignalHarness {
@@ -297,6 +299,13 @@ export interface SlotLevels {
   tones: number[];
 }
 
+/** Starts a headless Chromium with CHROMIUM_ARGS and `args`: here, or e.g. in a namespace (launchChromiumIn). */
+export type Launcher = (args: string[]) => Promise<Browser>;
+
+/** Chromium in this process's own network namespace. */
+export const launchHere: Launcher = (args) =>
+  chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...args] });
+
 /** One headless Chromium process whose fake microphone plays `toneWav`. */
 export class BrowserParty {
   private constructor(
@@ -305,12 +314,14 @@ export class BrowserParty {
     readonly page: Page,
   ) {}
 
-  static async launch(name: string, harness: SignalHarness, toneWav: string): Promise<BrowserParty> {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${toneWav}`],
-    });
+  /** Launches (with `launcher`, here by default) and opens `harness.url` (about:blank, then moveTo, works too). */
+  static async launch(
+    name: string,
+    harness: Pick<SignalHarness, "url">,
+    toneWav: string,
+    launcher: Launcher = launchHere,
+  ): Promise<BrowserParty> {
+    const browser = await launcher([`--use-file-for-fake-audio-capture=${toneWav}`]);
     try {
       const page = await browser.newPage();
       page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));

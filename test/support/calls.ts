@@ -1,7 +1,7 @@
 // Test helpers that drive calls through the public API, as users would.
 import assert from "node:assert/strict";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
-import type { Client } from "./server.ts";
+import type { Client, Fetcher } from "./server.ts";
 
 /** The demo caller calls `numberId` and `agent` answers: a live inbound call. */
 export async function liveCall(caller: Client, agent: Client, numberId: string): Promise<Call> {
@@ -40,12 +40,17 @@ export async function getCall(client: Client, id: string): Promise<Call> {
 }
 
 /** A web-widget customer calls `numberId` (public API): the call and its call token. */
-export async function widgetCall(url: string, numberId: string): Promise<{ call: Call; callToken: string }> {
-  const res = await fetch(`${url}/api/v1/widget/calls`, {
+export async function widgetCall(
+  url: string,
+  numberId: string,
+  fetcher: Fetcher = fetch,
+): Promise<{ call: Call; callToken: string }> {
+  const res = await fetcher(`${url}/api/v1/widget/calls`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ numberId }),
   });
-  assert.equal(res.status, 201);
-  return (await res.json()) as { call: Call; callToken: string };
+  const text = await res.text();
+  assert.equal(res.status, 201, text);
+  return JSON.parse(text) as { call: Call; callToken: string };
 }

@@ -38,19 +38,26 @@ export interface ApiResult<T = Record<string, unknown>> {
   body: T & { error?: { code: string; message: string } };
 }
 
+/** What Client needs of fetch(); another transport (e.g. node:https with a CA: httpsFetch) can stand in. */
+export type Fetcher = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
 /** A signed-in user's view of the API. */
 export class Client {
   constructor(
     readonly url: string,
     readonly token: string | null,
     readonly user: User | null,
+    readonly fetcher: Fetcher = fetch,
   ) {}
 
-  static async login(url: string, email: string, password = "demo1234"): Promise<Client> {
-    const anon = new Client(url, null, null);
+  static async login(url: string, email: string, password = "demo1234", fetcher?: Fetcher): Promise<Client> {
+    const anon = new Client(url, null, null, fetcher);
     const r = await anon.post<{ token: string; user: User }>("/auth/login", { email, password });
     if (r.status !== 200) throw new Error(`login ${email} failed: ${JSON.stringify(r.body)}`);
-    return new Client(url, r.body.token, r.body.user);
+    return new Client(url, r.body.token, r.body.user, fetcher);
   }
 
   get id(): string {
@@ -71,7 +78,7 @@ export class Client {
       h["content-type"] ??= "application/json";
       payload = typeof body === "string" ? body : JSON.stringify(body);
     }
-    const res = await fetch(`${this.url}/api/v1${path}`, { method, headers: h, body: payload });
+    const res = await this.fetcher(`${this.url}/api/v1${path}`, { method, headers: h, body: payload });
     const text = await res.text();
     let parsed: unknown = {};
     try {
@@ -97,9 +104,11 @@ export class Client {
 }
 
 /** The demo org signed in: one client per demo user, and the numbers by name. */
-export async function demoOrg(url: string) {
+export async function demoOrg(url: string, fetcher?: Fetcher) {
   const [admin, sofia, marco, ana, luis] = await Promise.all(
-    ["admin", "sofia", "marco", "ana", "luis"].map((n) => Client.login(url, `${n}@demo.test`)),
+    ["admin", "sofia", "marco", "ana", "luis"].map((n) =>
+      Client.login(url, `${n}@demo.test`, undefined, fetcher),
+    ),
   );
   const numbers = (await admin.get<{ numbers: { id: string; name: string }[] }>("/numbers")).body.numbers;
   const support = numbers.find((n) => n.name === "Support")?.id as string;
