@@ -15,6 +15,7 @@ import { useIceServers } from "../support/ice-party.ts";
 import { type EarshotWorld, startEarshotWorld, TURN_SECRET } from "../support/netns-earshot.ts";
 import { gatherCandidates } from "../support/netns-ice.ts";
 import { Client, demoOrg } from "../support/server.ts";
+import { firstUseCheck } from "../support/web.ts";
 
 /** How long after the API's reply a narrowed route may still reach the listener's track: its jitter buffer and a margin. */
 const NARROWING_MS = 500;
@@ -168,6 +169,42 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
 
     await org.ana.post(`/calls/${call.id}/hangup`);
     assert.equal((await getCall(org.admin, call.id)).state, "ended");
+  });
+
+  test("the network diagnostic: in office UDP is blocked and TURN over TCP/TLS works; at home direct UDP works", async () => {
+    // ana at the office and luis working from home, each in a fresh tab of their own browser.
+    const [office, home] = await Promise.all([
+      w.parties.agent.browser.newContext(),
+      w.parties.customer.browser.newContext(),
+    ]);
+    try {
+      const [atOffice, atHome] = await Promise.all([
+        firstUseCheck(await office.newPage(), w.origin, "ana@demo.test"),
+        firstUseCheck(await home.newPage(), w.origin, "luis@demo.test"),
+      ]);
+      assert.deepEqual(atOffice.rows, {
+        signalling: "ok",
+        udp: "fail",
+        turnUdp: "fail",
+        turnTcp: "ok",
+        turnTls: "ok",
+      });
+      assert.deepEqual(atOffice.via, { turnTcp: "relay/tcp", turnTls: "relay/tls" });
+      assert.equal(atOffice.path, "turn-tcp");
+      assert.deepEqual(atHome.rows, {
+        signalling: "ok",
+        udp: "ok",
+        turnUdp: "ok",
+        turnTcp: "ok",
+        turnTls: "ok",
+      });
+      // Direct: from its host address; Chromium may name it by the NAT's mapped address the
+      // server's check response reported (a local peer-reflexive candidate).
+      assert.match(atHome.via.udp, /^(host|prflx|srflx)\/udp$/);
+      assert.equal(atHome.path, "udp");
+    } finally {
+      await Promise.all([office.close(), home.close()]);
+    }
   });
 
   test("a page over plain HTTP from another network explains that audio needs HTTPS", async () => {

@@ -104,3 +104,35 @@ export async function until(check: () => Promise<string | null>, what: string, m
   }
   throw new Error(`${what}: ${last}`);
 }
+
+/** The first-use set-up's network check of `email`'s tab, as the rows and the conclusion read. */
+export async function firstUseCheck(
+  page: Page,
+  url: string,
+  email = "ana@demo.test",
+): Promise<{ rows: Record<string, string>; via: Record<string, string>; path: string }> {
+  await signIn(page, url, email, false);
+  await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click();
+  const summary = page.locator("[data-path]");
+  await summary.waitFor({ timeout: 40_000 });
+  const rows = await page
+    .locator("li[data-row]")
+    .evaluateAll((lis) =>
+      Object.fromEntries(
+        lis.map((li) => [
+          li.getAttribute("data-row"),
+          li.querySelector("[data-result]")?.getAttribute("data-result"),
+        ]),
+      ),
+    );
+  const via = await page
+    .locator("li[data-row][data-via]")
+    .evaluateAll((lis) => Object.fromEntries(lis.map((li) => [li.dataset.row, li.dataset.via])));
+  return { rows, via, path: (await summary.getAttribute("data-path")) ?? "" };
+}
+
+/** A row's text, whitespace collapsed. */
+export async function rowText(page: Page, row: string): Promise<string> {
+  const text = await page.locator(`li[data-row=${row}]`).textContent();
+  return (text ?? "").replace(/\s+/g, " ").trim();
+}

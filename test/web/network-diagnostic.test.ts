@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { RTCPeerConnection } from "werift";
 import WebSocket from "ws";
 import { loadConfig } from "../../src/config.ts";
@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.ts";
 import { makeTestCert, type TestCert } from "../support/certs.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type RunningTurn, startTurn } from "../support/turn.ts";
-import { cspViolations, reportingCsp, signIn } from "../support/web.ts";
+import { cspViolations, firstUseCheck, reportingCsp, rowText } from "../support/web.ts";
 
 const SECRET = "diagnostic-test-secret";
 const MEDIA_PORTS = "46400-46499";
@@ -30,37 +30,6 @@ async function earshot(env: Record<string, string>): Promise<TestServer> {
  */
 function configureIce(server: TestServer, env: Record<string, string>): void {
   server.earshot.services.ice = loadConfig({ EARSHOT_DATA_DIR: "memory://", ...env }).ice;
-}
-
-/** The first-use set-up's network check, as the rows and the conclusion read. */
-async function firstUseCheck(
-  page: Page,
-  url: string,
-): Promise<{ rows: Record<string, string>; via: Record<string, string>; path: string }> {
-  await signIn(page, url, "ana@demo.test", false);
-  await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click();
-  const summary = page.locator("[data-path]");
-  await summary.waitFor({ timeout: 40_000 });
-  const rows = await page
-    .locator("li[data-row]")
-    .evaluateAll((lis) =>
-      Object.fromEntries(
-        lis.map((li) => [
-          li.getAttribute("data-row"),
-          li.querySelector("[data-result]")?.getAttribute("data-result"),
-        ]),
-      ),
-    );
-  const via = await page
-    .locator("li[data-row][data-via]")
-    .evaluateAll((lis) => Object.fromEntries(lis.map((li) => [li.dataset.row, li.dataset.via])));
-  return { rows, via, path: (await summary.getAttribute("data-path")) ?? "" };
-}
-
-/** A row's text, whitespace collapsed. */
-async function rowText(page: Page, row: string): Promise<string> {
-  const text = await page.locator(`li[data-row=${row}]`).textContent();
-  return (text ?? "").replace(/\s+/g, " ").trim();
 }
 
 /** A data-channel offer from a werift peer (no browser needed), and that peer's answer to itself. */
