@@ -5,26 +5,49 @@
 // the home leg direct, and Earshot's namespace must send nothing anywhere else.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { IceServers } from "../../src/api/iceServers.ts";
-import type { Call } from "../../src/protocol/resources.ts";
-import { BARGE, expectHearing, LISTEN, NO_COACH, TONES, WHISPER, waitFor } from "../media/routing.browser.ts";
-import type { SelectedPair } from "../support/browser.ts";
-import { getCall, widgetCall } from "../support/calls.ts";
+import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import {
+  BARGE,
+  type Expectation,
+  expectHearing,
+  LISTEN,
+  type Never,
+  NO_COACH,
+  TONES,
+  WHISPER,
+  waitFor,
+} from "../media/routing.browser.ts";
+import { getCall } from "../support/calls.ts";
 import { httpsRequest } from "../support/https.ts";
 import { useIceServers } from "../support/ice-party.ts";
-import { type EarshotWorld, startEarshotWorld, TURN_SECRET } from "../support/netns-earshot.ts";
+import {
+  assertPaths,
+  bearer,
+  connectedCall,
+  type DemoOrg,
+  narrowToWhisper,
+  wssUrl,
+} from "../support/netns-coaching.ts";
+import { type EarshotWorld, GRACE_S, startEarshotWorld, TURN_SECRET } from "../support/netns-earshot.ts";
 import { gatherCandidates } from "../support/netns-ice.ts";
 import { Client, demoOrg } from "../support/server.ts";
 import { firstUseCheck } from "../support/web.ts";
 
-/** How long after the API's reply a narrowed route may still reach the listener's track: its jitter buffer and a margin. */
-const NARROWING_MS = 500;
+const CUSTOMER_NEVER_HEARS_COACH: Never = [["customer", "coach"]];
+const BOTH_NEVER_HEAR_COACH: Never = [
+  ["customer", "coach"],
+  ["agent", "coach"],
+];
 
 describe("coaching across real networks: HTTPS, TURN, NAT and an office that drops UDP", {
   timeout: 240_000,
 }, () => {
   let w: EarshotWorld;
-  let org: Awaited<ReturnType<typeof demoOrg>>;
+  let org: DemoOrg;
+  /** The call of the routing test, kept for the cut tests. */
+  let live: { call: Call; sessionId: string } | undefined;
   /** ana's TURN credentials from the plain-HTTP Earshot (EARSHOT_TURN_TTL_S=60). */
   let shortLived: IceServers;
 
@@ -43,8 +66,6 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     await w?.close();
   });
 
-  const wss = (query: string) => `${w.origin.replace("https:", "wss:")}/api/v1/ws?${query}`;
-  const bearer = (c: Client) => ({ authorization: `Bearer ${c.token}` });
   const turnTcp = (s: IceServers) => {
     const turn = s.iceServers.find((x) => x.username);
     assert.ok(turn, `TURN credentials in ${JSON.stringify(s)}`);
@@ -97,78 +118,139 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
   test("SPEC §3 by FFT in every mode: office legs relayed over TURN TCP/TLS, the home leg direct", async () => {
     const b = w.parties;
     const udpDroppedBefore = await w.net.officeUdpDropped();
-    const call = await connectedCall();
+    const call = await connectedCall(w, org);
     await expectHearing(b, NO_COACH, { label: "call", timeoutMs: 15_000 });
 
     const coachIce = await useIceServers(b.coach, bearer(org.sofia));
-    assert.match(coachIce.iceServers[0].username ?? "", new RegExp(`^\\d+:${org.sofia.id}$`));
+    assert.match(
+      coachIce.iceServers[0].username ?? "",
+      new RegExp(`^\\d+:${org.sofia.id}$`),
+      "minted for sofia",
+    );
     const session = await b.coach.coachJoin(
       `${w.origin}/api/v1`,
       org.sofia.token ?? "",
-      wss(`token=${org.sofia.token}`),
+      wssUrl(w, `token=${org.sofia.token}`),
       call.id,
     );
-    await expectHearing(b, LISTEN, {
-      label: "listen",
-      timeoutMs: 15_000,
-      never: [
-        ["customer", "coach"],
-        ["agent", "coach"],
-      ],
-    });
-
+    await expectHearing(b, LISTEN, { label: "listen", timeoutMs: 15_000, never: BOTH_NEVER_HEAR_COACH });
     // How each leg's media flows, from the browsers' own getStats().
-    const pairs = {} as Record<"agent" | "coach" | "customer", SelectedPair>;
-    for (const party of ["agent", "coach", "customer"] as const) {
-      await waitFor(async () => (await b[party].selectedPair()) !== null, `${party}'s selected pair`);
-      pairs[party] = (await b[party].selectedPair()) as SelectedPair;
-      assert.equal(pairs[party].remoteAddress, w.net.server.address, `${party} reaches the media plane`);
-    }
-    for (const party of ["agent", "coach"] as const) {
-      assert.equal(
-        pairs[party].localType,
-        "relay",
-        `${party} (office) is relayed: ${JSON.stringify(pairs[party])}`,
-      );
-      assert.ok(
-        ["tcp", "tls"].includes(pairs[party].relayProtocol ?? ""),
-        `${party} reaches TURN over TCP or TLS: ${JSON.stringify(pairs[party])}`,
-      );
-    }
-    assert.ok(
-      ["host", "prflx", "srflx"].includes(pairs.customer.localType),
-      `the customer (home) is direct: ${JSON.stringify(pairs.customer)}`,
-    );
+    const pairs = await assertPaths(w);
     assert.ok(
       (await w.net.officeUdpDropped()) > udpDroppedBefore,
-      "the office's Chromiums tried UDP and were dropped",
+      "the office's browsers tried UDP: dropped",
     );
 
-    const mode = async (m: string, want: typeof LISTEN, label: string, never: [string, string][] = []) => {
+    const mode = async (m: string, want: Expectation, label: string, never: Never = []) => {
       const r = await org.sofia.patch(`/coaching-sessions/${session.id}`, { mode: m });
       assert.equal(r.status, 200, JSON.stringify(r.body));
-      await expectHearing(b, want, { label, never: never as never });
+      await expectHearing(b, want, { label, never });
     };
-    await mode("whisper", WHISPER, "whisper", [["customer", "coach"]]);
+    await mode("whisper", WHISPER, "whisper", CUSTOMER_NEVER_HEARS_COACH);
     await mode("barge", BARGE, "barge");
-    // Barge → whisper narrows: what the customer's jitter buffer holds still plays (≈ 50–150 ms
-    // here), and the analyser's 8192-point window (170 ms) keeps it in view after that. So the
-    // coach must leave the customer's track frame by frame within a bound, and from the moment the
-    // analyser is clear, never come back.
-    const patched = await org.sofia.patch(`/coaching-sessions/${session.id}`, { mode: "whisper" });
-    assert.equal(patched.status, 200, JSON.stringify(patched.body));
-    const acknowledged = Date.now();
-    const goneAt = await b.customer.waitToneAtTrack(1, TONES.coach, false, NARROWING_MS);
-    assert.ok(
-      goneAt - acknowledged < NARROWING_MS,
-      `coach gone from the customer's track ${goneAt - acknowledged} ms after the reply`,
+    const narrowedMs = await narrowToWhisper(w, org.sofia, session.id);
+    await expectHearing(b, WHISPER, { label: "whisper again", never: CUSTOMER_NEVER_HEARS_COACH });
+    await mode("listen", LISTEN, "back to listen", CUSTOMER_NEVER_HEARS_COACH);
+    console.log(
+      `paths: ${Object.entries(pairs)
+        .map(([p, x]) => `${p} ${x.localType}/${x.relayProtocol ?? x.protocol}`)
+        .join(", ")}; barge → whisper left the customer's track ${narrowedMs} ms after the reply`,
     );
-    await b.customer.waitTone(1, TONES.coach, false, 1000);
-    await expectHearing(b, WHISPER, { label: "whisper again", never: [["customer", "coach"]] });
-    await mode("listen", LISTEN, "back to listen", [["customer", "coach"]]);
+    live = { call, sessionId: session.id };
+  });
 
-    await org.ana.post(`/calls/${call.id}/hangup`);
-    assert.equal((await getCall(org.admin, call.id)).state, "ended");
+  test("office cut for a few seconds: agent and coach restart ICE on the same legs, and whisper still reaches only the agent", async () => {
+    assert.ok(live, "the previous test's call is live");
+    const b = w.parties;
+    const patched = await org.sofia.patch(`/coaching-sessions/${live.sessionId}`, { mode: "whisper" });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await expectHearing(b, WHISPER, { label: "whisper before the cut", never: CUSTOMER_NEVER_HEARS_COACH });
+    const office = [b.agent, b.coach];
+    const before = await Promise.all(office.map((p) => p.iceInfo()));
+    const restarted = async () =>
+      (await Promise.all(office.map((p) => p.iceInfo()))).every(
+        (x, i) => x.restarts.length > before[i].restarts.length,
+      );
+
+    const cutAt = Date.now();
+    await w.net.cut(w.net.office);
+    let restartedAt = 0;
+    try {
+      // Both browsers notice (ICE disconnected) and restart; meanwhile the customer never hears the coach.
+      while (!(await restarted())) {
+        assert.ok(Date.now() - cutAt < 20_000, "both office browsers restart ICE within 20 s of the cut");
+        for (const slot of (await b.customer.levels([TONES.coach])) ?? [])
+          assert.ok(
+            !(slot.levels[0] > -60),
+            `LEAK while cut: the customer heard the coach (${slot.levels[0]} dB)`,
+          );
+        await sleep(100);
+      }
+      restartedAt = Date.now();
+    } finally {
+      await w.net.restore(w.net.office);
+    }
+    const restoredAt = Date.now();
+    await waitFor(
+      async () =>
+        (await Promise.all(office.map((p) => p.iceInfo()))).every((x) =>
+          ["connected", "completed"].includes(x.iceState ?? ""),
+        ),
+      "the office legs' ICE is connected again",
+      20_000,
+    );
+    await expectHearing(b, WHISPER, {
+      label: "after the ICE restarts",
+      never: CUSTOMER_NEVER_HEARS_COACH,
+      timeoutMs: 15_000,
+    });
+    const after = await Promise.all(office.map((p) => p.iceInfo()));
+    assert.deepEqual(
+      after.map((x) => x.legId),
+      before.map((x) => x.legId),
+      "the same legs",
+    );
+    for (const p of office)
+      assert.ok(
+        !(await p.wsMessages()).some((m) => m.type === "media.closed"),
+        `${p.name}'s leg never closed`,
+      );
+    assert.equal((await getCall(org.admin, live.call.id)).state, "in_progress");
+    await assertPaths(w);
+    console.log(
+      `office cut: restarts ${restartedAt - cutAt} ms after the cut (held ${restoredAt - cutAt} ms); audio right ${Date.now() - restoredAt} ms after the restore`,
+    );
+  });
+
+  test("office cut for longer than the grace period: the call ends with connection_lost, as the API says", async () => {
+    assert.ok(live, "the previous test's call is live");
+    const { call, sessionId } = live;
+    live = undefined;
+    const cutAt = Date.now();
+    await w.net.cut(w.net.office);
+    try {
+      // The server notices nothing arrives (4 s), then waits the grace period.
+      await waitFor(
+        async () => (await getCall(org.admin, call.id)).state === "ended",
+        "the call ends",
+        4000 + GRACE_S * 1000 + 15_000,
+      );
+    } finally {
+      await w.net.restore(w.net.office);
+    }
+    const endedAfter = Date.now() - cutAt;
+    const ended = await getCall(org.admin, call.id);
+    assert.equal(ended.endReason, "connection_lost");
+    assert.ok(endedAfter >= GRACE_S * 1000, `not before the grace period (${endedAfter} ms)`);
+    const sessions = (
+      await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
+    ).body.sessions;
+    // The coach's leg is lost at the same moment as the agent's: the session ends either way.
+    assert.ok(
+      ["call_ended", "connection_lost"].includes(sessions.find((x) => x.id === sessionId)?.endReason ?? ""),
+      JSON.stringify(sessions),
+    );
+    console.log(`long cut: the call ended ${endedAfter} ms after the cut (grace ${GRACE_S} s)`);
   });
 
   test("the network diagnostic: in office UDP is blocked and TURN over TCP/TLS works; at home direct UDP works", async () => {
@@ -250,27 +332,4 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     assert.equal(await w.net.egressPackets(w.net.server), 0, `sent to ${destinations.join(", ")}`);
     assert.deepEqual(destinations, []);
   });
-
-  /** The widget customer (home) calls Support, ana (office) answers, both attach their audio with their own ICE servers. */
-  async function connectedCall(): Promise<Call> {
-    const b = w.parties;
-    const { call, callToken } = await widgetCall(w.apiUrl, org.support, w.fetcher);
-    const answered = await org.ana.post(`/calls/${call.id}/answer`);
-    assert.equal(answered.status, 200, JSON.stringify(answered.body));
-    const customerIce = await useIceServers(b.customer, { "x-call-token": callToken });
-    assert.match(
-      customerIce.iceServers[0].username ?? "",
-      new RegExp(`^\\d+:${call.id}$`),
-      "minted for the call",
-    );
-    await b.customer.joinViaApi(
-      wss(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await useIceServers(b.agent, bearer(org.ana));
-    await b.agent.joinViaApi(wss(`token=${org.ana.token}`), call.id, "agent", "opus");
-    return call;
-  }
 });

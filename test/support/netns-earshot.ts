@@ -19,6 +19,8 @@ import type { Fetcher } from "./server.ts";
 
 export const TURN_SECRET = "coaching-netns-secret";
 export const NAME = "earshot.test";
+/** The HTTPS Earshot's EARSHOT_MEDIA_RECONNECT_GRACE_S: short, so that a cut can outlast it quickly. */
+export const GRACE_S = 15;
 const HTTPS_PORT = 8443;
 const HTTP_PORT = 8080;
 
@@ -104,6 +106,7 @@ export async function startEarshotWorld(): Promise<EarshotWorld> {
           EARSHOT_TLS_CERT: cert.certFile,
           EARSHOT_TLS_KEY: cert.keyFile,
           EARSHOT_MEDIA_PORTS: "40000-40099",
+          EARSHOT_MEDIA_RECONNECT_GRACE_S: String(GRACE_S),
         }),
       ),
       track(

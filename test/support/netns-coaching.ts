@@ -1,0 +1,96 @@
+// Steps of the network coaching test (test/network/coaching.test.ts) on an EarshotWorld: a
+// connected widget call, the ICE path each leg took, and a narrowing mode switch checked at the
+// listener's track.
+import assert from "node:assert/strict";
+import type { Call } from "../../src/protocol/resources.ts";
+import { TONES } from "../media/routing.browser.ts";
+import type { SelectedPair } from "./browser.ts";
+import { widgetCall } from "./calls.ts";
+import { useIceServers } from "./ice-party.ts";
+import type { EarshotWorld } from "./netns-earshot.ts";
+import type { Client, demoOrg } from "./server.ts";
+
+export type DemoOrg = Awaited<ReturnType<typeof demoOrg>>;
+
+/** How long after the API's reply a narrowed route may still reach the listener's track: its jitter buffer and a margin. */
+export const NARROWING_MS = 500;
+
+/** Earshot's signalling as the browsers reach it: wss://earshot.test:<port>/api/v1/ws?<query>. */
+export const wssUrl = (w: EarshotWorld, query: string) =>
+  `${w.origin.replace("https:", "wss:")}/api/v1/ws?${query}`;
+
+export const bearer = (c: Client) => ({ authorization: `Bearer ${c.token}` });
+
+/**
+ * The widget customer (home) calls Support and ana (office) answers; each browser fetches its own
+ * ICE servers (the customer with the call's token, ana with hers) and attaches its audio.
+ */
+export async function connectedCall(w: EarshotWorld, org: DemoOrg): Promise<Call> {
+  const b = w.parties;
+  const { call, callToken } = await widgetCall(w.apiUrl, org.support, w.fetcher);
+  const answered = await org.ana.post(`/calls/${call.id}/answer`);
+  assert.equal(answered.status, 200, JSON.stringify(answered.body));
+  const customerIce = await useIceServers(b.customer, { "x-call-token": callToken });
+  assert.match(
+    customerIce.iceServers[0].username ?? "",
+    new RegExp(`^\\d+:${call.id}$`),
+    "minted for the call",
+  );
+  await b.customer.joinViaApi(
+    wssUrl(w, `callToken=${encodeURIComponent(callToken)}`),
+    call.id,
+    "customer",
+    "opus",
+  );
+  const agentIce = await useIceServers(b.agent, bearer(org.ana));
+  assert.match(agentIce.iceServers[0].username ?? "", new RegExp(`^\\d+:${org.ana.id}$`), "minted for ana");
+  await b.agent.joinViaApi(wssUrl(w, `token=${org.ana.token}`), call.id, "agent", "opus");
+  return call;
+}
+
+/**
+ * From each browser's getStats(): the office legs (agent, coach) go through TURN over TCP or
+ * TLS, the home leg (customer) is direct; all of them to the media plane's own address.
+ */
+export async function assertPaths(
+  w: EarshotWorld,
+): Promise<Record<"agent" | "coach" | "customer", SelectedPair>> {
+  const pairs = {} as Record<"agent" | "coach" | "customer", SelectedPair>;
+  for (const party of ["agent", "coach", "customer"] as const) {
+    const deadline = Date.now() + 5000;
+    let pair = await w.parties[party].selectedPair();
+    while (!pair && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      pair = await w.parties[party].selectedPair();
+    }
+    assert.ok(pair, `${party}'s leg has a selected candidate pair`);
+    pairs[party] = pair;
+    assert.equal(pair.remoteAddress, w.net.server.address, `${party} reaches the media plane`);
+    const seen = JSON.stringify(pair);
+    if (w.partyHost[party] === "office") {
+      assert.equal(pair.localType, "relay", `${party} (office) is relayed: ${seen}`);
+      assert.ok(
+        ["tcp", "tls"].includes(pair.relayProtocol ?? ""),
+        `${party} reaches TURN over TCP/TLS: ${seen}`,
+      );
+    } else {
+      assert.ok(["host", "prflx", "srflx"].includes(pair.localType), `${party} (home) is direct: ${seen}`);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Barge → whisper narrows: what the customer's jitter buffer holds still plays, and the
+ * analyser's 8192-point window (170 ms) keeps it in view after that. So the coach must leave the
+ * customer's track, frame by frame, within NARROWING_MS of the API's reply; then the analyser
+ * clears (and expectHearing's `never` takes over from there).
+ */
+export async function narrowToWhisper(w: EarshotWorld, coach: Client, sessionId: string): Promise<number> {
+  const patched = await coach.patch(`/coaching-sessions/${sessionId}`, { mode: "whisper" });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  const acknowledged = Date.now();
+  const goneAt = await w.parties.customer.waitToneAtTrack(1, TONES.coach, false, NARROWING_MS);
+  await w.parties.customer.waitTone(1, TONES.coach, false, 1000);
+  return Math.round(goneAt - acknowledged);
+}
