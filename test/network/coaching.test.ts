@@ -5,7 +5,6 @@
 // the home leg direct, and Earshot's namespace must send nothing anywhere else.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { IceServers } from "../../src/api/iceServers.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import {
@@ -15,7 +14,6 @@ import {
   LISTEN,
   type Never,
   NO_COACH,
-  TONES,
   WHISPER,
   waitFor,
 } from "../media/routing.browser.ts";
@@ -26,8 +24,10 @@ import {
   assertPaths,
   bearer,
   connectedCall,
+  cutOfficeUntilRestarted,
   type DemoOrg,
   narrowToWhisper,
+  untilConnected,
   wssUrl,
 } from "../support/netns-coaching.ts";
 import { type EarshotWorld, GRACE_S, startEarshotWorld, TURN_SECRET } from "../support/netns-earshot.ts";
@@ -166,39 +166,8 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     await expectHearing(b, WHISPER, { label: "whisper before the cut", never: CUSTOMER_NEVER_HEARS_COACH });
     const office = [b.agent, b.coach];
-    const before = await Promise.all(office.map((p) => p.iceInfo()));
-    const restarted = async () =>
-      (await Promise.all(office.map((p) => p.iceInfo()))).every(
-        (x, i) => x.restarts.length > before[i].restarts.length,
-      );
-
-    const cutAt = Date.now();
-    await w.net.cut(w.net.office);
-    let restartedAt = 0;
-    try {
-      // Both browsers notice (ICE disconnected) and restart; meanwhile the customer never hears the coach.
-      while (!(await restarted())) {
-        assert.ok(Date.now() - cutAt < 20_000, "both office browsers restart ICE within 20 s of the cut");
-        for (const slot of (await b.customer.levels([TONES.coach])) ?? [])
-          assert.ok(
-            !(slot.levels[0] > -60),
-            `LEAK while cut: the customer heard the coach (${slot.levels[0]} dB)`,
-          );
-        await sleep(100);
-      }
-      restartedAt = Date.now();
-    } finally {
-      await w.net.restore(w.net.office);
-    }
-    const restoredAt = Date.now();
-    await waitFor(
-      async () =>
-        (await Promise.all(office.map((p) => p.iceInfo()))).every((x) =>
-          ["connected", "completed"].includes(x.iceState ?? ""),
-        ),
-      "the office legs' ICE is connected again",
-      20_000,
-    );
+    const cut = await cutOfficeUntilRestarted(w);
+    await untilConnected(office, 20_000);
     await expectHearing(b, WHISPER, {
       label: "after the ICE restarts",
       never: CUSTOMER_NEVER_HEARS_COACH,
@@ -207,7 +176,7 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     const after = await Promise.all(office.map((p) => p.iceInfo()));
     assert.deepEqual(
       after.map((x) => x.legId),
-      before.map((x) => x.legId),
+      cut.before.map((x) => x.legId),
       "the same legs",
     );
     for (const p of office)
@@ -218,7 +187,7 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     assert.equal((await getCall(org.admin, live.call.id)).state, "in_progress");
     await assertPaths(w);
     console.log(
-      `office cut: restarts ${restartedAt - cutAt} ms after the cut (held ${restoredAt - cutAt} ms); audio right ${Date.now() - restoredAt} ms after the restore`,
+      `office cut: both restarted ${cut.restartedMs} ms after the cut; audio right ${Date.now() - cut.restoredAt} ms after the restore`,
     );
   });
 

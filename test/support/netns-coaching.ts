@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { Call } from "../../src/protocol/resources.ts";
 import { TONES } from "../media/routing.browser.ts";
-import type { SelectedPair } from "./browser.ts";
+import type { BrowserParty, IceInfo, SelectedPair } from "./browser.ts";
 import { widgetCall } from "./calls.ts";
 import { useIceServers } from "./ice-party.ts";
 import type { EarshotWorld } from "./netns-earshot.ts";
@@ -93,4 +93,47 @@ export async function narrowToWhisper(w: EarshotWorld, coach: Client, sessionId:
   const goneAt = await w.parties.customer.waitToneAtTrack(1, TONES.coach, false, NARROWING_MS);
   await w.parties.customer.waitTone(1, TONES.coach, false, 1000);
   return Math.round(goneAt - acknowledged);
+}
+
+/**
+ * Cuts office (both ways, at its gateway) until the agent's and the coach's browsers have both
+ * restarted ICE, checking every 100 ms that the customer never hears the coach meanwhile; then
+ * restores it. Fails if they have not restarted within 20 s.
+ */
+export async function cutOfficeUntilRestarted(
+  w: EarshotWorld,
+): Promise<{ before: IceInfo[]; restartedMs: number; restoredAt: number }> {
+  const office = [w.parties.agent, w.parties.coach];
+  const before = await Promise.all(office.map((p) => p.iceInfo()));
+  const restarted = async () =>
+    (await Promise.all(office.map((p) => p.iceInfo()))).every(
+      (x, i) => x.restarts.length > before[i].restarts.length,
+    );
+  const cutAt = Date.now();
+  await w.net.cut(w.net.office);
+  try {
+    while (!(await restarted())) {
+      assert.ok(Date.now() - cutAt < 20_000, "both office browsers restart ICE within 20 s of the cut");
+      for (const slot of (await w.parties.customer.levels([TONES.coach])) ?? [])
+        assert.ok(
+          !(slot.levels[0] > -60),
+          `LEAK while cut: the customer heard the coach (${slot.levels[0]} dB)`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await w.net.restore(w.net.office);
+  }
+  return { before, restartedMs: Date.now() - cutAt, restoredAt: Date.now() };
+}
+
+/** Resolves once every party's leg's ICE is connected (or completed); fails after `ms`. */
+export async function untilConnected(parties: BrowserParty[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const states = (await Promise.all(parties.map((p) => p.iceInfo()))).map((x) => x.iceState ?? "none");
+    if (states.every((st) => st === "connected" || st === "completed")) return;
+    assert.ok(Date.now() < deadline, `ICE connected again within ${ms} ms: ${states.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
