@@ -323,7 +323,8 @@ export class BrowserParty {
   ): Promise<BrowserParty> {
     const browser = await launcher([`--use-file-for-fake-audio-capture=${toneWav}`]);
     try {
-      const page = await browser.newPage();
+      // moveTo() injects the test scripts into Earshot's own pages, whose CSP allows no inline script.
+      const page = await browser.newPage({ bypassCSP: true });
       page.on("pageerror", (e) => console.error(`[${name}] page error:`, e));
       await page.goto(harness.url);
       return new BrowserParty(name, browser, page);
