@@ -28,7 +28,15 @@ export async function startEarshotIn(
   );
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let running = false;
   const close = async () => {
+    const diedEarly = running && (child.exitCode !== null || child.signalCode !== null);
+    running = false;
+    // It died during the tests: what it said is the likeliest explanation of their failures.
+    if (diedEarly)
+      console.error(
+        `Earshot in ${host.name} exited early (${child.exitCode ?? child.signalCode}):\n${output}`,
+      );
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
@@ -57,5 +65,6 @@ export async function startEarshotIn(
     await close();
     throw error;
   });
+  running = true;
   return { child, output: () => output, close };
 }
