@@ -27,7 +27,7 @@ import {
   cutOfficeUntilRestarted,
   type DemoOrg,
   narrowToWhisper,
-  untilConnected,
+  untilRestarted,
   wssUrl,
 } from "../support/netns-coaching.ts";
 import { type EarshotWorld, GRACE_S, startEarshotWorld, TURN_SECRET } from "../support/netns-earshot.ts";
@@ -167,7 +167,7 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     await expectHearing(b, WHISPER, { label: "whisper before the cut", never: CUSTOMER_NEVER_HEARS_COACH });
     const office = [b.agent, b.coach];
     const cut = await cutOfficeUntilRestarted(w);
-    await untilConnected(office, 20_000);
+    await untilRestarted(office, 20_000);
     await expectHearing(b, WHISPER, {
       label: "after the ICE restarts",
       never: CUSTOMER_NEVER_HEARS_COACH,

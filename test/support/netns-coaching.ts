@@ -127,13 +127,38 @@ export async function cutOfficeUntilRestarted(
   return { before, restartedMs: Date.now() - cutAt, restoredAt: Date.now() };
 }
 
-/** Resolves once every party's leg's ICE is connected (or completed); fails after `ms`. */
-export async function untilConnected(parties: BrowserParty[], ms: number): Promise<void> {
+/**
+ * Resolves once every party's leg has finished its ICE restart: its ICE is connected (or
+ * completed) with remote ICE credentials that arrived after its latest restart began, i.e. the
+ * server's answer to that restart. Fails after `ms`. (Connected alone is not enough: the old
+ * path can come back while a restart's offer is still on its way, and once the server takes it
+ * it sends nothing until the new generation nominates a pair — see the report of issue 12.)
+ */
+export async function untilRestarted(parties: BrowserParty[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
+  const seen = parties.map(() => ({ ufrag: "", at: 0 }));
   for (;;) {
-    const states = (await Promise.all(parties.map((p) => p.iceInfo()))).map((x) => x.iceState ?? "none");
-    if (states.every((st) => st === "connected" || st === "completed")) return;
-    assert.ok(Date.now() < deadline, `ICE connected again within ${ms} ms: ${states.join(", ")}`);
+    const now = await Promise.all(parties.map((p) => restartState(p)));
+    now.forEach((x, i) => {
+      if (x.ufrag !== seen[i].ufrag) seen[i] = { ufrag: x.ufrag, at: Date.now() };
+    });
+    const done = now.map(
+      (x, i) => ["connected", "completed"].includes(x.iceState) && seen[i].at > x.lastRestartAt,
+    );
+    if (done.every(Boolean)) return;
+    assert.ok(Date.now() < deadline, `ICE restarted and connected within ${ms} ms: ${JSON.stringify(now)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The leg's ICE state, its remote ice-ufrag and when its latest ICE restart began (epoch ms). */
+function restartState(p: BrowserParty): Promise<{ iceState: string; ufrag: string; lastRestartAt: number }> {
+  // The page script's globals (test/support/browser.ts): its leg and its restarts.
+  return p.page.evaluate(`(() => {
+    const l = leg || wsLeg;
+    const sdp = (l && l.pc.remoteDescription && l.pc.remoteDescription.sdp) || "";
+    const m = /^a=ice-ufrag:(\\S+)/m.exec(sdp);
+    const last = window.iceRestarts[window.iceRestarts.length - 1];
+    return { iceState: l ? l.pc.iceConnectionState : "none", ufrag: m ? m[1] : "", lastRestartAt: last ? last.at : 0 };
+  })()`);
 }
