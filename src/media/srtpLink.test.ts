@@ -87,6 +87,17 @@ describe("SrtpLink", () => {
       );
     }
     assert.equal(offererLink.refused + answererLink.refused, 0);
+
+    // An ICE restart clears werift's nominated pair until its new checks nominate one; the link
+    // keeps sending on the pair it last had instead of going silent meanwhile.
+    const connection = (
+      mine.dtlsTransport as never as { iceTransport: { connection: { nominated?: unknown } } }
+    ).iceTransport.connection;
+    connection.nominated = undefined;
+    const before = got.answerer.length;
+    header.sequenceNumber = 2000;
+    offererLink.send(header, 111, 0xabcdef01, Buffer.alloc(40, 7));
+    await until(() => got.answerer.length === before + 1);
     const stats = [...(await answerer.getStats()).values()].find((s) => s.type === "transport") as
       | { srtpCipher?: string }
       | undefined;

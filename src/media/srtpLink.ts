@@ -46,6 +46,8 @@ const ignore = (): void => {};
 export class SrtpLink {
   readonly #onRtp: RtpHandler;
   #connection: ConnectionInternals | undefined;
+  /** The pair last nominated: an ICE restart clears werift's until the new checks nominate one. */
+  #lastPair: CandidatePairInternals | undefined;
   #sender: SrtpSender | undefined;
   #closed = false;
   /** Packets refused by SRTP (authentication, replay, malformed). */
@@ -86,7 +88,11 @@ export class SrtpLink {
     const sender = this.#sender;
     const connection = this.#connection;
     if (!sender || !connection || this.#closed) return;
-    const pair = connection.nominated;
+    // During an ICE restart the old path often still works (the browser keeps receiving on it
+    // until its new pair is nominated): keep sending there rather than going silent for the
+    // restart's checks (≈ 0.5 s over TURN/TCP). Only this leg's own, validated address.
+    if (connection.nominated) this.#lastPair = connection.nominated;
+    const pair = this.#lastPair;
     if (!pair || connection.state === "closed" || connection.state === "failed") return;
     const packet = sender.protect(header, payloadType, ssrc, payload);
     const transport = pair.protocol.transport;
