@@ -81,7 +81,11 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
   it("seals plaintext secrets from before, and will not start without EARSHOT_SECRET once webhooks exist", async () => {
     // The database as an older Earshot left it: a plaintext secret, the sealing migration not run.
     await query("UPDATE webhooks SET secret = 'legacy-plaintext-secret'");
-    await query("DELETE FROM kysely_migration WHERE name = '005_webhook_secrets_sealed'");
+    // (Migrations run in name order, so the later ones are undone too: 006's set-up tokens.)
+    await query("DELETE FROM kysely_migration WHERE name >= '005'");
+    await query("DROP TABLE setup_tokens");
+    await query("DROP INDEX auth_tokens_user");
+    await query("DROP INDEX auth_tokens_expires");
     await assert.rejects(
       startServer({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /webhook\(s\) are registered and EARSHOT_SECRET is not set/,
