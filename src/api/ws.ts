@@ -114,7 +114,10 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         s.signalling?.closeAll(conn);
         s.probes?.closeAll(conn);
         // A widget customer who closes the page has hung up.
-        if (widgetCallId) void s.calls.farEndHangup(widgetCallId).catch(() => {});
+        if (widgetCallId)
+          void s.calls
+            .farEndHangup(widgetCallId)
+            .catch((err: unknown) => app.log.error({ err, callId: widgetCallId }, "widget hang-up failed"));
       });
       const withinBudget = app.socketLimits.messageBudget();
       socket.on("message", (raw: Buffer) => {

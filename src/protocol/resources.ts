@@ -27,7 +27,9 @@ export type CoachingEndReason =
   | "conference"
   | "external_transfer"
   /** The coach's audio leg lost its network path and no ICE restart restored it in time. */
-  | "connection_lost";
+  | "connection_lost"
+  /** The coach's role, monitoring access or line distribution no longer allows the session. */
+  | "permission_changed";
 
 /** Why a call ended. */
 export type CallEndReason =
