@@ -155,7 +155,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       http?.log.error({ err: error, callId }, "could not end what a lost audio leg carried");
     });
   });
-  const directory = new Directory(ctx);
+  const directory = new Directory(ctx, coaching);
   const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   const setupToken = await accounts.prepareFirstStart();
