@@ -130,6 +130,17 @@ export interface Call {
   coach?: CoachPermission;
 }
 
+/**
+ * The customer's own call, as their widget learns it (SPEC §7): its state and what the widget
+ * shows, nothing about the organisation, its users or supervision.
+ */
+export interface WidgetCall {
+  id: string;
+  state: CallState;
+  /** The number the customer called (the widget's page names it). */
+  numberId: string;
+}
+
 export interface CoachingSession {
   id: string;
   orgId: string;

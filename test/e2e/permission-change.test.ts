@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Party, Routing } from "../../src/control/routing.ts";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import {
   BARGE,
   expectHearing,
@@ -74,7 +74,7 @@ describe("a permission change reaches a live session's audio before it is acknow
       | undefined;
 
   /** The widget customer calls Support, ana answers, sofia joins and barges: everyone's audio attached. */
-  async function bargedCall(): Promise<{ call: Call; session: CoachingSession }> {
+  async function bargedCall(): Promise<{ call: WidgetCall; session: CoachingSession }> {
     const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await b.customer.joinViaApi(
@@ -95,7 +95,7 @@ describe("a permission change reaches a live session's audio before it is acknow
     return { call, session: start.body.session };
   }
 
-  async function hangUp(call: Call) {
+  async function hangUp(call: WidgetCall) {
     await org.ana.post(`/calls/${call.id}/hangup`);
     await org.admin.patch(`/users/${org.sofia.id}`, {
       role: "supervisor",
