@@ -90,7 +90,11 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   const bus = dispatcher.wrap(sharedBus);
   let calls: Calls | undefined;
   let http: FastifyInstance | undefined;
-  const farEndHangup = (callId: string) => void calls?.farEndHangup(callId).catch(() => {});
+  // Trunk events no request waits for: a failure goes to the log.
+  const logged = (what: string, callId: string) => (err: unknown) =>
+    http?.log.error({ err, callId }, `${what}: failed`);
+  const farEndHangup = (callId: string) =>
+    void calls?.farEndHangup(callId).catch(logged("far-end hang-up", callId));
   let line: Trunk;
   if (config.sip) {
     if (!plane) throw new Error("the SIP trunk needs the media plane");
@@ -119,9 +123,10 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   // In a cluster, what is asked of a call's phone line runs on the node that carries the call.
   const trunk: Trunk = config.redisUrl
     ? await TrunkRelay.connect(config.redisUrl, line, nodeId, {
-        farEndAnswered: (id) => void calls?.farEndAnswered(id).catch(() => {}),
-        thirdPartyAnswered: (id) => void calls?.thirdPartyAnswered(id).catch(() => {}),
-        thirdPartyLeft: (id) => void calls?.thirdPartyLeft(id).catch(() => {}),
+        farEndAnswered: (id) => void calls?.farEndAnswered(id).catch(logged("far end answered", id)),
+        thirdPartyAnswered: (id) =>
+          void calls?.thirdPartyAnswered(id).catch(logged("third party answered", id)),
+        thirdPartyLeft: (id) => void calls?.thirdPartyLeft(id).catch(logged("third party left", id)),
       })
     : line;
   const ctx: ControlContext = {
@@ -138,6 +143,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     now: () => new Date(),
     newId: randomUUID,
     nodeId,
+    log: { error: (fields, msg) => http?.log.error(fields, msg) },
   };
   const coaching = new Coaching(ctx);
   calls = new Calls(ctx, coaching);
@@ -149,7 +155,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       http?.log.error({ err: error, callId }, "could not end what a lost audio leg carried");
     });
   });
-  const directory = new Directory(ctx);
+  const directory = new Directory(ctx, coaching);
   const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   const setupToken = await accounts.prepareFirstStart();

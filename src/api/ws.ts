@@ -7,7 +7,8 @@ import { EarshotError } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import { canMonitor } from "../control/policy.ts";
 import type { Envelope } from "../control/ports.ts";
-import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
+import { presentWidgetCall } from "../control/presenter.ts";
+import type { ClientMessage, ServerMessage, WidgetMessage } from "../protocol/messages.ts";
 import { FLOOD_CLOSE } from "./limits/index.ts";
 import type { Services } from "./services.ts";
 import type { Peer } from "./signalling.ts";
@@ -17,6 +18,8 @@ interface Connection extends Peer {
   socket: WebSocket;
   /** The SHA-256 hash of the token a user's socket signed in with. */
   tokenHash?: string;
+  /** A widget socket: the projection it was last sent (JSON), so an unchanged one is not sent again. */
+  widgetSent?: string;
 }
 
 export function mayReceive(
@@ -33,21 +36,24 @@ export function mayReceive(
   );
 }
 
-/** What the widget customer may learn of their call: its state only. */
-function forWidget(e: Envelope): ServerMessage | null {
+/**
+ * What the widget customer may learn of their call: its projection (WidgetCall), and only when
+ * it changed since the last one this socket was sent — a coach joining, switching or leaving
+ * changes nothing in it, so nothing at all reaches the customer (SPEC §7).
+ */
+function forWidget(c: Connection, e: Envelope): WidgetMessage | null {
   const ev = e.event;
-  if (ev.type === "call.updated" || ev.type === "call.ended" || ev.type === "call.created") {
-    return {
-      type: ev.type,
-      call: { ...ev.call, comments: [], tags: [], contactName: null, coachingSession: null },
-    };
-  }
-  return null;
+  if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
+  const call = presentWidgetCall(ev.call);
+  const json = JSON.stringify(call);
+  if (json === c.widgetSent) return null;
+  c.widgetSent = json;
+  return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
 }
 
 export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const connections = new Set<Connection>();
-  const send = (c: Connection, m: ServerMessage) => {
+  const send = (c: Connection, m: ServerMessage | WidgetMessage) => {
     if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(m));
   };
 
@@ -59,12 +65,13 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         if (ev.type === "user.updated" && c.user?.id === ev.user.id) {
           c.user = { ...c.user, role: ev.user.role, monitoringAccess: ev.user.monitoringAccess };
         }
-        const message = c.widgetCallId ? forWidget(envelope) : ev;
+        const message = c.widgetCallId ? forWidget(c, envelope) : ev;
         if (message) send(c, message);
         // Its token is gone (sign-out, password change or reset): the socket goes with it.
         if (ev.type === "auth.revoked") c.socket.close(4401, ev.reason);
-      } catch {
+      } catch (err) {
         // one broken connection never stops the others
+        app.log.error({ err, event: envelope.event.type }, "an event was not delivered to a socket");
       }
     }
   });
@@ -114,7 +121,10 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         s.signalling?.closeAll(conn);
         s.probes?.closeAll(conn);
         // A widget customer who closes the page has hung up.
-        if (widgetCallId) void s.calls.farEndHangup(widgetCallId).catch(() => {});
+        if (widgetCallId)
+          void s.calls
+            .farEndHangup(widgetCallId)
+            .catch((err: unknown) => app.log.error({ err, callId: widgetCallId }, "widget hang-up failed"));
       });
       const withinBudget = app.socketLimits.messageBudget();
       socket.on("message", (raw: Buffer) => {

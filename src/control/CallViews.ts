@@ -4,7 +4,10 @@ import type { Call } from "../protocol/resources.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
 import { canMonitor, coachPermission } from "./policy.ts";
-import type { Audience } from "./ports.ts";
+import type { Audience, Envelope, Store } from "./ports.ts";
+
+export type CallEventType = "call.created" | "call.updated" | "call.ended";
+
 import { callFacts, coachFacts, presentCall, presentSession } from "./presenter.ts";
 
 export function maySeeCall(viewer: UserRecord, call: CallRecord, coachId: string | null): boolean {
@@ -27,10 +30,13 @@ export function callAudience(call: CallRecord, coachId: string | null): Audience
 export class CallViews {
   constructor(private readonly ctx: ControlContext) {}
 
-  /** Resources for `calls`, with `coach` computed for `viewer` when given. */
-  async present(calls: CallRecord[], viewer: UserRecord | null): Promise<Call[]> {
+  /** Resources for `calls`, with `coach` computed for `viewer` when given; read from `store` (a transaction's). */
+  async present(
+    calls: CallRecord[],
+    viewer: UserRecord | null,
+    store: Store = this.ctx.store,
+  ): Promise<Call[]> {
     if (calls.length === 0) return [];
-    const { store } = this.ctx;
     const ids = calls.map((c) => c.id);
     const orgId = calls[0].orgId;
     const contactIds = [...new Set(calls.map((c) => c.contactId).filter((id): id is string => id !== null))];
@@ -65,18 +71,30 @@ export class CallViews {
     });
   }
 
-  async presentOne(call: CallRecord, viewer: UserRecord | null): Promise<Call> {
-    return (await this.present([call], viewer))[0];
+  async presentOne(call: CallRecord, viewer: UserRecord | null, store?: Store): Promise<Call> {
+    return (await this.present([call], viewer, store))[0];
   }
 
   /** Publishes `call` to everyone allowed to see it. */
-  async publish(call: CallRecord, type: "call.created" | "call.updated" | "call.ended"): Promise<Call> {
+  async publish(call: CallRecord, type: CallEventType): Promise<Call> {
     const session = await this.ctx.store.activeSessionOfCall(call.id);
-    const dto = await this.presentOne(call, null);
-    this.ctx.bus.publish({
-      audience: callAudience(call, session?.coachId ?? null),
-      event: { type, call: dto },
-    });
-    return dto;
+    const event = await this.event(call, type, session?.coachId ?? null);
+    this.ctx.bus.publish(event);
+    return event.event.call;
+  }
+
+  /**
+   * The event saying `call` changed, for its audience (`coachId`: a coach who is told too),
+   * read from `store`: a transition builds it under the call's lock and publishes it right after
+   * the commit, so that concurrent changes of one call are told in the order they happened.
+   */
+  async event(
+    call: CallRecord,
+    type: CallEventType,
+    coachId: string | null,
+    store?: Store,
+  ): Promise<Envelope & { event: { call: Call } }> {
+    const dto = await this.presentOne(call, null, store);
+    return { audience: callAudience(call, coachId), event: { type, call: dto } };
   }
 }

@@ -1,15 +1,16 @@
 // The phone system under the feature (SPEC §2): inbound calls ring a number's
-// distribution and the first to answer gets them; agents act on their live calls; a
-// call that becomes uncoachable ends its coaching session with the reason.
-import type { Call } from "../protocol/resources.ts";
+// distribution and the first to answer gets them; outbound calls; the far end's and the
+// timers' events. Every change to a call is a transition under its row lock
+// (CallTransitions); the agent's actions are CallActions.
+import type { Call, CallEndReason } from "../protocol/resources.ts";
+import { CallActions } from "./CallActions.ts";
+import { CallTransitions } from "./CallTransitions.ts";
 import { CallViews, maySeeCall } from "./CallViews.ts";
 import type { Coaching } from "./Coaching.ts";
-import { callTransition } from "./callMachine.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord, CustomerChannel, UserRecord } from "./model.ts";
 import { canMonitor } from "./policy.ts";
-import { publishUserState } from "./userEvents.ts";
 
 export interface InboundCall {
   numberId: string;
@@ -19,6 +20,9 @@ export interface InboundCall {
 
 export class Calls {
   readonly views: CallViews;
+  readonly transitions: CallTransitions;
+  /** The agent's actions on a call. */
+  readonly actions: CallActions;
   private readonly ringTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -26,6 +30,8 @@ export class Calls {
     private readonly coaching: Coaching,
   ) {
     this.views = new CallViews(ctx);
+    this.transitions = new CallTransitions(ctx, coaching, this.views, (id) => this.clearRingTimeout(id));
+    this.actions = new CallActions(ctx, this.transitions, this.views);
   }
 
   /** A customer calls a number: every available user of its distribution rings. */
@@ -89,121 +95,49 @@ export class Calls {
     const record = (await store.getCall(call.id)) as CallRecord;
     this.ctx.media?.openCall(call.id, "pcmu");
     await this.views.publish(record, "call.created");
-    this.ctx.trunk.dial(record, () => void this.farEndAnswered(call.id).catch(() => {}));
+    this.ctx.trunk.dial(
+      record,
+      () => void this.farEndAnswered(call.id).catch(this.transitions.logged("far end answered")),
+    );
     return record;
   }
 
   /** The far end of an outbound call answered. */
   async farEndAnswered(callId: string): Promise<void> {
-    const call = await this.ctx.store.getCall(callId);
-    if (call?.state !== "ringing") return;
-    await this.update(call, { state: callTransition(call.state, "answer"), answeredAt: this.ctx.now() });
+    await this.transitions.runIf(
+      callId,
+      { type: "answer", agentId: null },
+      { when: (c) => c.state === "ringing" },
+    );
   }
 
   async answer(viewer: UserRecord, callId: string): Promise<Call> {
-    const answered = await this.ctx.store.transaction(async (tx) => {
-      const call = await tx.lockCall(callId);
-      if (!call || call.orgId !== viewer.orgId) fail("not_found", "No such call.");
-      if (call.state !== "ringing" || call.direction !== "inbound") fail("already_answered");
-      if (!call.ringingUserIds.includes(viewer.id)) fail("not_ringing_for_you");
-      if (await tx.liveCallOfAgent(viewer.id)) fail("conflict", "You are already on a call.");
-      const patch = {
-        state: callTransition(call.state, "answer"),
-        agentId: viewer.id,
-        ringingUserIds: [],
-        answeredAt: this.ctx.now(),
-      };
-      await tx.updateCall(callId, patch);
-      return { ...call, ...patch };
-    });
-    this.clearRingTimeout(callId);
-    if (answered.customerChannel === "demo") this.ctx.media?.attachSynthetic(callId, "customer");
-    this.ctx.trunk.answered(answered);
-    this.coaching.applyRouting(answered, null);
-    await this.publishAgent(viewer.id);
-    return this.views.publish(answered, "call.updated");
+    const applied = await this.transitions.run(
+      callId,
+      { type: "answer", agentId: viewer.id },
+      async (call, tx) => {
+        if (call.orgId !== viewer.orgId) fail("not_found", "No such call.");
+        if (call.state !== "ringing" || call.direction !== "inbound") fail("already_answered");
+        if (!call.ringingUserIds.includes(viewer.id)) fail("not_ringing_for_you");
+        if (await tx.liveCallOfAgent(viewer.id)) fail("conflict", "You are already on a call.");
+      },
+    );
+    return applied.dto;
   }
 
-  async hold(viewer: UserRecord, callId: string, onHold: boolean): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    const state = callTransition(call.state, onHold ? "hold" : "resume");
-    this.ctx.trunk.hold(call, onHold);
-    return this.update(call, { state });
+  /** The conference's third party answered (a trunk event; in a cluster, relayed here). */
+  thirdPartyAnswered(callId: string): Promise<void> {
+    return this.transitions.thirdPartyAnswered(callId);
   }
 
-  async mute(viewer: UserRecord, callId: string, muted: boolean): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    return this.update(call, { agentMuted: muted });
+  /** The conference's third party hung up or could not be reached: the call goes on without them. */
+  thirdPartyLeft(callId: string): Promise<void> {
+    return this.transitions.thirdPartyLeft(callId);
   }
 
-  async transferToUser(viewer: UserRecord, callId: string, toUserId: string): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    const target = await this.ctx.store.getUser(toUserId);
-    if (!target || target.orgId !== viewer.orgId) fail("not_found", "No such user.");
-    if (target.id === viewer.id) fail("conflict", "The call is already yours.");
-    if (target.availability !== "available" || (await this.ctx.store.liveCallOfAgent(target.id)))
-      fail("user_unavailable");
-    await this.coaching.endForCall(call, "transferred");
-    this.ctx.media?.detach(callId, "agent", "transferred");
-    const dto = await this.update(call, { agentId: target.id, agentMuted: false, handRaised: false });
-    await this.publishAgent(viewer.id);
-    await this.publishAgent(target.id);
-    return dto;
-  }
-
-  async transferExternal(viewer: UserRecord, callId: string, to: string): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    await this.coaching.endForCall(call, "external_transfer");
-    this.ctx.media?.detach(callId, "agent", "external_transfer");
-    const dto = await this.update(call, { externalTransfer: true, transferredTo: to, handRaised: false });
-    this.ctx.trunk.transferExternal({ ...call, externalTransfer: true, transferredTo: to }, to);
-    await this.publishAgent(viewer.id);
-    return dto;
-  }
-
-  /** Adds a third party: the call becomes a conference. */
-  async addParticipant(viewer: UserRecord, callId: string, number: string): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    if (call.conference) fail("conflict", "This call already has a third party.");
-    await this.coaching.endForCall(call, "conference");
-    // The coach's position is the third party's from now on: a standby coach leg (a Coach
-    // dialog left open) must not hear the conference.
-    this.ctx.media?.detach(call.id, "coach", "conference");
-    const dto = await this.update(call, { conference: true, thirdParty: number });
-    // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
-    this.ctx.trunk.addParty({ ...call, conference: true, thirdParty: number }, number, {
-      answered: () => void this.thirdPartyAnswered(callId).catch(() => {}),
-      left: () => void this.thirdPartyLeft(callId).catch(() => {}),
-    });
-    return dto;
-  }
-
-  /** The conference's third party answered: the routing lets everyone hear everyone. */
-  async thirdPartyAnswered(callId: string): Promise<void> {
-    const call = await this.ctx.store.getCall(callId);
-    if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
-  }
-
-  /** The conference's third party hung up (or never answered): the call goes on without them. */
-  async thirdPartyLeft(callId: string): Promise<void> {
-    const call = await this.ctx.store.getCall(callId);
-    if (!call || call.state === "ended" || call.thirdParty === null) return;
-    await this.update(call, { thirdParty: null });
-  }
-
-  async hangup(viewer: UserRecord, callId: string): Promise<Call> {
-    const call = await this.getForViewer(viewer, callId);
-    const isAgent = call.agentId === viewer.id;
-    if (!isAgent && viewer.role !== "admin")
-      fail("forbidden", "Only the call's agent or an admin can hang up.");
-    if (!isAgent && call.state === "ringing") fail("forbidden", "Only the caller can cancel a ringing call.");
-    return this.end(call, "hangup_agent");
-  }
-
-  /** The far end (customer, trunk or widget) hung up. */
+  /** The far end (customer, trunk or widget) hung up; nothing if the call has ended already. */
   async farEndHangup(callId: string): Promise<void> {
-    const call = await this.ctx.store.getCall(callId);
-    if (call && call.state !== "ended") await this.end(call, "hangup_customer");
+    await this.end(callId, "hangup_customer");
   }
 
   /**
@@ -213,10 +147,8 @@ export class Calls {
    * call's media calls this (once per lost leg).
    */
   async legLost(callId: string, party: "customer" | "agent" | "coach"): Promise<void> {
-    const call = await this.ctx.store.getCall(callId);
-    if (!call || call.state === "ended") return;
-    if (party === "coach") await this.coaching.endForCall(call, "connection_lost");
-    else await this.end(call, "connection_lost");
+    if (party === "coach") await this.coaching.endOfCall(callId, "connection_lost");
+    else await this.end(callId, "connection_lost");
   }
 
   /**
@@ -239,70 +171,19 @@ export class Calls {
     let ended = 0;
     for (const call of unended) {
       if (call.nodeId === self || (call.nodeId ? running.has(call.nodeId) : !unknownStopped)) continue;
-      const current = await this.ctx.store.getCall(call.id); // someone may have ended it meanwhile
-      if (!current || current.state === "ended") continue;
-      await this.end(current, "server_stopped");
-      ended++;
+      if (await this.end(call.id, "server_stopped")) ended++; // unless someone ended it meanwhile
     }
     return ended;
   }
 
-  async end(call: CallRecord, reason: string): Promise<Call> {
-    const state = callTransition(call.state, "end");
-    // Release every far end still connected (a party that hung up is already gone from the trunk).
-    this.ctx.trunk.hangup(call);
-    this.clearRingTimeout(call.id);
-    await this.coaching.endForCall(call, "call_ended");
-    const ended: CallRecord = {
-      ...call,
-      state,
-      endedAt: this.ctx.now(),
-      endReason: reason,
-      ringingUserIds: [],
-      handRaised: false,
-    };
-    await this.ctx.store.updateCall(call.id, {
-      state,
-      endedAt: ended.endedAt,
-      endReason: reason,
-      ringingUserIds: [],
-      handRaised: false,
-    });
-    this.ctx.media?.closeCall(call.id, reason);
-    const dto = await this.views.publish(ended, "call.ended");
-    if (call.agentId) await this.publishAgent(call.agentId);
-    return dto;
-  }
-
-  async addTag(viewer: UserRecord, callId: string, tag: string): Promise<Call> {
-    const call = await this.getForViewer(viewer, callId);
-    this.mayAnnotate(viewer, call);
-    if (call.tags.includes(tag)) return this.views.presentOne(call, viewer);
-    return this.update(call, { tags: [...call.tags, tag] });
-  }
-
-  async addComment(viewer: UserRecord, callId: string, text: string): Promise<Call> {
-    const call = await this.getForViewer(viewer, callId);
-    this.mayAnnotate(viewer, call);
-    await this.ctx.store.insertComment({ id: this.ctx.newId(), callId, authorId: viewer.id, text });
-    return this.views.publish(call, "call.updated");
-  }
-
-  /** Raise hand (SPEC §5): the agent asks for help; supervisors who may coach see it at once. */
-  async raiseHand(viewer: UserRecord, callId: string, raised: boolean): Promise<Call> {
-    const call = await this.agentCall(viewer, callId);
-    if (call.handRaised === raised) return this.views.presentOne(call, viewer);
-    const dto = await this.update(call, { handRaised: raised });
-    const session = await this.ctx.store.activeSessionOfCall(callId);
-    this.ctx.bus.publish({
-      audience: {
-        orgId: call.orgId,
-        monitors: true,
-        userIds: [viewer.id, ...(session ? [session.coachId] : [])],
-      },
-      event: { type: raised ? "hand.raised" : "hand.lowered", call: dto },
-    });
-    return dto;
+  /** Ends the call with `reason` unless it has ended already (trunk events, timers, recovery). */
+  async end(callId: string, reason: CallEndReason): Promise<boolean> {
+    const applied = await this.transitions.runIf(
+      callId,
+      { type: "end", reason },
+      { when: (c) => c.state !== "ended" },
+    );
+    return applied !== null;
   }
 
   async list(viewer: UserRecord, live: boolean): Promise<Call[]> {
@@ -322,33 +203,6 @@ export class Calls {
     const session = call ? await this.ctx.store.activeSessionOfCall(callId) : undefined;
     if (!call || !maySeeCall(viewer, call, session?.coachId ?? null)) fail("not_found", "No such call.");
     return call;
-  }
-
-  /** The viewer's own live call (agent actions). */
-  private async agentCall(viewer: UserRecord, callId: string): Promise<CallRecord> {
-    const call = await this.getForViewer(viewer, callId);
-    if (call.agentId !== viewer.id) fail("forbidden", "Only the call's agent can do this.");
-    if (call.state === "ended") fail("invalid_transition", "The call has ended.");
-    if (call.externalTransfer) fail("invalid_transition", "The call was transferred to an external number.");
-    if (call.state === "ringing") fail("invalid_transition", "The call is not connected yet.");
-    return call;
-  }
-
-  private mayAnnotate(viewer: UserRecord, call: CallRecord): void {
-    if (call.agentId !== viewer.id && !canMonitor(viewer))
-      fail("forbidden", "Only the call's agent or a supervisor can do this.");
-  }
-
-  private async update(call: CallRecord, patch: Partial<CallRecord>): Promise<Call> {
-    await this.ctx.store.updateCall(call.id, patch);
-    const updated = { ...call, ...patch };
-    const session = await this.ctx.store.activeSessionOfCall(call.id);
-    this.coaching.applyRouting(updated, session ?? null);
-    return this.views.publish(updated, "call.updated");
-  }
-
-  private async publishAgent(userId: string): Promise<void> {
-    await publishUserState(this.ctx, userId);
   }
 
   private newCall(
@@ -383,10 +237,9 @@ export class Calls {
   private armRingTimeout(call: CallRecord): void {
     const timer = setTimeout(() => {
       this.ringTimers.delete(call.id);
-      void this.ctx.store
-        .getCall(call.id)
-        .then((c) => (c?.state === "ringing" ? this.end(c, "missed") : undefined))
-        .catch(() => {});
+      void this.transitions
+        .runIf(call.id, { type: "end", reason: "missed" }, { when: (c) => c.state === "ringing" })
+        .catch(this.transitions.logged("ring timeout"));
     }, this.ctx.settings.ringTimeoutMs);
     timer.unref();
     this.ringTimers.set(call.id, timer);

@@ -9,9 +9,16 @@ import { EarshotError, fail } from "./errors.ts";
 import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./model.ts";
 import { canBarge, canMonitor, canStartCoaching } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
-import { callFacts, coachFacts, presentSession, presentUser } from "./presenter.ts";
+import { callFacts, coachFacts, presentSession } from "./presenter.ts";
 import { computeRouting } from "./routing.ts";
-import { publishUserState } from "./userEvents.ts";
+import { SessionEvents } from "./SessionEvents.ts";
+import {
+  changeModeIn,
+  endSessionIn,
+  type ModeChanged,
+  mayKeepCoaching,
+  type ReviewOutcome,
+} from "./sessionChanges.ts";
 
 export interface StartOptions {
   notifyUser: boolean;
@@ -20,13 +27,15 @@ export interface StartOptions {
 
 export class Coaching {
   private readonly views: CallViews;
+  readonly events: SessionEvents;
 
   constructor(private readonly ctx: ControlContext) {
     this.views = new CallViews(ctx);
+    this.events = new SessionEvents(ctx);
   }
 
   async start(coach: UserRecord, callId: string, opts: StartOptions): Promise<CoachingSession> {
-    let started: { session: SessionRecord; call: CallRecord };
+    let started: { session: SessionRecord; call: CallRecord; coach: UserRecord };
     try {
       started = await this.ctx.store.transaction((tx) => this.insertSession(tx, coach, callId, opts));
     } catch (e) {
@@ -41,14 +50,8 @@ export class Coaching {
     // A standby coach leg that is not this coach's must never hear, or be heard in, this session.
     this.ctx.media?.releaseUnlessOwner(call.id, "coach", session.coachId);
     this.applyRouting(call, session);
-    const dto = presentSession(session, coach.name);
-    this.ctx.bus.publish({
-      audience: this.audience(session),
-      event: { type: "coaching.started", session: dto },
-    });
-    if (session.notifyUser) this.notifyAgent(session, dto);
+    const dto = this.events.started(session, started.coach);
     if (call.handRaised) {
-      await this.ctx.store.updateCall(call.id, { handRaised: false });
       const lowered = await this.views.presentOne({ ...call, handRaised: false }, null);
       this.ctx.bus.publish({
         audience: callAudience(call, session.coachId),
@@ -56,30 +59,24 @@ export class Coaching {
       });
     }
     await this.views.publish({ ...call, handRaised: false }, "call.updated");
-    // The coach is on no call (the policy checked it) and now unavailable.
-    this.ctx.bus.publish({
-      audience: { orgId: coach.orgId, everyone: true },
-      event: {
-        type: "user.updated",
-        user: presentUser({ ...coach, availability: "unavailable" }, null, session.id),
-      },
-    });
     return dto;
   }
 
   private async insertSession(
     tx: Store,
-    coach: UserRecord,
+    viewer: UserRecord,
     callId: string,
     opts: StartOptions,
-  ): Promise<{ session: SessionRecord; call: CallRecord }> {
+  ): Promise<{ session: SessionRecord; call: CallRecord; coach: UserRecord }> {
     const call = await tx.lockCall(callId);
-    if (!call || call.orgId !== coach.orgId) fail("not_found", "No such call.");
+    if (!call || call.orgId !== viewer.orgId) fail("not_found", "No such call.");
+    // The coach's row too, and the policy on it: a permission change commits before or after
+    // this session, never beside it (it then sees the session and reviews it).
+    const coach = (await tx.lockUser(viewer.id)) ?? viewer;
     const refusal = await this.refusalFor(tx, coach, call);
     if (refusal) fail(refusal);
     if (call.agentId === null) fail("call_not_live");
     const now = this.ctx.now();
-    const fresh = (await tx.getUser(coach.id)) ?? coach;
     const session: Omit<SessionRecord, "startedAt"> = {
       id: this.ctx.newId(),
       orgId: coach.orgId,
@@ -91,7 +88,7 @@ export class Coaching {
       notifyUser: opts.notifyUser,
       openConversation:
         opts.openConversation && (await tx.getNumber(call.numberId))?.userIds.includes(coach.id) === true,
-      coachPrevAvailability: fresh.availability,
+      coachPrevAvailability: coach.availability,
       agentAwareAt: opts.notifyUser ? now : null,
       endedAt: null,
       endReason: null,
@@ -99,7 +96,8 @@ export class Coaching {
     await tx.insertSession(session);
     await tx.updateUser(coach.id, { availability: "unavailable" });
     await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: "listen" });
-    return { session: (await tx.getSession(session.id)) as SessionRecord, call };
+    if (call.handRaised) await tx.updateCall(call.id, { handRaised: false });
+    return { session: (await tx.getSession(session.id)) as SessionRecord, call, coach };
   }
 
   /** Whether `coach` may start coaching `callId` right now. */
@@ -129,41 +127,45 @@ export class Coaching {
     return answer.allowed ? null : answer.code;
   }
 
+  /**
+   * Refuses a coach whose permissions no longer allow the session (the policy that admitted
+   * them, on their current role, access and line distribution), before anything else.
+   */
+  private async assertMayKeep(store: Store, coach: UserRecord, call: CallRecord): Promise<void> {
+    const numberUserIds =
+      coach.role === "supervisor" ? ((await store.getNumber(call.numberId))?.userIds ?? []) : [];
+    const answer = mayKeepCoaching(coach, call, numberUserIds);
+    if (!answer.allowed) fail(answer.code);
+  }
+
   async setMode(viewer: UserRecord, sessionId: string, mode: CoachingMode): Promise<CoachingSession> {
     const session = await this.get(viewer, sessionId);
     if (session.coachId !== viewer.id)
       fail("forbidden", "Only the coach of this session can switch its mode.");
-    const change = changeMode(
-      {
-        ...session,
-        endedAt: session.endedAt?.toISOString() ?? null,
-        agentAwareAt: session.agentAwareAt?.toISOString() ?? null,
-      },
-      mode,
-      canBarge(viewer),
-    );
-    const agentAwareAt = change.firstAudible ? this.ctx.now() : session.agentAwareAt;
-    const updated: SessionRecord = { ...session, mode, modesUsed: change.modesUsed, agentAwareAt };
-    // The switch first, the record after: the coach hears a permitted change as soon as the
-    // forwarder can apply it (one packet time); a failed write puts the previous routing back.
     const call = await this.ctx.store.getCall(session.callId);
-    if (call) this.applyRouting(call, updated);
+    if (!call) fail("not_found", "No such call.");
+    await this.assertMayKeep(this.ctx.store, viewer, call);
+    if (session.endedAt) fail("session_ended");
+    // The switch first, the record after: the coach hears a permitted change as soon as the
+    // forwarder can apply it (one packet time). The record is written under the call's lock
+    // with the coach's permissions read again there; a refusal or a failed write puts back
+    // the routing of what the database holds.
+    changeMode({ ...session, endedAt: null, agentAwareAt: null }, mode, canBarge(viewer));
+    this.applyRouting(call, { mode });
+    let changed: ModeChanged;
     try {
-      await this.ctx.store.transaction(async (tx) => {
-        await tx.updateSession(sessionId, { mode, modesUsed: change.modesUsed, agentAwareAt });
-        await tx.insertSessionEvent({ sessionId, kind: "mode_changed", detail: mode });
+      changed = await this.ctx.store.transaction(async (tx) => {
+        const locked = (await tx.lockCall(session.callId)) ?? call;
+        const [coach, current] = await Promise.all([tx.getUser(viewer.id), tx.getSession(sessionId)]);
+        if (!coach || !current) fail("not_found", "No such coaching session.");
+        await this.assertMayKeep(tx, coach, locked);
+        return changeModeIn(tx, current, mode, canBarge(coach), this.ctx.now());
       });
     } catch (error) {
-      if (call) this.applyRouting(call, session);
+      await this.reapplyRouting(session.callId);
       throw error;
     }
-    const dto = await this.present(updated);
-    this.ctx.bus.publish({
-      audience: this.audience(updated),
-      event: { type: "coaching.mode_changed", session: dto },
-    });
-    if (change.firstAudible) this.notifyAgent(updated, dto);
-    return dto;
+    return this.events.modeChanged(changed.session, changed.firstAudible);
   }
 
   /** The coach leaves, or an admin removes the coach; the agent never can. */
@@ -175,34 +177,61 @@ export class Coaching {
     else if (viewer.id === session.agentId) fail("cannot_remove_coach");
     else if (viewer.role === "admin") reason = "removed_by_admin";
     else fail("forbidden", "Only the coach or an admin can end this session.");
-    return (await this.end(session, reason)) as CoachingSession;
+    return (await this.end(session.callId, session.id, reason)) ?? fail("session_ended");
   }
 
-  /** Ends the call's active session, if any, with `reason` (the call ended or became uncoachable). */
-  async endForCall(call: CallRecord, reason: CoachingEndReason): Promise<void> {
-    const session = await this.ctx.store.activeSessionOfCall(call.id);
-    if (session) await this.end(session, reason);
+  /** Ends the call's active session, if any (its coach's audio leg was lost). */
+  async endOfCall(callId: string, reason: CoachingEndReason): Promise<void> {
+    await this.end(callId, null, reason);
   }
 
-  private async end(session: SessionRecord, reason: CoachingEndReason): Promise<CoachingSession | null> {
-    const endedAt = this.ctx.now();
+  /** Ends the session (or the call's active one) under the call's lock, then settles it. Null: ended already. */
+  private async end(
+    callId: string,
+    sessionId: string | null,
+    reason: CoachingEndReason,
+  ): Promise<CoachingSession | null> {
     const ended = await this.ctx.store.transaction(async (tx) => {
-      const current = await tx.getSession(session.id);
-      if (!current || current.endedAt) return null; // someone else ended it first
-      await tx.updateSession(session.id, { endedAt, endReason: reason });
-      await tx.updateUser(session.coachId, { availability: current.coachPrevAvailability });
-      await tx.insertSessionEvent({ sessionId: session.id, kind: "ended", detail: reason });
-      return { ...current, endedAt, endReason: reason };
+      const call = await tx.lockCall(callId);
+      const id = sessionId ?? (await tx.activeSessionOfCall(callId))?.id;
+      const done = call && id ? await endSessionIn(tx, id, reason, this.ctx.now()) : null;
+      return done && call ? { session: done, call } : null;
     });
-    if (!ended) return null;
-    const call = await this.ctx.store.getCall(session.callId);
-    if (call) this.applyRouting(call, null);
-    this.ctx.media?.detach(session.callId, "coach", reason);
-    const dto = await this.present(ended);
-    this.ctx.bus.publish({ audience: this.audience(ended), event: { type: "coaching.ended", session: dto } });
-    if (call) await this.views.publish(call, call.state === "ended" ? "call.ended" : "call.updated");
-    await this.publishUser(session.coachId);
+    return ended && this.settleEnded(ended.session, ended.call);
+  }
+
+  /**
+   * After a session's end committed (the coach left or lost the permission): the coach's leg
+   * detached, the call's routing without a coach, everyone told.
+   */
+  async settleEnded(session: SessionRecord, call: CallRecord): Promise<CoachingSession> {
+    this.releaseCoach(session);
+    this.applyRouting(call, null);
+    return this.announceEnded(session, call);
+  }
+
+  private async announceEnded(session: SessionRecord, call: CallRecord): Promise<CoachingSession> {
+    const dto = await this.events.ended(session);
+    await this.views.publish(call, "call.updated");
     return dto;
+  }
+
+  /** After a permission review committed: each demoted session's routing, each ended session settled. */
+  async settleReview(outcomes: ReviewOutcome[]): Promise<void> {
+    // Every routing first, so that nobody hears a coach the change took away while events go out.
+    for (const o of outcomes) {
+      if (o.kind === "ended") this.releaseCoach(o.session);
+      this.applyRouting(o.call, o.kind === "ended" ? null : o.session);
+    }
+    for (const o of outcomes) {
+      if (o.kind === "demoted") await this.events.modeChanged(o.session, o.firstAudible);
+      else await this.announceEnded(o.session, o.call);
+    }
+  }
+
+  /** The coach's media leg leaves the call (the browser gets media.closed). */
+  releaseCoach(session: SessionRecord): void {
+    this.ctx.media?.detach(session.callId, "coach", session.endReason ?? "ended");
   }
 
   async sendMessage(
@@ -212,13 +241,13 @@ export class Coaching {
   ): Promise<{ at: string; text: string }> {
     const session = await this.get(viewer, sessionId);
     if (session.coachId !== viewer.id) fail("forbidden", "Only the coach can send text whispers.");
+    const call = await this.ctx.store.getCall(session.callId);
+    if (!call) fail("not_found", "No such call.");
+    await this.assertMayKeep(this.ctx.store, viewer, call);
     if (session.endedAt) fail("session_ended");
     await this.ctx.store.insertSessionEvent({ sessionId, kind: "message", detail: text });
     const at = this.ctx.now().toISOString();
-    this.ctx.bus.publish({
-      audience: { orgId: session.orgId, userIds: [session.agentId, session.coachId] },
-      event: { type: "coaching.message", sessionId, callId: session.callId, text, at },
-    });
+    this.events.message(session, text, at);
     return { at, text };
   }
 
@@ -248,6 +277,15 @@ export class Coaching {
     return sessions.map((s) => presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", events));
   }
 
+  /** The routing of what the database holds for the call now. */
+  private async reapplyRouting(callId: string): Promise<void> {
+    const [call, session] = await Promise.all([
+      this.ctx.store.getCall(callId),
+      this.ctx.store.activeSessionOfCall(callId),
+    ]);
+    if (call) this.applyRouting(call, session ?? null);
+  }
+
   /** Applies the routing of `call` with `session` (or none) to the media plane. */
   applyRouting(call: CallRecord, session: Pick<SessionRecord, "mode"> | null): void {
     this.ctx.media?.applyRouting(
@@ -259,28 +297,5 @@ export class Coaching {
         conference: call.conference,
       }),
     );
-  }
-
-  private notifyAgent(session: SessionRecord, dto: CoachingSession): void {
-    this.ctx.bus.publish({
-      audience: { orgId: session.orgId, userIds: [session.agentId] },
-      event: { type: "coaching.notify", session: dto },
-    });
-  }
-
-  private audience(s: SessionRecord) {
-    return { orgId: s.orgId, monitors: true, userIds: [s.agentId, s.coachId] };
-  }
-
-  private async present(s: SessionRecord): Promise<CoachingSession> {
-    const [coach, events] = await Promise.all([
-      this.ctx.store.getUser(s.coachId),
-      this.ctx.store.listSessionEvents([s.id]),
-    ]);
-    return presentSession(s, coach?.name ?? "", events);
-  }
-
-  private async publishUser(userId: string): Promise<void> {
-    await publishUserState(this.ctx, userId);
   }
 }

@@ -9,6 +9,7 @@ import type {
   Role,
   User,
 } from "../protocol/resources.ts";
+import type { Coaching } from "./Coaching.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
 import type { ContactRecord, NumberRecord, UserRecord } from "./model.ts";
@@ -17,6 +18,7 @@ import { hashPassword, verifyPassword } from "./passwords.ts";
 import { UniqueViolation } from "./ports.ts";
 import { presentUser } from "./presenter.ts";
 import { revokeUserTokens } from "./revocation.ts";
+import { reviewSessions } from "./sessionChanges.ts";
 import { presentUserState, publishUserState } from "./userEvents.ts";
 
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -37,7 +39,11 @@ export class Directory {
   // A dummy hash so that a login for an unknown email costs as much as a wrong password.
   private readonly dummyHash = hashPassword(randomBytes(8).toString("hex"));
 
-  constructor(private readonly ctx: ControlContext) {}
+  constructor(
+    private readonly ctx: ControlContext,
+    /** Permissions bite at once: a change re-runs the policy for the sessions it touches. */
+    private readonly coaching: Coaching,
+  ) {}
 
   async login(email: string, password: string): Promise<{ token: string; user: User }> {
     const user = await this.ctx.store.getUserByEmail(email);
@@ -119,7 +125,20 @@ export class Directory {
       await checkNewPassword(password);
       record.passwordHash = await hashPassword(password);
     }
-    await this.uniqueEmail(() => this.ctx.store.updateUser(id, record));
+    const reviews = rest.role !== undefined || rest.monitoringAccess !== undefined;
+    const outcomes = await this.uniqueEmail(() =>
+      this.ctx.store.transaction(async (tx) => {
+        // The session's call is locked before the user's row, in the order a coaching start
+        // takes them; the session is read again after the write (one may have started meanwhile).
+        const before = reviews ? await tx.activeSessionOfCoach(id) : undefined;
+        if (before) await tx.lockCall(before.callId);
+        await tx.updateUser(id, record);
+        const session = reviews ? await tx.activeSessionOfCoach(id) : undefined;
+        return session ? reviewSessions(tx, [session.id], this.ctx.now()) : [];
+      }),
+    );
+    // The routing of every session the change touched, before the change is acknowledged.
+    await this.coaching.settleReview(outcomes);
     if (password !== undefined)
       await revokeUserTokens(
         this.ctx,
@@ -156,9 +175,9 @@ export class Directory {
     return (await publishUserState(this.ctx, user)) as User;
   }
 
-  private async uniqueEmail(write: () => Promise<void>): Promise<void> {
+  private async uniqueEmail<T>(write: () => Promise<T>): Promise<T> {
     try {
-      await write();
+      return await write();
     } catch (e) {
       if (e instanceof UniqueViolation) throw new EarshotError("email_taken");
       throw e;
@@ -196,7 +215,23 @@ export class Directory {
     requireAdmin(viewer);
     await this.getNumber(viewer, id);
     if (patch.userIds) await this.checkOrgUsers(viewer, patch.userIds);
-    await this.uniqueNumber(() => this.ctx.store.updateNumber(id, patch));
+    const outcomes = await this.uniqueNumber(() =>
+      this.ctx.store.transaction(async (tx) => {
+        await tx.updateNumber(id, patch);
+        if (!patch.userIds) return [];
+        // Every session on the number's calls, each call locked: a start in flight commits
+        // first (and is reviewed here) or reads the new distribution.
+        const calls = await tx.lockLiveCallsOfNumber(id);
+        const sessions = await tx.activeSessionsOfCalls(calls.map((c) => c.id));
+        return reviewSessions(
+          tx,
+          sessions.map((x) => x.id),
+          this.ctx.now(),
+        );
+      }),
+    );
+    // The routing of every session the change touched, before the change is acknowledged.
+    await this.coaching.settleReview(outcomes);
     return this.getNumber(viewer, id);
   }
 
@@ -219,9 +254,9 @@ export class Directory {
       fail("validation_failed", `Unknown user ids in the line distribution: ${unknown.join(", ")}.`);
   }
 
-  private async uniqueNumber(write: () => Promise<void>): Promise<void> {
+  private async uniqueNumber<T>(write: () => Promise<T>): Promise<T> {
     try {
-      await write();
+      return await write();
     } catch (e) {
       if (e instanceof UniqueViolation)
         throw new EarshotError("conflict", "Another number already has that phone number.");

@@ -1,19 +1,114 @@
-// The call as an explicit state machine: every state change goes through transition(),
-// which rejects an illegal one.
-import type { CallState } from "../protocol/resources.ts";
+// The call as an explicit state machine: every change to a call goes through
+// callTransition() (its state) and applyCallAction() (the whole record), which reject an
+// illegal one. Pure: the lock, the write and the events are transition.ts's.
+import type { CallEndReason, CallState } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
+import type { CallRecord } from "./model.ts";
 
-export type CallAction = "answer" | "hold" | "resume" | "end";
+export type StateAction = "answer" | "hold" | "resume" | "end";
 
-const TRANSITIONS: Record<CallState, Partial<Record<CallAction, CallState>>> = {
+const TRANSITIONS: Record<CallState, Partial<Record<StateAction, CallState>>> = {
   ringing: { answer: "in_progress", end: "ended" },
   in_progress: { hold: "on_hold", end: "ended" },
   on_hold: { resume: "in_progress", end: "ended" },
   ended: {},
 };
 
-export function callTransition(from: CallState, action: CallAction): CallState {
+export function callTransition(from: CallState, action: StateAction): CallState {
   const to = TRANSITIONS[from][action];
   if (!to) fail("invalid_transition", `A call that is ${from.replace("_", " ")} cannot ${action}.`);
   return to;
+}
+
+/** Everything that changes a call. */
+export type CallAction =
+  /** An agent (inbound) or the far end (outbound, `agentId` null: the caller stays the agent). */
+  | { type: "answer"; agentId: string | null }
+  | { type: "hold" }
+  | { type: "resume" }
+  | { type: "mute"; muted: boolean }
+  | { type: "transfer"; toUserId: string }
+  | { type: "transfer_external"; to: string }
+  | { type: "add_party"; number: string }
+  | { type: "third_party_left" }
+  | { type: "hand"; raised: boolean }
+  | { type: "tag"; tag: string }
+  | { type: "end"; reason: CallEndReason };
+
+/** Actions the agent takes on a connected call (SPEC §2). */
+const AGENT_ACTIONS = new Set<CallAction["type"]>([
+  "hold",
+  "resume",
+  "mute",
+  "transfer",
+  "transfer_external",
+  "add_party",
+  "hand",
+]);
+
+/**
+ * What `action` changes on `call` (an empty patch: nothing), or a refusal. `now` stamps
+ * answers and ends.
+ */
+export function applyCallAction(call: CallRecord, action: CallAction, now: Date): Partial<CallRecord> {
+  if (AGENT_ACTIONS.has(action.type)) {
+    if (call.state === "ended") fail("invalid_transition", "The call has ended.");
+    if (call.externalTransfer) fail("invalid_transition", "The call was transferred to an external number.");
+    if (call.state === "ringing") fail("invalid_transition", "The call is not connected yet.");
+  }
+  switch (action.type) {
+    case "answer":
+      return {
+        state: callTransition(call.state, "answer"),
+        ...(action.agentId ? { agentId: action.agentId } : {}),
+        ringingUserIds: [],
+        answeredAt: now,
+      };
+    case "hold":
+    case "resume":
+      return { state: callTransition(call.state, action.type) };
+    case "mute":
+      return call.agentMuted === action.muted ? {} : { agentMuted: action.muted };
+    case "transfer":
+      if (call.agentId === action.toUserId) fail("conflict", "The call is already theirs.");
+      return { agentId: action.toUserId, agentMuted: false, handRaised: false };
+    case "transfer_external":
+      return { externalTransfer: true, transferredTo: action.to, handRaised: false };
+    case "add_party":
+      if (call.conference) fail("conflict", "This call already has a third party.");
+      return { conference: true, thirdParty: action.number };
+    case "third_party_left":
+      return call.state === "ended" || call.thirdParty === null ? {} : { thirdParty: null };
+    case "hand":
+      return call.handRaised === action.raised ? {} : { handRaised: action.raised };
+    case "tag":
+      return call.tags.includes(action.tag) ? {} : { tags: [...call.tags, action.tag] };
+    case "end":
+      if (call.state === "ended") fail("invalid_transition", "The call has already ended.");
+      return {
+        state: callTransition(call.state, "end"),
+        endedAt: now,
+        endReason: action.reason,
+        ringingUserIds: [],
+        handRaised: false,
+      };
+  }
+}
+
+/** A call that stops being coachable by this action ends its coaching session with this reason. */
+export function endsCoachingAs(
+  action: CallAction,
+): "call_ended" | "transferred" | "external_transfer" | "conference" | null {
+  switch (action.type) {
+    case "end":
+      return "call_ended";
+    case "transfer":
+      return "transferred";
+    case "transfer_external":
+      return "external_transfer";
+    case "add_party":
+      return "conference";
+    default:
+      return null;
+  }
 }

@@ -12,6 +12,11 @@ export interface ControlSettings {
   maxRingingPerNumber: number;
 }
 
+/** Where the control plane reports what it cannot hand back to a caller (pino's shape). */
+export interface ControlLog {
+  error(fields: Record<string, unknown>, msg: string): void;
+}
+
 export interface ControlContext {
   store: Store;
   bus: EventBus;
@@ -23,4 +28,6 @@ export interface ControlContext {
   newId(): string;
   /** This server process's id (calls it creates are carried here). */
   nodeId: string;
+  /** Errors of work no request waits for (trunk callbacks, timers). */
+  log: ControlLog;
 }

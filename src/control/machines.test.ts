@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { callTransition } from "./callMachine.ts";
+import { applyCallAction, type CallAction, callTransition, endsCoachingAs } from "./callMachine.ts";
 import { changeMode } from "./coachingMachine.ts";
 import { EarshotError } from "./errors.ts";
+import type { CallRecord } from "./model.ts";
 
 describe("call state machine", () => {
   it("follows ringing → in_progress ⇄ on_hold → ended", () => {
@@ -54,5 +55,73 @@ describe("coaching session state machine", () => {
       () => changeMode({ ...active, endedAt: "t" }, "listen", true),
       (e) => e instanceof EarshotError && e.code === "session_ended",
     );
+  });
+});
+
+describe("applyCallAction: what each action changes on a call", () => {
+  const now = new Date("2026-12-01T10:00:00Z");
+  const live: CallRecord = {
+    id: "c1",
+    orgId: "o",
+    direction: "inbound",
+    state: "in_progress",
+    numberId: "n",
+    agentId: "ana",
+    ringingUserIds: [],
+    customerNumber: "+34600000000",
+    contactId: null,
+    emergency: false,
+    conference: false,
+    externalTransfer: false,
+    transferredTo: null,
+    agentMuted: false,
+    customerChannel: "widget",
+    tags: [],
+    handRaised: false,
+    createdAt: now,
+    answeredAt: now,
+    endedAt: null,
+    endReason: null,
+    nodeId: null,
+    thirdParty: null,
+  };
+  const refused = (call: CallRecord, action: CallAction, code = "invalid_transition") =>
+    assert.throws(
+      () => applyCallAction(call, action, now),
+      (e) => e instanceof EarshotError && e.code === code,
+    );
+
+  it("ends once: a second end is refused with a clear sentence", () => {
+    const patch = applyCallAction(live, { type: "end", reason: "hangup_agent" }, now);
+    assert.deepEqual(patch, {
+      state: "ended",
+      endedAt: now,
+      endReason: "hangup_agent",
+      ringingUserIds: [],
+      handRaised: false,
+    });
+    assert.throws(
+      () => applyCallAction({ ...live, ...patch }, { type: "end", reason: "hangup_customer" }, now),
+      /already ended/,
+    );
+  });
+  it("changes nothing when nothing changes (mute twice, the same tag, the same hand)", () => {
+    assert.deepEqual(applyCallAction({ ...live, agentMuted: true }, { type: "mute", muted: true }, now), {});
+    assert.deepEqual(applyCallAction({ ...live, tags: ["vip"] }, { type: "tag", tag: "vip" }, now), {});
+    assert.deepEqual(applyCallAction(live, { type: "hand", raised: false }, now), {});
+  });
+  it("refuses agent actions on a call that is not connected, ended or transferred out", () => {
+    refused({ ...live, state: "ringing" }, { type: "hold" });
+    refused({ ...live, state: "ended" }, { type: "mute", muted: true });
+    refused({ ...live, externalTransfer: true }, { type: "transfer", toUserId: "luis" });
+    refused({ ...live, state: "on_hold" }, { type: "hold" });
+    refused({ ...live, conference: true }, { type: "add_party", number: "+1" }, "conflict");
+  });
+  it("names the coaching end reason of the actions that make a call uncoachable", () => {
+    assert.equal(endsCoachingAs({ type: "end", reason: "missed" }), "call_ended");
+    assert.equal(endsCoachingAs({ type: "transfer", toUserId: "luis" }), "transferred");
+    assert.equal(endsCoachingAs({ type: "transfer_external", to: "+1" }), "external_transfer");
+    assert.equal(endsCoachingAs({ type: "add_party", number: "+1" }), "conference");
+    assert.equal(endsCoachingAs({ type: "hold" }), null);
   });
 });

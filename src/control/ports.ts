@@ -31,6 +31,10 @@ export interface Store {
   lockNumber(id: string): Promise<void>;
   /** How many inbound calls to the number are ringing now. */
   countRingingCalls(orgId: string, numberId: string): Promise<number>;
+  /** Locks the user's row until the transaction ends (a coaching start against a permission change). */
+  lockUser(id: string): Promise<UserRecord | undefined>;
+  /** Locks the rows of the number's calls that have not ended, in id order. */
+  lockLiveCallsOfNumber(numberId: string): Promise<CallRecord[]>;
 
   insertOrg(org: { id: string; name: string }): Promise<void>;
   listOrgs(): Promise<{ id: string; name: string }[]>;

@@ -1,5 +1,5 @@
 // Turns domain records into the protocol's resources.
-import type { Call, CoachingSession, User } from "../protocol/resources.ts";
+import type { Call, CoachingSession, User, WidgetCall } from "../protocol/resources.ts";
 import type {
   CallRecord,
   CommentRecord,
@@ -93,6 +93,11 @@ export function presentCall(
     endReason: c.endReason,
     coachingSession: extra.session,
   };
+}
+
+/** The customer's projection of their call (the widget's REST answers and socket). */
+export function presentWidgetCall(c: Pick<Call | CallRecord, "id" | "state" | "numberId">): WidgetCall {
+  return { id: c.id, state: c.state, numberId: c.numberId };
 }
 
 export function callFacts(c: CallRecord, numberUserIds: string[], activeCoachId: string | null): CallFacts {

@@ -1,6 +1,6 @@
 // WebSocket messages of /api/v1/ws, shared by the server and the web app.
 // Discriminated unions on `type`: a renamed message breaks the build, not production.
-import type { Call, CoachingSession, User } from "./resources.ts";
+import type { Call, CoachingSession, User, WidgetCall } from "./resources.ts";
 
 /** Which party of a call a media leg carries. */
 export type LegRole = "customer" | "agent" | "coach";
@@ -57,6 +57,15 @@ export type SignallingReply =
   | { type: "error"; requestId?: string; code: string; message: string };
 
 export type ServerMessage = ServerEvent | SignallingReply;
+
+/**
+ * What the customer's widget socket receives: its call's projection, sent only when it changes
+ * (so nothing on it shows that a coach joined, switched or left), and its own signalling.
+ */
+export type WidgetMessage =
+  | { type: "hello"; user: null; callId: string }
+  | { type: "call.updated" | "call.ended"; call: WidgetCall }
+  | SignallingReply;
 
 export type ClientMessage =
   /** Attach the sender's microphone to a call as `role`; the server answers with media.answer. */

@@ -27,7 +27,9 @@ export type CoachingEndReason =
   | "conference"
   | "external_transfer"
   /** The coach's audio leg lost its network path and no ICE restart restored it in time. */
-  | "connection_lost";
+  | "connection_lost"
+  /** The coach's role, monitoring access or line distribution no longer allows the session. */
+  | "permission_changed";
 
 /** Why a call ended. */
 export type CallEndReason =
@@ -126,6 +128,17 @@ export interface Call {
   coachingSession: CoachingSession | null;
   /** Present in API answers: computed for the requesting user. */
   coach?: CoachPermission;
+}
+
+/**
+ * The customer's own call, as their widget learns it (SPEC §7): its state and what the widget
+ * shows, nothing about the organisation, its users or supervision.
+ */
+export interface WidgetCall {
+  id: string;
+  state: CallState;
+  /** The number the customer called (the widget's page names it). */
+  numberId: string;
 }
 
 export interface CoachingSession {

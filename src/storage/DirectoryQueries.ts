@@ -47,6 +47,16 @@ export class DirectoryQueries extends AuthQueries {
     return r && userFromRow(r);
   }
 
+  async lockUser(id: string): Promise<UserRecord | undefined> {
+    const r = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
+    return r && userFromRow(r);
+  }
+
   async getUserByEmail(email: string): Promise<UserRecord | undefined> {
     const r = await this.db
       .selectFrom("users")

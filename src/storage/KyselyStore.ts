@@ -50,6 +50,18 @@ export class KyselyStore extends DirectoryQueries implements Store {
     await this.db.selectFrom("numbers").select("id").where("id", "=", id).forUpdate().execute();
   }
 
+  async lockLiveCallsOfNumber(numberId: string): Promise<CallRecord[]> {
+    const rows = await this.db
+      .selectFrom("calls")
+      .selectAll()
+      .where("number_id", "=", numberId)
+      .where("state", "<>", "ended")
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    return rows.map(callFromRow);
+  }
+
   // Calls
 
   async countRingingCalls(orgId: string, numberId: string): Promise<number> {

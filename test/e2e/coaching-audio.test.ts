@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import {
   BARGE,
   type Expectation,
@@ -50,7 +50,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
   const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
 
   /** The widget customer calls Support, ana answers, and both attach their audio. */
-  async function connectedCall(): Promise<Call> {
+  async function connectedCall(): Promise<WidgetCall> {
     const { call, callToken } = await widgetCall(server.url, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     await b.customer.joinViaApi(

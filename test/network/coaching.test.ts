@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { IceServers } from "../../src/api/iceServers.ts";
-import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import {
   BARGE,
   type Expectation,
@@ -48,7 +48,7 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
   let w: EarshotWorld;
   let org: DemoOrg;
   /** The call of the routing test, kept for the cut tests. */
-  let live: { call: Call; sessionId: string } | undefined;
+  let live: { call: WidgetCall; sessionId: string } | undefined;
   /** ana's TURN credentials from the plain-HTTP Earshot (EARSHOT_TURN_TTL_S=60). */
   let shortLived: IceServers;
 

@@ -1,6 +1,6 @@
 // Test helpers that drive calls through the public API, as users would.
 import assert from "node:assert/strict";
-import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { Call, CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import type { Client, Fetcher } from "./server.ts";
 
 /** The demo caller calls `numberId` and `agent` answers: a live inbound call. */
@@ -44,7 +44,7 @@ export async function widgetCall(
   url: string,
   numberId: string,
   fetcher: Fetcher = fetch,
-): Promise<{ call: Call; callToken: string }> {
+): Promise<{ call: WidgetCall; callToken: string }> {
   const res = await fetcher(`${url}/api/v1/widget/calls`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -52,5 +52,5 @@ export async function widgetCall(
   });
   const text = await res.text();
   assert.equal(res.status, 201, text);
-  return JSON.parse(text) as { call: Call; callToken: string };
+  return JSON.parse(text) as { call: WidgetCall; callToken: string };
 }

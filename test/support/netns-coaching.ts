@@ -3,7 +3,7 @@
 // listener's track.
 import assert from "node:assert/strict";
 import type { Party } from "../../src/control/routing.ts";
-import type { Call } from "../../src/protocol/resources.ts";
+import type { WidgetCall } from "../../src/protocol/resources.ts";
 import { type Expectation, expectHearing, type Never, TONES } from "../media/routing.browser.ts";
 import type { BrowserParty, IceInfo, SelectedPair } from "./browser.ts";
 import { widgetCall } from "./calls.ts";
@@ -26,7 +26,7 @@ export const bearer = (c: Client) => ({ authorization: `Bearer ${c.token}` });
  * The widget customer (home) calls Support and ana (office) answers; each browser fetches its own
  * ICE servers (the customer with the call's token, ana with hers) and attaches its audio.
  */
-export async function connectedCall(w: EarshotWorld, org: DemoOrg): Promise<Call> {
+export async function connectedCall(w: EarshotWorld, org: DemoOrg): Promise<WidgetCall> {
   const b = w.parties;
   const { call, callToken } = await widgetCall(w.apiUrl, org.support, w.fetcher);
   const answered = await org.ana.post(`/calls/${call.id}/answer`);

@@ -19,6 +19,7 @@ type Id = { Params: { id: string } };
 
 export async function callRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const { calls } = s;
+  const { actions } = calls;
   const present = async (viewer: UserRecord, id: string) => ({ call: await calls.get(viewer, id) });
 
   app.get<{ Querystring: { live?: "true" | "false" } }>(
@@ -51,11 +52,11 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
       call: await run(req.viewer, req.params.id),
     }));
   action("answer", (v, id) => calls.answer(v, id));
-  action("hold", (v, id) => calls.hold(v, id, true));
-  action("resume", (v, id) => calls.hold(v, id, false));
-  action("mute", (v, id) => calls.mute(v, id, true));
-  action("unmute", (v, id) => calls.mute(v, id, false));
-  action("hangup", (v, id) => calls.hangup(v, id));
+  action("hold", (v, id) => actions.hold(v, id, true));
+  action("resume", (v, id) => actions.hold(v, id, false));
+  action("mute", (v, id) => actions.mute(v, id, true));
+  action("unmute", (v, id) => actions.mute(v, id, false));
+  action("hangup", (v, id) => actions.hangup(v, id));
 
   app.post<Id & { Body: { toUserId: string } | { toNumber: string } }>(
     "/calls/:id/transfer",
@@ -70,20 +71,20 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
     async (req) => ({
       call:
         "toUserId" in req.body
-          ? await calls.transferToUser(req.viewer, req.params.id, req.body.toUserId)
-          : await calls.transferExternal(req.viewer, req.params.id, req.body.toNumber),
+          ? await actions.transferToUser(req.viewer, req.params.id, req.body.toUserId)
+          : await actions.transferExternal(req.viewer, req.params.id, req.body.toNumber),
     }),
   );
   app.post<Id & { Body: { tag: string } }>(
     "/calls/:id/tags",
     { schema: { params: IdParams, body: TagBody, tags: ["calls"] } },
-    async (req) => ({ call: await calls.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
+    async (req) => ({ call: await actions.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
   );
   app.post<Id & { Body: { text: string } }>(
     "/calls/:id/comments",
     { schema: { params: IdParams, body: CommentBody, tags: ["calls"] } },
     async (req, reply) =>
-      reply.status(201).send({ call: await calls.addComment(req.viewer, req.params.id, req.body.text) }),
+      reply.status(201).send({ call: await actions.addComment(req.viewer, req.params.id, req.body.text) }),
   );
   app.post<Id & { Body: { number: string } }>(
     "/calls/:id/participants",
@@ -95,12 +96,12 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         summary: "Add a third party (conference)",
       },
     },
-    async (req) => ({ call: await calls.addParticipant(req.viewer, req.params.id, req.body.number) }),
+    async (req) => ({ call: await actions.addParticipant(req.viewer, req.params.id, req.body.number) }),
   );
   app.post<Id & { Body: { raised: boolean } }>(
     "/calls/:id/hand",
     { schema: { params: IdParams, body: HandBody, tags: ["calls"], summary: "Raise or lower your hand" } },
-    async (req) => ({ call: await calls.raiseHand(req.viewer, req.params.id, req.body.raised) }),
+    async (req) => ({ call: await actions.raiseHand(req.viewer, req.params.id, req.body.raised) }),
   );
 
   app.post<{ Body: { numberId: string; from?: string } }>(

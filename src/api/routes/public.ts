@@ -1,6 +1,7 @@
 // Routes that need no sign-in: health, public configuration, the customer call widget.
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../control/errors.ts";
+import { presentWidgetCall } from "../../control/presenter.ts";
 import { IdParams, WidgetCallBody } from "../schemas.ts";
 import type { Services } from "../services.ts";
 
@@ -67,11 +68,9 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
     },
     async (req, reply) => {
       const call = await s.calls.inbound({ numberId: req.body.numberId, from: "web", channel: "widget" });
-      const dto = await s.calls.views.presentOne(call, null);
-      return reply.status(201).send({
-        call: { id: dto.id, state: dto.state, numberId: dto.numberId },
-        callToken: s.callTokens.issue(call.id),
-      });
+      return reply
+        .status(201)
+        .send({ call: presentWidgetCall(call), callToken: s.callTokens.issue(call.id) });
     },
   );
   app.get<{ Params: { id: string } }>(
@@ -82,7 +81,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
         fail("forbidden");
       const call = await s.ctx.store.getCall(req.params.id);
       if (!call) fail("not_found");
-      return { call: { id: call.id, state: call.state, numberId: call.numberId } };
+      return { call: presentWidgetCall(call) };
     },
   );
   app.post<{ Params: { id: string } }>(

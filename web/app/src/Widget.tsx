@@ -1,6 +1,7 @@
 // The customer call widget (public): call a number from the browser; ringing →
 // connected → ended.
 import { useEffect, useState } from "react";
+import type { WidgetMessage } from "../../../src/protocol/messages.ts";
 import { api } from "./api.ts";
 import { useAudioLeg } from "./hooks.ts";
 import { LanguageSwitch, useI18n } from "./i18n.tsx";
@@ -24,7 +25,9 @@ export function Widget({ numberId }: { numberId: string }) {
     if (!call) return;
     const l = new Live(`callToken=${encodeURIComponent(call.token)}`);
     setLive(l);
-    const off = l.on((m) => {
+    const off = l.on((message) => {
+      // A widget's socket carries WidgetMessages (the call's projection), not the users' events.
+      const m = message as unknown as WidgetMessage;
       if ((m.type === "call.updated" || m.type === "call.ended") && m.call.id === call.id) {
         setPhase(m.call.state === "ended" ? "ended" : m.call.state === "ringing" ? "ringing" : "connected");
       }

@@ -137,6 +137,7 @@ const en = {
   reason_conference: "the call became a conference",
   reason_external_transfer: "the call was transferred to an external number",
   reason_connection_lost: "your audio connection was lost and could not be restored",
+  reason_permission_changed: "your permissions changed",
   ...diagEn,
 };
 
@@ -278,6 +279,7 @@ const es: Record<Key, string> = {
   reason_conference: "la llamada pasó a ser una conferencia",
   reason_external_transfer: "la llamada fue transferida a un número externo",
   reason_connection_lost: "se perdió tu conexión de audio y no se pudo restablecer",
+  reason_permission_changed: "tus permisos cambiaron",
   ...diagEs,
 };
 

@@ -1,0 +1,137 @@
+// Runs a call's transitions and what follows each commit, once: the media plane's routing
+// and legs, the trunk, and the events. Every action on a call goes through run().
+import type { Call } from "../protocol/resources.ts";
+import type { CallViews } from "./CallViews.ts";
+import type { Coaching } from "./Coaching.ts";
+import type { CallAction } from "./callMachine.ts";
+import type { ControlContext } from "./context.ts";
+import { type Transition, type TransitionGuard, type TransitionRules, transition } from "./transition.ts";
+import { publishUserState } from "./userEvents.ts";
+
+export interface Applied extends Transition {
+  /** The call as published (or, when nothing changed, as it is). */
+  dto: Call;
+}
+
+export class CallTransitions {
+  constructor(
+    private readonly ctx: ControlContext,
+    private readonly coaching: Coaching,
+    private readonly views: CallViews,
+    /** The call stopped ringing (answered or ended): its ring timer goes. */
+    private readonly stoppedRinging: (callId: string) => void,
+  ) {}
+
+  /**
+   * Applies `action` to the call under its row lock (`guard` may refuse it on the locked row);
+   * after the commit, applies the result and tells everyone once.
+   */
+  async run(callId: string, action: CallAction, guard?: TransitionGuard): Promise<Applied> {
+    const applied = await this.runIf(callId, action, { guard });
+    if (!applied) throw new Error("a transition without a condition was skipped");
+    return applied;
+  }
+
+  /** As run(), skipped (null) unless the locked call satisfies `rules.when`. */
+  async runIf(callId: string, action: CallAction, rules: TransitionRules): Promise<Applied | null> {
+    const t = await this.ctx.store.transaction(async (tx) => {
+      const done = await transition(tx, callId, action, this.ctx.now(), rules);
+      if (!done || (Object.keys(done.patch).length === 0 && !done.endedSession))
+        return done && { ...done, told: null };
+      // The event is read under the lock and published right after the commit: concurrent
+      // changes of one call are told in the order they were made.
+      const coachId = (done.session ?? done.endedSession)?.coachId ?? null;
+      const told = await this.views.event(
+        done.after,
+        action.type === "end" ? "call.ended" : "call.updated",
+        coachId,
+        tx,
+      );
+      return { ...done, told };
+    });
+    if (!t) return null;
+    if (!t.told) return { ...t, dto: await this.views.presentOne(t.after, null) };
+    this.apply(t, action);
+    this.ctx.bus.publish(t.told);
+    const dto = t.told.event.call;
+    if (action.type === "hand") {
+      const userIds = [t.after.agentId, t.session?.coachId].filter((id): id is string => !!id);
+      this.ctx.bus.publish({
+        audience: { orgId: t.after.orgId, monitors: true, userIds },
+        event: { type: action.raised ? "hand.raised" : "hand.lowered", call: dto },
+      });
+    }
+    await this.announce(t, action);
+    return { ...t, dto };
+  }
+
+  /** The media plane and the trunk follow the committed change, in an order that never leaks. */
+  private apply(t: Transition, action: CallAction): void {
+    const { before, after } = t;
+    const media = this.ctx.media;
+    // A coach whose session ended leaves before the new routing (a conference's third party
+    // takes the coach's position: no coach leg, a standby one included, may stay for it).
+    if (t.endedSession) this.coaching.releaseCoach(t.endedSession);
+    switch (action.type) {
+      case "end":
+        this.ctx.trunk.hangup(before); // a far end that hung up is already gone from the trunk
+        this.stoppedRinging(after.id);
+        media?.closeCall(after.id, action.reason);
+        return;
+      case "answer":
+        this.stoppedRinging(after.id);
+        if (action.agentId) {
+          if (after.customerChannel === "demo") media?.attachSynthetic(after.id, "customer");
+          this.ctx.trunk.answered(after);
+        }
+        break;
+      case "hold":
+      case "resume":
+        this.ctx.trunk.hold(after, action.type === "hold");
+        break;
+      case "transfer":
+        media?.detach(after.id, "agent", "transferred");
+        break;
+      case "transfer_external":
+        media?.detach(after.id, "agent", "external_transfer");
+        break;
+      case "add_party":
+        media?.detach(after.id, "coach", "conference");
+        break;
+    }
+    this.coaching.applyRouting(after, t.session);
+    if (action.type === "transfer_external") this.ctx.trunk.transferExternal(after, action.to);
+    if (action.type === "add_party") {
+      // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
+      this.ctx.trunk.addParty(after, action.number, {
+        answered: () => void this.thirdPartyAnswered(after.id).catch(this.logged("third party answered")),
+        left: () => void this.thirdPartyLeft(after.id).catch(this.logged("third party left")),
+      });
+    }
+  }
+
+  /** What else the change tells: the coach that their session ended, the agents' states. */
+  private async announce(t: Transition, action: CallAction): Promise<void> {
+    if (t.endedSession) await this.coaching.events.ended(t.endedSession);
+    if (["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
+      for (const id of new Set([t.before.agentId, t.after.agentId]))
+        if (id) await publishUserState(this.ctx, id);
+    }
+  }
+
+  /** The conference's third party answered: the routing lets everyone hear everyone. */
+  async thirdPartyAnswered(callId: string): Promise<void> {
+    const call = await this.ctx.store.getCall(callId);
+    if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
+  }
+
+  /** The conference's third party hung up (or never answered): the call goes on without them. */
+  async thirdPartyLeft(callId: string): Promise<void> {
+    await this.runIf(callId, { type: "third_party_left" }, { when: (c) => c.state !== "ended" });
+  }
+
+  /** For work no request waits for: its failure goes to the log. */
+  logged(what: string): (e: unknown) => void {
+    return (err) => this.ctx.log.error({ err }, `${what}: failed`);
+  }
+}

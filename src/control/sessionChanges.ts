@@ -1,0 +1,98 @@
+// The database side of a coaching session's changes, inside the caller's transaction:
+// a mode change, an end, and the re-run of the policy when a coach's permissions change.
+// What follows a commit (routing, the coach's leg, events) is Coaching's settle*().
+import type { CoachingEndReason, CoachingMode } from "../protocol/resources.ts";
+import { changeMode } from "./coachingMachine.ts";
+import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
+import { canBarge, canStartCoaching, type PolicyAnswer } from "./policy.ts";
+import type { Store } from "./ports.ts";
+import { callFacts, coachFacts } from "./presenter.ts";
+
+export interface ModeChanged {
+  session: SessionRecord;
+  /** The coach became audible to the agent for the first time. */
+  firstAudible: boolean;
+}
+
+/** Switches `session` to `mode` (the coachingMachine's rules) and records it in the audit. */
+export async function changeModeIn(
+  tx: Store,
+  session: SessionRecord,
+  mode: CoachingMode,
+  bargeAllowed: boolean,
+  now: Date,
+): Promise<ModeChanged> {
+  const change = changeMode(
+    {
+      ...session,
+      endedAt: session.endedAt?.toISOString() ?? null,
+      agentAwareAt: session.agentAwareAt?.toISOString() ?? null,
+    },
+    mode,
+    bargeAllowed,
+  );
+  const agentAwareAt = change.firstAudible ? now : session.agentAwareAt;
+  await tx.updateSession(session.id, { mode, modesUsed: change.modesUsed, agentAwareAt });
+  await tx.insertSessionEvent({ sessionId: session.id, kind: "mode_changed", detail: mode });
+  return {
+    session: { ...session, mode, modesUsed: change.modesUsed, agentAwareAt },
+    firstAudible: change.firstAudible,
+  };
+}
+
+/**
+ * Ends the session if it is still active: the audit, and the coach's availability back to what
+ * it was. Null when someone else ended it first.
+ */
+export async function endSessionIn(
+  tx: Store,
+  sessionId: string,
+  reason: CoachingEndReason,
+  now: Date,
+): Promise<SessionRecord | null> {
+  const current = await tx.getSession(sessionId);
+  if (!current || current.endedAt) return null;
+  await tx.updateSession(sessionId, { endedAt: now, endReason: reason });
+  await tx.updateUser(current.coachId, { availability: current.coachPrevAvailability });
+  await tx.insertSessionEvent({ sessionId, kind: "ended", detail: reason });
+  return { ...current, endedAt: now, endReason: reason };
+}
+
+/**
+ * May `coach` go on coaching `call` in its session? The policy that admits a coach, asked
+ * without the session itself (which is neither "another coach" nor "coach busy").
+ */
+export function mayKeepCoaching(coach: UserRecord, call: CallRecord, numberUserIds: string[]): PolicyAnswer {
+  return canStartCoaching(coachFacts(coach, null, null), callFacts(call, numberUserIds, null));
+}
+
+export type ReviewOutcome =
+  | { kind: "ended"; session: SessionRecord; call: CallRecord }
+  | ({ kind: "demoted"; call: CallRecord } & ModeChanged);
+
+/**
+ * Re-runs the policy for active sessions after a change to users or numbers, in the same
+ * transaction: a session the policy no longer allows ends (`permission_changed`); barge without
+ * Live Monitoring+ drops to whisper. Each call's row is locked first, so a concurrent start,
+ * mode change or call transition sees the result. `sessionIds` in any order; locks in id order.
+ */
+export async function reviewSessions(tx: Store, sessionIds: string[], now: Date): Promise<ReviewOutcome[]> {
+  const outcomes: ReviewOutcome[] = [];
+  const sessions = (await Promise.all(sessionIds.map((id) => tx.getSession(id)))).filter(
+    (s): s is SessionRecord => !!s,
+  );
+  for (const found of sessions.sort((a, b) => a.callId.localeCompare(b.callId))) {
+    const call = await tx.lockCall(found.callId);
+    const session = await tx.getSession(found.id); // fresh under the call's lock
+    if (!call || !session || session.endedAt) continue;
+    const [coach, number] = await Promise.all([tx.getUser(session.coachId), tx.getNumber(call.numberId)]);
+    const answer = coach ? mayKeepCoaching(coach, call, number?.userIds ?? []) : null;
+    if (!coach || (answer && !answer.allowed)) {
+      const ended = await endSessionIn(tx, session.id, "permission_changed", now);
+      if (ended) outcomes.push({ kind: "ended", session: ended, call });
+    } else if (session.mode === "barge" && !canBarge(coach)) {
+      outcomes.push({ kind: "demoted", call, ...(await changeModeIn(tx, session, "whisper", false, now)) });
+    }
+  }
+  return outcomes;
+}
