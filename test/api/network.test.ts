@@ -2,7 +2,7 @@
 // certificate, HSTS, a trusted proxy's client address and scheme, ICE servers with TURN REST
 // credentials minted per user or per widget call, and the configuration's clear refusals.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { request } from "node:https";
 import { describe, it } from "node:test";
@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config.ts";
 import { makeTestCert } from "../support/certs.ts";
 import { Client, demoOrg, startServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
+import { spawnEarshot } from "../support/spawn.ts";
 
 const entry = new URL("../../src/server.ts", import.meta.url).pathname;
 const cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
@@ -136,26 +137,15 @@ describe("HTTPS, WSS and HSTS", () => {
 
   it("behind a trusted proxy: HSTS for X-Forwarded-Proto https, the client's address in the log", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        EARSHOT_DATA_DIR: "memory://",
-        EARSHOT_TRUST_PROXY: "1",
-        LOG_LEVEL: "info",
-      },
-    });
-    let out = "";
-    child.stdout.on("data", (c) => {
-      out += c;
+    const server = spawnEarshot({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      EARSHOT_DATA_DIR: "memory://",
+      EARSHOT_TRUST_PROXY: "1",
+      LOG_LEVEL: "info",
     });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!out.includes("Earshot is running")) {
-        if (Date.now() > deadline) throw new Error(`no start: ${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await server.waitFor(/Earshot is running/, 60_000);
       const proxied = await fetch(`http://127.0.0.1:${port}/api/v1/health`, {
         headers: { "x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https" },
       });
@@ -167,11 +157,11 @@ describe("HTTPS, WSS and HSTS", () => {
         headers: { "x-forwarded-for": "198.51.100.66, 203.0.113.8" },
       });
       await new Promise((r) => setTimeout(r, 300));
-      assert.match(out, /"ip":"203\.0\.113\.7"/);
-      assert.match(out, /"ip":"203\.0\.113\.8"/);
-      assert.doesNotMatch(out, /198\.51\.100\.66/);
+      assert.match(server.stdout(), /"ip":"203\.0\.113\.7"/);
+      assert.match(server.stdout(), /"ip":"203\.0\.113\.8"/);
+      assert.doesNotMatch(server.stdout(), /198\.51\.100\.66/);
     } finally {
-      child.kill("SIGTERM");
+      await server.stop();
     }
   });
 

@@ -1,10 +1,11 @@
 // `npm start`'s entry point: invalid configuration is one clear line and a non-zero
 // exit; a valid one serves the API with the demo data and prints the logins.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { loadConfig } from "../../src/config.ts";
 import { freePort } from "../support/services.ts";
+import { spawnEarshot } from "../support/spawn.ts";
 
 const entry = new URL("../../src/server.ts", import.meta.url).pathname;
 
@@ -55,23 +56,10 @@ describe("start-up", () => {
 
   it("starts with demo data, prints the URL and the logins, and serves the API", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        EARSHOT_DATA_DIR: "memory://",
-        LOG_LEVEL: "warn",
-      },
-    });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
+    const server = spawnEarshot({ PORT: String(port), HOST: "127.0.0.1", EARSHOT_DATA_DIR: "memory://" });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!out.includes("luis@demo.test") && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await server.waitFor(/luis@demo\.test/, 60_000);
+      const out = server.stdout();
       assert.match(out, /Earshot is running at http:\/\/127\.0\.0\.1:\d+/);
       assert.match(out, /sofia@demo\.test/);
       assert.match(out, /demo1234/);
@@ -83,8 +71,7 @@ describe("start-up", () => {
       assert.equal(login.status, 200);
       assert.ok(!out.includes((await login.json()).token), "tokens are never printed");
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      await server.stop();
     }
   });
 });
