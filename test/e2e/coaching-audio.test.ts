@@ -3,65 +3,37 @@
 // Earshot's own WebSocket signalling; every mode change goes through the HTTP API, and
 // an FFT of what each one hears must match SPEC §3's table at every step.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
+import type { CoachingSession } from "../../src/protocol/resources.ts";
 import {
   BARGE,
   type Expectation,
   expectHearing,
   LISTEN,
-  launchParties,
   NO_COACH,
   type PARTIES,
   WHISPER,
   waitFor,
 } from "../media/routing.browser.ts";
-import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
-import { getCall, widgetCall } from "../support/calls.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import type { BrowserParty } from "../support/browser.ts";
+import { getCall } from "../support/calls.ts";
+import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
 
 describe("coaching audio through the API and WebSocket signalling", { timeout: 150_000 }, () => {
-  let dir: string;
-  let server: TestServer;
-  let harness: SignalHarness;
-  let org: Awaited<ReturnType<typeof demoOrg>>;
+  let rig: SupervisionRig;
+  let org: DemoOrg;
   const b = {} as Record<(typeof PARTIES)[number], BrowserParty>;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
-    server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }),
-    });
-    org = await demoOrg(server.url);
-    harness = await startSignalHarness();
-    Object.assign(b, await launchParties(dir, harness));
+    rig = await startRig(await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }));
+    ({ org } = rig);
+    Object.assign(b, rig.parties);
   });
-  after(async () => {
-    await Promise.all(Object.values(b).map((x) => x?.close()));
-    await harness?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rig?.close());
 
-  const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
-
-  /** The widget customer calls Support, ana answers, and both attach their audio. */
-  async function connectedCall(): Promise<WidgetCall> {
-    const { call, callToken } = await widgetCall(server.url, org.support);
-    await org.ana.post(`/calls/${call.id}/answer`);
-    await b.customer.joinViaApi(
-      ws(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
-    return call;
-  }
+  const ws = (q: string) => rig.ws(q);
+  const connectedCall = () => rig.connectedCall();
 
   it("widget customer, agent and coach hear exactly SPEC §3 in every mode; the coach leg follows the call", async () => {
     // The customer calls Support from the web widget; ana answers.

@@ -4,25 +4,13 @@
 // made an agent, or removed from the number's distribution, her session ends and her leg is
 // detached before the answer. Three Chromiums with 440 / 1000 / 1700 Hz fake microphones.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Party, Routing } from "../../src/control/routing.ts";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
-import {
-  BARGE,
-  expectHearing,
-  launchParties,
-  NO_COACH,
-  type PARTIES,
-  WHISPER,
-  waitFor,
-} from "../media/routing.browser.ts";
-import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
-import { widgetCall } from "../support/calls.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { BARGE, expectHearing, NO_COACH, type PARTIES, WHISPER, waitFor } from "../media/routing.browser.ts";
+import type { BrowserParty } from "../support/browser.ts";
+import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
 
 /** What the control plane asked of the media plane for each call, in order. */
 type MediaCommand = { kind: "routing"; routing: Routing } | { kind: "detach"; party: Party };
@@ -30,16 +18,13 @@ type MediaCommand = { kind: "routing"; routing: Routing } | { kind: "detach"; pa
 describe("a permission change reaches a live session's audio before it is acknowledged", {
   timeout: 150_000,
 }, () => {
-  let dir: string;
-  let server: TestServer;
-  let harness: SignalHarness;
-  let org: Awaited<ReturnType<typeof demoOrg>>;
+  let rig: SupervisionRig;
+  let org: DemoOrg;
   let supportUsers: string[];
   const commands = new Map<string, MediaCommand[]>();
   const b = {} as Record<(typeof PARTIES)[number], BrowserParty>;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "earshot-perm-"));
     const media = await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 });
     const record = (callId: string, c: MediaCommand) =>
       commands.set(callId, [...(commands.get(callId) ?? []), c]);
@@ -53,21 +38,15 @@ describe("a permission change reaches a live session's audio before it is acknow
       record(callId, { kind: "detach", party });
       detach(callId, party, reason);
     };
-    server = await startServer({ media });
-    org = await demoOrg(server.url);
+    rig = await startRig(media);
+    ({ org } = rig);
+    Object.assign(b, rig.parties);
     supportUsers = (await org.admin.get<{ number: { userIds: string[] } }>(`/numbers/${org.support}`)).body
       .number.userIds;
-    harness = await startSignalHarness();
-    Object.assign(b, await launchParties(dir, harness));
   });
-  after(async () => {
-    await Promise.all(Object.values(b).map((x) => x?.close()));
-    await harness?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rig?.close());
 
-  const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
+  const ws = (q: string) => rig.ws(q);
   const lastRouting = (callId: string) =>
     (commands.get(callId) ?? []).filter((c) => c.kind === "routing").at(-1) as
       | { routing: Routing }
@@ -75,15 +54,7 @@ describe("a permission change reaches a live session's audio before it is acknow
 
   /** The widget customer calls Support, ana answers, sofia joins and barges: everyone's audio attached. */
   async function bargedCall(): Promise<{ call: WidgetCall; session: CoachingSession }> {
-    const { call, callToken } = await widgetCall(server.url, org.support);
-    await org.ana.post(`/calls/${call.id}/answer`);
-    await b.customer.joinViaApi(
-      ws(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    const call = await rig.connectedCall();
     const start = await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {});
     assert.equal(start.status, 201, JSON.stringify(start.body));
     await b.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");

@@ -6,65 +6,41 @@
 // customer only the agent, never the coach. Cut for longer than the reconnection grace period,
 // the call ends with "connection_lost", as the API and the call.ended event say.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
-import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
-import { getCall, widgetCall } from "../support/calls.ts";
+import type { BrowserParty } from "../support/browser.ts";
+import { getCall } from "../support/calls.ts";
 import { cutUdpPort } from "../support/netcut.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
+import type { TestServer } from "../support/server.ts";
 import { EventClient } from "../support/ws.ts";
-import { expectHearing, launchParties, type PARTIES, TONES, WHISPER, waitFor } from "./routing.browser.ts";
+import { expectHearing, type PARTIES, TONES, WHISPER, waitFor } from "./routing.browser.ts";
 
 /** Short, so that the second cut outlasts it quickly; long enough for Chromium to notice, restart and reconnect. */
 const GRACE_MS = 12_000;
 
 describe("a leg that loses its path", { timeout: 180_000 }, () => {
-  let dir: string;
+  let rig: SupervisionRig;
   let server: TestServer;
-  let harness: SignalHarness;
-  let org: Awaited<ReturnType<typeof demoOrg>>;
+  let org: DemoOrg;
   const b = {} as Record<(typeof PARTIES)[number], BrowserParty>;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "earshot-reconnect-"));
-    server = await startServer({
-      media: await MediaPlane.create({
-        hosts: ["127.0.0.1"],
-        connectTimeoutMs: 4000,
-        reconnectGraceMs: GRACE_MS,
-      }),
-    });
-    org = await demoOrg(server.url);
-    harness = await startSignalHarness();
-    Object.assign(b, await launchParties(dir, harness));
+    rig = await startRig(
+      await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000, reconnectGraceMs: GRACE_MS }),
+    );
+    ({ server, org } = rig);
+    Object.assign(b, rig.parties);
   });
-  after(async () => {
-    await Promise.all(Object.values(b).map((x) => x?.close()));
-    await harness?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const ws = (q: string) => `${server.url.replace("http", "ws")}/api/v1/ws?${q}`;
+  after(() => rig?.close());
 
   it("restarts ICE on the same leg with the routing unchanged, and ends the call with connection_lost past the grace period", async () => {
-    const { call, callToken } = await widgetCall(server.url, org.support);
-    await org.ana.post(`/calls/${call.id}/answer`);
-    await b.customer.joinViaApi(
-      ws(`callToken=${encodeURIComponent(callToken)}`),
-      call.id,
-      "customer",
-      "opus",
-    );
-    await b.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
+    const call = await rig.connectedCall();
     const start = await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {});
     assert.equal(start.status, 201);
-    await b.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
+    await b.coach.joinViaApi(rig.ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
     assert.equal(
       (await org.sofia.patch(`/coaching-sessions/${start.body.session.id}`, { mode: "whisper" })).status,
       200,
