@@ -73,15 +73,17 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
     held.add(path);
     let released = false;
-    return {
-      release() {
-        if (released) return;
-        released = true;
-        held.delete(path);
-        // Only our own lock: never remove one another process took over meanwhile.
-        if (holder(path) === process.pid) unlinkSync(path);
-      },
+    const release = () => {
+      if (released) return;
+      released = true;
+      held.delete(path);
+      process.off("exit", release);
+      // Only our own lock: never remove one another process took over meanwhile.
+      if (holder(path) === process.pid) unlinkSync(path);
     };
+    // Also on any exit that skips the database's close (the shutdown's 5 s limit, an exit(1)).
+    process.once("exit", release);
+    return { release };
   }
   const pid = holder(path);
   throw new DataDirInUse(dataDir, pid ?? 0);
