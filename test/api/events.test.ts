@@ -6,7 +6,7 @@ import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { liveCall, widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, hasBackends, startBackends } from "../support/services.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { EventClient } from "../support/ws.ts";
 
 const aboutCall = (id: string) => (e: ServerMessage) => "call" in e && (e as { call: Call }).call.id === id;
@@ -80,11 +80,12 @@ describe("WebSocket events", () => {
   });
 });
 
-describe("two server nodes on PostgreSQL and Redis", { skip: !hasBackends() }, () => {
+describe("two server nodes on PostgreSQL and Redis", () => {
   let backends: Backends;
   let a: TestServer;
   let b: TestServer;
   before(async () => {
+    requireBackends();
     backends = await startBackends();
     const databaseUrl = await backends.database("nodes");
     a = await startServer({ databaseUrl, redisUrl: backends.redisUrl, env: { EARSHOT_SECRET: "shared" } });

@@ -5,15 +5,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, hasBackends, startBackends } from "../support/services.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 
-describe("limits across two nodes (PostgreSQL + Redis)", { skip: !hasBackends(), timeout: 120_000 }, () => {
+describe("limits across two nodes (PostgreSQL + Redis)", { timeout: 120_000 }, () => {
   let backends: Backends;
   let a: TestServer;
   let b: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
 
   before(async () => {
+    requireBackends();
     backends = await startBackends();
     const databaseUrl = await backends.database("limits_cluster");
     const node = () =>

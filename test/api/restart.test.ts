@@ -9,9 +9,9 @@ import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, hasBackends, startBackends } from "../support/services.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 
-describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
+describe("calls left live by a previous run", () => {
   let backends: Backends;
   const servers: TestServer[] = [];
   // Cluster nodes announce themselves every 200 ms and look for stopped nodes' calls as often.
@@ -28,6 +28,7 @@ describe("calls left live by a previous run", { skip: !hasBackends() }, () => {
     return s;
   };
   before(async () => {
+    requireBackends();
     backends = await startBackends();
   });
   after(async () => {

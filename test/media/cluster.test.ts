@@ -15,7 +15,7 @@ import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, hasBackends, startBackends } from "../support/services.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import {
   expectHearing,
   LISTEN,
@@ -27,7 +27,6 @@ import {
 } from "./routing.browser.ts";
 
 describe("media across two nodes (PostgreSQL + Redis)", {
-  skip: !hasBackends(),
   timeout: 150_000,
 }, () => {
   let dir: string;
@@ -38,6 +37,7 @@ describe("media across two nodes (PostgreSQL + Redis)", {
   const party = {} as Record<(typeof PARTIES)[number], BrowserParty>;
 
   before(async () => {
+    requireBackends();
     dir = mkdtempSync(join(tmpdir(), "earshot-cluster-"));
     backends = await startBackends();
     const databaseUrl = await backends.database("media_cluster");

@@ -9,16 +9,15 @@ import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { writeToneWav } from "../support/audio.ts";
-import { Baresip, hasBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, freePort, hasBackends, startBackends } from "../support/services.ts";
+import { type Backends, freePort, requireBackends, startBackends } from "../support/services.ts";
 
 const PHONE_TONE = 440;
 
 describe("a SIP trunk call across two nodes", {
-  skip: !hasBaresip() || !hasBackends(),
   timeout: 120_000,
 }, () => {
   let dir: string;
@@ -31,6 +30,8 @@ describe("a SIP trunk call across two nodes", {
   let trunkPort: number;
 
   before(async () => {
+    requireBaresip();
+    requireBackends();
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-cluster-"));
     backends = await startBackends();
     const databaseUrl = await backends.database("sip_cluster");

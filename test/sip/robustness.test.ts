@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
-import { Baresip, hasBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
 import { getCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
@@ -49,7 +49,7 @@ async function sendFrom(address: string, port: number, payload: Buffer, waitMs =
   return replies;
 }
 
-describe("SIP trunk robustness", { skip: !hasBaresip(), timeout: 180_000 }, () => {
+describe("SIP trunk robustness", { timeout: 180_000 }, () => {
   let dir: string;
   let server: TestServer;
   let phone: Baresip;
@@ -58,6 +58,7 @@ describe("SIP trunk robustness", { skip: !hasBaresip(), timeout: 180_000 }, () =
   let call: Call;
 
   before(async () => {
+    requireBaresip();
     dir = mkdtempSync(join(tmpdir(), "earshot-sipfuzz-"));
     trunkPort = await freePort();
     writeUlawRateWav(join(dir, "a.wav"), 440, 120);

@@ -14,7 +14,7 @@ import { linearToUlaw } from "../../src/media/sources.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { writeToneWav } from "../support/audio.ts";
-import { Baresip, hasBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
@@ -73,8 +73,7 @@ describe("trunk RTP source check and DTMF privacy, against baresip", { timeout: 
   const serverLog: string[] = [];
 
   before(async () => {
-    if (!hasBaresip())
-      throw new Error("baresip is not installed: apt-get install -y --no-install-recommends baresip-core");
+    requireBaresip();
     dir = mkdtempSync(join(tmpdir(), "earshot-rtp-"));
     const [sipPort, ctrlPort] = [await freePort(), await freePort()];
     trunkPort = await freePort();

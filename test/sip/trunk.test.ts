@@ -11,7 +11,7 @@ import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { toneLevelDb, writeToneWav } from "../support/audio.ts";
-import { Baresip, hasBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
+import { Baresip, requireBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
 import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
@@ -29,7 +29,7 @@ async function until<T>(f: () => Promise<T | undefined | false>, what: string, m
   }
 }
 
-describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 }, () => {
+describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
   let dir: string;
   let server: TestServer;
   let harness: SignalHarness;
@@ -42,6 +42,7 @@ describe("SIP trunk against baresip", { skip: !hasBaresip(), timeout: 240_000 },
   const trunkLog: { msg: string; fields: Record<string, unknown> }[] = [];
 
   before(async () => {
+    requireBaresip();
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-"));
     const [aSip, bSip, aCtrl, bCtrl] = [
       await freePort(),

@@ -197,3 +197,12 @@ export function writeUlawRateWav(path: string, freqHz: number, seconds: number):
   h.writeUInt32LE(data.length, 40);
   writeFileSync(path, Buffer.concat([h, data]));
 }
+
+/** Fails (never skips) a suite that needs the baresip phone, saying what to install. */
+export function requireBaresip(): void {
+  if (!hasBaresip()) {
+    throw new Error(
+      "these tests need baresip: apt-get install baresip-core (or run npm test as root: scripts/system-deps.sh)",
+    );
+  }
+}

@@ -177,3 +177,12 @@ export async function startBackends(): Promise<Backends> {
     },
   };
 }
+
+/** Fails (never skips) a suite whose backends are missing, saying what to install. */
+export function requireBackends(): void {
+  if (!hasPostgres() || !hasRedis()) {
+    throw new Error(
+      "these tests need PostgreSQL and Redis: apt-get install postgresql redis-server (or run npm test as root: scripts/system-deps.sh)",
+    );
+  }
+}
