@@ -1,4 +1,4 @@
-// The network diagnostic's conclusions as pure functions (web/app/src/probePlan.ts): which TURN
+// The network diagnostic's conclusions as pure functions (web/app/src/setup/probePlan.ts): which TURN
 // kind each URL is, what each probe is given, the path chosen, and what IT must open.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -9,7 +9,7 @@ import {
   probeServers,
   turnUrls,
   whatToOpen,
-} from "../../web/app/src/probePlan.ts";
+} from "../../web/app/src/setup/probePlan.ts";
 
 const servers = [
   { urls: ["stun:turn.example.com:3478"] },

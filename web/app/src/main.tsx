@@ -1,6 +1,6 @@
 import { createRoot } from "react-dom/client";
-import { App } from "./App.tsx";
-import { I18nProvider } from "./i18n.tsx";
+import { App } from "./app/App.tsx";
+import { I18nProvider } from "./shared/i18n.tsx";
 import "./styles.css";
 
 createRoot(document.getElementById("root") as HTMLElement).render(

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiFailure, api, session } from "./api.ts";
-import { LanguageSwitch, useI18n } from "./i18n.tsx";
+import { ApiFailure, api, session } from "../shared/api.ts";
+import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 // In demo mode the page lists the demo users; never their password (the public /config
 // carries none): the server prints it in its console at start-up.

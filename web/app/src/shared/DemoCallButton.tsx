@@ -1,6 +1,6 @@
 // Demo mode: the demo caller rings a number and plays a recorded customer voice.
 import { useEffect, useState } from "react";
-import type { PhoneNumber } from "../../../src/protocol/resources.ts";
+import type { PhoneNumber } from "../../../../src/protocol/resources.ts";
 import { api } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 

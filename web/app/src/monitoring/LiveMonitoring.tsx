@@ -1,16 +1,16 @@
 // Live Monitoring: every live call (Calls) and every user (Users), updated live. The
 // Coach button is always visible; when the policy says no it is disabled and says why.
 import { useEffect, useState } from "react";
-import { ERRORS } from "../../../src/protocol/errors.ts";
-import type { Call } from "../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
+import { ERRORS } from "../../../../src/protocol/errors.ts";
+import type { Call } from "../../../../src/protocol/resources.ts";
+import { ContactName, Conversation } from "../conversation/Conversation.tsx";
+import { api } from "../shared/api.ts";
+import { DemoCallButton } from "../shared/DemoCallButton.tsx";
+import { formatDuration, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
+import { type Key, useI18n } from "../shared/i18n.tsx";
+import type { Live } from "../shared/live.ts";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
-import { ContactName, Conversation } from "./Conversation.tsx";
-import { DemoCallButton } from "./DemoCallButton.tsx";
-import { formatDuration, useAudioLeg, useLive, useNow } from "./hooks.ts";
-import { type Key, useI18n } from "./i18n.tsx";
-import type { Live } from "./live.ts";
 
 function CoachButton({
   call,

@@ -1,6 +1,6 @@
 // The web app's client of the HTTP API. The token lives in sessionStorage: each tab
 // signs in on its own (ana in one tab, sofia in another).
-import type { ApiError } from "../../../src/protocol/resources.ts";
+import type { ApiError } from "../../../../src/protocol/resources.ts";
 
 const TOKEN_KEY = "earshot.token";
 

@@ -1,12 +1,12 @@
 // A call's conversation view (contact, tags, comments, live state), and the contact
 // name that links to the contact's record where one exists.
 import { useEffect, useState } from "react";
-import type { Call, Contact } from "../../../src/protocol/resources.ts";
-import { navigate } from "./App.tsx";
-import { api } from "./api.ts";
-import { useLive } from "./hooks.ts";
-import { useI18n } from "./i18n.tsx";
-import type { Live } from "./live.ts";
+import type { Call, Contact } from "../../../../src/protocol/resources.ts";
+import { api } from "../shared/api.ts";
+import { useLive } from "../shared/hooks.ts";
+import { useI18n } from "../shared/i18n.tsx";
+import type { Live } from "../shared/live.ts";
+import { navigate } from "../shared/router.ts";
 
 export function ContactName({ call }: { call: Call }) {
   const { t } = useI18n();

@@ -1,8 +1,8 @@
 // The dialog behind Coach: Notify user, Open the target conversation (only when the coach
 // is in the number's line distribution), Join.
 import { useEffect, useRef, useState } from "react";
-import type { Call } from "../../../src/protocol/resources.ts";
-import { useI18n } from "./i18n.tsx";
+import type { Call } from "../../../../src/protocol/resources.ts";
+import { useI18n } from "../shared/i18n.tsx";
 
 export function CoachDialog({
   call,

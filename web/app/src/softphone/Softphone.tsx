@@ -1,14 +1,14 @@
 // The agent softphone: availability, ringing calls with Answer, the live call with its
 // actions and audio, the "USER X is coaching you" banner and text whispers, a dialler.
 import { useEffect, useState } from "react";
-import type { CoachingSession } from "../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
+import type { CoachingSession } from "../../../../src/protocol/resources.ts";
+import { ContactName } from "../conversation/Conversation.tsx";
+import { api } from "../shared/api.ts";
+import { DemoCallButton } from "../shared/DemoCallButton.tsx";
+import { formatDuration, playChime, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
+import { useI18n } from "../shared/i18n.tsx";
+import type { Live } from "../shared/live.ts";
 import { CallControls } from "./CallControls.tsx";
-import { ContactName } from "./Conversation.tsx";
-import { DemoCallButton } from "./DemoCallButton.tsx";
-import { formatDuration, playChime, useAudioLeg, useLive, useNow } from "./hooks.ts";
-import { useI18n } from "./i18n.tsx";
-import type { Live } from "./live.ts";
 
 export function Softphone({ live }: { live: Live }) {
   const { t } = useI18n();

@@ -1,9 +1,9 @@
 // The agent's actions on a live call: mute, hold, transfer, add a third party (conference),
 // tag, comment, raise hand, hang up. There is deliberately no control to remove a coach.
 import { useState } from "react";
-import type { Call, User } from "../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
-import { useI18n } from "./i18n.tsx";
+import type { Call, User } from "../../../../src/protocol/resources.ts";
+import { api } from "../shared/api.ts";
+import { useI18n } from "../shared/i18n.tsx";
 
 export function CallControls({
   call,

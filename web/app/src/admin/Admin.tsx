@@ -1,11 +1,11 @@
 // Admin pages: users (role, monitoring access), numbers and their line distribution,
 // contacts.
 import { type FormEvent, useEffect, useState } from "react";
-import type { Contact, MonitoringAccess, Role } from "../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
-import { useLive } from "./hooks.ts";
-import { useI18n } from "./i18n.tsx";
-import type { Live } from "./live.ts";
+import type { Contact, MonitoringAccess, Role } from "../../../../src/protocol/resources.ts";
+import { api } from "../shared/api.ts";
+import { useLive } from "../shared/hooks.ts";
+import { useI18n } from "../shared/i18n.tsx";
+import type { Live } from "../shared/live.ts";
 
 export function Admin({ live }: { live: Live }) {
   const { t } = useI18n();

@@ -1,10 +1,10 @@
 // React glue: the live state, and a call's media leg for one role.
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
-import type { LegRole } from "../../../src/protocol/messages.ts";
-import { AudioLeg } from "../../src/media/leg.ts";
+import type { LegRole } from "../../../../src/protocol/messages.ts";
+import { AudioLeg } from "../../../src/media/leg.ts";
 import { fetchIceServers } from "./api.ts";
 import type { Live, LiveState } from "./live.ts";
-import { loadSetup } from "./setup.ts";
+import { loadSetup } from "./setupChoice.ts";
 
 /** The tab's live audio legs by role, for the network check and for end-to-end tests' spectrum checks. */
 function exposed(): Record<string, AudioLeg> {

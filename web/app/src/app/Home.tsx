@@ -1,16 +1,16 @@
 // The signed-in shell: navigation, availability, and the page for the path.
 import { useEffect, useMemo, useState } from "react";
+import { Admin } from "../admin/Admin.tsx";
+import { ContactPage, Conversation } from "../conversation/Conversation.tsx";
+import { LiveMonitoring } from "../monitoring/LiveMonitoring.tsx";
+import { Diagnostics } from "../setup/Diagnostics.tsx";
+import { api, session } from "../shared/api.ts";
+import { useLive } from "../shared/hooks.ts";
+import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
+import { Live } from "../shared/live.ts";
+import { navigate, shellRoute } from "../shared/router.ts";
+import { Softphone } from "../softphone/Softphone.tsx";
 import { Account } from "./Account.tsx";
-import { Admin } from "./Admin.tsx";
-import { navigate } from "./App.tsx";
-import { api, session } from "./api.ts";
-import { ContactPage, Conversation } from "./Conversation.tsx";
-import { Diagnostics } from "./Diagnostics.tsx";
-import { useLive } from "./hooks.ts";
-import { LanguageSwitch, useI18n } from "./i18n.tsx";
-import { LiveMonitoring } from "./LiveMonitoring.tsx";
-import { Live } from "./live.ts";
-import { Softphone } from "./Softphone.tsx";
 
 export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
   const { t } = useI18n();
@@ -24,13 +24,8 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
   const me = state.me;
   if (!me) return <main className="card">{error ?? "…"}</main>;
   const monitor = me.role !== "agent" && me.monitoringAccess !== "none";
-  const conversation = /^\/calls\/([\w-]+)/.exec(path);
-  const contact = /^\/contacts\/([\w-]+)/.exec(path);
-  const page = conversation
-    ? "conversation"
-    : contact
-      ? "contact"
-      : path.replace(/^\//, "") || (monitor ? "monitoring" : "softphone");
+  const route = shellRoute(path);
+  const page = route.page ?? (monitor ? "monitoring" : "softphone");
   const nav = [
     ["softphone", t("softphone")],
     ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
@@ -81,8 +76,8 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
       {page === "admin" && me.role === "admin" && <Admin live={live} />}
       {page === "diagnostics" && <Diagnostics />}
       {page === "account" && <Account onSignOut={onSignOut} />}
-      {page === "conversation" && conversation && <Conversation live={live} callId={conversation[1]} />}
-      {page === "contact" && contact && <ContactPage contactId={contact[1]} />}
+      {"callId" in route && <Conversation live={live} callId={route.callId} />}
+      {"contactId" in route && <ContactPage contactId={route.contactId} />}
     </div>
   );
 }

@@ -1,9 +1,9 @@
 // The first-use set-up: microphone permission, device choice, a level meter, a speaker
 // test and a network check. Done once per browser (localStorage).
 import { useEffect, useRef, useState } from "react";
+import { useI18n } from "../shared/i18n.tsx";
+import { saveSetup } from "../shared/setupChoice.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
-import { useI18n } from "./i18n.tsx";
-import { saveSetup } from "./setup.ts";
 
 export function FirstUse({ onDone }: { onDone(): void }) {
   const { t } = useI18n();

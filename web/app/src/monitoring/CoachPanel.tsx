@@ -1,9 +1,9 @@
 // A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
 // Space to whisper), who hears the coach right now, text whispers, and the call's audio.
 import { useEffect, useRef, useState } from "react";
-import type { CoachingMode, CoachingSession } from "../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
-import { type Key, useI18n } from "./i18n.tsx";
+import type { CoachingMode, CoachingSession } from "../../../../src/protocol/resources.ts";
+import { api } from "../shared/api.ts";
+import { type Key, useI18n } from "../shared/i18n.tsx";
 
 export function CoachPanel({
   session,

@@ -2,8 +2,8 @@
 // has no user): creates the organisation and its first admin, then signs in. The token is in
 // the fragment, which browsers never send to the server, so it stays out of access logs.
 import { type FormEvent, useState } from "react";
-import { ApiFailure, api, session } from "./api.ts";
-import { LanguageSwitch, useI18n } from "./i18n.tsx";
+import { ApiFailure, api, session } from "../shared/api.ts";
+import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 export function Setup({ onSignedIn }: { onSignedIn(token: string): void }) {
   const { t } = useI18n();

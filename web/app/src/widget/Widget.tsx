@@ -1,11 +1,11 @@
 // The customer call widget (public): call a number from the browser; ringing →
 // connected → ended.
 import { useEffect, useState } from "react";
-import type { WidgetMessage } from "../../../src/protocol/messages.ts";
-import { api } from "./api.ts";
-import { useAudioLeg } from "./hooks.ts";
-import { LanguageSwitch, useI18n } from "./i18n.tsx";
-import { Live } from "./live.ts";
+import type { WidgetMessage } from "../../../../src/protocol/messages.ts";
+import { api } from "../shared/api.ts";
+import { useAudioLeg } from "../shared/hooks.ts";
+import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
+import { Live } from "../shared/live.ts";
 
 type Phase = "idle" | "ringing" | "connected" | "ended";
 

@@ -1,8 +1,8 @@
 // One WebSocket per tab: server events (calls, users, coaching) and media signalling.
 // Keeps the live lists the panels show; resources with the viewer's Coach permission
 // come from the API, refetched when an event says something changed.
-import type { ServerMessage } from "../../../src/protocol/messages.ts";
-import type { Call, PhoneNumber, User } from "../../../src/protocol/resources.ts";
+import type { ServerMessage } from "../../../../src/protocol/messages.ts";
+import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import { api, session, wsUrl } from "./api.ts";
 
 export interface LiveState {

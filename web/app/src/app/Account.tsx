@@ -1,8 +1,8 @@
 // The signed-in user's account: change the password (the other sessions are signed out by
 // the server) and sign out everywhere.
 import { type FormEvent, useState } from "react";
-import { ApiFailure, api } from "./api.ts";
-import { useI18n } from "./i18n.tsx";
+import { ApiFailure, api } from "../shared/api.ts";
+import { useI18n } from "../shared/i18n.tsx";
 
 export function Account({ onSignOut }: { onSignOut(): void }) {
   const { t } = useI18n();

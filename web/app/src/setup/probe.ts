@@ -2,9 +2,9 @@
 // reaches this node's media plane with host candidates only (direct UDP); and, for each
 // configured TURN kind, with only that relay and iceTransportPolicy "relay". Each probe is
 // answered by the server (media.probe → media.probe_answer) and passes when its echo returns.
-import type { ServerMessage } from "../../../src/protocol/messages.ts";
-import { PROBE } from "../../../src/protocol/messages.ts";
-import { fetchIceServers, wsUrl } from "./api.ts";
+import type { ServerMessage } from "../../../../src/protocol/messages.ts";
+import { PROBE } from "../../../../src/protocol/messages.ts";
+import { fetchIceServers, wsUrl } from "../shared/api.ts";
 import type { IceServer } from "./probePlan.ts";
 
 /** Where a probe's offer goes: the tab's own socket (a widget call's) or the diagnostic's. */

@@ -3,9 +3,9 @@
 // (diagnostic.ts), then the path this browser will use, or what IT must open. Each row's
 // result is in data-result (ok / fail / skip), the conclusion in data-path.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { session } from "./api.ts";
+import { session } from "../shared/api.ts";
+import { type Key, type T, useI18n } from "../shared/i18n.tsx";
 import { type DiagState, pendingState, runDiagnostic } from "./diagnostic.ts";
-import { type Key, type T, useI18n } from "./i18n.tsx";
 import type { DiagAuth } from "./probe.ts";
 import type { Opening, Path, Result, Row } from "./probePlan.ts";
 import { ROWS } from "./probePlan.ts";

@@ -1,30 +1,16 @@
 // Routes: /widget/:numberId (public customer widget), everything else needs a signed-in
 // user; the first-use set-up runs before the softphone or Live Monitoring.
 import { useEffect, useState } from "react";
-import { session } from "./api.ts";
-import { FirstUse } from "./FirstUse.tsx";
+import { FirstUse } from "../setup/FirstUse.tsx";
+import { Setup } from "../setup/Setup.tsx";
+import { session } from "../shared/api.ts";
+import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
+import { SIGNED_OUT } from "../shared/live.ts";
+import { usePath, widgetRoute } from "../shared/router.ts";
+import { loadSetup, missingFeatures } from "../shared/setupChoice.ts";
+import { Widget } from "../widget/Widget.tsx";
 import { Home } from "./Home.tsx";
-import { LanguageSwitch, useI18n } from "./i18n.tsx";
-import { SIGNED_OUT } from "./live.ts";
-import { Setup } from "./Setup.tsx";
 import { SignIn } from "./SignIn.tsx";
-import { loadSetup, missingFeatures } from "./setup.ts";
-import { Widget } from "./Widget.tsx";
-
-export function navigate(path: string): void {
-  history.pushState(null, "", path);
-  window.dispatchEvent(new PopStateEvent("popstate"));
-}
-
-export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    const on = () => setPath(location.pathname);
-    window.addEventListener("popstate", on);
-    return () => window.removeEventListener("popstate", on);
-  }, []);
-  return path;
-}
 
 export function App() {
   const { t } = useI18n();
@@ -57,8 +43,8 @@ export function App() {
       </main>
     );
   }
-  const widget = /^\/widget\/([\w-]+)/.exec(path);
-  if (widget) return <Widget numberId={widget[1]} />;
+  const widget = widgetRoute(path);
+  if (widget) return <Widget numberId={widget} />;
   if (path === "/setup" && !token) return <Setup onSignedIn={(tk) => setToken(tk)} />;
   if (!token) return <SignIn onSignedIn={(tk) => setToken(tk)} />;
   if (!setupDone) return <FirstUse onDone={() => setSetupDone(true)} />;

@@ -1,0 +1,38 @@
+// The router: the path is the state (history.pushState + popstate), and the routes are
+// parsed here only. Every feature navigates with `navigate`; the shell reads `usePath`.
+import { useEffect, useState } from "react";
+
+export function navigate(path: string): void {
+  history.pushState(null, "", path);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    window.addEventListener("popstate", on);
+    return () => window.removeEventListener("popstate", on);
+  }, []);
+  return path;
+}
+
+/** The public customer widget's number, for /widget/:numberId. */
+export function widgetRoute(path: string): string | null {
+  return /^\/widget\/([\w-]+)/.exec(path)?.[1] ?? null;
+}
+
+/** A page of the signed-in shell: a call's conversation, a contact, or a named page
+ * ("softphone", "monitoring", …; `null` for `/`, where the shell picks the default). */
+export type ShellRoute =
+  | { page: "conversation"; callId: string }
+  | { page: "contact"; contactId: string }
+  | { page: string | null };
+
+export function shellRoute(path: string): ShellRoute {
+  const conversation = /^\/calls\/([\w-]+)/.exec(path);
+  if (conversation) return { page: "conversation", callId: conversation[1] };
+  const contact = /^\/contacts\/([\w-]+)/.exec(path);
+  if (contact) return { page: "contact", contactId: contact[1] };
+  return { page: path.replace(/^\//, "") || null };
+}
