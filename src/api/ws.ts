@@ -5,10 +5,9 @@ import type { WebSocket } from "ws";
 import { hashToken } from "../control/Directory.ts";
 import { EarshotError } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
-import { canMonitor } from "../control/policy.ts";
 import type { Envelope } from "../control/ports.ts";
-import { presentWidgetCall } from "../control/presenter.ts";
-import type { ClientMessage, ServerMessage, WidgetMessage } from "../protocol/messages.ts";
+import { build, viewFor } from "../control/publisher.ts";
+import type { ClientMessage, ServerEvent, ServerMessage, WidgetMessage } from "../protocol/messages.ts";
 import { FLOOD_CLOSE } from "./limits/index.ts";
 import type { Services } from "./services.ts";
 import type { Peer } from "./signalling.ts";
@@ -22,33 +21,19 @@ interface Connection extends Peer {
   widgetSent?: string;
 }
 
-export function mayReceive(
-  c: Pick<Peer, "user" | "widgetCallId"> & { tokenHash?: string },
-  { audience: a }: Envelope,
-): boolean {
-  if (c.widgetCallId) return a.callId === c.widgetCallId;
-  const u = c.user;
-  if (!u || u.orgId !== a.orgId) return false;
-  if (a.tokenHash !== undefined && c.tokenHash !== a.tokenHash) return false;
-  if (a.exceptTokenHash !== undefined && c.tokenHash === a.exceptTokenHash) return false;
-  return (
-    a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
-  );
-}
-
 /**
- * What the widget customer may learn of their call: its projection (WidgetCall), and only when
- * it changed since the last one this socket was sent — a coach joining, switching or leaving
- * changes nothing in it, so nothing at all reaches the customer (SPEC §7).
+ * What `c` is sent of `e` (control's viewFor: the audience the publisher stated, the widget's
+ * projection), or null; a widget socket is sent its projection only when it changed since the
+ * last one it was sent — a coach joining, switching or leaving changes nothing in it, so
+ * nothing at all reaches the customer (SPEC §7).
  */
-function forWidget(c: Connection, e: Envelope): WidgetMessage | null {
-  const ev = e.event;
-  if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
-  const call = presentWidgetCall(ev.call);
-  const json = JSON.stringify(call);
+function messageFor(c: Connection, e: Envelope): ServerEvent | WidgetMessage | null {
+  const message = viewFor(c, e);
+  if (!message || !c.widgetCallId) return message;
+  const json = JSON.stringify(message);
   if (json === c.widgetSent) return null;
   c.widgetSent = json;
-  return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
+  return message;
 }
 
 export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -60,13 +45,13 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
   const unsubscribe = s.ctx.bus.subscribe((envelope) => {
     for (const c of connections) {
       try {
-        if (!mayReceive(c, envelope)) continue;
+        const message = messageFor(c, envelope);
+        if (!message) continue;
         const ev = envelope.event;
         if (ev.type === "user.updated" && c.user?.id === ev.user.id) {
           c.user = { ...c.user, role: ev.user.role, monitoringAccess: ev.user.monitoringAccess };
         }
-        const message = c.widgetCallId ? forWidget(c, envelope) : ev;
-        if (message) send(c, message);
+        send(c, message);
         // Its token is gone (sign-out, password change or reset): the socket goes with it.
         if (ev.type === "auth.revoked") c.socket.close(4401, ev.reason);
       } catch (err) {
@@ -131,11 +116,7 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         if (withinBudget()) void handle(conn, raw);
         else socket.close(FLOOD_CLOSE.code, FLOOD_CLOSE.reason);
       });
-      send(conn, {
-        type: "hello",
-        user: user ? await s.directory.present(user) : null,
-        callId: widgetCallId ?? undefined,
-      });
+      send(conn, build.hello(user ? await s.directory.present(user) : null, widgetCallId ?? undefined));
     },
   );
 

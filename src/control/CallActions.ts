@@ -1,23 +1,16 @@
 // What the agent (and, for some, an admin or a supervisor) does on a call (SPEC §2): hold,
-// mute, transfer, conference, hang up, tags, comments, raise hand. Each is one transition
+// mute, transfer, conference, hang up, raise hand (notes are CallNotes). Each is one transition
 // under the call's row lock; who may act is checked on the locked row.
 import type { Call } from "../protocol/resources.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
-import { type CallViews, maySeeCall } from "./CallViews.ts";
+import { assertVisible } from "./CallViews.ts";
 import type { CallAction } from "./callMachine.ts";
-import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import type { CallRecord, UserRecord } from "./model.ts";
-import { canMonitor } from "./policy.ts";
-import type { Store } from "./ports.ts";
+import type { UserRecord } from "./model.ts";
 import type { TransitionGuard } from "./transition.ts";
 
 export class CallActions {
-  constructor(
-    private readonly ctx: ControlContext,
-    private readonly transitions: CallTransitions,
-    private readonly views: CallViews,
-  ) {}
+  constructor(private readonly transitions: CallTransitions) {}
 
   hold(viewer: UserRecord, callId: string, onHold: boolean): Promise<Call> {
     return this.asAgent(viewer, callId, { type: onHold ? "hold" : "resume" });
@@ -56,7 +49,7 @@ export class CallActions {
       callId,
       { type: "end", reason: "hangup_agent" },
       async (call, tx) => {
-        await this.assertVisible(viewer, call, tx);
+        await assertVisible(viewer, call, tx);
         const isAgent = call.agentId === viewer.id;
         if (!isAgent && viewer.role !== "admin")
           fail("forbidden", "Only the call's agent or an admin can hang up.");
@@ -67,23 +60,6 @@ export class CallActions {
     return applied.dto;
   }
 
-  async addTag(viewer: UserRecord, callId: string, tag: string): Promise<Call> {
-    const applied = await this.transitions.run(callId, { type: "tag", tag }, async (call, tx) => {
-      await this.assertVisible(viewer, call, tx);
-      this.mayAnnotate(viewer, call);
-    });
-    return this.views.presentOne(applied.after, viewer);
-  }
-
-  async addComment(viewer: UserRecord, callId: string, text: string): Promise<Call> {
-    const call = await this.ctx.store.getCall(callId);
-    const session = call ? await this.ctx.store.activeSessionOfCall(callId) : undefined;
-    if (!call || !maySeeCall(viewer, call, session?.coachId ?? null)) fail("not_found", "No such call.");
-    this.mayAnnotate(viewer, call);
-    await this.ctx.store.insertComment({ id: this.ctx.newId(), callId, authorId: viewer.id, text });
-    return this.views.publish(call, "call.updated");
-  }
-
   /** An action of the call's agent, with `more` checks on the locked row. */
   private async asAgent(
     viewer: UserRecord,
@@ -92,20 +68,10 @@ export class CallActions {
     more?: TransitionGuard,
   ): Promise<Call> {
     const applied = await this.transitions.run(callId, action, async (call, tx) => {
-      await this.assertVisible(viewer, call, tx);
+      await assertVisible(viewer, call, tx);
       if (call.agentId !== viewer.id) fail("forbidden", "Only the call's agent can do this.");
       await more?.(call, tx);
     });
     return applied.dto;
-  }
-
-  private async assertVisible(viewer: UserRecord, call: CallRecord, tx: Store): Promise<void> {
-    const session = call.orgId === viewer.orgId ? await tx.activeSessionOfCall(call.id) : undefined;
-    if (!maySeeCall(viewer, call, session?.coachId ?? null)) fail("not_found", "No such call.");
-  }
-
-  private mayAnnotate(viewer: UserRecord, call: CallRecord): void {
-    if (call.agentId !== viewer.id && !canMonitor(viewer))
-      fail("forbidden", "Only the call's agent or a supervisor can do this.");
   }
 }

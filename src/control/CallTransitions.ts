@@ -1,23 +1,40 @@
 // Runs a call's transitions and what follows each commit, once: the media plane's routing
 // and legs, the trunk, and the events. Every action on a call goes through run().
 import type { Call } from "../protocol/resources.ts";
-import type { CallViews } from "./CallViews.ts";
-import type { Coaching } from "./Coaching.ts";
+import type { CallAudio } from "./CallAudio.ts";
 import type { CallAction } from "./callMachine.ts";
 import type { ControlContext } from "./context.ts";
+import type { Store } from "./ports.ts";
+import type { Publisher, Told } from "./publisher.ts";
 import { type Transition, type TransitionGuard, type TransitionRules, transition } from "./transition.ts";
-import { publishUserState } from "./userEvents.ts";
 
 export interface Applied extends Transition {
-  /** The call as published (or, when nothing changed, as it is). */
+  /** The call as told (or, when nothing changed, as it is). */
   dto: Call;
+  told: Told;
+}
+
+/**
+ * The transition inside the caller's transaction, with its events built under the lock; the
+ * caller applies and sends them after its commit.
+ */
+export async function transitionIn(
+  tx: Store,
+  ctx: Pick<ControlContext, "now">,
+  publisher: Publisher,
+  callId: string,
+  action: CallAction,
+  rules: TransitionRules = {},
+): Promise<(Transition & { told: Told }) | null> {
+  const done = await transition(tx, callId, action, ctx.now(), rules);
+  return done && { ...done, told: await publisher.tell(done, tx) };
 }
 
 export class CallTransitions {
   constructor(
     private readonly ctx: ControlContext,
-    private readonly coaching: Coaching,
-    private readonly views: CallViews,
+    private readonly audio: CallAudio,
+    private readonly publisher: Publisher,
     /** The call stopped ringing (answered or ended): its ring timer goes. */
     private readonly stoppedRinging: (callId: string) => void,
   ) {}
@@ -34,35 +51,15 @@ export class CallTransitions {
 
   /** As run(), skipped (null) unless the locked call satisfies `rules.when`. */
   async runIf(callId: string, action: CallAction, rules: TransitionRules): Promise<Applied | null> {
-    const t = await this.ctx.store.transaction(async (tx) => {
-      const done = await transition(tx, callId, action, this.ctx.now(), rules);
-      if (!done || (Object.keys(done.patch).length === 0 && !done.endedSession))
-        return done && { ...done, told: null };
-      // The event is read under the lock and published right after the commit: concurrent
-      // changes of one call are told in the order they were made.
-      const coachId = (done.session ?? done.endedSession)?.coachId ?? null;
-      const told = await this.views.event(
-        done.after,
-        action.type === "end" ? "call.ended" : "call.updated",
-        coachId,
-        tx,
-      );
-      return { ...done, told };
-    });
+    const t = await this.ctx.store.transaction((tx) =>
+      transitionIn(tx, this.ctx, this.publisher, callId, action, rules),
+    );
     if (!t) return null;
-    if (!t.told) return { ...t, dto: await this.views.presentOne(t.after, null) };
-    this.apply(t, action);
-    this.ctx.bus.publish(t.told);
-    const dto = t.told.event.call;
-    if (action.type === "hand") {
-      const userIds = [t.after.agentId, t.session?.coachId].filter((id): id is string => !!id);
-      this.ctx.bus.publish({
-        audience: { orgId: t.after.orgId, monitors: true, userIds },
-        event: { type: action.raised ? "hand.raised" : "hand.lowered", call: dto },
-      });
+    if (t.changes.length > 0) {
+      this.apply(t, action);
+      this.publisher.send(t.told);
     }
-    await this.announce(t, action);
-    return { ...t, dto };
+    return { ...t, dto: t.told.call ?? (await this.publisher.present(t.after)) };
   }
 
   /** The media plane and the trunk follow the committed change, in an order that never leaks. */
@@ -71,7 +68,7 @@ export class CallTransitions {
     const media = this.ctx.media;
     // A coach whose session ended leaves before the new routing (a conference's third party
     // takes the coach's position: no coach leg, a standby one included, may stay for it).
-    if (t.endedSession) this.coaching.releaseCoach(t.endedSession);
+    if (t.endedSession) this.audio.releaseCoach(t.endedSession);
     switch (action.type) {
       case "end":
         this.ctx.trunk.hangup(before); // a far end that hung up is already gone from the trunk
@@ -99,7 +96,7 @@ export class CallTransitions {
         media?.detach(after.id, "coach", "conference");
         break;
     }
-    this.coaching.applyRouting(after, t.session);
+    this.audio.route(after, t.session);
     if (action.type === "transfer_external") this.ctx.trunk.transferExternal(after, action.to);
     if (action.type === "add_party") {
       // The trunk calls the number; once it answers, the routing lets everyone hear everyone.
@@ -110,19 +107,10 @@ export class CallTransitions {
     }
   }
 
-  /** What else the change tells: the coach that their session ended, the agents' states. */
-  private async announce(t: Transition, action: CallAction): Promise<void> {
-    if (t.endedSession) await this.coaching.events.ended(t.endedSession);
-    if (["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
-      for (const id of new Set([t.before.agentId, t.after.agentId]))
-        if (id) await publishUserState(this.ctx, id);
-    }
-  }
-
   /** The conference's third party answered: the routing lets everyone hear everyone. */
   async thirdPartyAnswered(callId: string): Promise<void> {
     const call = await this.ctx.store.getCall(callId);
-    if (call && call.state !== "ended") this.coaching.applyRouting(call, null);
+    if (call && call.state !== "ended") this.audio.route(call, null);
   }
 
   /** The conference's third party hung up (or never answered): the call goes on without them. */

@@ -1,13 +1,11 @@
 // Builds the Call resources a viewer sees: contact, comments, coaching session and the
-// viewer's own Coach permission, loaded in batches.
+// viewer's own Coach permission, loaded in batches. (Events are made by publisher.ts.)
 import type { Call } from "../protocol/resources.ts";
 import type { ControlContext } from "./context.ts";
+import { fail } from "./errors.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
 import { canMonitor, coachPermission } from "./policy.ts";
-import type { Audience, Envelope, Store } from "./ports.ts";
-
-export type CallEventType = "call.created" | "call.updated" | "call.ended";
-
+import type { Store } from "./ports.ts";
 import { callFacts, coachFacts, presentCall, presentSession } from "./presenter.ts";
 
 export function maySeeCall(viewer: UserRecord, call: CallRecord, coachId: string | null): boolean {
@@ -20,15 +18,14 @@ export function maySeeCall(viewer: UserRecord, call: CallRecord, coachId: string
   );
 }
 
-export function callAudience(call: CallRecord, coachId: string | null): Audience {
-  const userIds = [...call.ringingUserIds];
-  if (call.agentId) userIds.push(call.agentId);
-  if (coachId) userIds.push(coachId);
-  return { orgId: call.orgId, monitors: true, userIds, callId: call.id };
+/** Refuses (not_found) a viewer who may not see the locked `call`. */
+export async function assertVisible(viewer: UserRecord, call: CallRecord, tx: Store): Promise<void> {
+  const session = call.orgId === viewer.orgId ? await tx.activeSessionOfCall(call.id) : undefined;
+  if (!maySeeCall(viewer, call, session?.coachId ?? null)) fail("not_found", "No such call.");
 }
 
 export class CallViews {
-  constructor(private readonly ctx: ControlContext) {}
+  constructor(private readonly ctx: Pick<ControlContext, "store">) {}
 
   /** Resources for `calls`, with `coach` computed for `viewer` when given; read from `store` (a transaction's). */
   async present(
@@ -73,28 +70,5 @@ export class CallViews {
 
   async presentOne(call: CallRecord, viewer: UserRecord | null, store?: Store): Promise<Call> {
     return (await this.present([call], viewer, store))[0];
-  }
-
-  /** Publishes `call` to everyone allowed to see it. */
-  async publish(call: CallRecord, type: CallEventType): Promise<Call> {
-    const session = await this.ctx.store.activeSessionOfCall(call.id);
-    const event = await this.event(call, type, session?.coachId ?? null);
-    this.ctx.bus.publish(event);
-    return event.event.call;
-  }
-
-  /**
-   * The event saying `call` changed, for its audience (`coachId`: a coach who is told too),
-   * read from `store`: a transition builds it under the call's lock and publishes it right after
-   * the commit, so that concurrent changes of one call are told in the order they happened.
-   */
-  async event(
-    call: CallRecord,
-    type: CallEventType,
-    coachId: string | null,
-    store?: Store,
-  ): Promise<Envelope & { event: { call: Call } }> {
-    const dto = await this.presentOne(call, null, store);
-    return { audience: callAudience(call, coachId), event: { type, call: dto } };
   }
 }

@@ -2,7 +2,9 @@
 // are the policy's; "one coach per call" and "one call per coach" also hold in the
 // database itself (unique indexes), so they hold across tabs and server nodes.
 import type { CoachingEndReason, CoachingMode, CoachingSession } from "../protocol/resources.ts";
-import { CallViews, callAudience } from "./CallViews.ts";
+import { CallAudio } from "./CallAudio.ts";
+import { transitionIn } from "./CallTransitions.ts";
+import type { CallAction } from "./callMachine.ts";
 import { changeMode } from "./coachingMachine.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
@@ -10,15 +12,18 @@ import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./mod
 import { canBarge, canMonitor, canStartCoaching } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
 import { callFacts, coachFacts, presentSession } from "./presenter.ts";
-import { computeRouting } from "./routing.ts";
-import { SessionEvents } from "./SessionEvents.ts";
+import { Publisher, type Told } from "./publisher.ts";
 import {
   changeModeIn,
-  endSessionIn,
   type ModeChanged,
   mayKeepCoaching,
   type ReviewOutcome,
+  reviewSessions,
 } from "./sessionChanges.ts";
+import type { Transition } from "./transition.ts";
+
+/** A session a permission review ended, with the events of its end (built under the call's lock). */
+export type ReviewEnded = { session: SessionRecord; call: CallRecord; told: Told };
 
 export interface StartOptions {
   notifyUser: boolean;
@@ -26,18 +31,23 @@ export interface StartOptions {
 }
 
 export class Coaching {
-  private readonly views: CallViews;
-  readonly events: SessionEvents;
+  private readonly audio: CallAudio;
+  private readonly publisher: Publisher;
 
   constructor(private readonly ctx: ControlContext) {
-    this.views = new CallViews(ctx);
-    this.events = new SessionEvents(ctx);
+    this.audio = new CallAudio(ctx);
+    this.publisher = new Publisher(ctx);
   }
 
   async start(coach: UserRecord, callId: string, opts: StartOptions): Promise<CoachingSession> {
-    let started: { session: SessionRecord; call: CallRecord; coach: UserRecord };
+    let started: { session: SessionRecord; call: CallRecord; coach: UserRecord; told: Told };
     try {
-      started = await this.ctx.store.transaction((tx) => this.insertSession(tx, coach, callId, opts));
+      started = await this.ctx.store.transaction(async (tx) => {
+        const inserted = await this.insertSession(tx, coach, callId, opts);
+        // The call shows its session (and a raised hand goes down): a transition of the call.
+        const joined = await this.transition(tx, callId, { type: "coach_joined" });
+        return { ...inserted, call: joined.after, told: joined.told };
+      });
     } catch (e) {
       if (!(e instanceof UniqueViolation)) throw e;
       // Lost a race that the database settled: explain it with the policy on fresh data.
@@ -48,17 +58,9 @@ export class Coaching {
     }
     const { session, call } = started;
     // A standby coach leg that is not this coach's must never hear, or be heard in, this session.
-    this.ctx.media?.releaseUnlessOwner(call.id, "coach", session.coachId);
-    this.applyRouting(call, session);
-    const dto = this.events.started(session, started.coach);
-    if (call.handRaised) {
-      const lowered = await this.views.presentOne({ ...call, handRaised: false }, null);
-      this.ctx.bus.publish({
-        audience: callAudience(call, session.coachId),
-        event: { type: "hand.lowered", call: lowered },
-      });
-    }
-    await this.views.publish({ ...call, handRaised: false }, "call.updated");
+    this.audio.coachJoined(call, session);
+    const dto = await this.publisher.sessionStarted(session, started.coach);
+    this.publisher.send(started.told);
     return dto;
   }
 
@@ -96,7 +98,6 @@ export class Coaching {
     await tx.insertSession(session);
     await tx.updateUser(coach.id, { availability: "unavailable" });
     await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: "listen" });
-    if (call.handRaised) await tx.updateCall(call.id, { handRaised: false });
     return { session: (await tx.getSession(session.id)) as SessionRecord, call, coach };
   }
 
@@ -151,7 +152,7 @@ export class Coaching {
     // with the coach's permissions read again there; a refusal or a failed write puts back
     // the routing of what the database holds.
     changeMode({ ...session, endedAt: null, agentAwareAt: null }, mode, canBarge(viewer));
-    this.applyRouting(call, { mode });
+    this.audio.route(call, { mode });
     let changed: ModeChanged;
     try {
       changed = await this.ctx.store.transaction(async (tx) => {
@@ -162,10 +163,10 @@ export class Coaching {
         return changeModeIn(tx, current, mode, canBarge(coach), this.ctx.now());
       });
     } catch (error) {
-      await this.reapplyRouting(session.callId);
+      await this.audio.reroute(session.callId);
       throw error;
     }
-    return this.events.modeChanged(changed.session, changed.firstAudible);
+    return this.publisher.sessionModeChanged(changed.session, changed.firstAudible);
   }
 
   /** The coach leaves, or an admin removes the coach; the agent never can. */
@@ -185,53 +186,57 @@ export class Coaching {
     await this.end(callId, null, reason);
   }
 
-  /** Ends the session (or the call's active one) under the call's lock, then settles it. Null: ended already. */
+  /** Ends the session (or the call's active one): a transition of its call. Null: ended already. */
   private async end(
     callId: string,
     sessionId: string | null,
     reason: CoachingEndReason,
   ): Promise<CoachingSession | null> {
-    const ended = await this.ctx.store.transaction(async (tx) => {
-      const call = await tx.lockCall(callId);
-      const id = sessionId ?? (await tx.activeSessionOfCall(callId))?.id;
-      const done = call && id ? await endSessionIn(tx, id, reason, this.ctx.now()) : null;
-      return done && call ? { session: done, call } : null;
-    });
-    return ended && this.settleEnded(ended.session, ended.call);
+    const t = await this.ctx.store.transaction((tx) =>
+      this.transition(tx, callId, { type: "coach_left", reason, sessionId }),
+    );
+    if (!t.endedSession) return null;
+    this.audio.coachLeft(t.after, t.endedSession);
+    this.publisher.send(t.told);
+    return t.told.session;
   }
 
   /**
-   * After a session's end committed (the coach left or lost the permission): the coach's leg
-   * detached, the call's routing without a coach, everyone told.
+   * Inside a change of users or numbers (its transaction): re-runs the policy for the sessions it
+   * touches (sessionChanges.reviewSessions); a session no longer allowed ends as a call transition.
    */
-  async settleEnded(session: SessionRecord, call: CallRecord): Promise<CoachingSession> {
-    this.releaseCoach(session);
-    this.applyRouting(call, null);
-    return this.announceEnded(session, call);
+  review(tx: Store, sessionIds: string[]): Promise<ReviewOutcome<ReviewEnded>[]> {
+    return reviewSessions(tx, sessionIds, this.ctx.now(), async (s) => {
+      const t = await this.transition(tx, s.callId, {
+        type: "coach_left",
+        reason: "permission_changed",
+        sessionId: s.id,
+      });
+      return t.endedSession && { session: t.endedSession, call: t.after, told: t.told };
+    });
   }
 
-  private async announceEnded(session: SessionRecord, call: CallRecord): Promise<CoachingSession> {
-    const dto = await this.events.ended(session);
-    await this.views.publish(call, "call.updated");
-    return dto;
-  }
-
-  /** After a permission review committed: each demoted session's routing, each ended session settled. */
-  async settleReview(outcomes: ReviewOutcome[]): Promise<void> {
+  /** After a review committed: each demoted session's routing, each ended session's coach gone; then the events. */
+  async settleReview(outcomes: ReviewOutcome<ReviewEnded>[]): Promise<void> {
     // Every routing first, so that nobody hears a coach the change took away while events go out.
     for (const o of outcomes) {
-      if (o.kind === "ended") this.releaseCoach(o.session);
-      this.applyRouting(o.call, o.kind === "ended" ? null : o.session);
+      if (o.kind === "ended") this.audio.coachLeft(o.call, o.session);
+      else this.audio.route(o.call, o.session);
     }
     for (const o of outcomes) {
-      if (o.kind === "demoted") await this.events.modeChanged(o.session, o.firstAudible);
-      else await this.announceEnded(o.session, o.call);
+      if (o.kind === "demoted") await this.publisher.sessionModeChanged(o.session, o.firstAudible);
+      else this.publisher.send(o.told);
     }
   }
 
-  /** The coach's media leg leaves the call (the browser gets media.closed). */
-  releaseCoach(session: SessionRecord): void {
-    this.ctx.media?.detach(session.callId, "coach", session.endReason ?? "ended");
+  private async transition(
+    tx: Store,
+    callId: string,
+    action: CallAction,
+  ): Promise<Transition & { told: Told }> {
+    const t = await transitionIn(tx, this.ctx, this.publisher, callId, action);
+    if (!t) throw new Error("a transition without a condition was skipped");
+    return t;
   }
 
   async sendMessage(
@@ -247,7 +252,7 @@ export class Coaching {
     if (session.endedAt) fail("session_ended");
     await this.ctx.store.insertSessionEvent({ sessionId, kind: "message", detail: text });
     const at = this.ctx.now().toISOString();
-    this.events.message(session, text, at);
+    this.publisher.whisper(session, text, at);
     return { at, text };
   }
 
@@ -275,27 +280,5 @@ export class Coaching {
       this.ctx.store.listUsers(viewer.orgId),
     ]);
     return sessions.map((s) => presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", events));
-  }
-
-  /** The routing of what the database holds for the call now. */
-  private async reapplyRouting(callId: string): Promise<void> {
-    const [call, session] = await Promise.all([
-      this.ctx.store.getCall(callId),
-      this.ctx.store.activeSessionOfCall(callId),
-    ]);
-    if (call) this.applyRouting(call, session ?? null);
-  }
-
-  /** Applies the routing of `call` with `session` (or none) to the media plane. */
-  applyRouting(call: CallRecord, session: Pick<SessionRecord, "mode"> | null): void {
-    this.ctx.media?.applyRouting(
-      call.id,
-      computeRouting({
-        callState: call.state,
-        agentMuted: call.agentMuted,
-        coachMode: session?.mode ?? null,
-        conference: call.conference,
-      }),
-    );
   }
 }

@@ -1,31 +1,22 @@
-// The organisation's directory: sign-in, users, numbers with their line distribution,
-// contacts. Admins write; everyone in the org reads.
+// The organisation's directory: sign-in and users, with its numbers (Numbers.ts: their line
+// distribution) and contacts (Contacts.ts). Admins write; everyone in the org reads.
 import { createHash, randomBytes } from "node:crypto";
-import type {
-  Availability,
-  Contact,
-  MonitoringAccess,
-  PhoneNumber,
-  Role,
-  User,
-} from "../protocol/resources.ts";
+import type { Availability, MonitoringAccess, Role, User } from "../protocol/resources.ts";
 import type { Coaching } from "./Coaching.ts";
+import { Contacts } from "./Contacts.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
-import type { ContactRecord, NumberRecord, UserRecord } from "./model.ts";
+import type { UserRecord } from "./model.ts";
+import { Numbers } from "./Numbers.ts";
 import { checkNewPassword } from "./passwordRules.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { requireAdmin } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
 import { presentUser } from "./presenter.ts";
+import { Publisher } from "./publisher.ts";
 import { revokeUserTokens } from "./revocation.ts";
-import { reviewSessions } from "./sessionChanges.ts";
-import { presentUserState, publishUserState } from "./userEvents.ts";
 
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
-
-export function requireAdmin(viewer: UserRecord): void {
-  if (viewer.role !== "admin") fail("forbidden", "Only admins can do this.");
-}
 
 export interface NewUser {
   email: string;
@@ -38,12 +29,19 @@ export interface NewUser {
 export class Directory {
   // A dummy hash so that a login for an unknown email costs as much as a wrong password.
   private readonly dummyHash = hashPassword(randomBytes(8).toString("hex"));
+  private readonly publisher: Publisher;
+  readonly numbers: Numbers;
+  readonly contacts: Contacts;
 
   constructor(
     private readonly ctx: ControlContext,
     /** Permissions bite at once: a change re-runs the policy for the sessions it touches. */
     private readonly coaching: Coaching,
-  ) {}
+  ) {
+    this.publisher = new Publisher(ctx);
+    this.numbers = new Numbers(ctx, coaching);
+    this.contacts = new Contacts(ctx);
+  }
 
   async login(email: string, password: string): Promise<{ token: string; user: User }> {
     const user = await this.ctx.store.getUserByEmail(email);
@@ -71,7 +69,7 @@ export class Directory {
   }
 
   async present(user: UserRecord): Promise<User> {
-    return presentUserState(this.ctx, user);
+    return this.publisher.presentUserState(user);
   }
 
   async listUsers(viewer: UserRecord): Promise<User[]> {
@@ -134,7 +132,7 @@ export class Directory {
         if (before) await tx.lockCall(before.callId);
         await tx.updateUser(id, record);
         const session = reviews ? await tx.activeSessionOfCoach(id) : undefined;
-        return session ? reviewSessions(tx, [session.id], this.ctx.now()) : [];
+        return session ? this.coaching.review(tx, [session.id]) : [];
       }),
     );
     // The routing of every session the change touched, before the change is acknowledged.
@@ -171,8 +169,9 @@ export class Directory {
     return this.publishUser({ ...viewer, availability });
   }
 
-  async publishUser(user: UserRecord): Promise<User> {
-    return (await publishUserState(this.ctx, user)) as User;
+  /** Tells the org the user's state. */
+  publishUser(user: UserRecord): Promise<User> {
+    return this.publisher.userState(user);
   }
 
   private async uniqueEmail<T>(write: () => Promise<T>): Promise<T> {
@@ -182,121 +181,5 @@ export class Directory {
       if (e instanceof UniqueViolation) throw new EarshotError("email_taken");
       throw e;
     }
-  }
-
-  // Numbers
-
-  async listNumbers(viewer: UserRecord): Promise<PhoneNumber[]> {
-    return this.ctx.store.listNumbers(viewer.orgId);
-  }
-
-  async getNumber(viewer: UserRecord, id: string): Promise<NumberRecord> {
-    const n = await this.ctx.store.getNumber(id);
-    if (!n || n.orgId !== viewer.orgId) fail("not_found", "No such number.");
-    return n;
-  }
-
-  async createNumber(
-    viewer: UserRecord,
-    input: { name: string; e164: string; userIds: string[] },
-  ): Promise<PhoneNumber> {
-    requireAdmin(viewer);
-    await this.checkOrgUsers(viewer, input.userIds);
-    const n: NumberRecord = { id: this.ctx.newId(), orgId: viewer.orgId, ...input };
-    await this.uniqueNumber(() => this.ctx.store.insertNumber(n));
-    return this.getNumber(viewer, n.id);
-  }
-
-  async updateNumber(
-    viewer: UserRecord,
-    id: string,
-    patch: Partial<{ name: string; e164: string; userIds: string[] }>,
-  ): Promise<PhoneNumber> {
-    requireAdmin(viewer);
-    await this.getNumber(viewer, id);
-    if (patch.userIds) await this.checkOrgUsers(viewer, patch.userIds);
-    const outcomes = await this.uniqueNumber(() =>
-      this.ctx.store.transaction(async (tx) => {
-        await tx.updateNumber(id, patch);
-        if (!patch.userIds) return [];
-        // Every session on the number's calls, each call locked: a start in flight commits
-        // first (and is reviewed here) or reads the new distribution.
-        const calls = await tx.lockLiveCallsOfNumber(id);
-        const sessions = await tx.activeSessionsOfCalls(calls.map((c) => c.id));
-        return reviewSessions(
-          tx,
-          sessions.map((x) => x.id),
-          this.ctx.now(),
-        );
-      }),
-    );
-    // The routing of every session the change touched, before the change is acknowledged.
-    await this.coaching.settleReview(outcomes);
-    return this.getNumber(viewer, id);
-  }
-
-  async deleteNumber(viewer: UserRecord, id: string): Promise<void> {
-    requireAdmin(viewer);
-    await this.getNumber(viewer, id);
-    const live = await this.ctx.store.listCalls(viewer.orgId, { live: true, limit: 10_000 });
-    if (live.some((c) => c.numberId === id)) fail("conflict", "That number has live calls.");
-    try {
-      await this.ctx.store.deleteNumber(id);
-    } catch {
-      fail("conflict", "That number has call history and cannot be deleted; rename it instead.");
-    }
-  }
-
-  private async checkOrgUsers(viewer: UserRecord, userIds: string[]): Promise<void> {
-    const users = await this.ctx.store.listUsers(viewer.orgId);
-    const unknown = userIds.filter((id) => !users.some((u) => u.id === id));
-    if (unknown.length > 0)
-      fail("validation_failed", `Unknown user ids in the line distribution: ${unknown.join(", ")}.`);
-  }
-
-  private async uniqueNumber<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (e) {
-      if (e instanceof UniqueViolation)
-        throw new EarshotError("conflict", "Another number already has that phone number.");
-      throw e;
-    }
-  }
-
-  // Contacts
-
-  async listContacts(viewer: UserRecord): Promise<Contact[]> {
-    return this.ctx.store.listContacts(viewer.orgId);
-  }
-
-  async getContact(viewer: UserRecord, id: string): Promise<Contact> {
-    const c = await this.ctx.store.getContact(id);
-    if (!c || c.orgId !== viewer.orgId) fail("not_found", "No such contact.");
-    return c;
-  }
-
-  async createContact(viewer: UserRecord, input: Omit<ContactRecord, "id" | "orgId">): Promise<Contact> {
-    requireAdmin(viewer);
-    const c: ContactRecord = { id: this.ctx.newId(), orgId: viewer.orgId, ...input };
-    await this.ctx.store.insertContact(c);
-    return c;
-  }
-
-  async updateContact(
-    viewer: UserRecord,
-    id: string,
-    patch: Partial<Omit<ContactRecord, "id" | "orgId">>,
-  ): Promise<Contact> {
-    requireAdmin(viewer);
-    await this.getContact(viewer, id);
-    await this.ctx.store.updateContact(id, patch);
-    return this.getContact(viewer, id);
-  }
-
-  async deleteContact(viewer: UserRecord, id: string): Promise<void> {
-    requireAdmin(viewer);
-    await this.getContact(viewer, id);
-    await this.ctx.store.deleteContact(id);
   }
 }

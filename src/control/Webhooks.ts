@@ -1,9 +1,9 @@
 // Webhook registrations (SPEC §5): admins register URLs for coaching and call events.
 import { randomBytes } from "node:crypto";
 import type { ControlContext } from "./context.ts";
-import { requireAdmin } from "./Directory.ts";
 import { fail } from "./errors.ts";
 import type { UserRecord, WebhookEvent, WebhookRecord } from "./model.ts";
+import { requireAdmin } from "./policy.ts";
 
 export interface WebhookView {
   id: string;

@@ -1,7 +1,7 @@
 // The call as an explicit state machine: every change to a call goes through
 // callTransition() (its state) and applyCallAction() (the whole record), which reject an
 // illegal one. Pure: the lock, the write and the events are transition.ts's.
-import type { CallEndReason, CallState } from "../protocol/resources.ts";
+import type { CallEndReason, CallState, CoachingEndReason } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
 
@@ -33,6 +33,12 @@ export type CallAction =
   | { type: "third_party_left" }
   | { type: "hand"; raised: boolean }
   | { type: "tag"; tag: string }
+  /** A note on the call (comments are the call's, in their own table). */
+  | { type: "comment"; id: string; authorId: string; text: string }
+  /** A coaching session started on the call: a raised hand goes down (help came). */
+  | { type: "coach_joined" }
+  /** The call's coaching session (`sessionId`, or whichever is active) ends without the call. */
+  | { type: "coach_left"; reason: CoachingEndReason; sessionId: string | null }
   | { type: "end"; reason: CallEndReason };
 
 /** Actions the agent takes on a connected call (SPEC §2). */
@@ -83,6 +89,11 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
       return call.handRaised === action.raised ? {} : { handRaised: action.raised };
     case "tag":
       return call.tags.includes(action.tag) ? {} : { tags: [...call.tags, action.tag] };
+    case "comment":
+    case "coach_left":
+      return {};
+    case "coach_joined":
+      return call.handRaised ? { handRaised: false } : {};
     case "end":
       if (call.state === "ended") fail("invalid_transition", "The call has already ended.");
       return {
@@ -96,10 +107,10 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
 }
 
 /** A call that stops being coachable by this action ends its coaching session with this reason. */
-export function endsCoachingAs(
-  action: CallAction,
-): "call_ended" | "transferred" | "external_transfer" | "conference" | null {
+export function endsCoachingAs(action: CallAction): CoachingEndReason | null {
   switch (action.type) {
+    case "coach_left":
+      return action.reason;
     case "end":
       return "call_ended";
     case "transfer":

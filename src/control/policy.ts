@@ -3,6 +3,7 @@
 // all obey its answer.
 import { type CoachRefusalCode, errorMessage } from "../protocol/errors.ts";
 import type { CallState, CoachPermission, MonitoringAccess, Role } from "../protocol/resources.ts";
+import { fail } from "./errors.ts";
 
 export interface CoachFacts {
   id: string;
@@ -78,4 +79,9 @@ export function coachPermission(coach: CoachFacts, call: CallFacts): CoachPermis
     canOpenConversation: canOpenConversation(coach, call),
     canBarge: canBarge(coach),
   };
+}
+
+/** Directory writes (users, numbers, contacts, webhooks) are the admins'. */
+export function requireAdmin(viewer: { role: Role }): void {
+  if (viewer.role !== "admin") fail("forbidden", "Only admins can do this.");
 }

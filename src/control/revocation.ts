@@ -1,8 +1,9 @@
 // Ending signed-in sessions: the tokens go from the database, and an `auth.revoked` event
-// on the bus (so every node, with Redis) tells the WebSocket hub to close their sockets.
+// (publisher.ts; on every node, with Redis, tells the WebSocket hub to close their sockets.
 import type { RevokeReason } from "../protocol/messages.ts";
 import type { ControlContext } from "./context.ts";
 import type { UserRecord } from "./model.ts";
+import { Publisher } from "./publisher.ts";
 
 /** Revokes every token of `user` but `exceptTokenHash` and closes their sockets. */
 export async function revokeUserTokens(
@@ -12,10 +13,7 @@ export async function revokeUserTokens(
   exceptTokenHash?: string,
 ): Promise<void> {
   await ctx.store.deleteTokensOfUser(user.id, exceptTokenHash);
-  ctx.bus.publish({
-    audience: { orgId: user.orgId, userIds: [user.id], exceptTokenHash },
-    event: { type: "auth.revoked", reason },
-  });
+  new Publisher(ctx).revoked(user, reason, { exceptTokenHash });
 }
 
 /** Revokes one token and closes the sockets signed in with it. */
@@ -26,8 +24,5 @@ export async function revokeToken(
   reason: RevokeReason,
 ): Promise<void> {
   await ctx.store.deleteToken(tokenHash);
-  ctx.bus.publish({
-    audience: { orgId: user.orgId, userIds: [user.id], tokenHash },
-    event: { type: "auth.revoked", reason },
-  });
+  new Publisher(ctx).revoked(user, reason, { tokenHash });
 }

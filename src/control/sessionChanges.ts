@@ -1,7 +1,7 @@
 // The database side of a coaching session's changes, inside the caller's transaction:
 // a mode change, an end, and the re-run of the policy when a coach's permissions change.
-// What follows a commit (routing, the coach's leg, events) is Coaching's settle*().
-import type { CoachingEndReason, CoachingMode } from "../protocol/resources.ts";
+// What follows a commit (routing, the coach's leg, events) is Coaching's settleReview().
+import type { CoachingMode } from "../protocol/resources.ts";
 import { changeMode } from "./coachingMachine.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
 import { canBarge, canStartCoaching, type PolicyAnswer } from "./policy.ts";
@@ -41,24 +41,6 @@ export async function changeModeIn(
 }
 
 /**
- * Ends the session if it is still active: the audit, and the coach's availability back to what
- * it was. Null when someone else ended it first.
- */
-export async function endSessionIn(
-  tx: Store,
-  sessionId: string,
-  reason: CoachingEndReason,
-  now: Date,
-): Promise<SessionRecord | null> {
-  const current = await tx.getSession(sessionId);
-  if (!current || current.endedAt) return null;
-  await tx.updateSession(sessionId, { endedAt: now, endReason: reason });
-  await tx.updateUser(current.coachId, { availability: current.coachPrevAvailability });
-  await tx.insertSessionEvent({ sessionId, kind: "ended", detail: reason });
-  return { ...current, endedAt: now, endReason: reason };
-}
-
-/**
  * May `coach` go on coaching `call` in its session? The policy that admits a coach, asked
  * without the session itself (which is neither "another coach" nor "coach busy").
  */
@@ -66,8 +48,8 @@ export function mayKeepCoaching(coach: UserRecord, call: CallRecord, numberUserI
   return canStartCoaching(coachFacts(coach, null, null), callFacts(call, numberUserIds, null));
 }
 
-export type ReviewOutcome =
-  | { kind: "ended"; session: SessionRecord; call: CallRecord }
+export type ReviewOutcome<Ended> =
+  | ({ kind: "ended" } & Ended)
   | ({ kind: "demoted"; call: CallRecord } & ModeChanged);
 
 /**
@@ -76,8 +58,14 @@ export type ReviewOutcome =
  * Live Monitoring+ drops to whisper. Each call's row is locked first, so a concurrent start,
  * mode change or call transition sees the result. `sessionIds` in any order; locks in id order.
  */
-export async function reviewSessions(tx: Store, sessionIds: string[], now: Date): Promise<ReviewOutcome[]> {
-  const outcomes: ReviewOutcome[] = [];
+export async function reviewSessions<Ended>(
+  tx: Store,
+  sessionIds: string[],
+  now: Date,
+  /** Ends `session` with permission_changed (a call transition); null if it had ended. */
+  end: (session: SessionRecord) => Promise<Ended | null>,
+): Promise<ReviewOutcome<Ended>[]> {
+  const outcomes: ReviewOutcome<Ended>[] = [];
   const sessions = (await Promise.all(sessionIds.map((id) => tx.getSession(id)))).filter(
     (s): s is SessionRecord => !!s,
   );
@@ -88,8 +76,8 @@ export async function reviewSessions(tx: Store, sessionIds: string[], now: Date)
     const [coach, number] = await Promise.all([tx.getUser(session.coachId), tx.getNumber(call.numberId)]);
     const answer = coach ? mayKeepCoaching(coach, call, number?.userIds ?? []) : null;
     if (!coach || (answer && !answer.allowed)) {
-      const ended = await endSessionIn(tx, session.id, "permission_changed", now);
-      if (ended) outcomes.push({ kind: "ended", session: ended, call });
+      const ended = await end(session);
+      if (ended) outcomes.push({ kind: "ended", ...ended });
     } else if (session.mode === "barge" && !canBarge(coach)) {
       outcomes.push({ kind: "demoted", call, ...(await changeModeIn(tx, session, "whisper", false, now)) });
     }

@@ -1,22 +1,36 @@
 // One transition of a call under its row lock (SIP.js's stateTransition(), for calls):
-// every action on a call, from an agent, an admin, the far end or a timer, runs here, so
-// concurrent requests and trunk events apply one at a time and each change happens once.
-// Inside the caller's transaction; what follows the commit is CallTransitions.settle().
+// every change to a call, from an agent, an admin, a coach, the far end or a timer, runs here,
+// so concurrent requests and trunk events apply one at a time and each change happens once.
+// Inside the caller's transaction; it returns the domain events of the change (CallChange),
+// which Publisher.tell() turns into the events everyone is sent, still under the lock.
+import type { CoachingEndReason } from "../protocol/resources.ts";
 import { applyCallAction, type CallAction, endsCoachingAs } from "./callMachine.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord, SessionRecord } from "./model.ts";
 import type { Store } from "./ports.ts";
-import { endSessionIn } from "./sessionChanges.ts";
+
+/** What a change means to others, in the order they are told. */
+export type CallChange =
+  /** The call's resource changed (call.updated), or the call ended (call.ended). */
+  | { kind: "call"; ended: boolean }
+  /** Its agent's hand went up or down. */
+  | { kind: "hand"; raised: boolean }
+  /** Its coaching session ended (the reason in the session). */
+  | { kind: "session_ended"; session: SessionRecord }
+  /** A user's activity changed (became or stopped being the call's agent). */
+  | { kind: "user"; userId: string };
 
 export interface Transition {
   before: CallRecord;
   after: CallRecord;
-  /** What changed; empty when nothing did (then nobody is told). */
+  /** What changed on the call's row; empty when nothing did. */
   patch: Partial<CallRecord>;
   /** The call's active coaching session after the change. */
   session: SessionRecord | null;
-  /** The session this change ended (the call ended or became uncoachable). */
+  /** The session this change ended (the call ended or became uncoachable, the coach left). */
   endedSession: SessionRecord | null;
+  /** The domain events of the change; none when nothing changed (then nobody is told). */
+  changes: CallChange[];
 }
 
 /** Refuses the action (throws), looking at the locked call: who may act is decided on the row it changes. */
@@ -42,12 +56,71 @@ export async function transition(
   await rules.guard?.(before, tx);
   const patch = applyCallAction(before, action, now);
   if (Object.keys(patch).length > 0) await tx.updateCall(callId, patch);
+  if (action.type === "comment")
+    await tx.insertComment({ id: action.id, callId, authorId: action.authorId, text: action.text });
   let session = (await tx.activeSessionOfCall(callId)) ?? null;
   let endedSession: SessionRecord | null = null;
   const reason = endsCoachingAs(action);
-  if (session && reason) {
+  const ends = action.type !== "coach_left" || !action.sessionId || action.sessionId === session?.id;
+  if (session && reason && ends) {
     endedSession = await endSessionIn(tx, session.id, reason, now);
     session = null;
   }
-  return { before, after: { ...before, ...patch }, patch, session, endedSession };
+  const after = { ...before, ...patch };
+  return {
+    before,
+    after,
+    patch,
+    session,
+    endedSession,
+    changes: changesOf(action, before, patch, endedSession),
+  };
+}
+
+function changesOf(
+  action: CallAction,
+  before: CallRecord,
+  patch: Partial<CallRecord>,
+  endedSession: SessionRecord | null,
+): CallChange[] {
+  const resourceChanged =
+    Object.keys(patch).length > 0 ||
+    endedSession !== null ||
+    action.type === "comment" ||
+    action.type === "coach_joined";
+  if (!resourceChanged) return [];
+  const call: CallChange = { kind: "call", ended: action.type === "end" };
+  switch (action.type) {
+    case "hand":
+      return [call, { kind: "hand", raised: action.raised }];
+    case "coach_joined": // the hand goes down as the coach arrives, then the call shows the session
+      return patch.handRaised === false ? [{ kind: "hand", raised: false }, call] : [call];
+    case "coach_left": // the coach is told before the call without them
+      return endedSession ? [{ kind: "session_ended", session: endedSession }, call] : [call];
+  }
+  const changes: CallChange[] = [call];
+  if (endedSession) changes.push({ kind: "session_ended", session: endedSession });
+  if (["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
+    const agents = new Set([before.agentId, patch.agentId ?? before.agentId]);
+    for (const id of agents) if (id) changes.push({ kind: "user", userId: id });
+  }
+  return changes;
+}
+
+/**
+ * Ends the session if it is still active: the audit, and the coach's availability back to what
+ * it was. Null when someone else ended it first.
+ */
+export async function endSessionIn(
+  tx: Store,
+  sessionId: string,
+  reason: CoachingEndReason,
+  now: Date,
+): Promise<SessionRecord | null> {
+  const current = await tx.getSession(sessionId);
+  if (!current || current.endedAt) return null;
+  await tx.updateSession(sessionId, { endedAt: now, endReason: reason });
+  await tx.updateUser(current.coachId, { availability: current.coachPrevAvailability });
+  await tx.insertSessionEvent({ sessionId, kind: "ended", detail: reason });
+  return { ...current, endedAt: now, endReason: reason };
 }

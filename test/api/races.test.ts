@@ -152,6 +152,37 @@ async function raceSuite(name: string, databaseUrl: () => Promise<string | undef
       agentWs.close();
       await org.ana.post(`/calls/${call.id}/hangup`);
     });
+
+    it("comments and a coach joining race a hang-up: nothing tells the call live after its end", async () => {
+      for (let round = 0; round < 3; round++) {
+        const call = await liveCall(org.admin, org.ana, org.support);
+        const adminWs = await EventClient.connect(server.url, `token=${org.admin.token}`);
+        const coach = coaches[3 + round];
+        await Promise.all([
+          ...Array.from({ length: 10 }, (_, i) =>
+            org.ana.post(`/calls/${call.id}/comments`, { text: `n${i}` }),
+          ),
+          coach.post(`/calls/${call.id}/coaching`, {}),
+          org.ana.post(`/calls/${call.id}/hangup`),
+          ...Array.from({ length: 10 }, (_, i) =>
+            org.admin.post(`/calls/${call.id}/comments`, { text: `a${i}` }),
+          ),
+        ]);
+        await new Promise((r) => setTimeout(r, 300)); // any late event would be out by now
+        const told = adminWs.events.flatMap((e: ServerMessage) =>
+          (e.type === "call.updated" || e.type === "call.ended") && e.call.id === call.id ? [e] : [],
+        );
+        const end = told.findIndex((e) => e.type === "call.ended");
+        assert.ok(end >= 0, "call.ended was published");
+        const late = told.slice(end).filter((e) => e.call.state !== "ended");
+        assert.deepEqual(
+          late.map((e) => `${e.type} ${e.call.state}`),
+          [],
+          `round ${round}: events after call.ended show the call live`,
+        );
+        adminWs.close();
+      }
+    });
   });
 }
 

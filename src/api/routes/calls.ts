@@ -19,7 +19,7 @@ type Id = { Params: { id: string } };
 
 export async function callRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const { calls } = s;
-  const { actions } = calls;
+  const { actions, notes } = calls;
   const present = async (viewer: UserRecord, id: string) => ({ call: await calls.get(viewer, id) });
 
   app.get<{ Querystring: { live?: "true" | "false" } }>(
@@ -78,13 +78,13 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
   app.post<Id & { Body: { tag: string } }>(
     "/calls/:id/tags",
     { schema: { params: IdParams, body: TagBody, tags: ["calls"] } },
-    async (req) => ({ call: await actions.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
+    async (req) => ({ call: await notes.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
   );
   app.post<Id & { Body: { text: string } }>(
     "/calls/:id/comments",
     { schema: { params: IdParams, body: CommentBody, tags: ["calls"] } },
     async (req, reply) =>
-      reply.status(201).send({ call: await actions.addComment(req.viewer, req.params.id, req.body.text) }),
+      reply.status(201).send({ call: await notes.addComment(req.viewer, req.params.id, req.body.text) }),
   );
   app.post<Id & { Body: { number: string } }>(
     "/calls/:id/participants",
@@ -116,7 +116,7 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
     async (req, reply) => {
       if (!s.publicConfig.demo)
         fail("forbidden", "The demo caller is only available in demo mode (EARSHOT_DEMO).");
-      const number = await s.directory.getNumber(req.viewer, req.body.numberId);
+      const number = await s.directory.numbers.get(req.viewer, req.body.numberId);
       const call = await calls.inbound({
         numberId: number.id,
         from: req.body.from ?? s.demoCaller(),

@@ -63,10 +63,10 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
   });
 
   app.get("/numbers", { schema: { tags: ["numbers"] } }, async (req) => ({
-    numbers: await directory.listNumbers(req.viewer),
+    numbers: await directory.numbers.list(req.viewer),
   }));
   app.get<Id>("/numbers/:id", { schema: { params: IdParams, tags: ["numbers"] } }, async (req) => ({
-    number: await directory.getNumber(req.viewer, req.params.id),
+    number: await directory.numbers.get(req.viewer, req.params.id),
   }));
   app.post<{ Body: typeof NumberBody.static }>(
     "/numbers",
@@ -78,30 +78,30 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
       },
     },
     async (req, reply) =>
-      reply.status(201).send({ number: await directory.createNumber(req.viewer, req.body) }),
+      reply.status(201).send({ number: await directory.numbers.create(req.viewer, req.body) }),
   );
   app.patch<Id & { Body: typeof NumberPatchBody.static }>(
     "/numbers/:id",
     { schema: { params: IdParams, body: NumberPatchBody, tags: ["numbers"] } },
-    async (req) => ({ number: await directory.updateNumber(req.viewer, req.params.id, req.body) }),
+    async (req) => ({ number: await directory.numbers.update(req.viewer, req.params.id, req.body) }),
   );
   app.delete<Id>("/numbers/:id", { schema: { params: IdParams, tags: ["numbers"] } }, async (req, reply) => {
-    await directory.deleteNumber(req.viewer, req.params.id);
+    await directory.numbers.delete(req.viewer, req.params.id);
     return reply.status(204).send();
   });
 
   app.get("/contacts", { schema: { tags: ["contacts"] } }, async (req) => ({
-    contacts: await directory.listContacts(req.viewer),
+    contacts: await directory.contacts.list(req.viewer),
   }));
   app.get<Id>("/contacts/:id", { schema: { params: IdParams, tags: ["contacts"] } }, async (req) => ({
-    contact: await directory.getContact(req.viewer, req.params.id),
+    contact: await directory.contacts.get(req.viewer, req.params.id),
   }));
   app.post<{ Body: typeof ContactBody.static }>(
     "/contacts",
     { schema: { body: ContactBody, tags: ["contacts"] } },
     async (req, reply) =>
       reply.status(201).send({
-        contact: await directory.createContact(req.viewer, {
+        contact: await directory.contacts.create(req.viewer, {
           ...req.body,
           company: req.body.company ?? null,
           notes: req.body.notes ?? null,
@@ -111,13 +111,13 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
   app.patch<Id & { Body: typeof ContactPatchBody.static }>(
     "/contacts/:id",
     { schema: { params: IdParams, body: ContactPatchBody, tags: ["contacts"] } },
-    async (req) => ({ contact: await directory.updateContact(req.viewer, req.params.id, req.body) }),
+    async (req) => ({ contact: await directory.contacts.update(req.viewer, req.params.id, req.body) }),
   );
   app.delete<Id>(
     "/contacts/:id",
     { schema: { params: IdParams, tags: ["contacts"] } },
     async (req, reply) => {
-      await directory.deleteContact(req.viewer, req.params.id);
+      await directory.contacts.delete(req.viewer, req.params.id);
       return reply.status(204).send();
     },
   );

@@ -1,0 +1,245 @@
+// The one publisher: every event of the WebSocket channel (ServerEvent, protocol/messages.ts)
+// is built here by its one builder, with who receives it (its Audience), and what one
+// connection receives of it is viewFor()'s answer. Services call Publisher, never the bus
+// (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
+// audience.
+import type { RevokeReason, ServerEvent, WidgetMessage } from "../protocol/messages.ts";
+import type { Call, CoachingSession, User } from "../protocol/resources.ts";
+import { CallViews } from "./CallViews.ts";
+import type { ControlContext } from "./context.ts";
+import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
+import { canMonitor } from "./policy.ts";
+import type { Audience, Envelope, Store } from "./ports.ts";
+import { presentSession, presentUser, presentWidgetCall } from "./presenter.ts";
+import type { Transition } from "./transition.ts";
+
+/** Each event type's one builder: the compiler wants exactly one per ServerEvent type. */
+export const build = {
+  hello: (user: User | null, callId?: string) => ({ type: "hello", user, callId }),
+  "call.created": (call: Call) => ({ type: "call.created", call }),
+  "call.updated": (call: Call) => ({ type: "call.updated", call }),
+  "call.ended": (call: Call) => ({ type: "call.ended", call }),
+  "user.updated": (user: User) => ({ type: "user.updated", user }),
+  "coaching.started": (session: CoachingSession) => ({ type: "coaching.started", session }),
+  "coaching.mode_changed": (session: CoachingSession) => ({ type: "coaching.mode_changed", session }),
+  "coaching.ended": (session: CoachingSession) => ({ type: "coaching.ended", session }),
+  "coaching.notify": (session: CoachingSession) => ({ type: "coaching.notify", session }),
+  "coaching.message": (s: SessionRecord, text: string, at: string) => ({
+    type: "coaching.message",
+    sessionId: s.id,
+    callId: s.callId,
+    text,
+    at,
+  }),
+  "hand.raised": (call: Call) => ({ type: "hand.raised", call }),
+  "hand.lowered": (call: Call) => ({ type: "hand.lowered", call }),
+  "auth.revoked": (reason: RevokeReason) => ({ type: "auth.revoked", reason }),
+} satisfies { [K in ServerEvent["type"]]: (...args: never[]) => Extract<ServerEvent, { type: K }> };
+
+/** Who receives each kind of event. */
+export const audiences = {
+  /** A call's changes: monitors, the users it rings, its agent, its coach, its widget customer. */
+  call(call: CallRecord, coachId: string | null): Audience {
+    const userIds = [...call.ringingUserIds];
+    if (call.agentId) userIds.push(call.agentId);
+    if (coachId) userIds.push(coachId);
+    return { orgId: call.orgId, monitors: true, userIds, callId: call.id };
+  },
+  /** A raised or lowered hand: monitors, the agent and the coach. */
+  hand(call: CallRecord, coachId: string | null): Audience {
+    const userIds = [call.agentId, coachId].filter((id): id is string => !!id);
+    return { orgId: call.orgId, monitors: true, userIds };
+  },
+  /** A session's start, mode changes and end: monitors, its agent and its coach. */
+  session: (s: SessionRecord): Audience => ({
+    orgId: s.orgId,
+    monitors: true,
+    userIds: [s.agentId, s.coachId],
+  }),
+  /** A text whisper: only the agent and the coach. */
+  whisper: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId, s.coachId] }),
+  /** Told to the agent alone (the coach joined with Notify user, or first became audible). */
+  agent: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId] }),
+  /** A user's state: everyone of the org. */
+  org: (orgId: string): Audience => ({ orgId, everyone: true }),
+  /** Sockets of `user`: only those of `tokenHash`, or all but those of `exceptTokenHash`. */
+  tokens: (
+    user: Pick<UserRecord, "id" | "orgId">,
+    only: { tokenHash?: string; exceptTokenHash?: string },
+  ): Audience => ({ orgId: user.orgId, userIds: [user.id], ...only }),
+};
+
+/** A connection that events are delivered to: a signed-in user's, or a widget customer's. */
+export interface Recipient {
+  user: Pick<UserRecord, "id" | "orgId" | "role" | "monitoringAccess"> | null;
+  widgetCallId?: string | null;
+  /** The SHA-256 hash of the token a user's connection signed in with. */
+  tokenHash?: string;
+}
+
+/** Whether the stated audience includes this connection. */
+export function receives(r: Recipient, a: Audience): boolean {
+  if (r.widgetCallId) return a.callId === r.widgetCallId;
+  const u = r.user;
+  if (!u || u.orgId !== a.orgId) return false;
+  if (a.tokenHash !== undefined && r.tokenHash !== a.tokenHash) return false;
+  if (a.exceptTokenHash !== undefined && r.tokenHash === a.exceptTokenHash) return false;
+  return (
+    a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
+  );
+}
+
+/**
+ * What `r` receives of `envelope`, or null: the event itself for a user in its audience (the
+ * place for anything computed per recipient), the call's projection for the widget customer
+ * (WidgetCall: nothing about agents or coaches; deduplicated per socket by api/ws.ts).
+ */
+export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetMessage | null {
+  if (!receives(r, envelope.audience)) return null;
+  if (!r.widgetCallId) return envelope.event;
+  const ev = envelope.event;
+  if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
+  const call = presentWidgetCall(ev.call);
+  return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
+}
+
+export type CallEventType = "call.created" | "call.updated" | "call.ended";
+
+/** Events built under a call's lock, sent after the commit (send()), in their order. */
+export interface Told {
+  envelopes: Envelope[];
+  /** The call as told (null: the change told nothing of the call). */
+  call: Call | null;
+  /** The session as told, when the change ended one. */
+  session: CoachingSession | null;
+}
+
+export class Publisher {
+  private readonly views: CallViews;
+
+  constructor(private readonly ctx: Pick<ControlContext, "bus" | "store">) {
+    this.views = new CallViews(ctx);
+  }
+
+  /**
+   * The events of a transition's changes (its domain events), read from `tx`: built under the
+   * call's lock and sent right after the commit, concurrent changes of a call are told in the
+   * order they were made.
+   */
+  async tell(t: Transition, tx: Store): Promise<Told> {
+    const told: Told = { envelopes: [], call: null, session: null };
+    if (t.changes.length === 0) return told;
+    const coachId = (t.session ?? t.endedSession)?.coachId ?? null;
+    const call = await this.views.presentOne(t.after, null, tx);
+    told.call = call;
+    for (const change of t.changes) {
+      if (change.kind === "call") {
+        const type = change.ended ? "call.ended" : "call.updated";
+        told.envelopes.push({ audience: audiences.call(t.after, coachId), event: build[type](call) });
+      } else if (change.kind === "hand") {
+        const type = change.raised ? "hand.raised" : "hand.lowered";
+        told.envelopes.push({ audience: audiences.hand(t.after, coachId), event: build[type](call) });
+      } else if (change.kind === "session_ended") {
+        told.session = await this.presentSession(change.session, tx);
+        told.envelopes.push(this.sessionEnvelope("coaching.ended", change.session, told.session));
+        told.envelopes.push(...(await this.userEnvelope(change.session.coachId, tx)));
+      } else {
+        told.envelopes.push(...(await this.userEnvelope(change.userId, tx)));
+      }
+    }
+    return told;
+  }
+
+  /** Sends events built earlier, in order. */
+  send(told: Told): void {
+    for (const e of told.envelopes) this.ctx.bus.publish(e);
+  }
+
+  /** The call's resource as events carry it (no viewer's permission in it). */
+  present(call: CallRecord): Promise<Call> {
+    return this.views.presentOne(call, null);
+  }
+
+  /** A new call, told at once (nobody else can change it before its creator returns it). */
+  async callCreated(call: CallRecord): Promise<void> {
+    const dto = await this.views.presentOne(call, null);
+    this.ctx.bus.publish({ audience: audiences.call(call, null), event: build["call.created"](dto) });
+  }
+
+  /** The user's state (availability, live call, coaching) to their org; `facts` when known already. */
+  async userState(user: UserRecord, facts?: { liveCallId: string | null; sessionId: string | null }) {
+    const dto = facts
+      ? presentUser(user, facts.liveCallId, facts.sessionId)
+      : await this.presentUserState(user);
+    this.ctx.bus.publish({ audience: audiences.org(user.orgId), event: build["user.updated"](dto) });
+    return dto;
+  }
+
+  /** The User resource of `user`, with their activity read from `store`. */
+  async presentUserState(user: UserRecord, store: Store = this.ctx.store): Promise<User> {
+    const [call, session] = await Promise.all([
+      store.liveCallOfAgent(user.id),
+      store.activeSessionOfCoach(user.id),
+    ]);
+    return presentUser(user, call?.id ?? null, session?.id ?? null);
+  }
+
+  /** user.updated for `userId` (none for a user deleted meanwhile). */
+  private async userEnvelope(userId: string, store: Store): Promise<Envelope[]> {
+    const user = await store.getUser(userId);
+    if (!user) return [];
+    const dto = await this.presentUserState(user, store);
+    return [{ audience: audiences.org(user.orgId), event: build["user.updated"](dto) }];
+  }
+
+  /** Joined: the session to monitors, agent and coach; the agent notified if asked; the coach unavailable. */
+  async sessionStarted(session: SessionRecord, coach: UserRecord): Promise<CoachingSession> {
+    const dto = presentSession(session, coach.name);
+    this.ctx.bus.publish(this.sessionEnvelope("coaching.started", session, dto));
+    if (session.notifyUser) this.notifyAgent(session, dto);
+    await this.userState(
+      { ...coach, availability: "unavailable" },
+      { liveCallId: null, sessionId: session.id },
+    );
+    return dto;
+  }
+
+  /** The coach switched (or was demoted): told to the session's audience; the agent notified when first audible. */
+  async sessionModeChanged(session: SessionRecord, firstAudible: boolean): Promise<CoachingSession> {
+    const dto = await this.presentSession(session);
+    this.ctx.bus.publish(this.sessionEnvelope("coaching.mode_changed", session, dto));
+    if (firstAudible) this.notifyAgent(session, dto);
+    return dto;
+  }
+
+  /** A text whisper. */
+  whisper(s: SessionRecord, text: string, at: string): void {
+    this.ctx.bus.publish({ audience: audiences.whisper(s), event: build["coaching.message"](s, text, at) });
+  }
+
+  /** The sockets of `user`'s revoked tokens close (on every node). */
+  revoked(
+    user: Pick<UserRecord, "id" | "orgId">,
+    reason: RevokeReason,
+    only: { tokenHash?: string; exceptTokenHash?: string },
+  ): void {
+    this.ctx.bus.publish({ audience: audiences.tokens(user, only), event: build["auth.revoked"](reason) });
+  }
+
+  private notifyAgent(s: SessionRecord, dto: CoachingSession): void {
+    this.ctx.bus.publish({ audience: audiences.agent(s), event: build["coaching.notify"](dto) });
+  }
+
+  private sessionEnvelope(
+    event: "coaching.started" | "coaching.mode_changed" | "coaching.ended",
+    s: SessionRecord,
+    dto: CoachingSession,
+  ): Envelope {
+    return { audience: audiences.session(s), event: build[event](dto) };
+  }
+
+  private async presentSession(s: SessionRecord, store: Store = this.ctx.store): Promise<CoachingSession> {
+    const [coach, events] = await Promise.all([store.getUser(s.coachId), store.listSessionEvents([s.id])]);
+    return presentSession(s, coach?.name ?? "", events);
+  }
+}
