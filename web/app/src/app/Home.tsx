@@ -25,7 +25,7 @@ export function Home(props: HomeProps) {
 }
 
 function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; startError: string | null }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const state = useLive(live);
   const [actionError, setError] = useState<string | null>(null);
   const error = actionError ?? startError;
@@ -44,7 +44,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
   const toggle = async () => {
     await api("PATCH", "/me", {
       availability: me.availability === "available" ? "unavailable" : "available",
-    }).catch((e: Error) => setError(e.message));
+    }).catch((e: unknown) => setError(te(e)));
   };
   // The server revokes the token and closes its socket; the tab forgets it either way.
   const signOut = () => api("POST", "/auth/logout").then(onSignOut, onSignOut);

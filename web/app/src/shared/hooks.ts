@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { LegRole } from "../../../../src/protocol/messages.ts";
 import { AudioLeg } from "../../../src/media/leg.ts";
-import { fetchIceServers } from "./api.ts";
+import { ApiFailure, fetchIceServers } from "./api.ts";
 import { Live, type LiveState } from "./live.ts";
 import { loadSetup } from "./setupChoice.ts";
 import { countChime, exposeLeg, TEST_HOOKS } from "./testHooks.ts";
@@ -81,7 +81,9 @@ export function useAudioLeg(
                 : { type: "media.offer", callId, role, sdp },
             );
             if (reply.type !== "media.answer")
-              throw new Error("message" in reply ? reply.message : "refused");
+              throw reply.type === "error"
+                ? new ApiFailure(0, reply.code, reply.message)
+                : new Error("refused");
             legId = reply.legId;
             return reply.sdp;
           },
