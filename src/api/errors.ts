@@ -22,7 +22,12 @@ export function sendError(
     .send({ error: { code, message: message ?? ERRORS[code].message, ...field } });
 }
 
-type AjvError = { instancePath: string; keyword?: string; params?: Record<string, unknown>; message?: string };
+type AjvError = {
+  instancePath: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+};
 
 /** The field and rule of Ajv's first error: "/email" minLength {limit: 3} → email, minLength, 3. */
 function fieldRule(error: AjvError | undefined): FieldRule | undefined {
