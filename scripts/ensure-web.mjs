@@ -1,7 +1,9 @@
-// Builds the web app (web/dist) when it is missing or older than its sources, so that
-// `npm start` and `npm test` always serve the current UI.
+// Builds the web app (web/dist) when it is missing, older than its sources, or the other
+// variant: `npm start` wants the production build, `npm test` (and the browser tests' support,
+// with --test) the test build, which compiles in the hooks the tests read (shared/testHooks.ts).
+// web/dist/build-variant.txt says which one is there.
 import { execSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 function newest(dir) {
@@ -14,9 +16,12 @@ function newest(dir) {
   return t;
 }
 
+const wanted = process.argv.includes("--test") ? "test" : "production";
 const built = "web/dist/index.html";
+const variantFile = "web/dist/build-variant.txt";
+const variant = existsSync(variantFile) ? readFileSync(variantFile, "utf8").trim() : null;
 const sources = Math.max(newest("web/app"), newest("web/src"), newest("src/protocol"));
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  console.log("earshot: building the web app…");
-  execSync("npm run build:web", { stdio: "inherit" });
+if (!existsSync(built) || statSync(built).mtimeMs < sources || variant !== wanted) {
+  console.log(`earshot: building the web app (${wanted})…`);
+  execSync(wanted === "test" ? "npm run build:web:test" : "npm run build:web", { stdio: "inherit" });
 }

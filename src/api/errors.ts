@@ -4,10 +4,39 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { EarshotError } from "../control/errors.ts";
 import { ERRORS, type ErrorCode } from "../protocol/errors.ts";
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
+/** validation_failed's details, so a client can say which field broke which rule in its own language. */
+interface FieldRule {
+  field: string;
+  rule: string;
+  limit?: number;
+}
+
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message?: string,
+  field?: FieldRule,
+): FastifyReply {
   return reply
     .status(ERRORS[code].status)
-    .send({ error: { code, message: message ?? ERRORS[code].message } });
+    .send({ error: { code, message: message ?? ERRORS[code].message, ...field } });
+}
+
+type AjvError = {
+  instancePath: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+};
+
+/** The field and rule of Ajv's first error: "/email" minLength {limit: 3} → email, minLength, 3. */
+function fieldRule(error: AjvError | undefined): FieldRule | undefined {
+  if (!error?.keyword) return undefined;
+  const missing = error.params?.missingProperty;
+  const field = typeof missing === "string" ? missing : error.instancePath.split("/")[1];
+  if (!field) return undefined;
+  const limit = error.params?.limit;
+  return { field, rule: error.keyword, ...(typeof limit === "number" ? { limit } : {}) };
 }
 
 export function errorHandler(
@@ -24,13 +53,14 @@ export function errorHandler(
     return sendError(reply, err.code, err.message);
   }
   const e = err as FastifyError & {
-    validation?: { instancePath: string; message?: string }[];
+    validation?: AjvError[];
     validationContext?: string;
   };
   if (e.validation) {
     const first = e.validation[0];
     const where = `${e.validationContext ?? "body"}${first?.instancePath ?? ""}`;
-    return sendError(reply, "validation_failed", `${where} ${first?.message ?? "is invalid"}`.trim());
+    const message = `${where} ${first?.message ?? "is invalid"}`.trim();
+    return sendError(reply, "validation_failed", message, fieldRule(first));
   }
   if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendError(reply, "payload_too_large");
   if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {

@@ -16,6 +16,7 @@ import { directoryRoutes } from "./routes/directory.ts";
 import { iceServerRoutes } from "./routes/iceServers.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { ErrorBody } from "./schemas.ts";
 import type { Services } from "./services.ts";
 import { serveWebApp } from "./static.ts";
 import { wsRoutes } from "./ws.ts";
@@ -92,6 +93,12 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
 
   await app.register(
     async (api) => {
+      // Every route answers its refusals with ErrorBody: the document says so for each.
+      api.addSchema(ErrorBody);
+      api.addHook("onRoute", (route) => {
+        const response = { "4xx": { $ref: "Error#" }, "5xx": { $ref: "Error#" } };
+        route.schema = { ...route.schema, response: { ...response, ...(route.schema?.response as object) } };
+      });
       const auth = authenticate(services.directory);
       api.addHook("onRequest", async (req, reply) => {
         if (req.routeOptions.config?.public) return;

@@ -113,3 +113,23 @@ export const WebhookBody = body({
     { minItems: 1, maxItems: 6 },
   ),
 });
+
+/**
+ * Every refusal's body (src/api/errors.ts sendError), declared as each route's 4xx and 5xx
+ * response so the OpenAPI document describes the errors. Fastify serialises with this schema
+ * (fast-json-stringify drops what it does not name): keep it equal to what sendError sends.
+ */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "A code of src/protocol/errors.ts (the client translates it)" }),
+      message: Type.String({ description: "The server's English sentence" }),
+      field: Type.Optional(
+        Type.String({ description: "validation_failed: the first field that broke a rule" }),
+      ),
+      rule: Type.Optional(Type.String({ description: "validation_failed: the JSON Schema rule it broke" })),
+      limit: Type.Optional(Type.Number({ description: "validation_failed: the rule's limit" })),
+    }),
+  },
+  { $id: "Error" },
+);

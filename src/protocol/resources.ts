@@ -167,5 +167,14 @@ export interface CoachingMessage {
 }
 
 export interface ApiError {
-  error: { code: string; message: string };
+  error: {
+    code: string;
+    message: string;
+    /** validation_failed: the first field that broke a rule ("email", "password", …). */
+    field?: string;
+    /** validation_failed: the JSON Schema rule it broke (minLength, maxLength, format, pattern, required, …). */
+    rule?: string;
+    /** validation_failed: the rule's limit, where it has one (minLength 3 → 3). */
+    limit?: number;
+  };
 }

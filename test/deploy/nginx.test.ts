@@ -119,7 +119,7 @@ describe("deploy/nginx.conf in front of Earshot", () => {
   before(async () => {
     const bin = nginxBinary();
     // The web app the guide builds once at install (`npm run build:web`); a no-op when current.
-    execFileSync(process.execPath, ["scripts/ensure-web.mjs"], { cwd: root, stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/ensure-web.mjs", "--test"], { cwd: root, stdio: "inherit" });
 
     // Earshot as the unit runs it: its ExecStart in the checkout (WorkingDirectory), with the
     // guide's proxy settings and nothing inherited that could change them.

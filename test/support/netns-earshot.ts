@@ -56,7 +56,10 @@ export async function startEarshotWorld(): Promise<EarshotWorld> {
   };
   try {
     // The spawned server serves ./web/dist: build it if missing or stale (cheap when current).
-    execFileSync(process.execPath, ["scripts/ensure-web.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
+    execFileSync(process.execPath, ["scripts/ensure-web.mjs", "--test"], {
+      cwd: REPO_ROOT,
+      stdio: "inherit",
+    });
     const net = await createNetwork();
     started.push(net);
     const addr = net.server.address;

@@ -1,8 +1,17 @@
 // Driving the real web app in Debian's Chromium and Firefox: launch with a fake-microphone
 // tone, sign in and pass the first-use set-up as a user would, and read what a tab's audio
-// legs hear (the app exposes them as window.earshotLegs).
+// legs hear (the app's test build exposes them as window.earshotLegs).
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, firefox, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "./browser.ts";
+
+// The pages come from web/dist: it must be the test build, which has the hooks read here
+// (web/app/src/shared/testHooks.ts). Cheap when it already is and is current.
+execFileSync(process.execPath, ["scripts/ensure-web.mjs", "--test"], {
+  cwd: fileURLToPath(new URL("../..", import.meta.url)),
+  stdio: "inherit",
+});
 
 /**
  * Content-Security-Policy violations met by any page of a browser launched here, in the page's

@@ -43,13 +43,19 @@ export interface AudioLegOptions {
   sinkId?: string;
   /** Analyser FFT size. Default 8192. */
   fftSize?: number;
+  /**
+   * Put an AnalyserNode on each slot (levelAt, floorDb, dominantTones): what tests measure.
+   * Default true; the web app passes false outside its test build (shared/testHooks.ts).
+   */
+  analysers?: boolean;
   onStateChange?(state: RTCPeerConnectionState): void;
 }
 
 export interface SlotAudio {
   readonly stream: MediaStream;
   readonly element: HTMLAudioElement;
-  readonly analyser: AnalyserNode;
+  /** Null when the leg was started with `analysers: false`. */
+  readonly analyser: AnalyserNode | null;
 }
 
 export interface ToneOptions {
@@ -239,7 +245,9 @@ export class AudioLeg {
   }
 
   #spectrum(slot: 0 | 1): Float32Array<ArrayBuffer> {
-    this.slots[slot].analyser.getFloatFrequencyData(this.#bins);
+    const analyser = this.slots[slot].analyser;
+    if (!analyser) throw new Error("this leg has no analysers (started with analysers: false)");
+    analyser.getFloatFrequencyData(this.#bins);
     return this.#bins;
   }
 
@@ -254,6 +262,7 @@ export class AudioLeg {
     const withSink = element as HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
     if (options.sinkId && withSink.setSinkId) withSink.setSinkId(options.sinkId).catch(() => {});
     element.play().catch(() => {});
+    if (options.analysers === false) return { stream, element, analyser: null };
     const analyser = this.audioContext.createAnalyser();
     analyser.fftSize = fftSize;
     analyser.smoothingTimeConstant = 0.3;

@@ -8,7 +8,7 @@ import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 
 export function Admin({ live }: { live: Live }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const state = useLive(live);
   const [contacts, setContacts] = useState<Contact[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +23,7 @@ export function Admin({ live }: { live: Live }) {
   const loadContacts = () =>
     void api<{ contacts: Contact[] }>("GET", "/contacts").then((r) => setContacts(r.contacts));
   useEffect(loadContacts, []);
-  const run = (p: Promise<unknown>) => p.then(() => live.refetch()).catch((e: Error) => setError(e.message));
+  const run = (p: Promise<unknown>) => p.then(() => live.refetch()).catch((e: unknown) => setError(te(e)));
   const createUser = (e: FormEvent) => {
     e.preventDefault();
     void run(api("POST", "/users", nu));
@@ -150,7 +150,7 @@ export function Admin({ live }: { live: Live }) {
                 setContact({ name: "", phone: "" });
                 loadContacts();
               })
-              .catch((err: Error) => setError(err.message));
+              .catch((err: unknown) => setError(te(err)));
           }}
         >
           <input

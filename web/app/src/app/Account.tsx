@@ -1,15 +1,14 @@
 // The signed-in user's account: change the password (the other sessions are signed out by
 // the server) and sign out everywhere.
 import { type FormEvent, useState } from "react";
-import { ApiFailure, api } from "../shared/api.ts";
+import { api } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
 
 export function Account({ onSignOut }: { onSignOut(): void }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [form, setForm] = useState({ currentPassword: "", newPassword: "" });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const fail = (err: unknown) =>
-    setStatus({ ok: false, text: err instanceof ApiFailure ? err.message : String(err) });
+  const fail = (err: unknown) => setStatus({ ok: false, text: te(err) });
   const change = async (e: FormEvent) => {
     e.preventDefault();
     try {

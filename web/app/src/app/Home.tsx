@@ -1,26 +1,34 @@
 // The signed-in shell: navigation, availability, and the page for the path.
-import { useEffect, useMemo, useState } from "react";
+import { useState } from "react";
 import { Admin } from "../admin/Admin.tsx";
 import { ContactPage, Conversation } from "../conversation/Conversation.tsx";
 import { LiveMonitoring } from "../monitoring/LiveMonitoring.tsx";
 import { Diagnostics } from "../setup/Diagnostics.tsx";
 import { api, session } from "../shared/api.ts";
-import { useLive } from "../shared/hooks.ts";
+import { useLive, useOwnedLive } from "../shared/hooks.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
-import { Live } from "../shared/live.ts";
+import type { Live } from "../shared/live.ts";
 import { navigate, shellRoute } from "../shared/router.ts";
 import { Softphone } from "../softphone/Softphone.tsx";
 import { Account } from "./Account.tsx";
 
-export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
-  const { t } = useI18n();
-  const live = useMemo(() => new Live(`token=${encodeURIComponent(session.token ?? "")}`), []);
+interface HomeProps {
+  path: string;
+  onSignOut(): void;
+}
+
+export function Home(props: HomeProps) {
+  // The tab's Live store lives as long as the signed-in shell (useOwnedLive: StrictMode-safe).
+  const { live, error } = useOwnedLive(`token=${encodeURIComponent(session.token ?? "")}`);
+  if (!live) return <main className="card">…</main>;
+  return <Shell live={live} startError={error} {...props} />;
+}
+
+function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; startError: string | null }) {
+  const { t, te } = useI18n();
   const state = useLive(live);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    live.start().catch((e: Error) => setError(e.message));
-    return () => live.close();
-  }, [live]);
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? startError;
   const me = state.me;
   if (!me) return <main className="card">{error ?? "…"}</main>;
   const monitor = me.role !== "agent" && me.monitoringAccess !== "none";
@@ -36,7 +44,7 @@ export function Home({ path, onSignOut }: { path: string; onSignOut(): void }) {
   const toggle = async () => {
     await api("PATCH", "/me", {
       availability: me.availability === "available" ? "unavailable" : "available",
-    }).catch((e: Error) => setError(e.message));
+    }).catch((e: unknown) => setError(te(e)));
   };
   // The server revokes the token and closes its socket; the tab forgets it either way.
   const signOut = () => api("POST", "/auth/logout").then(onSignOut, onSignOut);

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ApiFailure, api, session } from "../shared/api.ts";
+import { api, session } from "../shared/api.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 // In demo mode the page lists the demo users; never their password (the public /config
@@ -11,7 +11,7 @@ interface DemoLogin {
 }
 
 export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +28,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
       session.token = r.token;
       onSignedIn(r.token);
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : String(err));
+      setError(te(err));
     }
   };
   return (

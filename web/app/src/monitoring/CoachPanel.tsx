@@ -18,14 +18,13 @@ export function CoachPanel({
   canBarge: boolean;
   onError(m: string): void;
 }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [text, setText] = useState("");
   const mode = session.mode;
   const beforeSpace = useRef<CoachingMode | null>(null);
   const setMode = (m: CoachingMode) =>
-    api("PATCH", `/coaching-sessions/${session.id}`, { mode: m }).catch((e: Error) => onError(e.message));
-  const leave = () =>
-    api("DELETE", `/coaching-sessions/${session.id}`).catch((e: Error) => onError(e.message));
+    api("PATCH", `/coaching-sessions/${session.id}`, { mode: m }).catch((e: unknown) => onError(te(e)));
+  const leave = () => api("DELETE", `/coaching-sessions/${session.id}`).catch((e: unknown) => onError(te(e)));
 
   useEffect(() => {
     const typing = (e: KeyboardEvent) =>
@@ -92,7 +91,7 @@ export function CoachPanel({
           if (!text.trim()) return;
           void api("POST", `/coaching-sessions/${session.id}/messages`, { text: text.trim() })
             .then(() => setText(""))
-            .catch((err: Error) => onError(err.message));
+            .catch((err: unknown) => onError(te(err)));
         }}
       >
         <label>

@@ -1,7 +1,6 @@
 // Live Monitoring: every live call (Calls) and every user (Users), updated live. The
 // Coach button is always visible; when the policy says no it is disabled and says why.
 import { useEffect, useState } from "react";
-import { ERRORS } from "../../../../src/protocol/errors.ts";
 import type { Call } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
 import { api } from "../shared/api.ts";
@@ -21,9 +20,13 @@ function CoachButton({
   place: string;
   onCoach(c: Call): void;
 }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const allowed = !!call?.coach?.allowed;
-  const reason = call ? (call.coach?.message ?? "") : ERRORS.call_not_live.message;
+  const reason = call
+    ? call.coach?.code
+      ? te(call.coach.code)
+      : (call.coach?.message ?? "")
+    : te("call_not_live");
   const id = `why-${place}`;
   return (
     <>
@@ -46,7 +49,7 @@ function CoachButton({
 }
 
 export function LiveMonitoring({ live }: { live: Live }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const state = useLive(live);
   const now = useNow();
   const [tab, setTab] = useState<"calls" | "users">("calls");
@@ -87,7 +90,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
       setOpenConversation(opts.openConversation);
       await live.refetch();
     } catch (e) {
-      setError((e as Error).message);
+      setError(te(e));
     } finally {
       setDialogFor(null);
     }

@@ -6,7 +6,7 @@ import { saveSetup } from "../shared/setupChoice.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
 
 export function FirstUse({ onDone }: { onDone(): void }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [micId, setMicId] = useState("");
@@ -27,7 +27,7 @@ export function FirstUse({ onDone }: { onDone(): void }) {
       setDevices(await navigator.mediaDevices.enumerateDevices());
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      setError(te(e));
     }
   };
 

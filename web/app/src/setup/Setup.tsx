@@ -2,11 +2,11 @@
 // has no user): creates the organisation and its first admin, then signs in. The token is in
 // the fragment, which browsers never send to the server, so it stays out of access logs.
 import { type FormEvent, useState } from "react";
-import { ApiFailure, api, session } from "../shared/api.ts";
+import { api, session } from "../shared/api.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 export function Setup({ onSignedIn }: { onSignedIn(token: string): void }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [token] = useState(() => location.hash.replace(/^#/, ""));
   const [form, setForm] = useState({ orgName: "", name: "", email: "", password: "" });
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +18,7 @@ export function Setup({ onSignedIn }: { onSignedIn(token: string): void }) {
       history.replaceState(null, "", "/");
       onSignedIn(r.token);
     } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : String(err));
+      setError(te(err));
     }
   };
   const field = (key: keyof typeof form, label: string, type = "text") => (

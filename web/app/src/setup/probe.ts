@@ -5,11 +5,12 @@
 import type { ServerMessage } from "../../../../src/protocol/messages.ts";
 import { PROBE } from "../../../../src/protocol/messages.ts";
 import { fetchIceServers, wsUrl } from "../shared/api.ts";
+import { type ClientRequest, sendRequest } from "../shared/socket.ts";
 import type { IceServer } from "./probePlan.ts";
 
 /** Where a probe's offer goes: the tab's own socket (a widget call's) or the diagnostic's. */
 export interface ProbeChannel {
-  request(msg: Record<string, unknown>): Promise<ServerMessage>;
+  request(msg: ClientRequest): Promise<ServerMessage>;
 }
 
 /**
@@ -65,12 +66,10 @@ export function openSignalling(token: string): Promise<ProbeChannel & { close():
       reject(new Error("no hello within 5 s"));
     }, 5000);
     const channel = {
-      request: (msg: Record<string, unknown>) =>
+      request: (msg: ClientRequest) =>
         new Promise<ServerMessage>((done, failed) => {
           if (ws.readyState !== WebSocket.OPEN) return failed(new Error("the WebSocket is closed"));
-          const requestId = crypto.randomUUID();
-          pending.set(requestId, done);
-          ws.send(JSON.stringify({ ...msg, requestId }));
+          pending.set(sendRequest(ws, msg), done);
         }),
       close: () => ws.close(),
     };

@@ -5,7 +5,7 @@ import { api } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 
 export function DemoCallButton({ numbers, onError }: { numbers: PhoneNumber[]; onError(m: string): void }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [demo, setDemo] = useState(false);
   const [numberId, setNumberId] = useState("");
   useEffect(() => {
@@ -26,8 +26,8 @@ export function DemoCallButton({ numbers, onError }: { numbers: PhoneNumber[]; o
       <button
         type="button"
         onClick={() =>
-          void api("POST", "/demo/calls", { numberId: numberId || numbers[0].id }).catch((e: Error) =>
-            onError(e.message),
+          void api("POST", "/demo/calls", { numberId: numberId || numbers[0].id }).catch((e: unknown) =>
+            onError(te(e)),
           )
         }
       >

@@ -4,11 +4,21 @@ import type { ApiError } from "../../../../src/protocol/resources.ts";
 
 const TOKEN_KEY = "earshot.token";
 
+/** validation_failed's details (error.field, error.rule, error.limit; src/api/errors.ts). */
+export interface FieldRule {
+  field: string;
+  rule: string;
+  limit?: number;
+}
+
+/** A refusal from the server: its HTTP status (0 for one over the WebSocket), code and message. */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For validation_failed: the field and the rule it broke. */
+    readonly field: FieldRule | null = null,
   ) {
     super(message);
   }
@@ -42,7 +52,9 @@ export async function api<T>(
   const data = (await res.json().catch(() => ({}))) as T & Partial<ApiError>;
   if (!res.ok) {
     if (res.status === 401 && path !== "/auth/login") session.token = null;
-    throw new ApiFailure(res.status, data.error?.code ?? "error", data.error?.message ?? res.statusText);
+    const e = data.error;
+    const field = e?.field && e.rule ? { field: e.field, rule: e.rule, limit: e.limit } : null;
+    throw new ApiFailure(res.status, e?.code ?? "error", e?.message ?? res.statusText, field);
   }
   return data;
 }

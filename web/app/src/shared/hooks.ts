@@ -2,22 +2,35 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { LegRole } from "../../../../src/protocol/messages.ts";
 import { AudioLeg } from "../../../src/media/leg.ts";
-import { fetchIceServers } from "./api.ts";
-import type { Live, LiveState } from "./live.ts";
+import { ApiFailure, fetchIceServers } from "./api.ts";
+import { Live, type LiveState } from "./live.ts";
 import { loadSetup } from "./setupChoice.ts";
-
-/** The tab's live audio legs by role, for the network check and for end-to-end tests' spectrum checks. */
-function exposed(): Record<string, AudioLeg> {
-  const w = window as { earshotLegs?: Record<string, AudioLeg> };
-  w.earshotLegs ??= {};
-  return w.earshotLegs;
-}
+import { countChime, exposeLeg, TEST_HOOKS } from "./testHooks.ts";
 
 export function useLive(live: Live): LiveState {
   return useSyncExternalStore(
     (cb) => live.onChange(cb),
     () => live.state,
   );
+}
+
+/**
+ * A Live store owned by the calling component: one effect creates, starts and closes it, so
+ * StrictMode's mount → unmount → mount closes the first store and makes a second one (a store
+ * made in useMemo would be closed by the first cleanup and never reopen). Null until the effect ran.
+ */
+export function useOwnedLive(query: string): { live: Live | null; error: string | null } {
+  const [owned, setOwned] = useState<{ live: Live | null; error: string | null }>({
+    live: null,
+    error: null,
+  });
+  useEffect(() => {
+    const live = new Live(query);
+    setOwned({ live, error: null });
+    live.start().catch((e: Error) => setOwned((o) => (o.live === live ? { live, error: e.message } : o)));
+    return () => live.close();
+  }, [query]);
+  return owned;
 }
 
 /** Attaches this browser's microphone to `callId` as `role` while `active`; closes it after. */
@@ -36,6 +49,12 @@ export function useAudioLeg(
     let legId: string | null = null;
     /** The leg from the moment it exists: the server's candidates may come before start() returns. */
     let current: AudioLeg | null = null;
+    let serverLegClosed = false;
+    const closeServerLeg = () => {
+      if (!legId || serverLegClosed) return;
+      serverLegClosed = true;
+      live.send({ type: "media.close", legId });
+    };
     const setup = loadSetup();
     setState("connecting");
     void (async () => {
@@ -48,29 +67,42 @@ export function useAudioLeg(
           role,
           iceServers,
           codec,
+          analysers: TEST_HOOKS,
           deviceId: setup?.micId || undefined,
           sinkId: setup?.speakerId || undefined,
           onLeg: (l) => {
             current = l;
           },
           signal: async (sdp, restart) => {
+            if (restart && !legId) throw new Error("no leg to restart yet");
             const reply = await live.request(
-              restart ? { type: "media.restart", legId, sdp } : { type: "media.offer", callId, role, sdp },
+              restart && legId
+                ? { type: "media.restart", legId, sdp }
+                : { type: "media.offer", callId, role, sdp },
             );
             if (reply.type !== "media.answer")
-              throw new Error("message" in reply ? reply.message : "refused");
+              throw reply.type === "error"
+                ? new ApiFailure(0, reply.code, reply.message)
+                : new Error("refused");
             legId = reply.legId;
             return reply.sdp;
           },
           sendCandidate: (candidate) => {
-            if (legId) live.send({ type: "media.candidate", legId, candidate });
+            if (!legId) return;
+            // RTCIceCandidate.toJSON() always has `candidate`; the protocol requires it.
+            const init = candidate ? { ...candidate, candidate: candidate.candidate ?? "" } : null;
+            live.send({ type: "media.candidate", legId, candidate: init });
           },
           onStateChange: (s) => setState(s),
         });
-        if (cancelled) leg.close();
-        else {
+        if (cancelled) {
+          // Unmounted while negotiating (StrictMode's first mount, or a quick switch): the server's
+          // leg is closed too; a newer leg of the same role replaces it on the server in any case.
+          leg.close();
+          closeServerLeg();
+        } else {
           legRef.current = leg;
-          exposed()[role] = leg;
+          exposeLeg(role, leg);
         }
       } catch (e) {
         if (!cancelled) setState(`failed: ${(e as Error).message}`);
@@ -88,11 +120,11 @@ export function useAudioLeg(
     return () => {
       cancelled = true;
       off();
-      if (legId) live.send({ type: "media.close", legId });
+      closeServerLeg();
       legRef.current?.close();
       legRef.current = null;
       current?.close();
-      delete exposed()[role];
+      exposeLeg(role, null);
       setState("idle");
     };
   }, [live, callId, role, active, codec]);
@@ -113,8 +145,7 @@ export function playChime(): void {
       o.start(ctx.currentTime + i * 0.18);
       o.stop(ctx.currentTime + i * 0.18 + 0.17);
     }
-    (window as { earshotChimes?: number }).earshotChimes =
-      ((window as { earshotChimes?: number }).earshotChimes ?? 0) + 1;
+    countChime();
   } catch {
     // no audio output: the banner still shows
   }

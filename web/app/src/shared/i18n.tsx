@@ -2,11 +2,11 @@
 // the choice is kept in localStorage. The strings are in i18n.en.ts and i18n.es.ts.
 import { createContext, type ReactNode, useContext, useState } from "react";
 import { en, type Key } from "./i18n.en.ts";
+import { errorText, type Lang } from "./i18n.errors.ts";
 import { es } from "./i18n.es.ts";
 
-export type { Key };
+export type { Key, Lang };
 
-export type Lang = "en" | "es";
 const DICTS: Record<Lang, Record<Key, string>> = { en, es };
 const LANG_KEY = "earshot.lang";
 
@@ -22,6 +22,8 @@ interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t: T;
+  /** A failure as the user reads it: a server refusal by its code, a field by its rule. */
+  te(error: unknown): string;
 }
 
 const Ctx = createContext<I18n | null>(null);
@@ -35,8 +37,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   };
   const t: T = (key, vars) =>
     Object.entries(vars ?? {}).reduce((s, [k, v]) => s.replace(`{${k}}`, v), DICTS[lang][key] ?? key);
+  const te = (error: unknown) => errorText(lang, error);
   document.documentElement.lang = lang;
-  return <Ctx.Provider value={{ lang, setLang, t }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ lang, setLang, t, te }}>{children}</Ctx.Provider>;
 }
 
 export function useI18n(): I18n {

@@ -1,9 +1,10 @@
 // One WebSocket per tab: server events (calls, users, coaching) and media signalling.
 // Keeps the live lists the panels show; resources with the viewer's Coach permission
 // come from the API, refetched when an event says something changed.
-import type { ServerMessage } from "../../../../src/protocol/messages.ts";
+import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
 import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import { api, session, wsUrl } from "./api.ts";
+import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
 export interface LiveState {
   me: User | null;
@@ -108,20 +109,18 @@ export class Live {
   }
 
   /** Sends a signalling request and resolves with the reply carrying its requestId. */
-  request(msg: Record<string, unknown>): Promise<ServerMessage> {
-    const requestId = Math.random().toString(36).slice(2);
+  request(msg: ClientRequest): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
         reject(new Error("not connected"));
         return;
       }
-      this.pending.set(requestId, resolve);
-      this.socket.send(JSON.stringify({ ...msg, requestId }));
+      this.pending.set(sendRequest(this.socket, msg), resolve);
     });
   }
 
-  send(msg: Record<string, unknown>): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(msg));
+  send(msg: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) sendMessage(this.socket, msg);
   }
 
   /** Resolves when the socket is open. */

@@ -16,11 +16,11 @@ export function CallControls({
   meId: string;
   onError(m: string): void;
 }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [target, setTarget] = useState("");
   const [external, setExternal] = useState("");
   const act = (path: string, body?: unknown) =>
-    api("POST", `/calls/${call.id}/${path}`, body).catch((e: Error) => onError(e.message));
+    api("POST", `/calls/${call.id}/${path}`, body).catch((e: unknown) => onError(te(e)));
   const live = call.state === "in_progress" || call.state === "on_hold";
   if (!live) return null;
   return (

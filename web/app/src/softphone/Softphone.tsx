@@ -11,7 +11,7 @@ import type { Live } from "../shared/live.ts";
 import { CallControls } from "./CallControls.tsx";
 
 export function Softphone({ live }: { live: Live }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const state = useLive(live);
   const now = useNow();
   const me = state.me;
@@ -49,7 +49,7 @@ export function Softphone({ live }: { live: Live }) {
   const dial = async () => {
     const numberId = from || myNumbers[0]?.id;
     if (!numberId || !to) return;
-    await api("POST", "/calls", { numberId, to }).catch((e: Error) => setError(e.message));
+    await api("POST", "/calls", { numberId, to }).catch((e: unknown) => setError(te(e)));
   };
   return (
     <main className="softphone" aria-label={t("softphone")}>
@@ -72,7 +72,7 @@ export function Softphone({ live }: { live: Live }) {
           <button
             type="button"
             className="primary"
-            onClick={() => void api("POST", `/calls/${c.id}/answer`).catch((e: Error) => setError(e.message))}
+            onClick={() => void api("POST", `/calls/${c.id}/answer`).catch((e: unknown) => setError(te(e)))}
           >
             {t("answer")}
           </button>

@@ -10,16 +10,17 @@ import { Live } from "../shared/live.ts";
 type Phase = "idle" | "ringing" | "connected" | "ended";
 
 export function Widget({ numberId }: { numberId: string }) {
-  const { t } = useI18n();
+  const { t, te } = useI18n();
   const [name, setName] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The failure itself, translated when shown (te): a language switch re-translates it.
+  const [error, setError] = useState<unknown>(null);
   const [call, setCall] = useState<{ id: string; token: string } | null>(null);
   const [live, setLive] = useState<Live | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   useEffect(() => {
     api<{ number: { name: string } }>("GET", `/widget/numbers/${numberId}`)
       .then((r) => setName(r.number.name))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: unknown) => setError(e));
   }, [numberId]);
   useEffect(() => {
     if (!call) return;
@@ -52,7 +53,7 @@ export function Widget({ numberId }: { numberId: string }) {
       setPhase("ringing");
       setCall({ id: r.call.id, token: r.callToken });
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     }
   };
   const hangUp = async () => {
@@ -66,7 +67,7 @@ export function Widget({ numberId }: { numberId: string }) {
     <main className="card widget">
       <h1>{name ? t("widgetTitle", { name }) : "…"}</h1>
       <LanguageSwitch />
-      {error && <p role="alert">{error}</p>}
+      {error != null && <p role="alert">{te(error)}</p>}
       <p role="status" data-phase={phase}>
         {phase === "ringing"
           ? t("ringing")

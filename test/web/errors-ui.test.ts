@@ -1,0 +1,47 @@
+// The web app shows the server's refusals in the user's language, by error code, and a
+// validation failure as a sentence about its field (shared/i18n.errors.ts), in Spanish here:
+// the server's messages are English.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { startServer, type TestServer } from "../support/server.ts";
+import { cspViolations, launchChromium, passSetup } from "../support/web.ts";
+
+describe("server refusals in Spanish (Chromium)", { timeout: 90_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchChromium(undefined, "es-ES");
+    page = await (await browser.newContext({ locale: "es-ES" })).newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("a wrong password reads as invalid_credentials in Spanish", async () => {
+    await page.goto(server.url);
+    await page.getByLabel("Correo electrónico").pressSequentially("ana@demo.test");
+    await page.getByLabel("Contraseña").pressSequentially("wrong-password");
+    await page.getByRole("button", { name: "Iniciar sesión" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Correo electrónico o contraseña incorrectos." })
+      .waitFor();
+  });
+
+  it("a number the server refuses reads as a sentence about the field", async () => {
+    await page.getByLabel("Contraseña").fill("demo1234");
+    await page.getByRole("button", { name: "Iniciar sesión" }).click();
+    await passSetup(page);
+    await page.getByLabel("Número a llamar").fill("12ab");
+    await page.getByRole("button", { name: "Llamar", exact: true }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "«Número» no tiene un formato válido." });
+    await alert.waitFor();
+    assert.doesNotMatch((await page.getByRole("alert").allTextContents()).join(" "), /must|body\//);
+    assert.deepEqual(cspViolations, []);
+  });
+});
