@@ -8,10 +8,12 @@
 // the answer) find their connection; they are held until the answer that carries their ICE
 // generation (media.offer's or media.restart's) has been sent, then follow it in order.
 import { randomUUID } from "node:crypto";
+import { attachRefusal } from "../control/attach.ts";
 import { EarshotError, fail } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import type { Store } from "../control/ports.ts";
 import type { Party } from "../control/routing.ts";
+import { type CallCodec, callCodec } from "../protocol/calls.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { ClientMessage, IceCandidateInit, SignallingReply } from "../protocol/messages.ts";
 import { checkCandidate } from "./candidates.ts";
@@ -22,7 +24,7 @@ export interface MediaAttach {
     callId: string,
     party: Party,
     offerSdp: string,
-    codec: "opus" | "pcmu",
+    codec: CallCodec,
     ownerId: string | null,
     legId: string,
   ): Promise<{ legId: string; answerSdp: string }>;
@@ -76,33 +78,23 @@ export class Signalling {
   async offer(peer: Peer, msg: Extract<ClientMessage, { type: "media.offer" }>): Promise<void> {
     checkSdp(msg.sdp);
     const call = await this.store.getCall(msg.callId);
-    if (!call || call.state === "ended") fail("signalling_error", "That call is not live.");
-    if (msg.role === "customer") {
-      if (peer.widgetCallId !== call.id) fail("forbidden", "You can only attach audio to your own call.");
-    } else if (msg.role === "agent") {
-      if (!peer.user || call.agentId !== peer.user.id || call.externalTransfer) {
-        fail("forbidden", "Only the call's agent can attach as agent.");
-      }
-    } else if (msg.role === "coach") {
-      // The session's coach attaches; so may a user who is allowed to start coaching this call
-      // ("standby": the leg is silent both ways until their session's routing is applied).
-      const session = await this.store.activeSessionOfCall(call.id);
-      const own = peer.user && session?.coachId === peer.user.id;
-      if (!own && !(peer.user && !session && (await this.mayCoach(peer.user, call.id)))) {
-        fail(
-          "forbidden",
-          "Only the coach of this call's session, or a user allowed to coach it, can attach as coach.",
-        );
-      }
-    } else {
-      fail("signalling_error", "role must be customer, agent or coach.");
-    }
+    const session = call ? await this.store.activeSessionOfCall(call.id) : undefined;
+    const user = peer.user;
+    const refused = attachRefusal({
+      role: msg.role,
+      userId: user?.id ?? null,
+      widgetCallId: peer.widgetCallId,
+      call,
+      sessionCoachId: session?.coachId ?? null,
+      mayStartCoaching: !!call && !!user && msg.role === "coach" && (await this.mayCoach(user, call.id)),
+    });
+    if (refused || !call) fail(refused?.code ?? "signalling_error", refused?.message);
     const legId = randomUUID();
     const route: Route = { legId, peer, held: [], heldEnd: false };
     this.#routes.set(legId, route);
     peer.legs.set(legId, call.id);
     try {
-      const codec = call.customerChannel === "widget" ? "opus" : "pcmu";
+      const codec = callCodec(call.customerChannel);
       const { answerSdp } = await this.media.attach(
         call.id,
         msg.role,

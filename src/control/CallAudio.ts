@@ -4,22 +4,14 @@
 // flows"). Every routing the control plane applies goes through here.
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord } from "./model.ts";
-import { computeRouting } from "./routing.ts";
+import { routingOf } from "./routing.ts";
 
 export class CallAudio {
   constructor(private readonly ctx: Pick<ControlContext, "media" | "store">) {}
 
   /** Applies the routing of `call` with `session` (or none) to the media plane. */
   route(call: CallRecord, session: Pick<SessionRecord, "mode"> | null): void {
-    this.ctx.media?.applyRouting(
-      call.id,
-      computeRouting({
-        callState: call.state,
-        agentMuted: call.agentMuted,
-        coachMode: session?.mode ?? null,
-        conference: call.conference,
-      }),
-    );
+    this.ctx.media?.applyRouting(call.id, routingOf(call, session?.mode ?? null));
   }
 
   /** A session started: a standby coach leg that is not its coach's goes, then its routing. */

@@ -1,10 +1,12 @@
 // A call's beginning (SPEC §2): inbound calls ring a number's distribution and the first to
 // answer gets them (unanswered, they are missed when their ring timer expires); outbound calls
 // ring the far end until it answers. What follows is transitions (CallTransitions).
+import { callCodec } from "../protocol/calls.ts";
 import type { Call } from "../protocol/resources.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
+import { callActionRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, CustomerChannel, UserRecord } from "./model.ts";
 import type { Publisher } from "./publisher.ts";
 import type { RingTimers } from "./RingTimers.ts";
@@ -53,7 +55,7 @@ export class CallLifecycle {
       await tx.insertCall(call);
     });
     const record = (await store.getCall(call.id)) as CallRecord;
-    this.ctx.media?.openCall(call.id, input.channel === "widget" ? "opus" : "pcmu");
+    this.ctx.media?.openCall(call.id, callCodec(input.channel));
     this.ringTimers.arm(call.id, () => {
       void this.transitions
         .runIf(call.id, { type: "end", reason: "missed" }, { when: (c) => c.state === "ringing" })
@@ -86,7 +88,7 @@ export class CallLifecycle {
     });
     await store.insertCall(call);
     const record = (await store.getCall(call.id)) as CallRecord;
-    this.ctx.media?.openCall(call.id, "pcmu");
+    this.ctx.media?.openCall(call.id, callCodec(record.customerChannel));
     await this.publisher.callCreated(record);
     this.ctx.trunk.dial(
       record,
@@ -111,9 +113,8 @@ export class CallLifecycle {
       { type: "answer", agentId: viewer.id },
       async (call, tx) => {
         if (call.orgId !== viewer.orgId) fail("not_found", "No such call.");
-        if (call.state !== "ringing" || call.direction !== "inbound") fail("already_answered");
-        if (!call.ringingUserIds.includes(viewer.id)) fail("not_ringing_for_you");
-        if (await tx.liveCallOfAgent(viewer.id)) fail("conflict", "You are already on a call.");
+        const liveCallId = (await tx.liveCallOfAgent(viewer.id))?.id ?? null;
+        refuseIf(callActionRefusal({ ...viewer, liveCallId }, call, "answer"));
       },
     );
     return applied.dto;

@@ -5,9 +5,8 @@ import type { Call } from "../protocol/resources.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import { assertVisible, type CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
-import { fail } from "./errors.ts";
+import { asViewer, callActionRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
-import { canMonitor } from "./policy.ts";
 import type { Store } from "./ports.ts";
 
 export class CallNotes {
@@ -19,7 +18,7 @@ export class CallNotes {
 
   async addTag(viewer: UserRecord, callId: string, tag: string): Promise<Call> {
     const applied = await this.transitions.run(callId, { type: "tag", tag }, (call, tx) =>
-      this.mayAnnotate(viewer, call, tx),
+      this.mayAnnotate(viewer, call, tx, "tag"),
     );
     return this.views.presentOne(applied.after, viewer);
   }
@@ -27,14 +26,18 @@ export class CallNotes {
   async addComment(viewer: UserRecord, callId: string, text: string): Promise<Call> {
     const comment = { type: "comment" as const, id: this.ctx.newId(), authorId: viewer.id, text };
     const applied = await this.transitions.run(callId, comment, (call, tx) =>
-      this.mayAnnotate(viewer, call, tx),
+      this.mayAnnotate(viewer, call, tx, "comment"),
     );
     return applied.dto;
   }
 
-  private async mayAnnotate(viewer: UserRecord, call: CallRecord, tx: Store): Promise<void> {
+  private async mayAnnotate(
+    viewer: UserRecord,
+    call: CallRecord,
+    tx: Store,
+    kind: "tag" | "comment",
+  ): Promise<void> {
     await assertVisible(viewer, call, tx);
-    if (call.agentId !== viewer.id && !canMonitor(viewer))
-      fail("forbidden", "Only the call's agent or a supervisor can do this.");
+    refuseIf(callActionRefusal(asViewer(viewer), call, kind));
   }
 }

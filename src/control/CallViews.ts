@@ -1,10 +1,11 @@
 // Builds the Call resources a viewer sees: contact, comments, coaching session and the
-// viewer's own Coach permission, loaded in batches. (Events are made by publisher.ts.)
+// viewer's grants (what they may do on each call), loaded in batches. (Events are made by publisher.ts.)
 import type { Call } from "../protocol/resources.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
+import { callGrants } from "./grants.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
-import { canMonitor, coachPermission } from "./policy.ts";
+import { canMonitor } from "./policy.ts";
 import type { Store } from "./ports.ts";
 import { callFacts, coachFacts, presentCall, presentSession } from "./presenter.ts";
 
@@ -27,7 +28,7 @@ export async function assertVisible(viewer: UserRecord, call: CallRecord, tx: St
 export class CallViews {
   constructor(private readonly ctx: Pick<ControlContext, "store">) {}
 
-  /** Resources for `calls`, with `coach` computed for `viewer` when given; read from `store` (a transaction's). */
+  /** Resources for `calls`, with `grants` computed for `viewer` when given; read from `store` (a transaction's). */
   async present(
     calls: CallRecord[],
     viewer: UserRecord | null,
@@ -54,7 +55,7 @@ export class CallViews {
     }
     return calls.map((c) => {
       const s = sessions.find((x) => x.callId === c.id);
-      const session = s ? presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "") : null;
+      const session = s ? presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", c) : null;
       const call = presentCall(c, {
         contact: contacts.find((k) => k.id === c.contactId),
         comments: comments.filter((k) => k.callId === c.id),
@@ -62,7 +63,7 @@ export class CallViews {
       });
       if (viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];
-        call.coach = coachPermission(viewerFacts, callFacts(c, numberUserIds, s?.coachId ?? null));
+        call.grants = callGrants(viewerFacts, c, callFacts(c, numberUserIds, s?.coachId ?? null));
       }
       return call;
     });

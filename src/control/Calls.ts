@@ -107,8 +107,9 @@ export class Calls {
     return applied !== null;
   }
 
-  async list(viewer: UserRecord, live: boolean): Promise<Call[]> {
-    const calls = await this.ctx.store.listCalls(viewer.orgId, { live, limit: live ? 10_000 : 200 });
+  /** The calls `viewer` may see; `unended`: those not ended (ringing ones included), else the latest 200. */
+  async list(viewer: UserRecord, unended: boolean): Promise<Call[]> {
+    const calls = await this.ctx.store.listCalls(viewer.orgId, { unended, limit: unended ? 10_000 : 200 });
     const visible = canMonitor(viewer)
       ? calls
       : calls.filter((c) => c.agentId === viewer.id || c.ringingUserIds.includes(viewer.id));

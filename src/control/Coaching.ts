@@ -8,15 +8,17 @@ import type { CallAction } from "./callMachine.ts";
 import { changeMode } from "./coachingMachine.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
+import { coachRefusal, openConversationRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./model.ts";
-import { canBarge, canMonitor, canStartCoaching } from "./policy.ts";
+import { canBarge, canMonitor } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
-import { callFacts, coachFacts, presentSession } from "./presenter.ts";
+import { presentSession } from "./presenter.ts";
 import { Publisher, type Told } from "./publisher.ts";
 import {
   changeModeIn,
   type ModeChanged,
   mayKeepCoaching,
+  policyFactsIn,
   type ReviewOutcome,
   reviewSessions,
 } from "./sessionChanges.ts";
@@ -59,7 +61,7 @@ export class Coaching {
     const { session, call } = started;
     // A standby coach leg that is not this coach's must never hear, or be heard in, this session.
     this.audio.coachJoined(call, session);
-    const dto = await this.publisher.sessionStarted(session, started.coach);
+    const dto = await this.publisher.sessionStarted(session, started.coach, call);
     this.publisher.send(started.told);
     return dto;
   }
@@ -75,21 +77,20 @@ export class Coaching {
     // The coach's row too, and the policy on it: a permission change commits before or after
     // this session, never beside it (it then sees the session and reviews it).
     const coach = (await tx.lockUser(viewer.id)) ?? viewer;
-    const refusal = await this.refusalFor(tx, coach, call);
-    if (refusal) fail(refusal);
-    if (call.agentId === null) fail("call_not_live");
+    const facts = await policyFactsIn(tx, coach, call);
+    refuseIf(coachRefusal(...facts));
     const now = this.ctx.now();
     const session: Omit<SessionRecord, "startedAt"> = {
       id: this.ctx.newId(),
       orgId: coach.orgId,
       callId,
       coachId: coach.id,
-      agentId: call.agentId,
+      // The policy admits only a live call with an agent (call_not_live otherwise).
+      agentId: call.agentId as string,
       mode: "listen",
       modesUsed: ["listen"],
       notifyUser: opts.notifyUser,
-      openConversation:
-        opts.openConversation && (await tx.getNumber(call.numberId))?.userIds.includes(coach.id) === true,
+      openConversation: opts.openConversation && openConversationRefusal(...facts) === null,
       coachPrevAvailability: coach.availability,
       agentAwareAt: opts.notifyUser ? now : null,
       endedAt: null,
@@ -111,21 +112,7 @@ export class Coaching {
   async refusal(coach: UserRecord, callId: string) {
     const call = await this.ctx.store.getCall(callId);
     if (!call) return null;
-    return this.refusalFor(this.ctx.store, coach, call);
-  }
-
-  private async refusalFor(store: Store, coach: UserRecord, call: CallRecord) {
-    const [number, live, mine, active] = await Promise.all([
-      store.getNumber(call.numberId),
-      store.liveCallOfAgent(coach.id),
-      store.activeSessionOfCoach(coach.id),
-      store.activeSessionOfCall(call.id),
-    ]);
-    const answer = canStartCoaching(
-      coachFacts(coach, live?.id ?? null, mine?.callId ?? null),
-      callFacts(call, number?.userIds ?? [], active?.coachId ?? null),
-    );
-    return answer.allowed ? null : answer.code;
+    return coachRefusal(...(await policyFactsIn(this.ctx.store, coach, call)))?.code ?? null;
   }
 
   /**
@@ -275,10 +262,13 @@ export class Coaching {
       f.coachId = viewer.id;
     }
     const sessions = await this.ctx.store.listSessions(f);
-    const [events, users] = await Promise.all([
+    const [events, users, calls] = await Promise.all([
       this.ctx.store.listSessionEvents(sessions.map((s) => s.id)),
       this.ctx.store.listUsers(viewer.orgId),
+      Promise.all(sessions.map((s) => (s.endedAt ? undefined : this.ctx.store.getCall(s.callId)))),
     ]);
-    return sessions.map((s) => presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", events));
+    return sessions.map((s, i) =>
+      presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", calls[i] ?? null, events),
+    );
   }
 }

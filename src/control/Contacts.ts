@@ -2,8 +2,8 @@
 import type { Contact } from "../protocol/resources.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
+import { requireAdmin } from "./grants.ts";
 import type { ContactRecord, UserRecord } from "./model.ts";
-import { requireAdmin } from "./policy.ts";
 
 export class Contacts {
   constructor(private readonly ctx: ControlContext) {}

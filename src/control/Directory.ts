@@ -6,11 +6,12 @@ import type { Coaching } from "./Coaching.ts";
 import { Contacts } from "./Contacts.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
+import { requireAdmin } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import { Numbers } from "./Numbers.ts";
 import { checkNewPassword } from "./passwordRules.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
-import { requireAdmin } from "./policy.ts";
+import { isAgentOnCall } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
 import { presentUser } from "./presenter.ts";
 import { Publisher } from "./publisher.ts";
@@ -75,11 +76,11 @@ export class Directory {
   async listUsers(viewer: UserRecord): Promise<User[]> {
     const [users, calls] = await Promise.all([
       this.ctx.store.listUsers(viewer.orgId),
-      this.ctx.store.listCalls(viewer.orgId, { live: true, limit: 10_000 }),
+      this.ctx.store.listCalls(viewer.orgId, { unended: true, limit: 10_000 }),
     ]);
     const sessions = await this.ctx.store.activeSessionsOfCalls(calls.map((c) => c.id));
     return users.map((u) => {
-      const call = calls.find((c) => c.agentId === u.id && c.state !== "ringing" && !c.externalTransfer);
+      const call = calls.find((c) => isAgentOnCall(c, u.id));
       const session = sessions.find((s) => s.coachId === u.id);
       return presentUser(u, call?.id ?? null, session?.id ?? null);
     });

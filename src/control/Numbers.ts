@@ -4,8 +4,8 @@ import type { PhoneNumber } from "../protocol/resources.ts";
 import type { Coaching } from "./Coaching.ts";
 import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
+import { requireAdmin } from "./grants.ts";
 import type { NumberRecord, UserRecord } from "./model.ts";
-import { requireAdmin } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
 
 export class Numbers {
@@ -66,8 +66,8 @@ export class Numbers {
   async delete(viewer: UserRecord, id: string): Promise<void> {
     requireAdmin(viewer);
     await this.get(viewer, id);
-    const live = await this.ctx.store.listCalls(viewer.orgId, { live: true, limit: 10_000 });
-    if (live.some((c) => c.numberId === id)) fail("conflict", "That number has live calls.");
+    const unended = await this.ctx.store.listCalls(viewer.orgId, { unended: true, limit: 10_000 });
+    if (unended.some((c) => c.numberId === id)) fail("conflict", "That number has live calls.");
     try {
       await this.ctx.store.deleteNumber(id);
     } catch {

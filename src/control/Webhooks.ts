@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
+import { requireAdmin } from "./grants.ts";
 import type { UserRecord, WebhookEvent, WebhookRecord } from "./model.ts";
-import { requireAdmin } from "./policy.ts";
 
 export interface WebhookView {
   id: string;

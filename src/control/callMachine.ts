@@ -1,6 +1,7 @@
 // The call as an explicit state machine: every change to a call goes through
 // callTransition() (its state) and applyCallAction() (the whole record), which reject an
 // illegal one. Pure: the lock, the write and the events are transition.ts's.
+import type { ErrorCode } from "../protocol/errors.ts";
 import type { CallEndReason, CallState, CoachingEndReason } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
@@ -18,6 +19,12 @@ export function callTransition(from: CallState, action: StateAction): CallState 
   const to = TRANSITIONS[from][action];
   if (!to) fail("invalid_transition", `A call that is ${from.replace("_", " ")} cannot ${action}.`);
   return to;
+}
+
+/** A refusal: a registry code and the sentence for this case. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
 }
 
 /** Everything that changes a call. */
@@ -57,11 +64,8 @@ const AGENT_ACTIONS = new Set<CallAction["type"]>([
  * answers and ends.
  */
 export function applyCallAction(call: CallRecord, action: CallAction, now: Date): Partial<CallRecord> {
-  if (AGENT_ACTIONS.has(action.type)) {
-    if (call.state === "ended") fail("invalid_transition", "The call has ended.");
-    if (call.externalTransfer) fail("invalid_transition", "The call was transferred to an external number.");
-    if (call.state === "ringing") fail("invalid_transition", "The call is not connected yet.");
-  }
+  const refusal = stateRefusal(call, action.type);
+  if (refusal) fail(refusal.code, refusal.message);
   switch (action.type) {
     case "answer":
       return {
@@ -81,7 +85,6 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
     case "transfer_external":
       return { externalTransfer: true, transferredTo: action.to, handRaised: false };
     case "add_party":
-      if (call.conference) fail("conflict", "This call already has a third party.");
       return { conference: true, thirdParty: action.number };
     case "third_party_left":
       return call.state === "ended" || call.thirdParty === null ? {} : { thirdParty: null };
@@ -95,7 +98,6 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
     case "coach_joined":
       return call.handRaised ? { handRaised: false } : {};
     case "end":
-      if (call.state === "ended") fail("invalid_transition", "The call has already ended.");
       return {
         state: callTransition(call.state, "end"),
         endedAt: now,
@@ -104,6 +106,32 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
         handRaised: false,
       };
   }
+}
+
+/**
+ * Why the call's state does not allow `type` now (null: it does), whoever asks. The one
+ * check of the state machine, for applyCallAction and for the grants the web app renders.
+ */
+export function stateRefusal(
+  call: Pick<CallRecord, "state" | "externalTransfer" | "conference">,
+  type: CallAction["type"],
+): Refusal | null {
+  const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
+  if (AGENT_ACTIONS.has(type)) {
+    if (call.state === "ended") return refuse("invalid_transition", "The call has ended.");
+    if (call.externalTransfer)
+      return refuse("invalid_transition", "The call was transferred to an external number.");
+    if (call.state === "ringing") return refuse("invalid_transition", "The call is not connected yet.");
+  }
+  if (type === "end" && call.state === "ended")
+    return refuse("invalid_transition", "The call has already ended.");
+  if (type === "add_party" && call.conference)
+    return refuse("conflict", "This call already has a third party.");
+  if (type === "answer" || type === "hold" || type === "resume" || type === "end") {
+    if (!TRANSITIONS[call.state][type])
+      return refuse("invalid_transition", `A call that is ${call.state.replace("_", " ")} cannot ${type}.`);
+  }
+  return null;
 }
 
 /** A call that stops being coachable by this action ends its coaching session with this reason. */

@@ -5,6 +5,7 @@ import type {
   CallState,
   CoachingEndReason,
   CoachingMode,
+  CustomerChannel,
   MonitoringAccess,
   Role,
 } from "../protocol/resources.ts";
@@ -37,7 +38,7 @@ export interface ContactRecord {
   notes: string | null;
 }
 
-export type CustomerChannel = "demo" | "widget" | "sip";
+export type { CustomerChannel };
 
 export interface CallRecord {
   id: string;

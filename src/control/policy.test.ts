@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ERRORS } from "../protocol/errors.ts";
 import { MONITORING_ACCESS, ROLES } from "../protocol/resources.ts";
-import { type CallFacts, type CoachFacts, canBarge, canStartCoaching, coachPermission } from "./policy.ts";
+import { type CallFacts, type CoachFacts, canBarge, canStartCoaching } from "./policy.ts";
 
 const coach = (over: Partial<CoachFacts> = {}): CoachFacts => ({
   id: "sofia",
@@ -74,22 +73,7 @@ describe("canStartCoaching: every refusal code", () => {
   }
 });
 
-describe("coachPermission", () => {
-  it("carries the registry's message with the code", () => {
-    const p = coachPermission(
-      coach({ id: "marco", monitoringAccess: "live_monitoring" }),
-      call({ numberUserIds: ["luis"] }),
-    );
-    assert.equal(p.allowed, false);
-    assert.equal(p.code, "not_in_line_distribution");
-    assert.equal(p.message, ERRORS.not_in_line_distribution.message);
-    assert.equal(p.canOpenConversation, false);
-    assert.equal(p.canBarge, false);
-  });
-  it("offers Open the target conversation only inside the distribution", () => {
-    assert.equal(coachPermission(coach({ role: "admin", id: "admin" }), call()).canOpenConversation, false);
-    assert.equal(coachPermission(coach(), call()).canOpenConversation, true);
-  });
+describe("canBarge", () => {
   it("offers barge only with Live Monitoring+", () => {
     assert.equal(canBarge({ monitoringAccess: "live_monitoring_plus" }), true);
     assert.equal(canBarge({ monitoringAccess: "live_monitoring" }), false);

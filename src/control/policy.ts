@@ -1,9 +1,9 @@
 // The supervision policy (SPEC §3): one pure function from data to allowed or a
 // refusal code. The API, the web app's disabled Coach button and the media plane
 // all obey its answer.
-import { type CoachRefusalCode, errorMessage } from "../protocol/errors.ts";
-import type { CallState, CoachPermission, MonitoringAccess, Role } from "../protocol/resources.ts";
-import { fail } from "./errors.ts";
+import { isLive } from "../protocol/calls.ts";
+import type { CoachRefusalCode } from "../protocol/errors.ts";
+import type { CallState, MonitoringAccess, Role } from "../protocol/resources.ts";
 
 export interface CoachFacts {
   id: string;
@@ -51,8 +51,16 @@ export function canStartCoaching(coach: CoachFacts, call: CallFacts): PolicyAnsw
   return { allowed: true };
 }
 
-export function isLive(state: CallState): boolean {
-  return state === "in_progress" || state === "on_hold";
+/**
+ * "On a call": the user is the agent of a live call that was not handed to an external
+ * number. The one definition; the store narrows its query by agent and unended state and
+ * asks this (KyselyStore.liveCallOfAgent), the users list asks it too.
+ */
+export function isAgentOnCall(
+  call: { state: CallState; agentId: string | null; externalTransfer: boolean },
+  userId: string,
+): boolean {
+  return call.agentId === userId && isLive(call.state) && !call.externalTransfer;
 }
 
 /** "Open the target conversation" is offered only to coaches in the number's distribution. */
@@ -67,21 +75,4 @@ export function canBarge(coach: Pick<CoachFacts, "monitoringAccess">): boolean {
 /** Who may see Live Monitoring at all. */
 export function canMonitor(user: { role: Role; monitoringAccess: MonitoringAccess }): boolean {
   return user.role !== "agent" && user.monitoringAccess !== "none";
-}
-
-/** The Coach button's state for one user and one call, as the API hands it to clients. */
-export function coachPermission(coach: CoachFacts, call: CallFacts): CoachPermission {
-  const answer = canStartCoaching(coach, call);
-  return {
-    allowed: answer.allowed,
-    code: answer.allowed ? null : answer.code,
-    message: answer.allowed ? null : errorMessage(answer.code),
-    canOpenConversation: canOpenConversation(coach, call),
-    canBarge: canBarge(coach),
-  };
-}
-
-/** Directory writes (users, numbers, contacts, webhooks) are the admins'. */
-export function requireAdmin(viewer: { role: Role }): void {
-  if (viewer.role !== "admin") fail("forbidden", "Only admins can do this.");
 }

@@ -1,5 +1,6 @@
 // The ports the control plane declares; storage, the event bus, the media plane and
 // the trunks implement them. Control never imports their implementations.
+import type { CallCodec } from "../protocol/calls.ts";
 import type { ServerEvent } from "../protocol/messages.ts";
 import type {
   CallRecord,
@@ -78,7 +79,8 @@ export interface Store {
 
   insertCall(call: Omit<CallRecord, "createdAt">): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
-  listCalls(orgId: string, opts: { live: boolean; limit: number }): Promise<CallRecord[]>;
+  /** The org's calls, newest first; `unended`: only those not ended (ringing, in progress, on hold). */
+  listCalls(orgId: string, opts: { unended: boolean; limit: number }): Promise<CallRecord[]>;
   /** Calls not ended, across all orgs (for start-up recovery). */
   listUnendedCalls(): Promise<CallRecord[]>;
   updateCall(id: string, patch: Partial<Omit<CallRecord, "id" | "orgId">>): Promise<void>;
@@ -137,7 +139,7 @@ export interface EventBus {
 /** The media plane as the control plane drives it. */
 export interface MediaPort {
   /** Prepares the call's media (codec chosen by how the customer is connected). */
-  openCall(callId: string, codec: "opus" | "pcmu"): void;
+  openCall(callId: string, codec: CallCodec): void;
   /** Applies a routing computed by computeRouting(); takes effect on the next packet. */
   applyRouting(callId: string, routing: Routing): void;
   /** Plays a server-side party (the demo network's simulated customer or callee). */

@@ -1,5 +1,6 @@
 // Turns domain records into the protocol's resources.
-import type { Call, CoachingSession, User, WidgetCall } from "../protocol/resources.ts";
+import type { Call, CoachingSession, Hearing, User, WidgetCall } from "../protocol/resources.ts";
+import { userGrants } from "./grants.ts";
 import type {
   CallRecord,
   CommentRecord,
@@ -9,6 +10,7 @@ import type {
   UserRecord,
 } from "./model.ts";
 import type { CallFacts, CoachFacts } from "./policy.ts";
+import { type CallSituation, hearingOf, routingOf, SILENT } from "./routing.ts";
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -27,12 +29,26 @@ export function presentUser(
     availability: u.availability,
     currentCallId: liveCallId,
     coachingSessionId,
+    grants: userGrants(u),
   };
 }
 
+/**
+ * Who hears the coach of `s` and whom the coach hears, under the routing the media plane applies
+ * for `call` (computeRouting: hold, mute, barge, conference). Nobody, once the session ended.
+ */
+export function sessionHearing(
+  s: Pick<SessionRecord, "mode" | "endedAt">,
+  call: CallSituation | null,
+): Hearing {
+  return hearingOf(call && s.endedAt === null ? routingOf(call, s.mode) : SILENT);
+}
+
+/** `call`: the session's call as it is now (null: ended, or not at hand: nobody hears anybody). */
 export function presentSession(
   s: SessionRecord,
   coachName: string,
+  call: CallSituation | null,
   events: SessionEventRecord[] = [],
 ): CoachingSession {
   return {
@@ -54,6 +70,7 @@ export function presentSession(
     messages: events
       .filter((e) => e.sessionId === s.id && e.kind === "message")
       .map((e) => ({ at: e.at.toISOString(), text: e.detail ?? "" })),
+    hearing: sessionHearing(s, call),
   };
 }
 

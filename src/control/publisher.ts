@@ -11,6 +11,7 @@ import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
 import { canMonitor } from "./policy.ts";
 import type { Audience, Envelope, Store } from "./ports.ts";
 import { presentSession, presentUser, presentWidgetCall } from "./presenter.ts";
+import type { CallSituation } from "./routing.ts";
 import type { Transition } from "./transition.ts";
 
 /** Each event type's one builder: the compiler wants exactly one per ServerEvent type. */
@@ -193,8 +194,12 @@ export class Publisher {
   }
 
   /** Joined: the session to monitors, agent and coach; the agent notified if asked; the coach unavailable. */
-  async sessionStarted(session: SessionRecord, coach: UserRecord): Promise<CoachingSession> {
-    const dto = presentSession(session, coach.name);
+  async sessionStarted(
+    session: SessionRecord,
+    coach: UserRecord,
+    call: CallSituation,
+  ): Promise<CoachingSession> {
+    const dto = presentSession(session, coach.name, call);
     this.ctx.bus.publish(this.sessionEnvelope("coaching.started", session, dto));
     if (session.notifyUser) this.notifyAgent(session, dto);
     await this.userState(
@@ -239,7 +244,11 @@ export class Publisher {
   }
 
   private async presentSession(s: SessionRecord, store: Store = this.ctx.store): Promise<CoachingSession> {
-    const [coach, events] = await Promise.all([store.getUser(s.coachId), store.listSessionEvents([s.id])]);
-    return presentSession(s, coach?.name ?? "", events);
+    const [coach, events, call] = await Promise.all([
+      store.getUser(s.coachId),
+      store.listSessionEvents([s.id]),
+      store.getCall(s.callId),
+    ]);
+    return presentSession(s, coach?.name ?? "", call ?? null, events);
   }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CallState, CoachingMode } from "../protocol/resources.ts";
-import { computeRouting, listenersOf, type Party } from "./routing.ts";
+import { computeRouting, hearingOf, listenersOf, type Party, routingOf } from "./routing.ts";
 
 const modes: (CoachingMode | null)[] = [null, "listen", "whisper", "barge"];
 const states: CallState[] = ["ringing", "in_progress", "on_hold", "ended"];
@@ -91,4 +91,36 @@ describe("computeRouting", () => {
     assert.deepEqual(r.agent, ["customer", "coach"]);
     assert.deepEqual(r.coach, ["customer", "agent"]);
   });
+});
+
+describe("hearingOf: a session's who-hears-whom, from the routing", () => {
+  const hearing = (state: CallState, coachMode: CoachingMode, agentMuted = false, conference = false) =>
+    hearingOf(routingOf({ state, agentMuted, conference }, coachMode));
+  const cases: [string, ReturnType<typeof hearing>, [boolean, boolean, boolean, boolean]][] = [
+    // [agentHearsCoach, customerHearsCoach, coachHearsCustomer, coachHearsAgent]
+    ["listen", hearing("in_progress", "listen"), [false, false, true, true]],
+    ["whisper", hearing("in_progress", "whisper"), [true, false, true, true]],
+    ["barge", hearing("in_progress", "barge"), [true, true, true, true]],
+    [
+      "barge on hold: the customer does not hear the coach",
+      hearing("on_hold", "barge"),
+      [true, false, true, true],
+    ],
+    ["whisper on hold", hearing("on_hold", "whisper"), [true, false, true, true]],
+    [
+      "barge, agent muted: the coach does not hear the agent",
+      hearing("in_progress", "barge", true),
+      [true, true, true, false],
+    ],
+    ["listen, agent muted", hearing("in_progress", "listen", true), [false, false, true, false]],
+    ["an ended call", hearing("ended", "barge"), [false, false, false, false]],
+  ];
+  for (const [name, h, expected] of cases) {
+    it(name, () => {
+      assert.deepEqual(
+        [h.agentHearsCoach, h.customerHearsCoach, h.coachHearsCustomer, h.coachHearsAgent],
+        expected,
+      );
+    });
+  }
 });

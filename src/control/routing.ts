@@ -1,6 +1,7 @@
 // Audio routing: one pure function from a call's situation to "which source feeds
 // which slot of whom" (SPEC §3). The media plane only applies its result.
-import type { CallState, CoachingMode } from "../protocol/resources.ts";
+import { isLive } from "../protocol/calls.ts";
+import type { CallState, CoachingMode, Hearing } from "../protocol/resources.ts";
 
 export type Party = "customer" | "agent" | "coach";
 export type Source = Party | "hold_music";
@@ -31,8 +32,7 @@ export interface RoutingInput {
 export const SILENT: Routing = { customer: [null, null], agent: [null, null], coach: [null, null] };
 
 export function computeRouting(input: RoutingInput): Routing {
-  const live = input.callState === "in_progress" || input.callState === "on_hold";
-  if (!live) return SILENT;
+  if (!isLive(input.callState)) return SILENT;
   const onHold = input.callState === "on_hold";
   const agentVoice: Source | null = input.agentMuted ? null : "agent";
   if (input.conference) {
@@ -55,7 +55,34 @@ export function computeRouting(input: RoutingInput): Routing {
   };
 }
 
-/** Who hears `source` under a routing: used by the UI's "who hears you" indicator and by tests. */
+/** The part of a call its audio depends on. */
+export interface CallSituation {
+  state: CallState;
+  agentMuted: boolean;
+  conference: boolean;
+}
+
+/** The routing of `call` with a coach in `coachMode` (null: no applied session): what the media plane applies. */
+export function routingOf(call: CallSituation, coachMode: CoachingMode | null): Routing {
+  return computeRouting({
+    callState: call.state,
+    agentMuted: call.agentMuted,
+    coachMode,
+    conference: call.conference,
+  });
+}
+
+/** Who hears `source` under a routing. */
 export function listenersOf(routing: Routing, source: Source): Party[] {
   return (Object.keys(routing) as Party[]).filter((p) => routing[p].includes(source));
+}
+
+/** Who hears the coach, and whom the coach hears, under `routing`: a session's `hearing` (the UI's "who hears you"). */
+export function hearingOf(routing: Routing): Hearing {
+  return {
+    agentHearsCoach: routing.agent.includes("coach"),
+    customerHearsCoach: routing.customer.includes("coach"),
+    coachHearsCustomer: routing.coach.includes("customer"),
+    coachHearsAgent: routing.coach.includes("agent"),
+  };
 }

@@ -4,7 +4,7 @@
 import type { CoachingMode } from "../protocol/resources.ts";
 import { changeMode } from "./coachingMachine.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
-import { canBarge, canStartCoaching, type PolicyAnswer } from "./policy.ts";
+import { type CallFacts, type CoachFacts, canBarge, canStartCoaching, type PolicyAnswer } from "./policy.ts";
 import type { Store } from "./ports.ts";
 import { callFacts, coachFacts } from "./presenter.ts";
 
@@ -46,6 +46,24 @@ export async function changeModeIn(
  */
 export function mayKeepCoaching(coach: UserRecord, call: CallRecord, numberUserIds: string[]): PolicyAnswer {
   return canStartCoaching(coachFacts(coach, null, null), callFacts(call, numberUserIds, null));
+}
+
+/** `coach` and `call` as the policy reads them, from `store` (a transaction's, or the store). */
+export async function policyFactsIn(
+  store: Store,
+  coach: UserRecord,
+  call: CallRecord,
+): Promise<[CoachFacts, CallFacts]> {
+  const [number, live, mine, active] = await Promise.all([
+    store.getNumber(call.numberId),
+    store.liveCallOfAgent(coach.id),
+    store.activeSessionOfCoach(coach.id),
+    store.activeSessionOfCall(call.id),
+  ]);
+  return [
+    coachFacts(coach, live?.id ?? null, mine?.callId ?? null),
+    callFacts(call, number?.userIds ?? [], active?.coachId ?? null),
+  ];
 }
 
 export type ReviewOutcome<Ended> =

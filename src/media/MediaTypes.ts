@@ -1,12 +1,13 @@
 // Public types of the media plane: MediaNode → MediaCall → legs.
 import type { Party } from "../control/routing.ts";
+import type { CallCodec } from "../protocol/calls.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 
 export type { Party, Routing, Source } from "../control/routing.ts";
 
-/** One codec per call, negotiated by every leg of it: no transcoding anywhere. */
-export type MediaCodec = "opus" | "pcmu";
+/** One codec per call, negotiated by every leg of it: no transcoding anywhere (protocol/calls.ts chooses it). */
+export type MediaCodec = CallCodec;
 
 export interface MediaNodeOptions {
   /**

@@ -57,6 +57,8 @@ export interface User {
   currentCallId: string | null;
   /** The coaching session the user is running, as coach, if any. */
   coachingSessionId: string | null;
+  /** What this user may do (from their role and monitoring access). */
+  grants: UserGrants;
 }
 
 export interface PhoneNumber {
@@ -85,16 +87,48 @@ export interface CallComment {
   createdAt: string;
 }
 
-/** Whether the caller of the API may coach this call, and if not why (SPEC §3). */
-export interface CoachPermission {
+/**
+ * One thing a viewer may or may not do, and if not why: `code` is a code of protocol/errors.ts
+ * and `message` its sentence (LiveKit's grants, as data). The server computes it with the same
+ * function that refuses the request (control/grants.ts); clients only render it.
+ */
+export interface Grant {
   allowed: boolean;
   code: string | null;
   message: string | null;
-  /** "Open the target conversation" is offered only to coaches in the number's distribution. */
-  canOpenConversation: boolean;
-  /** Barge is offered only with Live Monitoring+. */
-  canBarge: boolean;
 }
+
+/** What the viewer may do on one call: coaching (SPEC §3) and each call action (SPEC §2). */
+export interface CallGrants {
+  /** Start coaching this call (the supervision policy). */
+  coach: Grant;
+  /** Switch a coaching session to barge (Live Monitoring+). */
+  barge: Grant;
+  /** "Open the target conversation": coaches in the number's line distribution. */
+  openConversation: Grant;
+  answer: Grant;
+  hold: Grant;
+  resume: Grant;
+  mute: Grant;
+  unmute: Grant;
+  transfer: Grant;
+  addParty: Grant;
+  raiseHand: Grant;
+  hangUp: Grant;
+  tag: Grant;
+  comment: Grant;
+}
+
+/** What a user may do anywhere (not per call): the pages and panels they are offered. */
+export interface UserGrants {
+  /** See Live Monitoring (calls and users, coaching). */
+  monitor: Grant;
+  /** The admin pages. */
+  administer: Grant;
+}
+
+/** How the customer is connected: demo network, web widget or SIP trunk. */
+export type CustomerChannel = "demo" | "widget" | "sip";
 
 export interface Call {
   id: string;
@@ -116,8 +150,7 @@ export interface Call {
   /** The external number the call was transferred to, if any. */
   transferredTo: string | null;
   agentMuted: boolean;
-  /** How the customer is connected: demo network, web widget or SIP trunk. */
-  customerChannel: "demo" | "widget" | "sip";
+  customerChannel: CustomerChannel;
   tags: string[];
   comments: CallComment[];
   handRaised: boolean;
@@ -126,8 +159,8 @@ export interface Call {
   endedAt: string | null;
   endReason: string | null;
   coachingSession: CoachingSession | null;
-  /** Present in API answers: computed for the requesting user. */
-  coach?: CoachPermission;
+  /** Present in API answers: what the requesting user may do on this call (absent in events). */
+  grants?: CallGrants;
 }
 
 /**
@@ -159,6 +192,16 @@ export interface CoachingSession {
   endReason: CoachingEndReason | null;
   durationMs: number | null;
   messages: CoachingMessage[];
+  /** Who hears the coach, and whom the coach hears, right now (the call's routing: hold and mute included). */
+  hearing: Hearing;
+}
+
+/** The audio of a coaching session as the media plane routes it now (control/routing.ts). */
+export interface Hearing {
+  agentHearsCoach: boolean;
+  customerHearsCoach: boolean;
+  coachHearsCustomer: boolean;
+  coachHearsAgent: boolean;
 }
 
 export interface CoachingMessage {

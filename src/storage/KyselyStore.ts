@@ -8,6 +8,7 @@ import type {
   SessionRecord,
   WebhookRecord,
 } from "../control/model.ts";
+import { isAgentOnCall } from "../control/policy.ts";
 import type { Store } from "../control/ports.ts";
 import { type Db, DirectoryQueries, guard } from "./DirectoryQueries.ts";
 import {
@@ -90,9 +91,9 @@ export class KyselyStore extends DirectoryQueries implements Store {
     return r && callFromRow(r);
   }
 
-  async listCalls(orgId: string, opts: { live: boolean; limit: number }): Promise<CallRecord[]> {
+  async listCalls(orgId: string, opts: { unended: boolean; limit: number }): Promise<CallRecord[]> {
     let q = this.db.selectFrom("calls").selectAll().where("org_id", "=", orgId);
-    if (opts.live) q = q.where("state", "<>", "ended");
+    if (opts.unended) q = q.where("state", "<>", "ended");
     const rows = await q.orderBy("created_at", "desc").limit(opts.limit).execute();
     return rows.map(callFromRow);
   }
@@ -110,14 +111,14 @@ export class KyselyStore extends DirectoryQueries implements Store {
   }
 
   async liveCallOfAgent(userId: string): Promise<CallRecord | undefined> {
-    const r = await this.db
+    // The query narrows to the user's unended calls (one or two rows); "on a call" is the policy's.
+    const rows = await this.db
       .selectFrom("calls")
       .selectAll()
       .where("agent_id", "=", userId)
-      .where("state", "in", ["in_progress", "on_hold"])
-      .where("external_transfer", "=", false)
-      .executeTakeFirst();
-    return r && callFromRow(r);
+      .where("state", "<>", "ended")
+      .execute();
+    return rows.map(callFromRow).find((c) => isAgentOnCall(c, userId));
   }
 
   async listComments(callIds: string[]): Promise<CommentRecord[]> {

@@ -62,14 +62,14 @@ describe("coaching rules over HTTP", () => {
       (c) => c.id === call.id,
     );
     assert.ok(seen, "marco sees every live call in Live Monitoring");
-    assert.equal(seen.coach?.allowed, false);
-    assert.equal(seen.coach?.code, "not_in_line_distribution");
-    assert.match(seen.coach?.message ?? "", /line distribution/);
+    assert.equal(seen.grants?.coach.allowed, false);
+    assert.equal(seen.grants?.coach.code, "not_in_line_distribution");
+    assert.match(seen.grants?.coach.message ?? "", /line distribution/);
     assertRefused(await org.marco.post(`/calls/${call.id}/coaching`, {}), "not_in_line_distribution");
     const asAdmin = (await org.admin.get<{ call: Call }>(`/calls/${call.id}`)).body.call;
-    assert.equal(asAdmin.coach?.allowed, true);
+    assert.equal(asAdmin.grants?.coach.allowed, true);
     assert.equal(
-      asAdmin.coach?.canOpenConversation,
+      asAdmin.grants?.openConversation.allowed,
       false,
       "Open the target conversation is hidden outside the distribution",
     );
@@ -125,7 +125,7 @@ describe("coaching rules over HTTP", () => {
     assertRefused(await org.sofia.post(`/calls/${a.id}/coaching`, {}), "call_already_coached");
     assertRefused(await org.sofia.post(`/calls/${b.id}/coaching`, {}), "coach_busy");
     const seen = (await org.sofia.get<{ call: Call }>(`/calls/${b.id}`)).body.call;
-    assert.equal(seen.coach?.code, "coach_busy");
+    assert.equal(seen.grants?.coach.code, "coach_busy");
   });
 
   it("coach_on_call: not while on a call, not one's own call", async () => {

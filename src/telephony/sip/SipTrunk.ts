@@ -11,6 +11,7 @@ import type { CallRecord } from "../../control/model.ts";
 import type { Store, Trunk } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
 import type { MediaPlane } from "../../media/plane.ts";
+import { callCodec } from "../../protocol/calls.ts";
 import { type Dialog, Dialogs } from "./Dialogs.ts";
 import { RtpLeg } from "./RtpLeg.ts";
 import { ackRequest, cancelRequest, inDialogRequest } from "./requests.ts";
@@ -182,7 +183,7 @@ export class SipTrunk implements Trunk {
     offer: { address: string; port: number } | null,
   ) {
     const socket = await this.rtpPorts.bind();
-    const call = this.deps.media.node.openCall(callId, { codec: "pcmu" });
+    const call = this.deps.media.node.openCall(callId, { codec: callCodec("sip") });
     const leg = new RtpLeg({
       party,
       socket,

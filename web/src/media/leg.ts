@@ -3,10 +3,12 @@
 // browser may hear. The server decides what each slot carries; this side only plays
 // it and can measure it. No framework: the web app and the media tests both use it.
 import { withAlternatePayloadType } from "../../../src/protocol/alternatePayloadType.ts";
+import type { CallCodec } from "../../../src/protocol/calls.ts";
 import type { LegRole } from "../../../src/protocol/messages.ts";
 import { IceKeeper } from "./ice.ts";
 
-export type LegCodec = "opus" | "pcmu";
+/** The call's codec (protocol/calls.ts decides which). */
+export type LegCodec = CallCodec;
 
 export interface AudioLegOptions {
   /**

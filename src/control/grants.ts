@@ -1,0 +1,143 @@
+// What a viewer may do, decided once: each function here is both the API's refusal (the
+// services call it and fail with its code) and the grant the resources carry (Call.grants,
+// User.grants), so the button the web app shows and the answer the API gives cannot drift.
+import { errorMessage } from "../protocol/errors.ts";
+import type { CallGrants, Grant, UserGrants } from "../protocol/resources.ts";
+import { type CallAction, type Refusal, stateRefusal } from "./callMachine.ts";
+import { fail } from "./errors.ts";
+import type { CallRecord } from "./model.ts";
+import {
+  type CallFacts,
+  type CoachFacts,
+  canBarge,
+  canMonitor,
+  canOpenConversation,
+  canStartCoaching,
+} from "./policy.ts";
+
+/** The viewer as the rules read them: who they are and the live call they are on, if any. */
+export type Viewer = Pick<CoachFacts, "id" | "role" | "monitoringAccess" | "liveCallId">;
+
+/** A user as the call actions read them: no call action depends on the viewer's own live call. */
+export function asViewer(user: Omit<Viewer, "liveCallId">): Viewer {
+  return { id: user.id, role: user.role, monitoringAccess: user.monitoringAccess, liveCallId: null };
+}
+
+type Who = (viewer: Viewer, call: CallRecord) => Refusal | null;
+
+const refuse = (code: Refusal["code"], message: string = errorMessage(code)): Refusal => ({ code, message });
+
+/** The agent's own actions on their call. */
+const agentOnly: Who = (viewer, call) =>
+  call.agentId === viewer.id ? null : refuse("forbidden", "Only the call's agent can do this.");
+
+/** The agent hangs up; an admin may end a connected call (not cancel a ringing one). */
+const hangUpBy: Who = (viewer, call) => {
+  if (call.agentId === viewer.id) return null;
+  if (viewer.role !== "admin") return refuse("forbidden", "Only the call's agent or an admin can hang up.");
+  return call.state === "ringing" ? refuse("forbidden", "Only the caller can cancel a ringing call.") : null;
+};
+
+/** Tags and comments: the call's agent, or anyone who may monitor. */
+const annotateBy: Who = (viewer, call) =>
+  call.agentId === viewer.id || canMonitor(viewer)
+    ? null
+    : refuse("forbidden", "Only the call's agent or a supervisor can do this.");
+
+/** An inbound call ringing for the viewer, who is on no other call. */
+const answerBy: Who = (viewer, call) => {
+  if (call.state !== "ringing" || call.direction !== "inbound") return refuse("already_answered");
+  if (!call.ringingUserIds.includes(viewer.id)) return refuse("not_ringing_for_you");
+  return viewer.liveCallId !== null ? refuse("conflict", "You are already on a call.") : null;
+};
+
+/** Each call action: who may take it, and the state-machine action it is (null: no state change). */
+const CALL_ACTIONS = {
+  answer: [answerBy, "answer"],
+  hold: [agentOnly, "hold"],
+  resume: [agentOnly, "resume"],
+  mute: [agentOnly, "mute"],
+  unmute: [agentOnly, "mute"],
+  transfer: [agentOnly, "transfer"],
+  addParty: [agentOnly, "add_party"],
+  raiseHand: [agentOnly, "hand"],
+  hangUp: [hangUpBy, "end"],
+  tag: [annotateBy, "tag"],
+  comment: [annotateBy, "comment"],
+} as const satisfies Record<string, readonly [Who, CallAction["type"] | null]>;
+
+export type CallActionKind = keyof typeof CALL_ACTIONS;
+export const CALL_ACTION_KINDS = Object.keys(CALL_ACTIONS) as CallActionKind[];
+
+/**
+ * Why `viewer` may not take `kind` on `call` now (null: they may): who may act first, then what
+ * the call's state allows (the state machine's own check). The guard of every call action.
+ */
+export function callActionRefusal(viewer: Viewer, call: CallRecord, kind: CallActionKind): Refusal | null {
+  const [who, type] = CALL_ACTIONS[kind];
+  return who(viewer, call) ?? (type ? stateRefusal(call, type) : null);
+}
+
+/** Why `coach` may not start coaching (the supervision policy, SPEC §3). */
+export function coachRefusal(coach: CoachFacts, call: CallFacts): Refusal | null {
+  const answer = canStartCoaching(coach, call);
+  return answer.allowed ? null : refuse(answer.code);
+}
+
+/** Barge needs Live Monitoring+. */
+export function bargeRefusal(coach: Pick<CoachFacts, "monitoringAccess">): Refusal | null {
+  return canBarge(coach) ? null : refuse("barge_not_allowed");
+}
+
+/** "Open the target conversation" is for coaches in the number's line distribution. */
+export function openConversationRefusal(coach: CoachFacts, call: CallFacts): Refusal | null {
+  return canOpenConversation(coach, call)
+    ? null
+    : refuse(
+        "not_in_line_distribution",
+        "Only coaches in the number's line distribution can open the conversation.",
+      );
+}
+
+export function monitorRefusal(user: Pick<Viewer, "role" | "monitoringAccess">): Refusal | null {
+  if (canMonitor(user)) return null;
+  return user.role === "agent"
+    ? refuse("forbidden", "Live Monitoring is for admins and supervisors.")
+    : refuse("no_monitoring_access", "Live Monitoring needs Live Monitoring or Live Monitoring+ access.");
+}
+
+export function administerRefusal(user: Pick<Viewer, "role">): Refusal | null {
+  return user.role === "admin" ? null : refuse("forbidden", "Only admins can do this.");
+}
+
+/** Refuses the request with `refusal`'s code and sentence, if there is one. */
+export function refuseIf(refusal: Refusal | null): void {
+  if (refusal) fail(refusal.code, refusal.message);
+}
+
+export function requireAdmin(viewer: Pick<Viewer, "role">): void {
+  refuseIf(administerRefusal(viewer));
+}
+
+export function grant(refusal: Refusal | null): Grant {
+  return refusal
+    ? { allowed: false, code: refusal.code, message: refusal.message }
+    : { allowed: true, code: null, message: null };
+}
+
+/** Everything `viewer` may do on `call` (`facts`: the same call as the policy reads it). */
+export function callGrants(viewer: CoachFacts, call: CallRecord, facts: CallFacts): CallGrants {
+  const actions = Object.fromEntries(
+    CALL_ACTION_KINDS.map((kind) => [kind, grant(callActionRefusal(viewer, call, kind))]),
+  ) as Record<CallActionKind, Grant>;
+  return {
+    coach: grant(coachRefusal(viewer, facts)),
+    barge: grant(bargeRefusal(viewer)),
+    openConversation: grant(openConversationRefusal(viewer, facts)),
+    ...actions,
+  };
+}
+
+export function userGrants(user: Pick<Viewer, "role" | "monitoringAccess">): UserGrants {
+  return { monitor: grant(monitorRefusal(user)), administer: grant(administerRefusal(user)) };
+}

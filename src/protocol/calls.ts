@@ -1,0 +1,19 @@
+// Facts about a call that the server and the web app both read, each defined once here.
+import type { CallState, CustomerChannel } from "./resources.ts";
+
+/** The states of a live call (SPEC §2: connected, on hold or not). Ringing and ended calls are not live. */
+export const LIVE_STATES: readonly CallState[] = ["in_progress", "on_hold"];
+
+export function isLive(state: CallState): boolean {
+  return LIVE_STATES.includes(state);
+}
+
+export type CallCodec = "opus" | "pcmu";
+
+/**
+ * The codec of a call, from its customer's channel: Opus for a browser (the widget), PCMU for
+ * the demo network and the SIP trunk. Every leg of the call uses it; nothing transcodes.
+ */
+export function callCodec(channel: CustomerChannel): CallCodec {
+  return channel === "widget" ? "opus" : "pcmu";
+}
