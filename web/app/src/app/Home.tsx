@@ -31,13 +31,14 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
   const error = actionError ?? startError;
   const me = state.me;
   if (!me) return <main className="card">{error ?? "…"}</main>;
-  const monitor = me.role !== "agent" && me.monitoringAccess !== "none";
+  const monitor = me.grants.monitor.allowed;
+  const administer = me.grants.administer.allowed;
   const route = shellRoute(path);
   const page = route.page ?? (monitor ? "monitoring" : "softphone");
   const nav = [
     ["softphone", t("softphone")],
     ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
-    ...(me.role === "admin" ? [["admin", t("admin")]] : []),
+    ...(administer ? [["admin", t("admin")]] : []),
     ["diagnostics", t("diagnostics")],
     ["account", t("account")],
   ];
@@ -81,7 +82,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
       {error && <p role="alert">{error}</p>}
       {page === "softphone" && <Softphone live={live} />}
       {page === "monitoring" && monitor && <LiveMonitoring live={live} />}
-      {page === "admin" && me.role === "admin" && <Admin live={live} />}
+      {page === "admin" && administer && <Admin live={live} />}
       {page === "diagnostics" && <Diagnostics />}
       {page === "account" && <Account onSignOut={onSignOut} />}
       {"callId" in route && <Conversation live={live} callId={route.callId} />}

@@ -33,7 +33,7 @@ export function CoachDialog({
           <input type="checkbox" checked={notifyUser} onChange={(e) => setNotify(e.target.checked)} />{" "}
           {t("notifyUser")}
         </label>
-        {call.coach?.canOpenConversation && (
+        {call.grants?.openConversation.allowed && (
           <label>
             <input type="checkbox" checked={openConversation} onChange={(e) => setOpen(e.target.checked)} />{" "}
             {t("openConversation")}

@@ -57,8 +57,17 @@ export function CoachPanel({
     };
   });
 
-  const hearers: Key[] = mode === "whisper" ? ["agent"] : mode === "barge" ? ["agent", "customer"] : [];
-  const who = hearers.length === 0 ? t("nobody") : hearers.map((h) => t(h)).join(", ");
+  // The server's hearing (the routing: hold and mute included), rendered as it is.
+  const { hearing } = session;
+  const hearers: Key[] = [
+    ...(hearing.agentHearsCoach ? (["agent"] as const) : []),
+    ...(hearing.customerHearsCoach ? (["customer"] as const) : []),
+  ];
+  const heard: Key[] = [
+    ...(hearing.coachHearsCustomer ? (["customer"] as const) : []),
+    ...(hearing.coachHearsAgent ? (["agent"] as const) : []),
+  ];
+  const names = (keys: Key[]) => (keys.length === 0 ? t("nobody") : keys.map((k) => t(k)).join(", "));
   const modes: [CoachingMode, Key][] = [
     ["listen", "listen"],
     ["whisper", "whisper"],
@@ -78,8 +87,20 @@ export function CoachPanel({
           {t("leave")}
         </button>
       </fieldset>
-      <p className={`heard-by ${hearers.length ? "live" : ""}`} role="status">
-        {t("heardBy", { who })}
+      <p
+        className={`heard-by ${hearers.length ? "live" : ""}`}
+        role="status"
+        data-agent-hears={hearing.agentHearsCoach}
+        data-customer-hears={hearing.customerHearsCoach}
+      >
+        {t("heardBy", { who: names(hearers) })}
+      </p>
+      <p
+        className="hears"
+        data-hears-customer={hearing.coachHearsCustomer}
+        data-hears-agent={hearing.coachHearsAgent}
+      >
+        {t("youHear", { who: names(heard) })}
       </p>
       <p className="hint">
         {t("shortcuts")} · audio: <span data-audio>{audioState}</span>

@@ -1,6 +1,7 @@
 // Live Monitoring: every live call (Calls) and every user (Users), updated live. The
 // Coach button is always visible; when the policy says no it is disabled and says why.
 import { useEffect, useState } from "react";
+import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
 import { api } from "../shared/api.ts";
@@ -21,12 +22,9 @@ function CoachButton({
   onCoach(c: Call): void;
 }) {
   const { t, te } = useI18n();
-  const allowed = !!call?.coach?.allowed;
-  const reason = call
-    ? call.coach?.code
-      ? te(call.coach.code)
-      : (call.coach?.message ?? "")
-    : te("call_not_live");
+  const grant = call?.grants?.coach;
+  const allowed = !!grant?.allowed;
+  const reason = call ? (grant?.code ? te(grant.code) : (grant?.message ?? "")) : te("call_not_live");
   const id = `why-${place}`;
   return (
     <>
@@ -58,7 +56,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
   const [ended, setEnded] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const me = state.me;
-  const calls = state.calls.filter((c) => c.state === "in_progress" || c.state === "on_hold");
+  const calls = state.calls.filter((c) => isLive(c.state));
   const mine = calls.find((c) => c.coachingSession?.coachId === me?.id);
   // The coach's media leg opens with the Coach dialog ("standby": silent both ways until the
   // session exists) so that Join only has to apply the routing.
@@ -68,7 +66,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
     legCall?.id ?? null,
     "coach",
     !!legCall,
-    legCall?.customerChannel === "widget" ? "opus" : "pcmu",
+    legCall ? callCodec(legCall.customerChannel) : undefined,
   );
   const nameOf = (id: string | null) => state.users.find((u) => u.id === id)?.name ?? "—";
   const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
@@ -121,12 +119,12 @@ export function LiveMonitoring({ live }: { live: Live }) {
           {t("sessionEnded", { reason: ended })}
         </p>
       )}
-      {mine?.coachingSession && me && (
+      {mine?.coachingSession && (
         <CoachPanel
           session={mine.coachingSession}
           audioState={coachAudio.state}
           agentName={nameOf(mine.agentId)}
-          canBarge={me.monitoringAccess === "live_monitoring_plus"}
+          canBarge={!!mine.grants?.barge.allowed}
           onError={setError}
         />
       )}

@@ -1,5 +1,6 @@
 // React glue: the live state, and a call's media leg for one role.
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { CallCodec } from "../../../../src/protocol/calls.ts";
 import type { LegRole } from "../../../../src/protocol/messages.ts";
 import { AudioLeg } from "../../../src/media/leg.ts";
 import { ApiFailure, fetchIceServers } from "./api.ts";
@@ -39,7 +40,7 @@ export function useAudioLeg(
   callId: string | null,
   role: LegRole,
   active: boolean,
-  codec?: "opus" | "pcmu",
+  codec?: CallCodec,
 ) {
   const [state, setState] = useState<string>("idle");
   const legRef = useRef<AudioLeg | null>(null);

@@ -82,6 +82,7 @@ export const en = {
   leave: "Leave",
   coachingSession: "Coaching {agent}",
   heardBy: "Who hears you: {who}",
+  youHear: "You hear: {who}",
   nobody: "nobody",
   sessionEnded: "The coaching session ended: {reason}",
   shortcuts: "Keys: L listen · W whisper (hold Space to talk) · B barge · Esc leave",

@@ -85,6 +85,7 @@ export const es: Record<Key, string> = {
   leave: "Salir",
   coachingSession: "Coaching a {agent}",
   heardBy: "Quién te oye: {who}",
+  youHear: "Oyes a: {who}",
   nobody: "nadie",
   sessionEnded: "La sesión de coaching terminó: {reason}",
   shortcuts: "Teclas: L escuchar · W susurrar (mantén Espacio para hablar) · B intervenir · Esc salir",

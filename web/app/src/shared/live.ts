@@ -2,7 +2,7 @@
 // Keeps the live lists the panels show; resources with the viewer's Coach permission
 // come from the API, refetched when an event says something changed.
 import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
-import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
+import type { Call, CoachingSession, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import { api, session, wsUrl } from "./api.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
@@ -76,19 +76,30 @@ export class Live {
     }
     if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand.")) {
       if ("call" in m) this.mergeCall(m.call);
+      if (m.type === "coaching.started" || m.type === "coaching.mode_changed") this.mergeSession(m.session);
       this.scheduleRefetch();
     }
   }
 
   private mergeCall(call: Call): void {
     const old = this.state.calls.find((c) => c.id === call.id);
-    const merged = { ...call, coach: old?.coach ?? call.coach };
+    // Events carry no viewer's grants: the last answer's stay until the refetch brings new ones.
+    const merged = { ...call, grants: old?.grants ?? call.grants };
     const calls =
       call.state === "ended"
         ? this.state.calls.filter((c) => c.id !== call.id)
         : old
           ? this.state.calls.map((c) => (c.id === call.id ? merged : c))
           : [merged, ...this.state.calls];
+    this.set({ calls });
+  }
+
+  /** A session's new mode and hearing, shown at once (the refetch follows). */
+  private mergeSession(session: CoachingSession): void {
+    if (!this.state.calls.some((c) => c.id === session.callId)) return;
+    const calls = this.state.calls.map((c) =>
+      c.id === session.callId ? { ...c, coachingSession: session } : c,
+    );
     this.set({ calls });
   }
 

@@ -1,7 +1,8 @@
 // The agent's actions on a live call: mute, hold, transfer, add a third party (conference),
 // tag, comment, raise hand, hang up. There is deliberately no control to remove a coach.
 import { useState } from "react";
-import type { Call, User } from "../../../../src/protocol/resources.ts";
+import { isLive } from "../../../../src/protocol/calls.ts";
+import type { Call, CallGrants, User } from "../../../../src/protocol/resources.ts";
 import { api } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
 
@@ -21,29 +22,40 @@ export function CallControls({
   const [external, setExternal] = useState("");
   const act = (path: string, body?: unknown) =>
     api("POST", `/calls/${call.id}/${path}`, body).catch((e: unknown) => onError(te(e)));
-  const live = call.state === "in_progress" || call.state === "on_hold";
-  if (!live) return null;
+  if (!isLive(call.state)) return null;
+  // What the server grants, rendered: a refused action is disabled and says why.
+  const may = (grant: keyof CallGrants) => {
+    const g = call.grants?.[grant];
+    return { disabled: g ? !g.allowed : false, title: g?.code ? te(g.code) : undefined };
+  };
+  const onHold = call.state === "on_hold";
   return (
     <div className="controls">
       <div className="row">
         <button
           type="button"
           aria-pressed={call.agentMuted}
+          {...may(call.agentMuted ? "unmute" : "mute")}
           onClick={() => void act(call.agentMuted ? "unmute" : "mute")}
         >
           {call.agentMuted ? t("unmute") : t("mute")}
         </button>
-        <button type="button" onClick={() => void act(call.state === "on_hold" ? "resume" : "hold")}>
-          {call.state === "on_hold" ? t("resume") : t("hold")}
+        <button
+          type="button"
+          {...may(onHold ? "resume" : "hold")}
+          onClick={() => void act(onHold ? "resume" : "hold")}
+        >
+          {onHold ? t("resume") : t("hold")}
         </button>
         <button
           type="button"
           aria-pressed={call.handRaised}
+          {...may("raiseHand")}
           onClick={() => void act("hand", { raised: !call.handRaised })}
         >
           {call.handRaised ? t("lowerHand") : t("raiseHand")}
         </button>
-        <button type="button" className="danger" onClick={() => void act("hangup")}>
+        <button type="button" className="danger" {...may("hangUp")} onClick={() => void act("hangup")}>
           {t("hangUp")}
         </button>
       </div>
@@ -72,7 +84,9 @@ export function CallControls({
           {t("transferToNumber")}{" "}
           <input value={external} onChange={(e) => setExternal(e.target.value)} placeholder="+34…" />
         </label>
-        <button type="submit">{t("transfer")}</button>
+        <button type="submit" {...may("transfer")}>
+          {t("transfer")}
+        </button>
       </form>
       {call.conference ? (
         <p className="row" role="status">

@@ -1,6 +1,7 @@
 // The agent softphone: availability, ringing calls with Answer, the live call with its
 // actions and audio, the "USER X is coaching you" banner and text whispers, a dialler.
 import { useEffect, useState } from "react";
+import { isLive } from "../../../../src/protocol/calls.ts";
 import type { CoachingSession } from "../../../../src/protocol/resources.ts";
 import { ContactName } from "../conversation/Conversation.tsx";
 import { api } from "../shared/api.ts";
@@ -23,7 +24,7 @@ export function Softphone({ live }: { live: Live }) {
   const [from, setFrom] = useState("");
   const call = state.calls.find((c) => c.agentId === me?.id && c.state !== "ended" && !c.externalTransfer);
   const ringing = state.calls.filter((c) => c.state === "ringing" && me && c.ringingUserIds.includes(me.id));
-  const audioOn = !!call && (call.state === "in_progress" || call.state === "on_hold");
+  const audioOn = !!call && isLive(call.state);
   const audio = useAudioLeg(live, call?.id ?? null, "agent", audioOn);
 
   useEffect(

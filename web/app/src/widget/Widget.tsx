@@ -1,6 +1,7 @@
 // The customer call widget (public): call a number from the browser; ringing →
 // connected → ended.
 import { useEffect, useState } from "react";
+import { callCodec } from "../../../../src/protocol/calls.ts";
 import type { WidgetMessage } from "../../../../src/protocol/messages.ts";
 import { api } from "../shared/api.ts";
 import { useAudioLeg } from "../shared/hooks.ts";
@@ -45,7 +46,7 @@ export function Widget({ numberId }: { numberId: string }) {
     call?.id ?? null,
     "customer",
     !!live && phase !== "ended",
-    "opus",
+    callCodec("widget"),
   );
   const start = async () => {
     try {
