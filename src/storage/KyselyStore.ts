@@ -66,7 +66,7 @@ export class KyselyStore extends DirectoryQueries implements Store {
   // Calls
 
   async countRingingCalls(orgId: string, numberId: string): Promise<number> {
-    // org_id and state <> 'ended' select the org's live calls by the calls_live index.
+    // org_id and state <> 'ended' select the org's unended calls by the calls_live index.
     const r = await this.db
       .selectFrom("calls")
       .select((eb) => eb.fn.countAll<string>().as("n"))

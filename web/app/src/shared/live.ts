@@ -72,7 +72,10 @@ export class Live {
       const users = this.state.users.some((u) => u.id === m.user.id)
         ? this.state.users.map((u) => (u.id === m.user.id ? m.user : u))
         : [...this.state.users, m.user];
-      this.set({ users, me: this.state.me?.id === m.user.id ? m.user : this.state.me });
+      const mine = this.state.me?.id === m.user.id;
+      this.set({ users, me: mine ? m.user : this.state.me });
+      // My role or access changed: my grants on every call may have too.
+      if (mine) this.scheduleRefetch();
     }
     if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand.")) {
       if ("call" in m) this.mergeCall(m.call);
