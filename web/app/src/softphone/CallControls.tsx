@@ -97,6 +97,7 @@ export function CallControls({
           label={t("thirdParty")}
           button={t("addToCall")}
           placeholder="+34…"
+          grant={may("addParty")}
           onSubmit={(number) => act("participants", { number })}
         />
       )}
@@ -104,12 +105,14 @@ export function CallControls({
         label={t("tag")}
         button={t("addTag")}
         maxLength={40}
+        grant={may("tag")}
         onSubmit={(tag) => act("tags", { tag })}
       />
       <FieldForm
         label={t("comment")}
         button={t("addComment")}
         maxLength={2000}
+        grant={may("comment")}
         onSubmit={(text) => act("comments", { text })}
       />
     </div>
@@ -122,12 +125,15 @@ function FieldForm({
   button,
   placeholder,
   maxLength,
+  grant,
   onSubmit,
 }: {
   label: string;
   button: string;
   placeholder?: string;
   maxLength?: number;
+  /** The server's grant for this action: disabled, with why, when refused. */
+  grant: { disabled: boolean; title: string | undefined };
   onSubmit(text: string): Promise<unknown>;
 }) {
   const [text, setText] = useState("");
@@ -148,7 +154,9 @@ function FieldForm({
           maxLength={maxLength}
         />
       </label>
-      <button type="submit">{button}</button>
+      <button type="submit" {...grant}>
+        {button}
+      </button>
     </form>
   );
 }

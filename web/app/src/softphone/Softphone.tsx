@@ -73,6 +73,8 @@ export function Softphone({ live }: { live: Live }) {
           <button
             type="button"
             className="primary"
+            disabled={c.grants ? !c.grants.answer.allowed : false}
+            title={c.grants?.answer.code ? te(c.grants.answer.code) : undefined}
             onClick={() => void api("POST", `/calls/${c.id}/answer`).catch((e: unknown) => setError(te(e)))}
           >
             {t("answer")}
