@@ -64,6 +64,7 @@ export class CallViews {
       if (viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];
         call.grants = callGrants(viewerFacts, c, callFacts(c, numberUserIds, s?.coachId ?? null));
+        call.coach = call.grants.coach;
       }
       return call;
     });

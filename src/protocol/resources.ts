@@ -161,6 +161,11 @@ export interface Call {
   coachingSession: CoachingSession | null;
   /** Present in API answers: what the requesting user may do on this call (absent in events). */
   grants?: CallGrants;
+  /**
+   * SPEC §6's name for `grants.coach` (the same object): whether the requesting user may coach
+   * this call, and if not why. Kept because clients rely on the SPEC's field names.
+   */
+  coach?: Grant;
 }
 
 /**

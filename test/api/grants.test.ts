@@ -37,8 +37,10 @@ describe("grants and hearing over HTTP", () => {
     let checked = 0;
     // luis (another agent) does not see the call at all: 404 for everything, no grants.
     for (const viewer of [org.ana, org.sofia, org.marco, org.admin]) {
-      const grants = (await getCall(viewer, call.id)).grants;
+      const viewed = await getCall(viewer, call.id);
+      const grants = viewed.grants;
       assert.ok(grants, "a call from the API carries the viewer's grants");
+      assert.deepEqual(viewed.coach, grants.coach, "SPEC §6's `coach` is grants.coach");
       for (const [kind, [path, body]] of Object.entries(REQUESTS)) {
         const g: CallGrants[keyof CallGrants] = grants[kind as keyof CallGrants];
         if (g.allowed) continue;
