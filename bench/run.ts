@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
 // subset: npm run bench -- control limits media latency
 import { runControlBench } from "./control.ts";
+import { runForwardBench } from "./forward.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runLimiterBench } from "./limits.ts";
 import { runMediaBench } from "./media.ts";
@@ -8,6 +9,7 @@ import { runSipBench } from "./sip.ts";
 
 const suites: Record<string, () => Promise<object>> = {
   control: runControlBench,
+  forward: () => runForwardBench(),
   limits: runLimiterBench,
   media: () => runMediaBench(),
   latency: () => runLatencyBench(),
