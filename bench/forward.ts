@@ -7,7 +7,7 @@ import { computeRouting, type Party } from "../src/control/routing.ts";
 import { CODECS } from "../src/media/codecs.ts";
 import { type Leg, newSourceKey, type SlotOutput } from "../src/media/Leg.ts";
 import { MediaCall } from "../src/media/MediaCall.ts";
-import { emptyView, readRtp } from "../src/media/rtp.ts";
+import { emptyView, readRtp } from "../src/media/rtpPacket.ts";
 import { SlotRewriter } from "../src/media/SlotRewriter.ts";
 import { SrtpReceiver, SrtpSender } from "../src/media/srtp.ts";
 import type { PeerSettings } from "../src/media/WebRtcLeg.ts";

@@ -8,7 +8,7 @@ import dgram from "node:dgram";
 import { pathToFileURL } from "node:url";
 import { computeRouting } from "../src/control/routing.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
-import { RtpLeg } from "../src/telephony/sip/RtpLeg.ts";
+import { RtpLeg } from "../src/media/RtpLeg.ts";
 import type { FromClient, ToClient } from "./mediaClient.ts";
 import { projectedCallsPerCore } from "./stats.ts";
 

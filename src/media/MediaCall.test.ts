@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { computeRouting, type Party, SILENT } from "../control/routing.ts";
+import { ManualClock } from "./clock.ts";
 import { CODECS } from "./codecs.ts";
 import { type Leg, newSourceKey, type SlotOutput } from "./Leg.ts";
 import { MediaCall } from "./MediaCall.ts";
@@ -50,7 +51,8 @@ class FakeLeg implements Leg {
 const settings = {} as PeerSettings;
 
 function setup() {
-  const call = new MediaCall("c1", "pcmu", { settings, onClose: () => {} });
+  const clock = new ManualClock();
+  const call = new MediaCall("c1", "pcmu", { settings, onClose: () => {}, clock });
   const legs = {
     customer: new FakeLeg("customer"),
     agent: new FakeLeg("agent"),
@@ -65,7 +67,7 @@ function setup() {
   const clear = () => {
     for (const leg of Object.values(legs)) leg.sent.length = 0;
   };
-  return { call, legs, speak, speakAll, clear };
+  return { call, legs, speak, speakAll, clear, clock };
 }
 
 const live = (coachMode: "listen" | "whisper" | "barge" | null, callState = "in_progress" as const) =>
@@ -100,8 +102,8 @@ describe("MediaCall forwarding", () => {
     }
   });
 
-  it("starts the agent's coach slot with the coach's latest frame, while the coach is sending", async () => {
-    const { call, legs, speak, clear } = setup();
+  it("starts the agent's coach slot with the coach's latest frame, while the coach is sending", () => {
+    const { call, legs, speak, clear, clock } = setup();
     call.setRouting(live("listen"));
     speak("coach"); // the coach's microphone reaches nobody while listening
     assert.deepEqual(legs.agent.heard(), []);
@@ -112,7 +114,13 @@ describe("MediaCall forwarding", () => {
     call.setRouting(live("listen"));
     speak("coach");
     clear();
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(40);
+    call.setRouting(live("whisper"));
+    assert.deepEqual(legs.agent.heard(), ["1:coach"], "a frame two frame times (40 ms) old is replayed");
+    call.setRouting(live("listen"));
+    speak("coach");
+    clear();
+    clock.advance(41);
     call.setRouting(live("whisper"));
     assert.deepEqual(legs.agent.sent, [], "a frame older than two frame times (40 ms) is not replayed");
     // A new leg of the coach is a new source: the old leg's last frame is not its own.

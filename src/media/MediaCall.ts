@@ -1,10 +1,13 @@
-// One call's forwarding switch: which leg carries each party, and the routing
-// (from control's computeRouting) that decides which source feeds which slot of
-// whom. It forwards packets, never mixes them, and fails closed.
-import { type Party, type Routing, SILENT, type Source } from "../control/routing.ts";
+// One call's media: which leg carries each party (attach, replace, detach, in the order the
+// signalling asked), the routing applied to its forwarding switch (Forwarder.ts), and the
+// server-side sources the node's frame clock drives (synthetic parties, hold music, comfort
+// silence).
+import { type Party, type Routing, SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import { CODECS, type CodecInfo } from "./codecs.ts";
 import { EnhancedEmitter } from "./EnhancedEmitter.ts";
+import { Forwarder } from "./Forwarder.ts";
 import type { Leg, PacketSink } from "./Leg.ts";
 import {
   type AttachResult,
@@ -17,14 +20,9 @@ import {
   MediaError,
   type SyntheticSource,
 } from "./MediaTypes.ts";
-import { checkParty, checkRouting, PARTIES } from "./routingCheck.ts";
+import { checkParty, checkRouting } from "./routingCheck.ts";
 import { type FrameSource, holdMusicSource, SyntheticLeg } from "./SyntheticLeg.ts";
 import { type PeerSettings, WebRtcLeg } from "./WebRtcLeg.ts";
-
-interface Target {
-  party: Party;
-  slot: 0 | 1;
-}
 
 export interface LegInfo {
   legId: string;
@@ -37,16 +35,8 @@ export interface LegInfo {
 export interface CallContext {
   settings: PeerSettings;
   onClose(call: MediaCall, reason: CloseReason): void;
-}
-
-/** The coach's most recent packet (one object, updated in place), so a whisper starts at once. */
-interface Latest {
-  sourceKey: number;
-  ssrc: number;
-  seq: number;
-  ts: number;
-  payload: Buffer;
-  at: number;
+  /** Default: the system's monotonic clock. */
+  clock?: Clock;
 }
 
 export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
@@ -57,19 +47,8 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   readonly #legs = new Map<Party, Leg>();
   /** Bumped by every attach or detach of a party, so a slow negotiation never overrides a later one. */
   readonly #generation = new Map<Party, number>();
-  readonly #stats: ForwardingStats = { packetsIn: 0, packetsOut: 0, packetsDropped: 0, errors: 0 };
-  #routing: Routing = SILENT;
-  #targets = new Map<Source, Target[]>();
-  readonly #coachLatest: Latest = {
-    sourceKey: 0,
-    ssrc: 0,
-    seq: 0,
-    ts: 0,
-    payload: Buffer.alloc(0),
-    at: -Infinity,
-  };
-  /** Two frame times: a coach whose latest packet is younger than this is still sending (not in DTX, not gone). */
-  readonly #freshMs: number;
+  readonly #switch: Forwarder;
+  readonly #clock: Clock;
   #hold: FrameSource | null | undefined;
   #closed = false;
 
@@ -79,8 +58,9 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     this.id = id;
     this.codec = codec;
     this.#info = CODECS[codec];
-    this.#freshMs = ((2 * this.#info.frameSamples) / this.#info.clockRate) * 1000;
     this.#context = context;
+    this.#clock = context.clock ?? systemClock;
+    this.#switch = new Forwarder(this.#legs, this.#info, this.#clock);
   }
 
   get closed(): boolean {
@@ -88,11 +68,11 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   }
 
   get routing(): Routing {
-    return this.#routing;
+    return this.#switch.routing;
   }
 
   get stats(): Readonly<ForwardingStats> {
-    return { ...this.#stats };
+    return { ...this.#switch.stats };
   }
 
   leg(party: Party): LegInfo | undefined {
@@ -116,14 +96,14 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       offerSdp,
       this.#context.settings,
       {
-        onPacket: this.#onPacket,
+        onPacket: this.#switch.onPacket,
         onConnect: (l) => this.safeEmit("legconnect", l.party, l.id),
         onFail: (l, reason) => this.#remove(l, reason),
         onCandidate: (l, c) => {
           if (this.#legs.get(l.party) === l) this.safeEmit("legcandidate", l.party, l.id, c);
         },
         onPath: (l, lost) => this.safeEmit("legpath", l.party, l.id, lost),
-        onError: () => this.#stats.errors++,
+        onError: () => this.#switch.stats.errors++,
       },
       legId,
     );
@@ -184,7 +164,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
 
   /** The sink a leg attached with attachLeg delivers its party's packets to. */
   get packetSink(): PacketSink {
-    return this.#onPacket;
+    return this.#switch.onPacket;
   }
 
   /** Removes `party`'s leg; returns whether there was one. */
@@ -207,17 +187,16 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     try {
       next = checkRouting(routing);
     } catch (error) {
-      this.#apply(SILENT);
+      this.#switch.apply(SILENT);
       throw error;
     }
-    this.#apply(next);
+    this.#switch.apply(next);
   }
 
   close(reason: CloseReason = "call_closed"): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#routing = SILENT;
-    this.#targets = new Map();
+    this.#switch.clear();
     for (const leg of [...this.#legs.values()]) {
       this.#legs.delete(leg.party);
       leg.close("call_closed");
@@ -230,122 +209,18 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   /** @internal Driven by the node's 20 ms frame clock: synthetic sources, hold music, comfort silence. */
   tick(nowMs: number): void {
     if (this.#closed) return;
+    const sink = this.#switch.onPacket;
     for (const leg of this.#legs.values()) {
-      if (leg instanceof SyntheticLeg) leg.tick(this.#onPacket);
+      if (leg instanceof SyntheticLeg) leg.tick(sink);
     }
-    if (this.#targets.has("hold_music")) {
+    if (this.#switch.carries("hold_music")) {
       this.#hold ??= holdMusicSource(this.codec);
       const hold = this.#hold;
       hold?.emit((ssrc, seq, ts, payload) =>
-        this.#forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload, performance.now()),
+        this.#switch.forward("hold_music", hold.sourceKey, ssrc, seq, ts, payload, this.#clock.now()),
       );
     }
-    const silence = this.#info.silence;
-    for (const leg of this.#legs.values()) {
-      if (!leg.outputs) continue;
-      for (const output of leg.outputs) {
-        if (output.rewriter.pendingSilence === 0) continue;
-        try {
-          const header = output.rewriter.silence(nowMs);
-          if (header) output.send(header, silence);
-        } catch {
-          this.#stats.errors++;
-        }
-      }
-    }
-  }
-
-  readonly #onPacket = (leg: Leg, ssrc: number, seq: number, ts: number, payload: Buffer): void => {
-    this.#stats.packetsIn++;
-    // A replaced or removed leg's late packets go nowhere.
-    if (this.#legs.get(leg.party) !== leg) {
-      this.#stats.packetsDropped++;
-      return;
-    }
-    const now = performance.now();
-    if (leg.party === "coach") {
-      const latest = this.#coachLatest;
-      latest.sourceKey = leg.sourceKey;
-      latest.ssrc = ssrc;
-      latest.seq = seq;
-      latest.ts = ts;
-      latest.payload = payload;
-      latest.at = now;
-    }
-    this.#forward(leg.party, leg.sourceKey, ssrc, seq, ts, payload, now);
-  };
-
-  #forward(
-    from: Source,
-    sourceKey: number,
-    ssrc: number,
-    seq: number,
-    ts: number,
-    payload: Buffer,
-    now: number,
-  ): void {
-    const targets = this.#targets.get(from);
-    if (targets === undefined) {
-      this.#stats.packetsDropped++;
-      return;
-    }
-    for (let i = 0; i < targets.length; i++) {
-      const target = targets[i];
-      this.#sendTo(target.party, target.slot, sourceKey, ssrc, seq, ts, payload, now);
-    }
-  }
-
-  /** One packet to one listener's slot. Any failure drops it for this listener: silence, never a leak elsewhere. */
-  #sendTo(
-    party: Party,
-    slot: 0 | 1,
-    sourceKey: number,
-    ssrc: number,
-    seq: number,
-    ts: number,
-    payload: Buffer,
-    now: number,
-  ): void {
-    try {
-      const output = this.#legs.get(party)?.outputs?.[slot];
-      if (output === undefined) return;
-      const header = output.rewriter.next(sourceKey, ssrc, seq, ts, now);
-      if (header === null) return;
-      output.send(header, payload);
-      this.#stats.packetsOut++;
-    } catch {
-      this.#stats.errors++;
-    }
-  }
-
-  #apply(routing: Routing): void {
-    const previous = this.#routing;
-    const targets = new Map<Source, Target[]>();
-    for (const party of PARTIES) {
-      for (const slot of [0, 1] as const) {
-        const source = routing[party][slot];
-        if (source !== previous[party][slot]) this.#legs.get(party)?.outputs?.[slot].rewriter.cut();
-        if (source === null) continue;
-        const list = targets.get(source) ?? [];
-        list.push({ party, slot });
-        targets.set(source, list);
-      }
-    }
-    this.#routing = routing;
-    this.#targets = targets;
-    // The agent's coach slot, when it starts carrying the coach (whisper, or barge from
-    // listen), starts with the coach's latest frame if the coach is still sending: the next
-    // packet is up to 20–40 ms away (browsers' packets come 20 ms apart with jitter), and the
-    // coach's first syllable is not clipped. Nobody else gets a frame from before the routing
-    // let them hear it: never the customer (a frame the coach said in whisper, or the agent
-    // said while muted or on hold), and hold and mute stay exact both ways.
-    if (routing.agent[1] === "coach" && previous.agent[1] !== "coach") {
-      const latest = this.#coachLatest;
-      const now = performance.now();
-      if (latest.sourceKey === this.#legs.get("coach")?.sourceKey && now - latest.at <= this.#freshMs) {
-        this.#sendTo("agent", 1, latest.sourceKey, latest.ssrc, latest.seq, latest.ts, latest.payload, now);
-      }
-    }
+    this.#switch.sendSilence(this.#info.silence, nowMs);
   }
 
   #webRtcLeg(legId: string): WebRtcLeg {
@@ -358,7 +233,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
   #install(leg: Leg): void {
     const previous = this.#legs.get(leg.party);
     this.#legs.set(leg.party, leg);
-    this.#cutSlotsFedBy(leg.party);
+    this.#switch.cutSlotsFedBy(leg.party);
     if (previous) {
       previous.close("replaced");
       this.safeEmit("legclose", previous.party, previous.id, "replaced");
@@ -369,14 +244,8 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
     leg.close(reason);
     if (this.#legs.get(leg.party) !== leg) return;
     this.#legs.delete(leg.party);
-    this.#cutSlotsFedBy(leg.party);
+    this.#switch.cutSlotsFedBy(leg.party);
     this.safeEmit("legclose", leg.party, leg.id, reason);
-  }
-
-  #cutSlotsFedBy(source: Source): void {
-    for (const target of this.#targets.get(source) ?? []) {
-      this.#legs.get(target.party)?.outputs?.[target.slot].rewriter.cut();
-    }
   }
 
   #bump(party: Party): number {

@@ -3,18 +3,17 @@
 // a marker bit after each switch, no header extensions), and a few frames of
 // comfort silence when the source is cut.
 import type { CodecInfo } from "./codecs.ts";
+import type { RtpFields } from "./rtpPacket.ts";
 
 /** The header fields a slot emits for one packet. Reused between calls: copy what you keep. */
-export interface SlotHeader {
-  sequenceNumber: number;
-  timestamp: number;
-  marker: boolean;
-}
+export type SlotHeader = RtpFields;
 
 /** Comfort-silence frames sent after a slot's source is cut. */
 export const COMFORT_SILENCE_FRAMES = 5;
 
 const NO_SOURCE = -1;
+/** How far behind a source's newest packet its epoch's bound may trail (older ones are dropped). */
+const EPOCH_WINDOW = 0x4000;
 
 export class SlotRewriter {
   readonly #frameSamples: number;
@@ -70,7 +69,10 @@ export class SlotRewriter {
       out.marker = true;
     } else {
       // A packet older than the first one of this epoch would collide with the previous source's numbers.
-      if (((seq - this.#epochFirstSeq) & 0xffff) >= 0x8000) return null;
+      const sinceFirst = (seq - this.#epochFirstSeq) & 0xffff;
+      if (sinceFirst >= 0x8000) return null;
+      // The bound follows a long stream, which would otherwise read as "older" after 32,768 packets.
+      if (sinceFirst > EPOCH_WINDOW) this.#epochFirstSeq = (seq - EPOCH_WINDOW) & 0xffff;
       out.marker = false;
     }
     out.sequenceNumber = (seq + this.#seqOffset) & 0xffff;

@@ -16,7 +16,7 @@ import { type CloseReason, MediaError } from "./MediaTypes.ts";
 import { checkOffer, offerIdentity } from "./offerCheck.ts";
 import { PathWatch } from "./pathWatch.ts";
 import { nodePeerConfig } from "./peerConfig.ts";
-import { emptyView, readRtp } from "./rtp.ts";
+import { emptyView, readRtp } from "./rtpPacket.ts";
 import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
 import { SrtpLink } from "./srtpLink.ts";
 
@@ -253,7 +253,7 @@ export class WebRtcLeg implements Leg {
   /** A decrypted packet from the party's microphone: to the forwarding switch. */
   #ingress(packet: Buffer, end: number): void {
     this.#path.received++;
-    const v = readRtp(packet.subarray(0, end), this.#view);
+    const v = readRtp(packet, this.#view, end);
     if (!v || v.payloadType !== this.#payloadType || this.#closed) return;
     this.#events.onPacket(
       this,

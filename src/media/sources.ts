@@ -2,30 +2,11 @@
 // caller's recorded voice, pure tones and hold music.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { linearToUlaw, ulawToLinear } from "./g711.ts";
 import type { SyntheticSource } from "./MediaTypes.ts";
 
 const RATE = 8000;
 const FRAME_BYTES = 160;
-
-/** G.711 µ-law encoding of one 16-bit linear sample. */
-export function linearToUlaw(sample: number): number {
-  const BIAS = 0x84;
-  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  s += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
-/** G.711 µ-law decoding to a 16-bit linear sample. */
-export function ulawToLinear(byte: number): number {
-  const u = ~byte & 0xff;
-  const t = (((u & 0x0f) << 3) + 0x84) << ((u & 0x70) >> 4);
-  return u & 0x80 ? 0x84 - t : t - 0x84;
-}
 
 /** One second of a pure tone (an integer frequency loops seamlessly). */
 export function toneUlaw(freqHz: number, amplitude = 0.3): Buffer {

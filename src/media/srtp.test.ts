@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { ProtectionProfileAes128CmHmacSha1_80, RtpHeader, RtpPacket, SrtpSession } from "werift";
-import { readRtp } from "./rtp.ts";
+import { readRtp } from "./rtpPacket.ts";
 import { SRTP_TAG_BYTES, SrtpReceiver, SrtpSender, type SrtpSessionKeys } from "./srtp.ts";
 
 /** Two werift sessions facing each other, and the session keys of each direction. */

@@ -8,8 +8,7 @@
 import { createCipheriv } from "node:crypto";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha1 } from "@noble/hashes/legacy.js";
-import { RTP_HEADER_SIZE, writeRtp } from "./rtp.ts";
-import type { SlotHeader } from "./SlotRewriter.ts";
+import { RTP_HEADER_SIZE, type RtpFields, rtpHeaderLength, writeRtp } from "./rtpPacket.ts";
 
 /** Session keys of one direction, as derived from the DTLS master keys (RFC 3711 §4.3). */
 export interface SrtpSessionKeys {
@@ -224,7 +223,7 @@ export class SrtpSender {
   }
 
   /** A new SRTP packet: `payload` under a 12-byte header with the given fields. */
-  protect(header: SlotHeader, payloadType: number, ssrc: number, payload: Uint8Array): Buffer {
+  protect(header: RtpFields, payloadType: number, ssrc: number, payload: Uint8Array): Buffer {
     const end = RTP_HEADER_SIZE + payload.length;
     const out = Buffer.allocUnsafe(end + SRTP_TAG_BYTES);
     writeRtp(out, header, payloadType, ssrc, payload);
@@ -249,19 +248,19 @@ export class SrtpReceiver {
     this.#d = new Direction(keys);
   }
 
-  /**
-   * Checks and decrypts, in place, an SRTP packet. Returns where the RTP packet ends (the
-   * tag cut off; read it with readRtp for the payload and padding), or -1 for a packet that
-   * is not RTP, fails authentication, is a replay or is too short.
-   */
   /** How many SSRCs have state (each from an authenticated packet). */
   get streams(): number {
     return this.#d.streamCount;
   }
 
+  /**
+   * Checks and decrypts, in place, an SRTP packet. Returns where the RTP packet ends (the
+   * tag cut off; read it with readRtp for the payload and padding), or -1 for a packet that
+   * is not RTP, fails authentication, is a replay or is too short.
+   */
   unprotect(packet: Buffer): number {
     const end = packet.length - SRTP_TAG_BYTES;
-    const headerBytes = headerLength(packet, end);
+    const headerBytes = rtpHeaderLength(packet, end);
     if (headerBytes < 0) return -1;
     const d = this.#d;
     const seq = packet.readUInt16BE(2);
@@ -281,15 +280,4 @@ export class SrtpReceiver {
     s.accept(roc, seq, index);
     return end;
   }
-}
-
-/** The length of an RTP header (CSRCs and extension included) within `end` bytes, or -1. */
-function headerLength(packet: Uint8Array, end: number): number {
-  if (end < RTP_HEADER_SIZE || packet[0] >>> 6 !== 2) return -1;
-  let n = RTP_HEADER_SIZE + 4 * (packet[0] & 0x0f);
-  if ((packet[0] & 0x10) !== 0) {
-    if (end < n + 4) return -1;
-    n += 4 + 4 * ((packet[n + 2] << 8) | packet[n + 3]);
-  }
-  return n > end ? -1 : n;
 }

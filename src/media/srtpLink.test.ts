@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RTCPeerConnection, useOPUS } from "werift";
-import { readRtp } from "./rtp.ts";
+import { readRtp } from "./rtpPacket.ts";
 import { SrtpLink } from "./srtpLink.ts";
 
 interface Received {

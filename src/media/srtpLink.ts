@@ -8,7 +8,7 @@
 // werift peer, and the browser tests against Chromium and Firefox.
 import type { Socket } from "node:dgram";
 import { ProtectionProfileAes128CmHmacSha1_80, type RTCDtlsTransport } from "werift";
-import type { SlotHeader } from "./SlotRewriter.ts";
+import { isRtcp, type RtpFields } from "./rtpPacket.ts";
 import { SrtpReceiver, SrtpSender, type SrtpSessionKeys } from "./srtp.ts";
 
 /** A decrypted RTP packet: the datagram and where its RTP part ends (the SRTP tag cut off). */
@@ -84,7 +84,7 @@ export class SrtpLink {
   }
 
   /** Encrypts and sends one packet; drops it when not ready, closed, or without ICE consent. */
-  send(header: SlotHeader, payloadType: number, ssrc: number, payload: Uint8Array): void {
+  send(header: RtpFields, payloadType: number, ssrc: number, payload: Uint8Array): void {
     const sender = this.#sender;
     const connection = this.#connection;
     if (!sender || !connection || this.#closed) return;
@@ -124,8 +124,7 @@ export class SrtpLink {
     this.#connection = connection;
     connection.onData.subscribe((data) => {
       // RTP only: DTLS (first byte 20–63) is werift's; RTCP (RFC 5761: second byte 192–223) is dropped.
-      if (this.#closed || data.length < 12 || data[0] >>> 6 !== 2) return;
-      if (data[1] >= 192 && data[1] <= 223) return;
+      if (this.#closed || data.length < 12 || data[0] >>> 6 !== 2 || isRtcp(data)) return;
       const end = receiver.unprotect(data);
       if (end < 0) {
         this.refused++;

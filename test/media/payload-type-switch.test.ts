@@ -7,7 +7,7 @@ import { RTCPeerConnection, useOPUS } from "werift";
 import type { Party } from "../../src/control/routing.ts";
 import { computeRouting } from "../../src/control/routing.ts";
 import { MediaNode } from "../../src/media/MediaNode.ts";
-import { readRtp } from "../../src/media/rtp.ts";
+import { readRtp } from "../../src/media/rtpPacket.ts";
 import { SrtpLink } from "../../src/media/srtpLink.ts";
 import { withAlternatePayloadType } from "../../src/protocol/alternatePayloadType.ts";
 

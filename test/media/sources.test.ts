@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
+import { linearToUlaw, ulawToLinear } from "../../src/media/g711.ts";
 import { SyntheticLeg } from "../../src/media/SyntheticLeg.ts";
 import {
   encodeOpus,
@@ -10,10 +11,8 @@ import {
   HOLD_MUSIC_NOTES,
   holdMusicPcm,
   holdMusicUlaw,
-  linearToUlaw,
   synthesize,
   toneUlaw,
-  ulawToLinear,
   voiceUlaw,
 } from "../../src/media/sources.ts";
 import { strongestOf, toneLevelDb } from "../support/audio.ts";

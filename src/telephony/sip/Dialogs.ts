@@ -1,7 +1,7 @@
 // SIP dialogs of the trunk, by SIP Call-ID and by Earshot call.
 import type { SipMessage, SipUri } from "sip";
 import type { Party } from "../../control/routing.ts";
-import type { RtpLeg } from "./RtpLeg.ts";
+import type { RtpLeg } from "../../media/RtpLeg.ts";
 
 export interface DialogInit {
   sipCallId: string;

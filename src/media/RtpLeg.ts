@@ -11,11 +11,13 @@
 // (barge); a single slot goes through untouched.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Socket } from "node:dgram";
-import type { Party } from "../../control/routing.ts";
-import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "../../media/Leg.ts";
-import type { CloseReason } from "../../media/MediaTypes.ts";
-import { SlotRewriter } from "../../media/SlotRewriter.ts";
+import type { Party } from "../control/routing.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import { alawToUlaw, mixUlaw, ulawToAlaw } from "./g711.ts";
+import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
+import type { CloseReason } from "./MediaTypes.ts";
+import { emptyView, isRtcp, MAX_RTP_PACKET, RTP_HEADER_SIZE, readRtp, writeRtp } from "./rtpPacket.ts";
+import { SlotRewriter } from "./SlotRewriter.ts";
 
 export interface RtpTarget {
   address: string;
@@ -38,6 +40,8 @@ export interface RtpLegOptions {
   sink: PacketSink;
   /** A digit arrived. Never log `digit`: PINs and card numbers are typed this way. */
   onDtmf?(digit: string): void;
+  /** Default: the system's monotonic clock. */
+  clock?: Clock;
 }
 
 const MIX_WINDOW_MS = 40;
@@ -63,6 +67,9 @@ export class RtpLeg implements Leg {
   /** Until when a latch may happen: open until the answer, then LATCH_WINDOW_MS more. */
   #latchUntil = Number.POSITIVE_INFINITY;
   readonly #opts: RtpLegOptions;
+  readonly #clock: Clock;
+  readonly #view = emptyView();
+  readonly #header = { sequenceNumber: 0, timestamp: 0, marker: false };
   /** 0 = PCMU, 8 = PCMA, as negotiated (an outbound offer learns it from the answer). */
   payloadType: 0 | 8;
   readonly #ssrc = randomInt(1, 0xffffffff);
@@ -76,6 +83,7 @@ export class RtpLeg implements Leg {
 
   constructor(opts: RtpLegOptions) {
     this.#opts = opts;
+    this.#clock = opts.clock ?? systemClock;
     this.party = opts.party;
     this.#remote = opts.remote;
     this.#sdp = opts.remote;
@@ -105,7 +113,7 @@ export class RtpLeg implements Leg {
   answered(): void {
     this.#latchUntil = Math.min(
       this.#latchUntil,
-      performance.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS),
+      this.#clock.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS),
     );
   }
 
@@ -119,7 +127,7 @@ export class RtpLeg implements Leg {
     this.#sdp = remote;
     this.#sdpConfirmed = false;
     this.#latched = false;
-    this.#latchUntil = performance.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS);
+    this.#latchUntil = this.#clock.now() + (this.#opts.latchWindowMs ?? LATCH_WINDOW_MS);
   }
 
   /** Whether a packet from this source is the party's; moves the target on a latch. */
@@ -133,7 +141,7 @@ export class RtpLeg implements Leg {
     if (this.#latched) return address === this.#remote.address && port === this.#remote.port;
     const mayLatch =
       !this.#sdpConfirmed &&
-      performance.now() <= this.#latchUntil &&
+      this.#clock.now() <= this.#latchUntil &&
       (this.#opts.latchFrom.includes(address) || address === this.#sdp.address);
     if (!mayLatch) return false;
     this.#remote = { address, port };
@@ -142,32 +150,29 @@ export class RtpLeg implements Leg {
   }
 
   #receive(msg: Buffer, address: string, port: number): void {
-    if (this.#closed || msg.length < 12 || msg.length > 1500 || msg[0] >> 6 !== 2) return;
-    const pt = msg[1] & 0x7f;
-    if (pt >= 72 && pt <= 76) return; // RTCP on the RTP port (rtcp-mux): not audio
-    let offset = 12 + 4 * (msg[0] & 0x0f);
-    if (msg[0] & 0x10) {
-      if (msg.length < offset + 4) return;
-      offset += 4 + 4 * msg.readUInt16BE(offset + 2);
-    }
-    let end = msg.length;
-    if (msg[0] & 0x20) end -= msg[msg.length - 1];
-    if (offset > end) return;
+    if (this.#closed || msg.length > MAX_RTP_PACKET || isRtcp(msg)) return; // RTCP on the RTP port (rtcp-mux): not audio
+    const v = readRtp(msg, this.#view);
+    if (v === null) return;
     if (!this.#accepts(address, port)) {
       if (this.stats.foreignDropped++ === 0) this.#opts.onForeignSource?.({ address, port });
       return; // not our party's stream
     }
-    const ssrc = msg.readUInt32BE(8);
-    const seq = msg.readUInt16BE(2);
-    const ts = msg.readUInt32BE(4);
-    const payload = msg.subarray(offset, end);
+    const pt = v.payloadType;
+    const ts = v.timestamp;
+    const payload = msg.subarray(v.payloadOffset, v.payloadEnd);
     if (pt === 101) {
       this.#dtmf(payload, ts);
       return;
     }
     if (pt !== 0 && pt !== 8) return;
     this.stats.packetsIn++;
-    this.#opts.sink(this, ssrc, seq, ts, pt === 8 ? alawToUlaw(payload) : Buffer.from(payload));
+    this.#opts.sink(
+      this,
+      v.ssrc,
+      v.sequenceNumber,
+      ts,
+      pt === 8 ? alawToUlaw(payload) : Buffer.from(payload),
+    );
   }
 
   #dtmf(payload: Buffer, ts: number): void {
@@ -180,7 +185,7 @@ export class RtpLeg implements Leg {
   /** A frame for slot 0 or 1: sent as is, or mixed with the other slot's recent frame. */
   #fromSlot(slot: 0 | 1, payload: Buffer): void {
     if (this.#closed || !this.sending) return;
-    const now = performance.now();
+    const now = this.#clock.now();
     this.#last[slot] = now;
     const other = slot === 0 ? 1 : 0;
     const otherActive = now - this.#last[other] < MIX_WINDOW_MS;
@@ -204,15 +209,13 @@ export class RtpLeg implements Leg {
   #emit(ulaw: Buffer): void {
     if (this.#remote.address === "0.0.0.0") return; // no SDP answer yet
     const payload = this.payloadType === 8 ? ulawToAlaw(ulaw) : ulaw;
-    const packet = Buffer.allocUnsafe(12 + payload.length);
+    const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payload.length);
+    const header = this.#header;
     this.#seq = (this.#seq + 1) & 0xffff;
     this.#ts = (this.#ts + payload.length) >>> 0;
-    packet[0] = 0x80;
-    packet[1] = this.payloadType;
-    packet.writeUInt16BE(this.#seq, 2);
-    packet.writeUInt32BE(this.#ts, 4);
-    packet.writeUInt32BE(this.#ssrc, 8);
-    payload.copy(packet, 12);
+    header.sequenceNumber = this.#seq;
+    header.timestamp = this.#ts;
+    writeRtp(packet, header, this.payloadType, this.#ssrc, payload);
     this.stats.packetsOut++;
     this.#opts.socket.send(packet, this.#remote.port, this.#remote.address, () => {});
   }
