@@ -30,7 +30,12 @@ const CACHED_BYTES = CACHED_BLOCKS * 16;
 const REPLAY_WINDOW = 128;
 const ROC_BYTES = 4;
 
-/** The part of @noble/hashes' HMAC we use: a keyed state cloned per packet. */
+/**
+ * The part of @noble/hashes' HMAC we use: a keyed state cloned per packet. `_cloneInto` is not
+ * public API, which is why package.json pins @noble/hashes exactly (2.4.0): upgrade it only with
+ * srtp.rfc3711.test.ts passing (it fails loudly if the internal is gone), and Direction refuses
+ * to start without it rather than fail per packet.
+ */
 interface Hmac {
   _cloneInto(to?: Hmac): Hmac;
   update(data: Uint8Array): Hmac;
@@ -163,6 +168,11 @@ class Direction {
     this.#ecb = ecb;
     this.#salt = keys.salt;
     this.#mac = hmac.create(sha1, keys.auth) as unknown as Hmac;
+    if (typeof this.#mac._cloneInto !== "function") {
+      throw new Error(
+        "@noble/hashes' HMAC has no _cloneInto: srtp.ts needs the pinned version (package.json)",
+      );
+    }
   }
 
   /** The state of `ssrc`, created on first use. A receiver creates it only for an authenticated packet. */
