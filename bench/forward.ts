@@ -7,10 +7,10 @@ import { computeRouting, type Party } from "../src/control/routing.ts";
 import { CODECS } from "../src/media/codecs.ts";
 import { type Leg, newSourceKey, type SlotOutput } from "../src/media/Leg.ts";
 import { MediaCall } from "../src/media/MediaCall.ts";
+import type { PeerSettings } from "../src/media/peerConfig.ts";
 import { emptyView, readRtp } from "../src/media/rtpPacket.ts";
 import { SlotRewriter } from "../src/media/SlotRewriter.ts";
 import { SrtpReceiver, SrtpSender } from "../src/media/srtp.ts";
-import type { PeerSettings } from "../src/media/WebRtcLeg.ts";
 
 const keys = () => ({ key: randomBytes(16), salt: randomBytes(14), auth: randomBytes(20) });
 

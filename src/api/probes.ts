@@ -5,6 +5,7 @@
 import { EarshotError, fail } from "../control/errors.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import { type ClientMessage, PROBE, type ServerMessage } from "../protocol/messages.ts";
+import { SDP_LIMITS } from "../protocol/sdp.ts";
 import type { Peer } from "./signalling.ts";
 
 /** A probe as signalling sees it: something to close. */
@@ -20,8 +21,6 @@ export interface MediaProbe {
     onClose: (probe: ProbeHandle) => void,
   ): Promise<{ probe: ProbeHandle; answerSdp: string }>;
 }
-
-const MAX_SDP = 20_000;
 
 interface PeerProbes {
   /** Probes open or being answered (counted before the answer, so a burst cannot pass the cap). */
@@ -43,10 +42,10 @@ export class Probes {
     if (typeof msg.requestId !== "string" || msg.requestId.length === 0 || msg.requestId.length > 100) {
       fail("bad_request", "A media.probe needs a requestId.");
     }
-    if (typeof msg.sdp !== "string" || msg.sdp.length > MAX_SDP || !msg.sdp.startsWith("v=0")) {
+    if (typeof msg.sdp !== "string" || msg.sdp.length > SDP_LIMITS.maxChars || !msg.sdp.startsWith("v=0")) {
       fail(
         "signalling_error",
-        `The probe is not an SDP session description (at most ${MAX_SDP} characters).`,
+        `The probe is not an SDP session description (at most ${SDP_LIMITS.maxChars} characters).`,
       );
     }
     let state = this.#byPeer.get(peer);

@@ -16,6 +16,7 @@ import type { Party } from "../control/routing.ts";
 import { type CallCodec, callCodec } from "../protocol/calls.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { ClientMessage, IceCandidateInit, SignallingReply } from "../protocol/messages.ts";
+import { SDP_LIMITS } from "../protocol/sdp.ts";
 import { checkCandidate } from "./candidates.ts";
 
 /** The media plane as signalling needs it. */
@@ -58,8 +59,6 @@ interface Route {
   /** The held end of candidates, if one came (it is sent last). */
   heldEnd: boolean;
 }
-
-const MAX_SDP = 20_000;
 
 export class Signalling {
   readonly #routes = new Map<string, Route>();
@@ -198,7 +197,7 @@ export class Signalling {
 }
 
 function checkSdp(sdp: unknown): void {
-  if (typeof sdp !== "string" || sdp.length > MAX_SDP || !sdp.startsWith("v=0")) {
+  if (typeof sdp !== "string" || sdp.length > SDP_LIMITS.maxChars || !sdp.startsWith("v=0")) {
     fail("signalling_error", "The offer is not an SDP session description.");
   }
 }

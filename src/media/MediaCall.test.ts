@@ -7,8 +7,8 @@ import { type Leg, newSourceKey, type SlotOutput } from "./Leg.ts";
 import { MediaCall } from "./MediaCall.ts";
 import { MediaNode } from "./MediaNode.ts";
 import { InvalidStateError, MediaError } from "./MediaTypes.ts";
+import type { PeerSettings } from "./peerConfig.ts";
 import { SlotRewriter } from "./SlotRewriter.ts";
-import type { PeerSettings } from "./WebRtcLeg.ts";
 
 interface Sent {
   slot: number;

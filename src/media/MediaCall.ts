@@ -20,9 +20,10 @@ import {
   MediaError,
   type SyntheticSource,
 } from "./MediaTypes.ts";
+import type { PeerSettings } from "./peerConfig.ts";
 import { checkParty, checkRouting } from "./routingCheck.ts";
 import { type FrameSource, holdMusicSource, SyntheticLeg } from "./SyntheticLeg.ts";
-import { type PeerSettings, WebRtcLeg } from "./WebRtcLeg.ts";
+import { WebRtcLeg } from "./WebRtcLeg.ts";
 
 export interface LegInfo {
   legId: string;

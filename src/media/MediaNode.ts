@@ -12,8 +12,8 @@ import {
   type MediaNodeEvents,
   type MediaNodeOptions,
 } from "./MediaTypes.ts";
+import type { PeerSettings } from "./peerConfig.ts";
 import { prepareOpusSources } from "./SyntheticLeg.ts";
-import type { PeerSettings } from "./WebRtcLeg.ts";
 
 /** Frames the clock may catch up after a stall before it skips ahead (a burst would only be dropped). */
 const MAX_CATCH_UP_FRAMES = 5;

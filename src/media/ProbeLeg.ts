@@ -6,13 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { type RTCDataChannel, RTCPeerConnection } from "werift";
 import { PROBE } from "../protocol/messages.ts";
+import { sessionOrMedia } from "../protocol/sdp.ts";
 import { MediaError } from "./MediaTypes.ts";
-import { OFFER_ATTRIBUTES } from "./offerCheck.ts";
-import { gatheringComplete, nodePeerConfig, withoutDefaultStun } from "./peerConfig.ts";
-import type { PeerSettings } from "./WebRtcLeg.ts";
+import { checkIceAndDtls, parseOffer } from "./offerCheck.ts";
+import { gatheringComplete, nodePeerConfig, type PeerSettings, withoutDefaultStun } from "./peerConfig.ts";
 
-/** The same bound signalling puts on a call leg's offer. */
-export const MAX_PROBE_SDP = 20_000;
 const MAX_ECHO_BYTES = 1024;
 const GATHER_TIMEOUT_MS = 5000;
 
@@ -32,31 +30,24 @@ export interface ProbeOptions {
 }
 
 /** Rejects what is not a browser's offer of exactly one data channel. */
-export function checkProbeOffer(sdp: unknown): string {
+export function checkProbeOffer(offerSdp: unknown): string {
   const refuse = (message: string): never => {
     throw new MediaError("signalling_error", "invalid_sdp", message);
   };
-  if (typeof sdp !== "string" || !sdp.startsWith("v=0") || sdp.length > MAX_PROBE_SDP) {
-    refuse(`The probe is not an SDP session description (at most ${MAX_PROBE_SDP} characters).`);
-  }
-  const text = sdp as string;
-  const sections = text.split(/\r?\nm=/).slice(1);
+  const { text, sdp } = parseOffer(offerSdp, "probe");
+  const [section] = sdp.media;
   if (
-    sections.length !== 1 ||
-    !/^application \d+ (UDP\/)?DTLS\/SCTP webrtc-datachannel\s*$/m.test(sections[0])
+    sdp.media.length !== 1 ||
+    section.type !== "application" ||
+    !/^(UDP\/)?DTLS\/SCTP$/.test(section.protocol) ||
+    String(section.payloads) !== "webrtc-datachannel"
   ) {
     refuse(
       "A probe offers exactly one data channel section (m=application … webrtc-datachannel) and no audio.",
     );
   }
-  for (const [attribute, value] of OFFER_ATTRIBUTES) {
-    const lines = text.match(new RegExp(`^a=${attribute}:.*$`, "gm")) ?? [];
-    const valid = new RegExp(`^a=${attribute}:${value}\\s*$`);
-    if (lines.length === 0 || !lines.every((line) => valid.test(line))) {
-      refuse(`The probe's offer has no valid a=${attribute}.`);
-    }
-  }
-  if (!/^a=setup:actpass\s*$/m.test(text)) {
+  checkIceAndDtls(sdp, "probe's offer");
+  if (sessionOrMedia(sdp, section, "setup") !== "actpass") {
     refuse(
       "The probe's SDP is not an offer (an offer's a=setup is actpass): send the browser's createOffer() result.",
     );

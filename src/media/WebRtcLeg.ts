@@ -5,36 +5,20 @@
 // from the browser for a few seconds) waits a grace period for the browser's ICE restart
 // (icePath.ts) and stays the same leg, with the same routing, when it comes back.
 import { randomUUID } from "node:crypto";
-import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
+import { RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
 import { addPayloadTypeToSlots, offeredAlternate } from "../protocol/alternatePayloadType.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
+import { parseSdp, payloadTypes } from "../protocol/sdp.ts";
 import type { CodecInfo } from "./codecs.ts";
 import { IcePath } from "./icePath.ts";
 import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.ts";
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
-import { checkOffer, offerIdentity } from "./offerCheck.ts";
+import { type CheckedOffer, checkOffer } from "./offerCheck.ts";
 import { PathWatch } from "./pathWatch.ts";
-import { nodePeerConfig } from "./peerConfig.ts";
-import { emptyView, readRtp } from "./rtpPacket.ts";
-import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
+import { nodePeerConfig, type PeerSettings } from "./peerConfig.ts";
 import { SrtpLink } from "./srtpLink.ts";
-
-export { checkOffer } from "./offerCheck.ts";
-
-export interface PeerSettings {
-  certificate: RTCCertificate;
-  /** The addresses announced in host candidates (MediaNodeOptions.hosts); default every IPv4 interface. */
-  hosts?: string[];
-  portRange?: [number, number];
-  /** STUN servers for server-reflexive candidates; none means no traffic to anyone but the peers. */
-  stunUrls: string[];
-  /** How long a leg may take to connect before it closes with "ice_failed". */
-  connectTimeoutMs: number;
-  /** How long a lost path waits for an ICE restart, and how long a silence loses it (pathWatch.ts). */
-  reconnectGraceMs: number;
-  silenceMs: number;
-}
+import { SlotPackets } from "./webRtcSlots.ts";
 
 export interface WebRtcLegEvents {
   onPacket: PacketSink;
@@ -72,14 +56,8 @@ export class WebRtcLeg implements Leg {
   #fingerprint = "";
   /** A restart being negotiated: a second one waits for it (werift negotiates one at a time). */
   #negotiation: Promise<unknown> = Promise.resolve();
-  /** The negotiated payload type (the browser's numbering) and our SSRC of each slot, set on connect. */
-  #payloadType: number;
-  #slotSsrcs = [0, 0];
-  /** A second payload type of the codec both slots accept (alternatePayloadType.ts), or null. */
-  #alternate: number | null = null;
-  /** The payload type each slot currently sends with. */
-  #slotPayloadTypes = [0, 0];
-  readonly #view = emptyView();
+  /** The packet path: the microphone's packets in, the two slots' out (webRtcSlots.ts). */
+  readonly #packets: SlotPackets;
 
   private constructor(
     party: Party,
@@ -93,14 +71,20 @@ export class WebRtcLeg implements Leg {
     this.#codec = codec;
     this.#events = events;
     this.#settings = settings;
-    this.#payloadType = codec.payloadType;
+    this.#packets = new SlotPackets(codec, {
+      sendable: () => !this.#closed && this.#connected,
+      link: () => this.#link,
+      deliver: (ssrc, seq, ts, payload) => {
+        if (!this.#closed) this.#events.onPacket(this, ssrc, seq, ts, payload);
+      },
+    });
     this.#pc = new RTCPeerConnection({
       ...nodePeerConfig(settings),
       codecs: { audio: [codec.codec === "opus" ? useOPUS() : usePCMU()] },
       headerExtensions: { audio: [] },
       // werift never asks the STUN servers: IcePath does, after the answer.
     });
-    this.outputs = [this.#output(codec, 0), this.#output(codec, 1)];
+    this.outputs = this.#packets.outputs;
     this.#path = new PathWatch(settings, () => this.#pc.iceConnectionState, {
       onChange: (lost) => this.#events.onPath?.(this, lost),
       onExpired: () => this.#fail("connection_lost"),
@@ -119,10 +103,10 @@ export class WebRtcLeg implements Leg {
     events: WebRtcLegEvents,
     id: string = randomUUID(),
   ): Promise<{ leg: WebRtcLeg; answerSdp: string }> {
-    const sdp = checkOffer(offerSdp, codec);
+    const offer = checkOffer(offerSdp, codec);
     const leg = new WebRtcLeg(party, codec, settings, events, id);
     try {
-      const answerSdp = await leg.#negotiate(sdp);
+      const answerSdp = await leg.#negotiate(offer);
       return { leg, answerSdp };
     } catch (error) {
       leg.close("negotiation_failed");
@@ -150,23 +134,22 @@ export class WebRtcLeg implements Leg {
    */
   async restart(offerSdp: unknown): Promise<string> {
     if (this.#closed) throw new MediaError("conflict", "invalid_state", "The leg is closed.");
-    const sdp = checkOffer(offerSdp, this.#codec);
-    const { ufrag, fingerprint } = offerIdentity(sdp);
-    if (fingerprint !== this.#fingerprint) {
+    const offer = checkOffer(offerSdp, this.#codec);
+    if (offer.fingerprint !== this.#fingerprint) {
       throw new MediaError(
         "signalling_error",
         "invalid_sdp",
         "An ICE restart must keep the leg's DTLS fingerprint.",
       );
     }
-    if (ufrag === this.#ice?.remoteUfrag) {
+    if (offer.ufrag === this.#ice?.remoteUfrag) {
       throw new MediaError(
         "signalling_error",
         "invalid_sdp",
         "The offer does not restart ICE (same ice-ufrag).",
       );
     }
-    const run = this.#negotiation.then(() => this.#renegotiate(sdp));
+    const run = this.#negotiation.then(() => this.#renegotiate(offer.sdp));
     this.#negotiation = run.catch(ignore);
     return run;
   }
@@ -188,10 +171,10 @@ export class WebRtcLeg implements Leg {
     this.#pc.close().catch(ignore);
   }
 
-  async #negotiate(offerSdp: string): Promise<string> {
+  async #negotiate(offer: CheckedOffer): Promise<string> {
     const pc = this.#pc;
-    this.#fingerprint = offerIdentity(offerSdp).fingerprint;
-    await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+    this.#fingerprint = offer.fingerprint;
+    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
     const transceivers = pc.getTransceivers();
     if (transceivers.length !== 3) throw new Error("expected three transceivers");
     // Server side: the microphone is received, the two slots are sent.
@@ -204,12 +187,17 @@ export class WebRtcLeg implements Leg {
       onCandidate: (c) => this.#events.onCandidate(this, c),
       onError: (e) => this.#events.onError?.(this, e),
     });
-    this.#link = SrtpLink.take(transport, (packet, end) => this.#ingress(packet, end));
+    this.#link = SrtpLink.take(transport, (packet, end) => {
+      this.#path.received++;
+      this.#packets.ingress(packet, end);
+    });
     this.#senders = [transceivers[1].sender, transceivers[2].sender];
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
     pc.iceConnectionStateChange.subscribe((state) => this.#onIceState(state));
     const sdp = await this.#answer();
-    if (!/^a=candidate:/m.test(sdp)) {
+    const answer = parseSdp(sdp);
+    if (!answer.ok) throw new Error(`werift's answer does not parse: ${answer.reason}`);
+    if (!answer.sdp.media.some((m) => (m.candidates?.length ?? 0) > 0)) {
       throw new MediaError(
         "media_ports_exhausted",
         "ports_exhausted",
@@ -218,10 +206,10 @@ export class WebRtcLeg implements Leg {
           : "The media plane could not bind a UDP socket for this leg.",
       );
     }
-    const primary = Number(/^m=audio \d+ \S+ (\d+)/m.exec(sdp)?.[1] ?? this.#payloadType);
+    const primary = payloadTypes(answer.sdp.media[0])[0] ?? this.#codec.payloadType;
     // The codec's name in rtpmap lines: "opus/48000", "PCMU/8000".
     const encoding = `${this.#codec.mimeType.slice("audio/".length)}/${this.#codec.clockRate}`;
-    this.#alternate = offeredAlternate(offerSdp, encoding, primary);
+    this.#packets.alternate = offeredAlternate(offer.sdp, encoding, primary);
     this.#arm(this.#settings.connectTimeoutMs, "ice_failed");
     this.#ice.gathered();
     return this.#withAlternate(sdp);
@@ -247,37 +235,8 @@ export class WebRtcLeg implements Leg {
   }
 
   #withAlternate(sdp: string): string {
-    return this.#alternate === null ? sdp : addPayloadTypeToSlots(sdp, this.#alternate);
-  }
-
-  /** A decrypted packet from the party's microphone: to the forwarding switch. */
-  #ingress(packet: Buffer, end: number): void {
-    this.#path.received++;
-    const v = readRtp(packet, this.#view, end);
-    if (!v || v.payloadType !== this.#payloadType || this.#closed) return;
-    this.#events.onPacket(
-      this,
-      v.ssrc,
-      v.sequenceNumber,
-      v.timestamp,
-      packet.subarray(v.payloadOffset, v.payloadEnd),
-    );
-  }
-
-  #output(codec: CodecInfo, slot: number): SlotOutput {
-    return {
-      rewriter: new SlotRewriter(codec),
-      send: (h: SlotHeader, payload: Buffer) => {
-        if (this.#closed || !this.#connected) return;
-        const alternate = this.#alternate;
-        if (h.marker && alternate !== null) {
-          // A new source or a new talk spurt: the other payload type, so the browser starts it fresh.
-          this.#slotPayloadTypes[slot] =
-            this.#slotPayloadTypes[slot] === this.#payloadType ? alternate : this.#payloadType;
-        }
-        this.#link?.send(h, this.#slotPayloadTypes[slot], this.#slotSsrcs[slot], payload);
-      },
-    };
+    const alternate = this.#packets.alternate;
+    return alternate === null ? sdp : addPayloadTypeToSlots(sdp, alternate);
   }
 
   /** The peer connection's state: its first "connected" (ICE and DTLS up) connects the leg. */
@@ -286,9 +245,10 @@ export class WebRtcLeg implements Leg {
     if (state === "connected" && !this.#connected) {
       clearTimeout(this.#timer);
       // The browser's numbering of the codec, and the SSRCs our answer announced for the slots.
-      this.#payloadType = this.#senders[0]?.codec?.payloadType ?? this.#payloadType;
-      this.#slotPayloadTypes = [this.#payloadType, this.#payloadType];
-      this.#slotSsrcs = this.#senders.map((sender) => sender.ssrc);
+      this.#packets.connected(
+        this.#senders[0]?.codec?.payloadType,
+        this.#senders.map((sender) => sender.ssrc),
+      );
       this.#connected = true;
       this.#path.start();
       this.#events.onConnect(this);

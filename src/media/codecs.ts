@@ -11,8 +11,8 @@ export interface CodecInfo {
   readonly frameSamples: number;
   /** One 20 ms frame of silence, sent when a slot's source is cut. */
   readonly silence: Buffer;
-  /** The SDP rtpmap a browser offer must contain (case-insensitive). */
-  readonly rtpmap: RegExp;
+  /** A payload type that names this codec without an rtpmap (RFC 3551's static PCMU is 0). */
+  readonly staticPayloadType?: number;
 }
 
 export const FRAME_MS = 20;
@@ -35,7 +35,6 @@ export const CODECS: Readonly<Record<MediaCodec, CodecInfo>> = {
     // 08 08 ac b3 0e c6, with ±1 noise on a sixth of its samples, made Chromium wait ~13 ms
     // longer before decoding the resumed stream.)
     silence: Buffer.from([0x48, 0x07, 0xc9, 0x79, 0xc8, 0xc9, 0x57, 0xc0]),
-    rtpmap: /^a=rtpmap:\d+ opus\/48000/im,
   },
   pcmu: {
     codec: "pcmu",
@@ -44,6 +43,6 @@ export const CODECS: Readonly<Record<MediaCodec, CodecInfo>> = {
     clockRate: 8000,
     frameSamples: 160,
     silence: Buffer.alloc(160, 0xff),
-    rtpmap: /^(a=rtpmap:0 PCMU\/8000|m=audio \d+ [A-Z/]+ (\d+ )*0( |$))/im,
+    staticPayloadType: 0,
   },
 };

@@ -1,24 +1,54 @@
-// The little SDP a G.711 trunk needs: read the party's audio address, codecs and
-// direction; write ours.
-export type Direction = "sendrecv" | "sendonly" | "recvonly" | "inactive";
+// The SDP of a G.711 trunk, read and written with the one SDP toolkit (protocol/sdp.ts): the
+// party's audio address (IPv4 or IPv6, the section's c= line or the session's), codecs and
+// direction, from the first usable audio section whatever comes before it; and ours.
+import {
+  connectionOf,
+  type Direction,
+  directionOf,
+  type MediaDescription,
+  parseSdp as parse,
+  payloadTypes,
+  type SessionDescription,
+  writeSdp,
+} from "../../protocol/sdp.ts";
+
+export type { Direction };
 
 export interface AudioOffer {
   address: string;
+  /** 4 or 6: the IP version of `address`. */
+  version: 4 | 6;
   port: number;
   payloadTypes: number[];
   direction: Direction;
 }
 
+/**
+ * The party's audio: the first RTP/AVP audio section with a port (a declined one, port 0, only
+ * when there is no other) and an address. Null for anything else (488 Not Acceptable Here).
+ */
+export function readAudio(sdp: string | undefined): AudioOffer | null {
+  const parsed = parse(sdp);
+  if (!parsed.ok) return null;
+  const audio = parsed.sdp.media.filter((m) => m.type === "audio" && m.protocol === "RTP/AVP");
+  const section = audio.find((m) => m.port > 0) ?? audio[0];
+  if (!section) return null;
+  const connection = connectionOf(parsed.sdp, section);
+  const pts = payloadTypes(section);
+  if (!connection || pts.length === 0) return null;
+  return {
+    address: connection.address,
+    version: connection.version,
+    port: section.port,
+    payloadTypes: pts,
+    direction: directionOf(parsed.sdp, section),
+  };
+}
+
+/** The party's audio as the trunk can reach it: its RTP sockets are IPv4 (rtpPorts.ts). */
 export function parseSdp(sdp: string | undefined): AudioOffer | null {
-  if (!sdp || sdp.length > 8192) return null;
-  const m = /^m=audio (\d+) RTP\/AVP ([\d ]+)\s*$/m.exec(sdp);
-  const c = /^c=IN IP4 (\d{1,3}(?:\.\d{1,3}){3})\s*$/m.exec(sdp);
-  if (!m || !c) return null;
-  const port = Number(m[1]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-  const direction =
-    (/^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(sdp)?.[1] as Direction) ?? "sendrecv";
-  return { address: c[1], port, payloadTypes: m[2].trim().split(/\s+/).map(Number), direction };
+  const audio = readAudio(sdp);
+  return audio?.version === 4 ? audio : null;
 }
 
 /** PCMU when offered, else PCMA; null when neither (488 Not Acceptable Here). */
@@ -36,20 +66,36 @@ export function makeSdp(
 ): string {
   const id = Date.now();
   const pts = payloadType === "offer" ? [0, 8] : [payloadType];
-  return [
-    "v=0",
-    `o=earshot ${id} ${id} IN IP4 ${address}`,
-    "s=Earshot",
-    `c=IN IP4 ${address}`,
-    "t=0 0",
-    `m=audio ${port} RTP/AVP ${pts.join(" ")} 101`,
-    ...pts.map((pt) => (pt === 0 ? "a=rtpmap:0 PCMU/8000" : "a=rtpmap:8 PCMA/8000")),
-    "a=rtpmap:101 telephone-event/8000",
-    "a=fmtp:101 0-15",
-    "a=ptime:20",
-    `a=${direction}`,
-    "",
-  ].join("\r\n");
+  const version = address.includes(":") ? 6 : 4;
+  const media: MediaDescription = {
+    type: "audio",
+    port,
+    protocol: "RTP/AVP",
+    payloads: [...pts, 101].join(" "),
+    rtp: [
+      ...pts.map((pt) => ({ payload: pt, codec: pt === 0 ? "PCMU" : "PCMA", rate: 8000 })),
+      { payload: 101, codec: "telephone-event", rate: 8000 },
+    ],
+    fmtp: [{ payload: 101, config: "0-15" }],
+    ptime: 20,
+    direction,
+  };
+  const session: SessionDescription = {
+    version: 0,
+    origin: {
+      username: "earshot",
+      sessionId: id,
+      sessionVersion: id,
+      netType: "IN",
+      ipVer: version,
+      address,
+    },
+    name: "Earshot",
+    connection: { version, ip: address },
+    timing: { start: 0, stop: 0 },
+    media: [media],
+  };
+  return writeSdp(session);
 }
 
 /** The direction we answer with to a party's direction. */
