@@ -249,6 +249,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
           const header = output.rewriter.silence(nowMs);
           if (header) output.send(header, silence);
         } catch {
+          // Per packet: counted in the call's stats (a log line here would flood at 50 per second).
           this.#stats.errors++;
         }
       }
@@ -314,6 +315,7 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
       output.send(header, payload);
       this.#stats.packetsOut++;
     } catch {
+      // Per packet: counted in the call's stats (a log line here would flood at 50 per second).
       this.#stats.errors++;
     }
   }
