@@ -5,7 +5,7 @@
 // from the browser for a few seconds) waits a grace period for the browser's ICE restart
 // (icePath.ts) and stays the same leg, with the same routing, when it comes back.
 import { randomUUID } from "node:crypto";
-import { type RTCCertificate, RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
+import { RTCPeerConnection, type RTCRtpSender, useOPUS, usePCMU } from "werift";
 import type { Party } from "../control/routing.ts";
 import { addPayloadTypeToSlots, offeredAlternate } from "../protocol/alternatePayloadType.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
@@ -15,26 +15,14 @@ import { type Leg, newSourceKey, type PacketSink, type SlotOutput } from "./Leg.
 import { type CloseReason, MediaError } from "./MediaTypes.ts";
 import { checkOffer, offerIdentity } from "./offerCheck.ts";
 import { PathWatch } from "./pathWatch.ts";
-import { nodePeerConfig } from "./peerConfig.ts";
+import { nodePeerConfig, type PeerSettings } from "./peerConfig.ts";
 import { emptyView, readRtp } from "./rtp.ts";
 import { type SlotHeader, SlotRewriter } from "./SlotRewriter.ts";
 import { SrtpLink } from "./srtpLink.ts";
 
 export { checkOffer } from "./offerCheck.ts";
 
-export interface PeerSettings {
-  certificate: RTCCertificate;
-  /** The addresses announced in host candidates (MediaNodeOptions.hosts); default every IPv4 interface. */
-  hosts?: string[];
-  portRange?: [number, number];
-  /** STUN servers for server-reflexive candidates; none means no traffic to anyone but the peers. */
-  stunUrls: string[];
-  /** How long a leg may take to connect before it closes with "ice_failed". */
-  connectTimeoutMs: number;
-  /** How long a lost path waits for an ICE restart, and how long a silence loses it (pathWatch.ts). */
-  reconnectGraceMs: number;
-  silenceMs: number;
-}
+export type { PeerSettings } from "./peerConfig.ts";
 
 export interface WebRtcLegEvents {
   onPacket: PacketSink;

@@ -1,8 +1,21 @@
 // The ICE and DTLS settings every peer connection of a media node shares: the call legs'
 // (WebRtcLeg.ts) and the network probes' (ProbeLeg.ts), so a probe tests exactly the path a
 // call would take: the same certificate, announced hosts, UDP port range and STUN servers.
-import type { PeerConfig, RTCPeerConnection } from "werift";
-import type { PeerSettings } from "./WebRtcLeg.ts";
+import type { PeerConfig, RTCCertificate, RTCPeerConnection } from "werift";
+
+export interface PeerSettings {
+  certificate: RTCCertificate;
+  /** The addresses announced in host candidates (MediaNodeOptions.hosts); default every IPv4 interface. */
+  hosts?: string[];
+  portRange?: [number, number];
+  /** STUN servers for server-reflexive candidates; none means no traffic to anyone but the peers. */
+  stunUrls: string[];
+  /** How long a leg may take to connect before it closes with "ice_failed". */
+  connectTimeoutMs: number;
+  /** How long a lost path waits for an ICE restart, and how long a silence loses it (pathWatch.ts). */
+  reconnectGraceMs: number;
+  silenceMs: number;
+}
 
 /** The werift configuration of a peer connection on this node (codecs aside). */
 export function nodePeerConfig(settings: Readonly<PeerSettings>): Partial<PeerConfig> {
