@@ -94,7 +94,9 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       if (!widgetCallId) {
         try {
           user = req.query.token ? await s.directory.authenticate(req.query.token) : null;
-        } catch {
+        } catch (err) {
+          // An unknown or expired token is refused below; a storage failure is logged too.
+          app.log.debug({ err }, "a socket's token was not accepted");
           user = null;
         }
         if (!user) {
