@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyRequest } from "fastify";
-import { connectRedis } from "../src/events/redis.ts";
+import { connectRedis } from "../src/cluster/redis.ts";
 import { liveCall, startCoaching } from "../test/support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../test/support/server.ts";
 import { hasRedis, type RunningRedis, startRedis } from "../test/support/services.ts";

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { computeRouting } from "../src/control/routing.ts";
 import type { MediaCall } from "../src/media/MediaCall.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
-import type { FromClient, ToClient } from "./mediaClient.ts";
+import type { FromClient, ToClient } from "../test/support/mediaClient.ts";
 import { projectedCallsPerCore } from "./stats.ts";
 import { runUdpFloor } from "./udpFloor.ts";
 
@@ -40,7 +40,7 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
   const durationMs = options.durationMs ?? 4000;
   const maxLoss = options.maxLoss ?? 0.005;
   const node = await MediaNode.create();
-  const client = fork(new URL("./mediaClient.ts", import.meta.url).pathname, [], {
+  const client = fork(new URL("../test/support/mediaClient.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

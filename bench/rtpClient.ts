@@ -2,7 +2,7 @@
 // packets/s to its RtpLeg and counts what comes back — so the parent's CPU is the
 // bridge's alone. Sockets persist across runs (RtpLegs latch onto their source).
 import dgram from "node:dgram";
-import { everyFrame } from "./pace.ts";
+import { everyFrame } from "../test/support/pace.ts";
 
 interface Start {
   type: "start";

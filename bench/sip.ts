@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { computeRouting } from "../src/control/routing.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
 import { RtpLeg } from "../src/media/RtpLeg.ts";
-import type { FromClient, ToClient } from "./mediaClient.ts";
+import type { FromClient, ToClient } from "../test/support/mediaClient.ts";
 import { projectedCallsPerCore } from "./stats.ts";
 
 const LIVE = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: null });
@@ -62,7 +62,7 @@ async function level(calls: number, durationMs: number) {
 /** A SIP customer (RtpLeg) bridged to a browser agent (werift peer): the trunk's real path. */
 async function bridgedToWebRtc(levels: number[], durationMs: number) {
   const node = await MediaNode.create();
-  const browsers = fork(new URL("./mediaClient.ts", import.meta.url).pathname, [], {
+  const browsers = fork(new URL("../test/support/mediaClient.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
   });
   const phones = fork(new URL("./rtpClient.ts", import.meta.url).pathname, [], {

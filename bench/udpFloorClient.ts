@@ -3,7 +3,7 @@
 // the datagram is an SRTP packet (a 160-byte payload), encrypted anew each time.
 import { createSocket, type Socket } from "node:dgram";
 import { SrtpSender } from "../src/media/srtp.ts";
-import { everyFrame } from "./pace.ts";
+import { everyFrame } from "../test/support/pace.ts";
 
 export type FloorToClient =
   /** keys: each leg's upstream SRTP keys (hex key, salt, auth); none for plain datagrams. */

@@ -8,19 +8,23 @@ import { buildHttp } from "./api/http.ts";
 import { Probes } from "./api/probes.ts";
 import type { Services } from "./api/services.ts";
 import { Signalling } from "./api/signalling.ts";
+import { MediaRelay } from "./cluster/MediaRelay.ts";
+import { DEFAULT_PRESENCE, NodePresence, type PresenceTimings } from "./cluster/NodePresence.ts";
+import { RedisBus } from "./cluster/RedisBus.ts";
+import { TrunkRelay } from "./cluster/TrunkRelay.ts";
 import type { Config } from "./config.ts";
 import { Accounts } from "./control/Accounts.ts";
 import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
 import { Directory } from "./control/Directory.ts";
-import type { EventBus, Trunk } from "./control/ports.ts";
+import type { EventBus, Logger, Trunk } from "./control/ports.ts";
+import { trunkCalls } from "./control/trunkCalls.ts";
 import { Webhooks } from "./control/Webhooks.ts";
+import { Widget } from "./control/Widget.ts";
 import { LocalBus } from "./events/LocalBus.ts";
-import { DEFAULT_PRESENCE, NodePresence, type PresenceTimings } from "./events/NodePresence.ts";
-import { RedisBus } from "./events/RedisBus.ts";
+import { createLogger, type RootLogger, teeLogger } from "./logger.ts";
 import type { MediaPlane } from "./media/plane.ts";
-import { MediaRelay } from "./media/relay.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
@@ -28,7 +32,6 @@ import { missingSecretMessage } from "./storage/migrations.ts";
 import { SecretBox } from "./storage/secretBox.ts";
 import { DemoNetwork } from "./telephony/DemoNetwork.ts";
 import { SipTrunk } from "./telephony/sip/SipTrunk.ts";
-import { TrunkRelay } from "./telephony/TrunkRelay.ts";
 import { type Resolver, systemResolver, WebhookTargets } from "./webhooks/targets.ts";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.ts";
 
@@ -52,8 +55,10 @@ export interface EarshotParts {
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
   webhookRetryDelaysMs?: number[];
-  /** Where the server's log lines go (default stdout); tests read them. */
+  /** Where the server's log lines go (default stdout); tests read them. Unused with `logger`. */
   logStream?: { write(line: string): void };
+  /** The process's logger (src/logger.ts), made before the media plane; default one from LOG_LEVEL. */
+  logger?: RootLogger;
   /** Resolves webhook hosts (default: the system's resolver); tests use a fake DNS. */
   webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
@@ -62,15 +67,19 @@ export interface EarshotParts {
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
   const nodeId = randomUUID();
+  // The one logger, before anything that logs (Fastify is given it below).
+  const log: RootLogger = parts.logger ?? createLogger({ level: config.logLevel, stream: parts.logStream });
   const box = config.secret ? new SecretBox(config.secret) : null;
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, box });
-  const sharedBus: EventBus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new LocalBus();
+  const sharedBus: EventBus = config.redisUrl
+    ? await RedisBus.connect(config.redisUrl, log)
+    : new LocalBus(log);
   // One node's media plane; in a cluster (Redis), a relay sends each call's media commands and
   // offers to the node that owns the call. The SIP trunk drives this node's plane directly: a
   // trunk call is opened, and so owned, by the node whose trunk carries it.
   const plane = parts.media ?? null;
   const media: MediaPlane | MediaRelay | null =
-    plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId }) : plane;
+    plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId, log }) : plane;
   const store = new KyselyStore(database.db, box);
   const webhookCount = await store.countWebhooks();
   if (webhookCount > 0 && !box) {
@@ -85,50 +94,28 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     retryDelaysMs: parts.webhookRetryDelaysMs ?? [1000, 10_000, 60_000],
     timeoutMs: 5000,
     targets: webhookTargets,
-    log: (msg, fields) => http?.log.warn(fields, msg),
+    log: (msg, fields) => log.warn(fields, msg),
   });
   const bus = dispatcher.wrap(sharedBus);
-  let calls: Calls | undefined;
-  let http: FastifyInstance | undefined;
-  // Trunk events no request waits for: a failure goes to the log.
-  const logged = (what: string, callId: string) => (err: unknown) =>
-    http?.log.error({ err, callId }, `${what}: failed`);
-  const farEndHangup = (callId: string) =>
-    void calls?.farEndHangup(callId).catch(logged("far-end hang-up", callId));
   let line: Trunk;
   if (config.sip) {
     if (!plane) throw new Error("the SIP trunk needs the media plane");
+    const sip = config.sip;
+    const trunkLog: Logger = parts.onTrunkLog ? teeLogger(log, parts.onTrunkLog) : log;
     line = new SipTrunk({
-      config: config.sip,
-      store,
-      media: plane,
-      inbound: async (numberId, from) => {
-        if (!calls) throw new Error("not started");
-        return calls.inbound({ numberId, from, channel: "sip" });
-      },
-      farEndHangup,
-      log: (msg, fields, level = "info") => {
-        http?.log[level](fields, msg);
-        parts.onTrunkLog?.(msg, fields);
-      },
+      settings: sip,
+      media: plane.rtpParties({
+        address: sip.mediaAddress,
+        portMin: sip.rtpPortMin,
+        portMax: sip.rtpPortMax,
+      }),
+      log: trunkLog,
     });
   } else {
-    line = new DemoNetwork({
-      answerDelayMs: config.demoAnswerDelayMs,
-      externalCallMs: 20_000,
-      media,
-      onFarEndHangup: farEndHangup,
-    });
+    line = new DemoNetwork({ answerDelayMs: config.demoAnswerDelayMs, externalCallMs: 20_000, media });
   }
   // In a cluster, what is asked of a call's phone line runs on the node that carries the call.
-  const trunk: Trunk = config.redisUrl
-    ? await TrunkRelay.connect(config.redisUrl, line, nodeId, {
-        farEndAnswered: (id) => void calls?.farEndAnswered(id).catch(logged("far end answered", id)),
-        thirdPartyAnswered: (id) =>
-          void calls?.thirdPartyAnswered(id).catch(logged("third party answered", id)),
-        thirdPartyLeft: (id) => void calls?.thirdPartyLeft(id).catch(logged("third party left", id)),
-      })
-    : line;
+  const trunk: Trunk = config.redisUrl ? await TrunkRelay.connect(config.redisUrl, line, nodeId, log) : line;
   const ctx: ControlContext = {
     store,
     bus,
@@ -143,16 +130,18 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     now: () => new Date(),
     newId: randomUUID,
     nodeId,
-    log: { error: (fields, msg) => http?.log.error(fields, msg) },
+    log,
   };
   const coaching = new Coaching(ctx);
-  calls = new Calls(ctx, coaching);
+  const calls = new Calls(ctx, coaching);
+  // The trunk sends what arrives and what its far ends do to the control plane (a port).
+  trunk.serve(trunkCalls(ctx, calls));
   // A leg that lost its path past the grace period ends what it carried. The local plane tells
   // only of the legs of calls whose media is here, so in a cluster one node acts on each.
   const stopLegLost = plane?.onLegClose((callId, _legId, reason, party) => {
     if (reason !== "connection_lost") return;
-    calls?.legLost(callId, party).catch((error: unknown) => {
-      http?.log.error({ err: error, callId }, "could not end what a lost audio leg carried");
+    calls.legLost(callId, party).catch((error: unknown) => {
+      log.error({ err: error, callId }, "could not end what a lost audio leg carried");
     });
   });
   const directory = new Directory(ctx, coaching);
@@ -168,6 +157,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     calls,
     coaching,
     webhooks: new Webhooks(ctx, { targets: webhookTargets, canSealSecrets: box !== null }),
+    widget: new Widget(ctx),
     callTokens: new CallTokens(config.secret),
     signalling: media
       ? new Signalling(store, media, (user, callId) => coaching.mayStart(user, callId))
@@ -189,28 +179,30 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     },
     demoCaller: () => DEMO_CALLERS[callerIndex++ % DEMO_CALLERS.length],
   };
-  http = await buildHttp(services, {
-    logLevel: config.logLevel,
+  const server: FastifyInstance = await buildHttp(services, {
+    logger: log,
     tls: config.tls,
     trustProxy: config.trustProxy,
     limits: config.limits,
     redisUrl: config.redisUrl,
     widgetOrigins: config.widgetOrigins,
-    logStream: parts.logStream,
   });
-  const server = http;
   // Calls carried by a server process that stopped are ended (their audio and phone line went
   // with it). Alone, this node is the whole system: every unended call is a previous run's.
   const callsOfStoppedNodes = async (
     alive: (ids: string[]) => Promise<Set<string>>,
     unknownStopped: boolean,
   ) => {
-    const ended = await calls?.endCallsOfStoppedNodes(alive, unknownStopped);
-    if (ended) server.log.warn({ calls: ended }, "ended the calls of a server process that stopped");
+    const ended = await calls.endCallsOfStoppedNodes(alive, unknownStopped);
+    if (ended) log.warn({ calls: ended }, "ended the calls of a server process that stopped");
   };
   const presence = config.redisUrl
-    ? await NodePresence.start(config.redisUrl, nodeId, parts.presence ?? DEFAULT_PRESENCE, (alive) =>
-        callsOfStoppedNodes(alive, false),
+    ? await NodePresence.start(
+        config.redisUrl,
+        nodeId,
+        parts.presence ?? DEFAULT_PRESENCE,
+        (alive) => callsOfStoppedNodes(alive, false),
+        log,
       )
     : null;
   if (!presence) await callsOfStoppedNodes(async () => new Set(), true);
@@ -224,7 +216,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       await presence?.close();
       await server.close();
       dispatcher.close();
-      calls?.close();
+      calls.close();
       await trunk.close();
       await media?.close();
       await bus.close();

@@ -1,10 +1,12 @@
 // Configuration from the environment. Invalid configuration is one clear line and a
 // non-zero exit, never a half-started server.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { type IceConfig, parseIceUrls } from "./api/iceServers.ts";
 import { type LimitSettings, parseLimits, parseWidgetOrigins } from "./api/limits/settings.ts";
+import type { SipTrunkSettings } from "./telephony/sip/settings.ts";
 
 export interface Config {
   port: number;
@@ -50,19 +52,8 @@ export interface Config {
   widgetOrigins: string[];
 }
 
-export interface SipConfig {
-  listenAddress: string;
-  listenPort: number;
-  carrierAddress: string;
-  carrierPort: number;
-  username?: string;
-  password?: string;
-  allow: string[];
-  mediaAddress: string;
-  /** The UDP port range trunk RTP uses (what to open toward the carrier). */
-  rtpPortMin: number;
-  rtpPortMax: number;
-}
+/** SIP_TRUNK_*, as the trunk takes them. */
+export type SipConfig = SipTrunkSettings;
 
 function hostPort(env: NodeJS.ProcessEnv, name: string, fallback: string): [string, number] {
   const raw = env[name] || fallback;

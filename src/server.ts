@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     // Never hang on shutdown: give open connections 5 s, then leave anyway.
     setTimeout(() => process.exit(0), 5000).unref();
-    await earshot.close().catch(() => {});
+    await earshot.close().catch((e: Error) => console.error(`earshot: shutdown: ${e.message}`));
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { RootLogger } from "../logger.ts";
 import { authenticate } from "./auth.ts";
 import { errorHandler, sendError } from "./errors.ts";
 import { registerSecurityHeaders } from "./headers.ts";
@@ -28,13 +29,12 @@ declare module "fastify" {
 }
 
 export interface HttpOptions {
-  logLevel: string;
+  /** The process's logger (src/logger.ts: its serializers keep tokens and bodies out of the log). */
+  logger: RootLogger;
   /** Serve HTTPS and WSS with this certificate and key (PEM). */
   tls?: { cert: Buffer; key: Buffer } | null;
   /** Behind a TLS-terminating proxy: the hops or addresses whose X-Forwarded-For / -Proto to believe. */
   trustProxy?: false | number | string[];
-  /** Where log lines go (default stdout); tests read them. */
-  logStream?: { write(line: string): void };
   /** The built web app, served at / when present. */
   webRoot?: string;
   /** Abuse limits (src/api/limits); with redisUrl their counters are shared by every node. */
@@ -53,16 +53,9 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
         ? (_address: string, hop: number) => hop < (opts.trustProxy as number)
         : (opts.trustProxy ?? false),
     bodyLimit: 256 * 1024,
-    logger: {
-      level: opts.logLevel,
-      ...(opts.logStream ? { stream: opts.logStream } : {}),
-      // Never log query strings (tokens) nor bodies (passwords); personal data stays out of messages.
-      // The client's address (through the proxy when trusted) goes in a field of its own.
-      serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).split("?")[0], ip: req.ip }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    },
+    // Made before Fastify (src/logger.ts), with the redaction rules: never query strings (tokens)
+    // nor bodies (passwords); the client's address in a field of its own.
+    loggerInstance: opts.logger as FastifyBaseLogger,
     // Router-level failures (bad URL encoding, over-long path parameters) speak our error format too.
     frameworkErrors: (err, _req, reply) => sendError(reply, "bad_request", err.message),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },

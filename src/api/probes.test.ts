@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { UserRecord } from "../control/model.ts";
+import type { MediaProbe, ProbeHandle } from "../control/ports.ts";
 import { PROBE } from "../protocol/messages.ts";
-import { type MediaProbe, type ProbeHandle, Probes } from "./probes.ts";
+import { Probes } from "./probes.ts";
 
 class FakeProbe implements ProbeHandle {
   closed = false;

@@ -3,24 +3,11 @@
 // authentication as the rest of signalling (a signed-in user, or a widget call's token
 // holder), at most PROBE.perConnection open at a time per connection, closed with the socket.
 import { EarshotError, fail } from "../control/errors.ts";
+import type { MediaProbe, ProbeHandle } from "../control/ports.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import { type ClientMessage, PROBE, type ServerMessage } from "../protocol/messages.ts";
 import { SDP_LIMITS } from "../protocol/sdp.ts";
 import type { Peer } from "./signalling.ts";
-
-/** A probe as signalling sees it: something to close. */
-export interface ProbeHandle {
-  readonly closed: boolean;
-  close(reason: "socket_closed"): void;
-}
-
-/** The media plane as the probes need it. */
-export interface MediaProbe {
-  probe(
-    offerSdp: string,
-    onClose: (probe: ProbeHandle) => void,
-  ): Promise<{ probe: ProbeHandle; answerSdp: string }>;
-}
 
 interface PeerProbes {
   /** Probes open or being answered (counted before the answer, so a burst cannot pass the cap). */

@@ -6,6 +6,7 @@ import type { Coaching } from "../control/Coaching.ts";
 import type { ControlContext } from "../control/context.ts";
 import type { Directory } from "../control/Directory.ts";
 import type { Webhooks } from "../control/Webhooks.ts";
+import type { Widget } from "../control/Widget.ts";
 import type { CallTokens } from "./callTokens.ts";
 import type { IceConfig } from "./iceServers.ts";
 import type { Probes } from "./probes.ts";
@@ -28,6 +29,8 @@ export interface Services {
   calls: Calls;
   coaching: Coaching;
   webhooks: Webhooks;
+  /** What the customer call widget reads without signing in. */
+  widget: Widget;
   callTokens: CallTokens;
   signalling: Signalling | null;
   /** The network diagnostic's probes on this node's media plane; null without one. */

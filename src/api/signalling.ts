@@ -11,35 +11,12 @@ import { randomUUID } from "node:crypto";
 import { attachRefusal } from "../control/attach.ts";
 import { EarshotError, fail } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
-import type { Store } from "../control/ports.ts";
-import type { Party } from "../control/routing.ts";
-import { type CallCodec, callCodec } from "../protocol/calls.ts";
+import type { MediaAttach, Store } from "../control/ports.ts";
+import { callCodec } from "../protocol/calls.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { ClientMessage, IceCandidateInit, SignallingReply } from "../protocol/messages.ts";
 import { SDP_LIMITS } from "../protocol/sdp.ts";
 import { checkCandidate } from "./candidates.ts";
-
-/** The media plane as signalling needs it. */
-export interface MediaAttach {
-  attach(
-    callId: string,
-    party: Party,
-    offerSdp: string,
-    codec: CallCodec,
-    ownerId: string | null,
-    legId: string,
-  ): Promise<{ legId: string; answerSdp: string }>;
-  /** An ICE restart of a leg: the same leg answers a new offer. */
-  restart(callId: string, legId: string, offerSdp: string): Promise<{ legId: string; answerSdp: string }>;
-  addCandidate(callId: string, legId: string, candidate: IceCandidateInit | null): Promise<void>;
-  closeLeg(callId: string, legId: string): void;
-  /** Tells when a leg ends on the media side (call ended, coach left, ICE failed, connection lost). */
-  onLegClose(listener: (callId: string, legId: string, reason: string) => void): () => void;
-  /** The media side's ICE candidates for a leg, wherever the leg lives. */
-  onLegCandidate(
-    listener: (callId: string, legId: string, candidate: IceCandidateInit | null) => void,
-  ): () => void;
-}
 
 export interface Peer {
   user: UserRecord | null;

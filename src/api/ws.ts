@@ -13,6 +13,9 @@ import type { Services } from "./services.ts";
 import type { Peer } from "./signalling.ts";
 import { keepAlive } from "./wsHeartbeat.ts";
 
+/** Messages a socket may send before it is authenticated (they wait for it). */
+const MAX_EARLY = 16;
+
 interface Connection extends Peer {
   socket: WebSocket;
   /** The SHA-256 hash of the token a user's socket signed in with. */
@@ -77,12 +80,23 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
     "/ws",
     { websocket: true, config: { public: true, limit: "socket" } },
     async (socket, req) => {
+      // Listen at once: a message that arrives while the socket is authenticated (a database
+      // query) would otherwise be lost, since nothing listens yet. A browser may send its offer
+      // as soon as the socket opens. Such messages wait, in order, for the connection.
+      const early: Buffer[] = [];
+      let onMessage: ((raw: Buffer) => void) | null = null;
+      socket.on("message", (raw: Buffer) => {
+        if (onMessage) onMessage(raw);
+        else if (early.push(raw) > MAX_EARLY) socket.close(FLOOD_CLOSE.code, FLOOD_CLOSE.reason);
+      });
       let user: UserRecord | null = null;
       const widgetCallId = s.callTokens.verify(req.query.callToken);
       if (!widgetCallId) {
         try {
           user = req.query.token ? await s.directory.authenticate(req.query.token) : null;
-        } catch {
+        } catch (err) {
+          // An unknown or expired token is refused below; a storage failure is logged too.
+          app.log.debug({ err }, "a socket's token was not accepted");
           user = null;
         }
         if (!user) {
@@ -112,11 +126,12 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
             .catch((err: unknown) => app.log.error({ err, callId: widgetCallId }, "widget hang-up failed"));
       });
       const withinBudget = app.socketLimits.messageBudget();
-      socket.on("message", (raw: Buffer) => {
+      send(conn, build.hello(user ? await s.directory.present(user) : null, widgetCallId ?? undefined));
+      onMessage = (raw) => {
         if (withinBudget()) void handle(conn, raw);
         else socket.close(FLOOD_CLOSE.code, FLOOD_CLOSE.reason);
-      });
-      send(conn, build.hello(user ? await s.directory.present(user) : null, widgetCallId ?? undefined));
+      };
+      for (const raw of early.splice(0)) onMessage(raw);
     },
   );
 

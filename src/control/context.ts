@@ -1,5 +1,5 @@
 // What every service of the control plane shares: the ports and the settings.
-import type { EventBus, MediaPort, Store, Trunk } from "./ports.ts";
+import type { EventBus, Logger, MediaPort, Store, Trunk } from "./ports.ts";
 
 export interface ControlSettings {
   /** Outbound numbers that make a call an emergency call. */
@@ -10,11 +10,6 @@ export interface ControlSettings {
   tokenTtlMs: number;
   /** Inbound calls a number may have ringing at once (EARSHOT_MAX_RINGING_PER_NUMBER). */
   maxRingingPerNumber: number;
-}
-
-/** Where the control plane reports what it cannot hand back to a caller (pino's shape). */
-export interface ControlLog {
-  error(fields: Record<string, unknown>, msg: string): void;
 }
 
 export interface ControlContext {
@@ -28,6 +23,6 @@ export interface ControlContext {
   newId(): string;
   /** This server process's id (calls it creates are carried here). */
   nodeId: string;
-  /** Errors of work no request waits for (trunk callbacks, timers). */
-  log: ControlLog;
+  /** Where work no request waits for reports (trunk callbacks, timers): the Logger port. */
+  log: Logger;
 }

@@ -147,6 +147,7 @@ export class Forwarder {
           const header = output.rewriter.silence(nowMs);
           if (header) output.send(header, silence);
         } catch {
+          // Per packet: counted in the call's stats (a log line here would flood at 50 per second).
           this.stats.errors++;
         }
       }
@@ -178,6 +179,7 @@ export class Forwarder {
       output.send(header, payload);
       this.stats.packetsOut++;
     } catch {
+      // Per packet: counted in the call's stats (a log line here would flood at 50 per second).
       this.stats.errors++;
     }
   }

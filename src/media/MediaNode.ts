@@ -1,6 +1,8 @@
 // The media plane of one process: its calls, the DTLS certificate they share, and
 // the 20 ms frame clock that drives synthetic sources and comfort silence.
 import { type RTCCertificate, RTCDtlsTransport } from "werift";
+import type { Logger } from "../control/ports.ts";
+import { fallbackLogger } from "../logger.ts";
 import { FRAME_MS } from "./codecs.ts";
 import { EnhancedEmitter } from "./EnhancedEmitter.ts";
 import { type CallContext, MediaCall } from "./MediaCall.ts";
@@ -34,8 +36,14 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return new MediaNode(options, certificate);
   }
 
+  /** Where the plane reports what no caller waits for. */
+  readonly log: Logger;
+  /** Calls whose clock tick failed, already logged (once per call: the tick runs every 10 ms). */
+  readonly #tickFailed = new WeakSet<MediaCall>();
+
   private constructor(options: MediaNodeOptions, certificate: RTCCertificate) {
     super();
+    this.log = options.log ?? fallbackLogger;
     this.#settings = {
       certificate,
       hosts: options.hosts,
@@ -121,8 +129,12 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
       for (const call of this.#calls.values()) {
         try {
           call.tick(now);
-        } catch {
+        } catch (err) {
           // One call's failure never stops the others' clock.
+          if (!this.#tickFailed.has(call)) {
+            this.#tickFailed.add(call);
+            this.log.error({ err, callId: call.id }, "media: a call's clock tick failed");
+          }
         }
       }
     }

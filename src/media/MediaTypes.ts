@@ -1,4 +1,5 @@
 // Public types of the media plane: MediaNode → MediaCall → legs.
+import type { Logger } from "../control/ports.ts";
 import type { Party } from "../control/routing.ts";
 import type { CallCodec } from "../protocol/calls.ts";
 import type { ErrorCode } from "../protocol/errors.ts";
@@ -31,6 +32,8 @@ export interface MediaNodeOptions {
   reconnectGraceMs?: number;
   /** How long without a packet from a connected browser before its path counts as lost. Default 4 s. */
   pathSilenceMs?: number;
+  /** Where the plane reports what no caller waits for (default: warnings and errors to stderr). */
+  log?: Logger;
 }
 
 export interface CallOptions {

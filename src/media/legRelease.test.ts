@@ -2,11 +2,11 @@
 // sockets (werift's ICE candidates) must be released when the leg ends, whether the coach
 // leaves (detach) or the call ends (close), or the process runs out of file descriptors.
 // The parties are werift peers in a child process (the media bench's simulated parties,
-// bench/mediaClient.ts), so every UDP socket counted here is the node's own.
+// test/support/mediaClient.ts), so every UDP socket counted here is the node's own.
 import assert from "node:assert/strict";
 import { fork } from "node:child_process";
 import { after, describe, it } from "node:test";
-import type { FromClient, ToClient } from "../../bench/mediaClient.ts";
+import type { FromClient, ToClient } from "../../test/support/mediaClient.ts";
 import type { MediaCall } from "./MediaCall.ts";
 import { MediaNode } from "./MediaNode.ts";
 
@@ -14,7 +14,7 @@ const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === "U
 
 describe("media legs release their sockets", () => {
   const node = MediaNode.create({ hosts: ["127.0.0.1"] });
-  const parties = fork(new URL("../../bench/mediaClient.ts", import.meta.url).pathname, [], {
+  const parties = fork(new URL("../../test/support/mediaClient.ts", import.meta.url).pathname, [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

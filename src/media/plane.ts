@@ -2,23 +2,23 @@
 // process, driven through the MediaPort (routing, synthetic parties, detach, close) and
 // MediaAttach (browser legs) seams. Any failure here fails closed: the call goes silent.
 
-import type { MediaProbe } from "../api/probes.ts";
-import type { MediaAttach } from "../api/signalling.ts";
-import type { MediaPort } from "../control/ports.ts";
+import type { Logger, MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 import { MediaNode } from "./MediaNode.ts";
 import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes.ts";
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
+import { RtpParties, type RtpRange } from "./RtpParties.ts";
 
-/** Tells every listener; a listener's failure never reaches the media path. */
-export function notify<L>(listeners: Set<L>, call: (listener: L) => void): void {
+/** Tells every listener; a listener's failure never reaches the media path (it is logged). */
+export function notify<L>(listeners: Set<L>, call: (listener: L) => void, log: Logger): void {
   for (const l of listeners) {
     try {
       call(l);
-    } catch {
+    } catch (err) {
       // a dashboard's or a socket's listener must not break the media plane
+      log.error({ err }, "media: a listener failed");
     }
   }
 }
@@ -47,10 +47,10 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     this.wired.add(call);
     call.on("legclose", (party, legId, reason) => {
       this.owners.delete(legId);
-      notify(this.legCloseListeners, (l) => l(callId, legId, String(reason), party));
+      notify(this.legCloseListeners, (l) => l(callId, legId, String(reason), party), this.node.log);
     });
     call.on("legcandidate", (_party, legId, candidate) => {
-      notify(this.legCandidateListeners, (l) => l(callId, legId, candidate));
+      notify(this.legCandidateListeners, (l) => l(callId, legId, candidate), this.node.log);
     });
   }
 
@@ -59,11 +59,12 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     if (!call || call.closed) return;
     try {
       call.setRouting(routing);
-    } catch {
+    } catch (err) {
+      this.node.log.error({ err, callId }, "media: a routing was refused; the call goes silent");
       try {
         call.setRouting(SILENT);
       } catch {
-        // the call refused even silence: it is closed
+        // the call refused even silence: it is closed (and so silent already)
       }
     }
   }
@@ -73,8 +74,9 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     if (!call || call.closed) return;
     try {
       call.attachSynthetic(party, "voice");
-    } catch {
+    } catch (err) {
       // no such source for this call (no Opus encoder): the party stays silent
+      this.node.log.warn({ err, callId, party }, "media: a synthetic party stays silent");
     }
   }
 
@@ -136,6 +138,11 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
     if (this.node.closed) probe.close("node_closed");
     else this.probes.add(probe);
     return { probe, answerSdp };
+  }
+
+  /** The trunk's RTP parties on this node's calls, bound in `range` (TrunkMedia). */
+  rtpParties(range: RtpRange): TrunkMedia {
+    return new RtpParties(this.node, range);
   }
 
   onLegClose(listener: LegCloseListener): () => void {

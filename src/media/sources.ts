@@ -80,6 +80,7 @@ function opusPackets(pcm: Int16Array): Generator<Buffer> | null {
   try {
     OpusScript = createRequire(import.meta.url)("opusscript") as typeof import("opusscript");
   } catch {
+    // An optional dependency that is not installed: callers fall back to PCMU-only sources.
     return null;
   }
   return (function* () {

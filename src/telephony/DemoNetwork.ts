@@ -2,7 +2,7 @@
 // answer outbound calls after a short ring; simulated customers call in through
 // POST /api/v1/demo/calls. Their voices come from the media plane's synthetic parties.
 import type { CallRecord } from "../control/model.ts";
-import type { MediaPort, Trunk } from "../control/ports.ts";
+import type { MediaPort, Trunk, TrunkCalls } from "../control/ports.ts";
 
 export interface DemoNetworkOptions {
   /** How long a simulated callee rings before answering. */
@@ -10,15 +10,18 @@ export interface DemoNetworkOptions {
   /** How long an externally transferred call lasts before the far ends hang up. */
   externalCallMs: number;
   media: MediaPort | null;
-  /** Called when the far end hangs up on its own. */
-  onFarEndHangup: (callId: string) => void;
 }
 
 export class DemoNetwork implements Trunk {
   readonly channel = "demo" as const;
   private readonly timers = new Set<NodeJS.Timeout>();
+  #calls: TrunkCalls | null = null;
 
   constructor(private readonly opts: DemoNetworkOptions) {}
+
+  serve(calls: TrunkCalls): void {
+    this.#calls = calls;
+  }
 
   dial(call: CallRecord, answered: () => void): void {
     this.later(this.opts.answerDelayMs, () => {
@@ -36,7 +39,7 @@ export class DemoNetwork implements Trunk {
   }
 
   transferExternal(call: CallRecord): void {
-    this.later(this.opts.externalCallMs, () => this.opts.onFarEndHangup(call.id));
+    this.later(this.opts.externalCallMs, () => this.#calls?.farEndHangup(call.id));
   }
 
   answered(): void {}

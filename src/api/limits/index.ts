@@ -2,7 +2,7 @@
 // see http.ts (sign-in, widget calls) and sockets.ts (open sockets, messages, protocol errors).
 // The cap on a number's ringing calls is a rule of the control plane (Calls.inbound).
 import type { FastifyInstance } from "fastify";
-import { connectRedis } from "../../events/redis.ts";
+import { connectRedis } from "../../cluster/redis.ts";
 import { registerHttpLimits } from "./http.ts";
 import type { LimitSettings } from "./settings.ts";
 import { registerSocketLimits } from "./sockets.ts";

@@ -55,9 +55,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
     "/widget/numbers/:id",
     { config: isPublic, schema: { params: IdParams, tags: ["widget"] } },
     async (req) => {
-      const number = await s.ctx.store.getNumber(req.params.id);
-      if (!number) fail("not_found", "No such number.");
-      return { number: { id: number.id, name: number.name } };
+      return { number: await s.widget.number(req.params.id) };
     },
   );
   app.post<{ Body: { numberId: string } }>(
@@ -79,9 +77,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
     async (req) => {
       if (s.callTokens.verify(req.headers["x-call-token"] as string | undefined) !== req.params.id)
         fail("forbidden");
-      const call = await s.ctx.store.getCall(req.params.id);
-      if (!call) fail("not_found");
-      return { call: presentWidgetCall(call) };
+      return { call: await s.widget.call(req.params.id) };
     },
   );
   app.post<{ Params: { id: string } }>(

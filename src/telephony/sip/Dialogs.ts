@@ -1,7 +1,7 @@
 // SIP dialogs of the trunk, by SIP Call-ID and by Earshot call.
 import type { SipMessage, SipUri } from "sip";
+import type { RtpParty } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
-import type { RtpLeg } from "../../media/RtpLeg.ts";
 
 export interface DialogInit {
   sipCallId: string;
@@ -13,7 +13,7 @@ export interface DialogInit {
   remote: SipUri;
   remoteTarget: string;
   cseq: number;
-  leg: RtpLeg;
+  leg: RtpParty;
   payloadType: 0 | 8;
   /** Called once when the dialog ends (a conference's third party leaving). */
   onEnd?: () => void;

@@ -7,11 +7,13 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { after, before, describe, it } from "node:test";
 import type { CallRecord, NumberRecord } from "../../control/model.ts";
-import type { Store } from "../../control/ports.ts";
+import type { Logger } from "../../control/ports.ts";
 import { MediaPlane } from "../../media/plane.ts";
 import { SipTrunk } from "./SipTrunk.ts";
 
 const DID = "+34910000001";
+const quiet = () => {};
+const silent: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 
 function invite(trunkPort: number, phonePort: number): string {
   const sdp =
@@ -59,9 +61,8 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
       e164: DID,
       userIds: [],
     } as NumberRecord;
-    const store = { getNumberByE164: async (e164: string) => (e164 === DID ? number : undefined) };
     trunk = new SipTrunk({
-      config: {
+      settings: {
         listenAddress: "127.0.0.1",
         listenPort: trunkPort,
         carrierAddress: "127.0.0.1",
@@ -71,16 +72,22 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
         rtpPortMin: 40000,
         rtpPortMax: 40999,
       },
-      store: store as unknown as Store,
-      media,
-      // The control plane stores the call and, before this returns, the agent answers it.
+      media: media.rtpParties({ address: "127.0.0.1", portMin: 40000, portMax: 40999 }),
+      log: silent,
+    });
+    // A fake of the TrunkCalls port (the control plane): the number by its DID, and a call that
+    // the agent answers before `inbound` returns.
+    trunk.serve({
+      numberOfDid: async (did) => (did === DID ? number.id : null),
       inbound: async () => {
         const call = { id: "call-1", direction: "inbound", customerChannel: "sip" } as CallRecord;
         trunk.answered(call);
         return call;
       },
       farEndHangup: () => {},
-      log: () => {},
+      farEndAnswered: () => {},
+      thirdPartyAnswered: () => {},
+      thirdPartyLeft: () => {},
     });
   });
 

@@ -94,6 +94,7 @@ export class IceKeeper {
     } catch (error) {
       this.#options.onRestart?.(reason, error);
       if (this.#pc.signalingState === "have-local-offer") {
+        // A rollback that fails leaves nothing to undo: the restart's own offer follows.
         await this.#pc.setLocalDescription({ type: "rollback" }).catch(() => {});
       }
       this.#outbox = null;

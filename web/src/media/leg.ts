@@ -141,6 +141,7 @@ export class AudioLeg {
       const answer = await options.signal(await makeOffer(pc, false));
       await pc.setRemoteDescription({ type: "answer", sdp: answer });
       leg.ice.answered();
+      // Refused without a user gesture: the context resumes on the page's next click.
       if (ctx.state === "suspended") await ctx.resume().catch(() => {});
       return leg;
     } catch (error) {
@@ -148,7 +149,7 @@ export class AudioLeg {
       else {
         pc.close();
         if (!options.stream) for (const t of local.getTracks()) t.stop();
-        if (!options.audioContext) ctx.close().catch(() => {});
+        if (!options.audioContext) ctx.close().catch(() => {}); // already closed: nothing to release
       }
       throw error;
     }
@@ -243,7 +244,7 @@ export class AudioLeg {
       slot.element.remove();
     }
     if (this.#ownsStream) for (const t of this.localStream.getTracks()) t.stop();
-    if (this.#ownsContext) this.audioContext.close().catch(() => {});
+    if (this.#ownsContext) this.audioContext.close().catch(() => {}); // already closed: nothing to release
   }
 
   #spectrum(slot: 0 | 1): Float32Array<ArrayBuffer> {
@@ -262,6 +263,7 @@ export class AudioLeg {
     element.srcObject = stream;
     (options.container ?? document.body).append(element);
     const withSink = element as HTMLAudioElement & { setSinkId?(id: string): Promise<void> };
+    // A device that is gone plays on the default output; autoplay refused resumes on a gesture.
     if (options.sinkId && withSink.setSinkId) withSink.setSinkId(options.sinkId).catch(() => {});
     element.play().catch(() => {});
     if (options.analysers === false) return { stream, element, analyser: null };

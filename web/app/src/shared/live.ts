@@ -109,7 +109,13 @@ export class Live {
   private scheduleRefetch(): void {
     if (this.query.startsWith("callToken")) return;
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
-    this.refetchTimer = setTimeout(() => void this.refetch().catch(() => {}), 80);
+    this.refetchTimer = setTimeout(
+      () =>
+        void this.refetch().catch((e: unknown) =>
+          console.warn("earshot: refetch failed; the next event retries", e),
+        ),
+      80,
+    );
   }
 
   async refetch(): Promise<void> {

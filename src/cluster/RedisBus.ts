@@ -1,11 +1,19 @@
 // Cross-node event fan-out over Redis pub/sub: every node publishes to one channel and
 // delivers what it receives to its own WebSocket clients. While Redis is away, events stay on
 // this node.
-import type { Envelope, EventBus } from "../control/ports.ts";
-import { LocalBus } from "./LocalBus.ts";
+import { Type } from "@sinclair/typebox";
+import type { Envelope, EventBus, Logger } from "../control/ports.ts";
+import { LocalBus } from "../events/LocalBus.ts";
+import { decode } from "./NodeLink.ts";
 import { RedisChannels } from "./redis.ts";
 
 const CHANNEL = "earshot:events";
+
+/** What every node's WebSocket hub reads first of an event (the rest is the publisher's). */
+const EnvelopeShape = Type.Object({
+  audience: Type.Object({ orgId: Type.String() }),
+  event: Type.Object({ type: Type.String() }),
+});
 
 export class RedisBus implements EventBus {
   private constructor(
@@ -13,10 +21,16 @@ export class RedisBus implements EventBus {
     private readonly channels: RedisChannels,
   ) {}
 
-  static async connect(url: string): Promise<RedisBus> {
-    const local = new LocalBus();
-    const channels = await RedisChannels.connect(url, [CHANNEL], (_channel, envelope) =>
-      local.publish(envelope as Envelope),
+  static async connect(url: string, log: Logger): Promise<RedisBus> {
+    const local = new LocalBus(log);
+    const channels = await RedisChannels.connect(
+      url,
+      [CHANNEL],
+      (_channel, raw) => {
+        const envelope = decode(raw, EnvelopeShape, log, "event bus");
+        if (envelope) local.publish(envelope as Envelope);
+      },
+      log,
     );
     return new RedisBus(local, channels);
   }

@@ -3,6 +3,7 @@
 // closes; a node whose key is gone has stopped. One node at a time (a short Redis lease) looks
 // for calls carried by stopped nodes and ends them (Calls.endCallsOfStoppedNodes).
 import type { Redis } from "ioredis";
+import type { Logger } from "../control/ports.ts";
 import { connectRedis } from "./redis.ts";
 
 const PREFIX = "earshot:node";
@@ -24,6 +25,7 @@ export class NodePresence {
     private readonly redis: Redis,
     readonly nodeId: string,
     private readonly timings: PresenceTimings,
+    private readonly log: Logger,
   ) {}
 
   /** Announces `nodeId` and keeps it announced; `sweep` runs on one node at a time, every sweepMs. */
@@ -32,12 +34,13 @@ export class NodePresence {
     nodeId: string,
     timings: PresenceTimings,
     sweep: (alive: (nodeIds: string[]) => Promise<Set<string>>) => Promise<unknown>,
+    log: Logger,
   ): Promise<NodePresence> {
-    const redis = await connectRedis(url); // a missed heartbeat or sweep is retried on the next tick
-    const presence = new NodePresence(redis, nodeId, timings);
+    const redis = await connectRedis(url, log); // a missed heartbeat or sweep is retried on the next tick
+    const presence = new NodePresence(redis, nodeId, timings, log);
     await presence.#beat();
-    presence.#every(timings.heartbeatMs, () => presence.#beat());
-    presence.#every(timings.sweepMs, async () => {
+    presence.#every("heartbeat", timings.heartbeatMs, () => presence.#beat());
+    presence.#every("sweep", timings.sweepMs, async () => {
       if (await presence.#lease()) await sweep((ids) => presence.alive(ids));
     });
     return presence;
@@ -54,7 +57,10 @@ export class NodePresence {
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
-    await this.redis.del(`${PREFIX}:${this.nodeId}`).catch(() => {});
+    await this.redis.del(`${PREFIX}:${this.nodeId}`).catch((err: Error) =>
+      // The key expires by itself: the others see this node gone a few seconds later.
+      this.log.warn({ error: err.message }, "presence: could not withdraw this node"),
+    );
     this.redis.disconnect();
   }
 
@@ -68,9 +74,10 @@ export class NodePresence {
     return ok === "OK";
   }
 
-  #every(ms: number, task: () => Promise<unknown>): void {
+  #every(what: string, ms: number, task: () => Promise<unknown>): void {
     const timer = setInterval(() => {
-      if (!this.#closed) task().catch(() => {});
+      if (!this.#closed)
+        task().catch((err: unknown) => this.log.warn({ err, what }, "presence: retried on the next tick"));
     }, ms);
     timer.unref();
     this.#timers.push(timer);

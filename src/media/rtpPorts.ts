@@ -1,4 +1,4 @@
-// Binds trunk RTP sockets inside the configured port range (what operators open in their
+// Binds trunk RTP sockets (RtpParties) inside the configured port range (what operators open in their
 // firewall), trying the ports in turn from where the last bind left off.
 import dgram from "node:dgram";
 

@@ -1,10 +1,10 @@
-// The bench's simulated parties, in a child process (so the media node's CPU is
-// measured alone): three werift peer connections per call (customer, agent, coach),
+// Simulated browser parties for the media benchmarks and src/media/legRelease.test.ts, in a
+// child process (so the media node's CPU is measured alone): three werift peer connections per call (customer, agent, coach),
 // each sending 20 ms Opus-sized packets and counting what its two slots receive. Their
 // SRTP goes through the same lean path as the media node's (src/media/srtpLink.ts), so
 // that one core of simulated browsers can keep up with one core of media node.
 import { RTCPeerConnection, useOPUS, usePCMU } from "werift";
-import { SrtpLink } from "../src/media/srtpLink.ts";
+import { SrtpLink } from "../../src/media/srtpLink.ts";
 import { everyFrame } from "./pace.ts";
 
 type Role = "customer" | "agent" | "coach";

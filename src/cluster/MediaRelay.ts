@@ -2,20 +2,19 @@
 // owner, and whatever node an API request or a WebSocket lands on, what it asks of that call's
 // media reaches the owner. The owner is the node that opened the call (Redis key, SET NX);
 // commands go to its channel over Redis pub/sub in the order they were given, a browser's
-// offer waits for the owner's answer, and the end of a leg is told to every node (the
-// WebSocket of the leg's user may be on any of them). On the owner itself nothing leaves the
-// process. A node that is gone takes its calls' media with it; offers for them fail clearly.
+// offer waits for the owner's answer (a NodeLink request), and the end of a leg is told to
+// every node (the WebSocket of the leg's user may be on any of them). On the owner itself
+// nothing leaves the process. A node that is gone takes its calls' media with it; offers for
+// them fail clearly.
 import { randomUUID } from "node:crypto";
-import type { MediaAttach } from "../api/signalling.ts";
-import { EarshotError } from "../control/errors.ts";
-import type { MediaPort } from "../control/ports.ts";
+import type { Logger, MediaAttach, MediaPort } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
-import { RedisChannels } from "../events/redis.ts";
-import { isErrorCode } from "../protocol/errors.ts";
+import type { MediaCodec } from "../media/MediaTypes.ts";
+import { type MediaPlane, notify } from "../media/plane.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
-import type { MediaCodec } from "./MediaTypes.ts";
-import { type MediaPlane, notify } from "./plane.ts";
-import { type Ask, type Command, type Message, type Reply, runCommand } from "./relayCommands.ts";
+import { LegCandidate, LegClosed, MediaAnswer, MediaMessage, runCommand } from "./mediaCommands.ts";
+import { decode, NodeLink } from "./NodeLink.ts";
+import { RedisChannels } from "./redis.ts";
 
 const PREFIX = "earshot:media";
 const LEG_CLOSED = `${PREFIX}:legclosed`;
@@ -26,6 +25,8 @@ const OWNER_TTL_S = 24 * 3600;
 /** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
 const OWNER_CACHE = 10_000;
 
+/** What the control plane or the signalling tells a call's media without waiting for an answer. */
+type Command = Exclude<MediaMessage, { op: "attach" | "restart" }>;
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
 
@@ -34,18 +35,20 @@ export interface MediaRelayOptions {
   nodeId?: string;
   /** How long an offer waits for the owner's answer. */
   attachTimeoutMs?: number;
+  log: Logger;
 }
+
+const nodeChannel = (nodeId: string) => `${PREFIX}:node:${nodeId}`;
 
 export class MediaRelay implements MediaPort, MediaAttach {
   readonly #channels: RedisChannels;
+  readonly #link: NodeLink<typeof MediaMessage, typeof MediaAnswer>;
+  readonly #log: Logger;
   readonly #owners = new Map<string, string>();
   /** Commands of a call waiting for its owner to be known, in order. */
   readonly #queues = new Map<string, Promise<void>>();
-  readonly #replies = new Map<string, { resolve(r: Reply): void; timer: NodeJS.Timeout }>();
   readonly #listeners = new Set<LegCloseListener>();
   readonly #candidateListeners = new Set<LegCandidateListener>();
-  readonly #attachTimeoutMs: number;
-  #closed = false;
 
   private constructor(
     readonly plane: MediaPlane,
@@ -54,7 +57,20 @@ export class MediaRelay implements MediaPort, MediaAttach {
     options: MediaRelayOptions,
   ) {
     this.#channels = channels;
-    this.#attachTimeoutMs = options.attachTimeoutMs ?? 10_000;
+    this.#log = options.log;
+    this.#link = new NodeLink({
+      nodeId,
+      what: "media relay",
+      channelOf: nodeChannel,
+      publish: (channel, message) => channels.publish(channel, message),
+      message: MediaMessage,
+      reply: MediaAnswer,
+      // A command or an offer sent here because this node owns the call.
+      handle: (m) => this.#local(m),
+      timeoutMs: options.attachTimeoutMs ?? 10_000,
+      noAnswer: "the call's media node did not answer; it may have stopped",
+      log: options.log,
+    });
     // The legs of calls owned here end here: every node hears of it.
     plane.onLegClose((callId, legId, reason) => channels.publish(LEG_CLOSED, { callId, legId, reason }));
     plane.onLegCandidate((callId, legId, candidate) =>
@@ -62,29 +78,30 @@ export class MediaRelay implements MediaPort, MediaAttach {
     );
   }
 
-  static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions = {}): Promise<MediaRelay> {
+  static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions): Promise<MediaRelay> {
     const nodeId = options.nodeId ?? randomUUID();
     let relay: MediaRelay | undefined;
     // While Redis is away, calls owned here keep working and other commands are lost (the call
     // fails closed).
     const channels = await RedisChannels.connect(
       url,
-      [`${PREFIX}:node:${nodeId}`, LEG_CLOSED, LEG_CANDIDATE],
-      (channel, m) => relay?.onMessage(channel, m),
+      [nodeChannel(nodeId), LEG_CLOSED, LEG_CANDIDATE],
+      (channel, raw) => relay?.onMessage(channel, raw),
+      options.log,
     );
     relay = new MediaRelay(plane, nodeId, channels, options);
     return relay;
   }
 
-  /** A message on this node's channel or the leg-closed broadcast. */
-  private onMessage(channel: string, m: unknown): void {
+  /** A message on this node's channel or one of the broadcasts. */
+  private onMessage(channel: string, raw: string): void {
     if (channel === LEG_CLOSED) {
-      const c = m as { callId: string; legId: string; reason: string };
-      notify(this.#listeners, (l) => l(c.callId, c.legId, c.reason));
+      const c = decode(raw, LegClosed, this.#log, "media relay: leg closed");
+      if (c) notify(this.#listeners, (l) => l(c.callId, c.legId, c.reason), this.#log);
     } else if (channel === LEG_CANDIDATE) {
-      const c = m as { callId: string; legId: string; candidate: IceCandidateInit | null };
-      notify(this.#candidateListeners, (l) => l(c.callId, c.legId, c.candidate));
-    } else this.#receive(m as Message);
+      const c = decode(raw, LegCandidate, this.#log, "media relay: leg candidate");
+      if (c) notify(this.#candidateListeners, (l) => l(c.callId, c.legId, c.candidate), this.#log);
+    } else this.#link.receive(raw);
   }
 
   // MediaPort: the control plane's commands.
@@ -106,14 +123,22 @@ export class MediaRelay implements MediaPort, MediaAttach {
             this.#send(owner, { op: "openCall", callId, codec });
           }
         })
-        .catch(() => {});
+        .catch((err: Error) =>
+          // Redis unreachable: this node keeps the call's media (the claim is retried by no one).
+          this.#log.warn({ callId, error: err.message }, "media relay: could not claim a call's media"),
+        );
       return;
     }
     this.#run({ op: "openCall", callId, codec });
   }
 
   applyRouting(callId: string, routing: Routing): void {
-    this.#run({ op: "applyRouting", callId, routing });
+    const { customer, agent, coach } = routing;
+    this.#run({
+      op: "applyRouting",
+      callId,
+      routing: { customer: [...customer], agent: [...agent], coach: [...coach] },
+    });
   }
 
   attachSynthetic(callId: string, party: Party): void {
@@ -144,13 +169,13 @@ export class MediaRelay implements MediaPort, MediaAttach {
   ) {
     const owner = await this.#ownerOf(callId);
     if (owner === this.nodeId) return this.plane.attach(callId, party, offerSdp, codec, ownerId, legId);
-    return this.#ask(owner, { op: "attach", callId, party, offerSdp, codec, ownerId, legId });
+    return this.#link.request(owner, { op: "attach", callId, party, offerSdp, codec, ownerId, legId });
   }
 
   async restart(callId: string, legId: string, offerSdp: string) {
     const owner = await this.#ownerOf(callId);
     if (owner === this.nodeId) return this.plane.restart(callId, legId, offerSdp);
-    return this.#ask(owner, { op: "restart", callId, legId, offerSdp });
+    return this.#link.request(owner, { op: "restart", callId, legId, offerSdp });
   }
 
   async addCandidate(callId: string, legId: string, candidate: IceCandidateInit | null): Promise<void> {
@@ -174,47 +199,12 @@ export class MediaRelay implements MediaPort, MediaAttach {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const { timer, resolve } of this.#replies.values()) {
-      clearTimeout(timer);
-      resolve({
-        op: "refused",
-        requestId: "",
-        code: null,
-        refusal: false,
-        message: "this node is shutting down",
-      });
-    }
-    this.#replies.clear();
+    this.#link.close();
     this.#channels.close();
     await this.plane.close();
   }
 
   // Internals.
-
-  /** Sends an offer or a restart to the call's owner and waits for its answer. */
-  async #ask(owner: string, ask: Ask): Promise<{ legId: string; answerSdp: string }> {
-    const requestId = randomUUID();
-    const reply = new Promise<Reply>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#replies.delete(requestId);
-        resolve({
-          op: "refused",
-          requestId,
-          code: null,
-          refusal: false,
-          message: "the call's media node did not answer; it may have stopped",
-        });
-      }, this.#attachTimeoutMs);
-      this.#replies.set(requestId, { resolve, timer });
-    });
-    this.#send(owner, { ...ask, requestId, replyTo: this.nodeId });
-    const r = await reply;
-    if (r.op === "answered") return { legId: r.legId, answerSdp: r.answerSdp };
-    // The same error the owner's plane threw, as far as the signalling can tell.
-    if (r.refusal && r.code && isErrorCode(r.code)) throw new EarshotError(r.code, r.message);
-    throw Object.assign(new Error(r.message), r.code ? { code: r.code } : {});
-  }
 
   #ownerKey(callId: string): string {
     return `${PREFIX}:owner:${callId}`;
@@ -253,7 +243,9 @@ export class MediaRelay implements MediaPort, MediaAttach {
       .then(() => this.#ownerOf(callId))
       .then(
         (owner) => this.#dispatch(owner, command),
-        () => {}, // Redis unreachable: the command is lost and the call's media fails closed
+        (err: Error) =>
+          // Redis unreachable: the command is lost and the call's media fails closed.
+          this.#log.warn({ callId, op: command.op, error: err.message }, "media relay: a command was lost"),
       );
     this.#queues.set(callId, next);
     next.then(() => {
@@ -266,37 +258,23 @@ export class MediaRelay implements MediaPort, MediaAttach {
       // The call is over wherever its media is. The node closing it deletes the owner key: the
       // owner may be a node that stopped (its calls are ended by the others).
       this.#owners.delete(command.callId);
-      this.#channels.redis.del(this.#ownerKey(command.callId)).catch(() => {});
+      this.#channels.redis
+        .del(this.#ownerKey(command.callId))
+        .catch((err: Error) =>
+          this.#log.warn({ callId: command.callId, error: err.message }, "media relay: an owner key stays"),
+        );
     }
     if (owner === this.nodeId) this.#local(command);
     else this.#send(owner, command);
   }
 
-  #send(owner: string, message: Message): void {
-    if (this.#closed) return;
-    this.#channels.publish(`${PREFIX}:node:${owner}`, message);
+  #send(owner: string, message: Command): void {
+    this.#link.send(owner, message);
   }
 
-  /** A command for a call owned here. */
-  #local(c: Command): void {
+  /** A command for a call owned here (an offer or a restart resolves to its answer). */
+  #local(c: MediaMessage): Promise<MediaAnswer> | undefined {
     if (c.op === "closeCall") this.#owners.delete(c.callId); // closed from another node
-    runCommand(this.plane, c, (to, reply) => this.#send(to, reply));
-  }
-
-  #receive(m: Message): void {
-    if (m.op === "answered" || m.op === "refused") {
-      const waiting = this.#replies.get(m.requestId);
-      if (!waiting) return;
-      this.#replies.delete(m.requestId);
-      clearTimeout(waiting.timer);
-      waiting.resolve(m);
-      return;
-    }
-    // A command sent here because this node owns the call.
-    try {
-      this.#local(m);
-    } catch {
-      // a failing command never takes the node down; the call's media fails closed
-    }
+    return runCommand(this.plane, c, this.#log);
   }
 }
