@@ -14,6 +14,7 @@ import { RedisBus } from "./cluster/RedisBus.ts";
 import { TrunkRelay } from "./cluster/TrunkRelay.ts";
 import type { Config } from "./config.ts";
 import { Accounts } from "./control/Accounts.ts";
+import { CallQualityFeed } from "./control/CallQualityFeed.ts";
 import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
@@ -132,6 +133,9 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     nodeId,
     log,
   };
+  // Each live call's leg quality, measured where its media is and told to monitors on every node.
+  const quality = new CallQualityFeed(ctx);
+  ctx.quality = quality;
   const coaching = new Coaching(ctx);
   const calls = new Calls(ctx, coaching);
   // The trunk sends what arrives and what its far ends do to the control plane (a port).
@@ -213,6 +217,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     setupToken,
     async close() {
       stopLegLost?.();
+      quality.close();
       await presence?.close();
       await server.close();
       dispatcher.close();

@@ -12,6 +12,7 @@ import type { Party, Routing } from "../control/routing.ts";
 import type { MediaCodec } from "../media/MediaTypes.ts";
 import { type MediaPlane, notify } from "../media/plane.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
+import type { CallQuality } from "../protocol/resources.ts";
 import { LegCandidate, LegClosed, MediaAnswer, MediaMessage, runCommand } from "./mediaCommands.ts";
 import { decode, NodeLink } from "./NodeLink.ts";
 import { RedisChannels } from "./redis.ts";
@@ -191,6 +192,11 @@ export class MediaRelay implements MediaPort, MediaAttach {
   onLegClose(listener: LegCloseListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** This node's own calls: a call's legs are measured where its media is, and told over the event bus. */
+  onQuality(listener: (callId: string, quality: CallQuality) => void): () => void {
+    return this.plane.onQuality(listener);
   }
 
   onLegCandidate(listener: LegCandidateListener): () => void {

@@ -26,7 +26,7 @@ export async function assertVisible(viewer: UserRecord, call: CallRecord, tx: St
 }
 
 export class CallViews {
-  constructor(private readonly ctx: Pick<ControlContext, "store">) {}
+  constructor(private readonly ctx: Pick<ControlContext, "store" | "quality">) {}
 
   /** Resources for `calls`, with `grants` computed for `viewer` when given; read from `store` (a transaction's). */
   async present(
@@ -60,6 +60,7 @@ export class CallViews {
         contact: contacts.find((k) => k.id === c.contactId),
         comments: comments.filter((k) => k.callId === c.id),
         session,
+        quality: this.ctx.quality?.of(c.id),
       });
       if (viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];

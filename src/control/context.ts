@@ -1,4 +1,5 @@
 // What every service of the control plane shares: the ports and the settings.
+import type { CallQuality } from "../protocol/resources.ts";
 import type { EventBus, Logger, MediaPort, Store, Trunk } from "./ports.ts";
 
 export interface ControlSettings {
@@ -12,6 +13,11 @@ export interface ControlSettings {
   maxRingingPerNumber: number;
 }
 
+/** The latest quality report of each live call, wherever its media is measured. */
+export interface QualityReadings {
+  of(callId: string): CallQuality | null;
+}
+
 export interface ControlContext {
   store: Store;
   bus: EventBus;
@@ -23,6 +29,8 @@ export interface ControlContext {
   newId(): string;
   /** This server process's id (calls it creates are carried here). */
   nodeId: string;
+  /** The latest measured quality of each live call's legs (set once the feed exists; CallQualityFeed.ts). */
+  quality?: QualityReadings;
   /** Where work no request waits for reports (trunk callbacks, timers): the Logger port. */
   log: Logger;
 }

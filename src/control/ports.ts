@@ -2,6 +2,7 @@
 // the trunks implement them. Control never imports their implementations.
 import type { CallCodec } from "../protocol/calls.ts";
 import type { IceCandidateInit, ServerEvent } from "../protocol/messages.ts";
+import type { CallQuality } from "../protocol/resources.ts";
 import type {
   CallRecord,
   CommentRecord,
@@ -161,6 +162,11 @@ export interface MediaPort {
   /** Detaches `party`'s leg unless `userId` attached it (a standby coach leg of someone else). */
   releaseUnlessOwner(callId: string, party: Party, userId: string): void;
   closeCall(callId: string, reason: string): void;
+  /**
+   * Every few seconds, how the legs of each live call whose media is on this node sound
+   * (a cluster's nodes each report their own calls; the event bus carries the rest).
+   */
+  onQuality(listener: (callId: string, quality: CallQuality) => void): () => void;
 }
 
 /** What the control plane tells a trunk about calls it carries. */

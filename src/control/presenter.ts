@@ -1,5 +1,5 @@
 // Turns domain records into the protocol's resources.
-import type { Call, CoachingSession, Hearing, User, WidgetCall } from "../protocol/resources.ts";
+import type { Call, CallQuality, CoachingSession, Hearing, User, WidgetCall } from "../protocol/resources.ts";
 import { userGrants } from "./grants.ts";
 import type {
   CallRecord,
@@ -76,7 +76,12 @@ export function presentSession(
 
 export function presentCall(
   c: CallRecord,
-  extra: { contact: ContactRecord | undefined; comments: CommentRecord[]; session: CoachingSession | null },
+  extra: {
+    contact: ContactRecord | undefined;
+    comments: CommentRecord[];
+    session: CoachingSession | null;
+    quality?: CallQuality | null;
+  },
 ): Call {
   return {
     id: c.id,
@@ -109,6 +114,7 @@ export function presentCall(
     endedAt: iso(c.endedAt),
     endReason: c.endReason,
     coachingSession: extra.session,
+    quality: c.state === "ended" ? null : (extra.quality ?? null),
   };
 }
 

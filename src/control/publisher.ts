@@ -4,7 +4,7 @@
 // (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
 // audience.
 import type { RevokeReason, ServerEvent, WidgetMessage } from "../protocol/messages.ts";
-import type { Call, CoachingSession, User } from "../protocol/resources.ts";
+import type { Call, CallQuality, CoachingSession, User } from "../protocol/resources.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
@@ -20,6 +20,7 @@ export const build = {
   "call.created": (call: Call) => ({ type: "call.created", call }),
   "call.updated": (call: Call) => ({ type: "call.updated", call }),
   "call.ended": (call: Call) => ({ type: "call.ended", call }),
+  "call.quality": (callId: string, quality: CallQuality) => ({ type: "call.quality", callId, quality }),
   "user.updated": (user: User) => ({ type: "user.updated", user }),
   "coaching.started": (session: CoachingSession) => ({ type: "coaching.started", session }),
   "coaching.mode_changed": (session: CoachingSession) => ({ type: "coaching.mode_changed", session }),
@@ -46,6 +47,8 @@ export const audiences = {
     if (coachId) userIds.push(coachId);
     return { orgId: call.orgId, monitors: true, userIds, callId: call.id };
   },
+  /** How a call's legs sound (every few seconds): the org's monitors (Live Monitoring, the coach's panel). */
+  quality: (call: CallRecord): Audience => ({ orgId: call.orgId, monitors: true }),
   /** A raised or lowered hand: monitors, the agent and the coach. */
   hand(call: CallRecord, coachId: string | null): Audience {
     const userIds = [call.agentId, coachId].filter((id): id is string => !!id);
@@ -118,7 +121,7 @@ export interface Told {
 export class Publisher {
   private readonly views: CallViews;
 
-  constructor(private readonly ctx: Pick<ControlContext, "bus" | "store">) {
+  constructor(private readonly ctx: Pick<ControlContext, "bus" | "store" | "quality">) {
     this.views = new CallViews(ctx);
   }
 
@@ -215,6 +218,14 @@ export class Publisher {
     this.ctx.bus.publish(this.sessionEnvelope("coaching.mode_changed", session, dto));
     if (firstAudible) this.notifyAgent(session, dto);
     return dto;
+  }
+
+  /** A live call's leg quality, measured on the node that owns its media (CallQualityFeed). */
+  quality(call: CallRecord, quality: CallQuality): void {
+    this.ctx.bus.publish({
+      audience: audiences.quality(call),
+      event: build["call.quality"](call.id, quality),
+    });
   }
 
   /** A text whisper. */

@@ -7,6 +7,7 @@ import type { Clock } from "./clock.ts";
 import type { CodecInfo } from "./codecs.ts";
 import type { Leg, PacketSink } from "./Leg.ts";
 import type { ForwardingStats } from "./MediaTypes.ts";
+import { ReceiveStats } from "./receiveStats.ts";
 import { PARTIES } from "./routingCheck.ts";
 
 interface Target {
@@ -38,6 +39,8 @@ export class Forwarder {
     payload: Buffer.alloc(0),
     at: -Infinity,
   };
+  /** What each party's leg sends us, as RFC 3550 receiver statistics (call quality, quality.ts). */
+  readonly received: Readonly<Record<Party, ReceiveStats>>;
   /** Two frame times: a coach whose latest packet is younger than this is still sending (not in DTX, not gone). */
   readonly #freshMs: number;
 
@@ -46,6 +49,11 @@ export class Forwarder {
     this.#legs = legs;
     this.#clock = clock;
     this.#freshMs = ((2 * codec.frameSamples) / codec.clockRate) * 1000;
+    this.received = {
+      customer: new ReceiveStats(codec.clockRate),
+      agent: new ReceiveStats(codec.clockRate),
+      coach: new ReceiveStats(codec.clockRate),
+    };
   }
 
   get routing(): Routing {
@@ -66,6 +74,10 @@ export class Forwarder {
       return;
     }
     const now = this.#clock.now();
+    // A few integer operations per packet; a new leg or SSRC is a new stream.
+    const received = this.received[leg.party];
+    if (received.sourceKey !== leg.sourceKey || received.ssrc !== ssrc) received.reset(leg.sourceKey, ssrc);
+    received.update(seq, ts, now);
     if (leg.party === "coach") {
       const latest = this.#coachLatest;
       latest.sourceKey = leg.sourceKey;

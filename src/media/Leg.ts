@@ -19,6 +19,8 @@ export interface Leg {
   /** The leg's two receive slots; null when what it receives is discarded (a synthetic party). */
   readonly outputs: readonly [SlotOutput, SlotOutput] | null;
   readonly closed: boolean;
+  /** The transport's latest round trip to the party in ms, where it measures one (ICE consent checks). */
+  rttMs?(): number | null;
   /** Releases the leg's resources; does not notify anyone (the call does). Idempotent. */
   close(reason: CloseReason): void;
 }

@@ -4,6 +4,7 @@
 // silence).
 import { type Party, type Routing, SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
+import type { CallQuality } from "../protocol/resources.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CODECS, type CodecInfo } from "./codecs.ts";
 import { EnhancedEmitter } from "./EnhancedEmitter.ts";
@@ -21,6 +22,7 @@ import {
   type SyntheticSource,
 } from "./MediaTypes.ts";
 import type { PeerSettings } from "./peerConfig.ts";
+import { legQuality } from "./quality.ts";
 import { checkParty, checkRouting } from "./routingCheck.ts";
 import { type FrameSource, holdMusicSource, SyntheticLeg } from "./SyntheticLeg.ts";
 import { WebRtcLeg } from "./WebRtcLeg.ts";
@@ -74,6 +76,17 @@ export class MediaCall extends EnhancedEmitter<MediaCallEvents> {
 
   get stats(): Readonly<ForwardingStats> {
     return { ...this.#switch.stats };
+  }
+
+  /** Each leg's quality since the previous call (the plane's sampler calls it every few seconds). */
+  quality(): CallQuality {
+    const of = (party: Party) => {
+      const leg = this.#legs.get(party);
+      const stats = this.#switch.received[party];
+      if (!leg || stats.sourceKey !== leg.sourceKey) return null;
+      return legQuality(stats, this.codec, leg.rttMs?.() ?? null);
+    };
+    return { customer: of("customer"), agent: of("agent"), coach: of("coach") };
   }
 
   leg(party: Party): LegInfo | undefined {

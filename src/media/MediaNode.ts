@@ -103,6 +103,11 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
     return call;
   }
 
+  /** The open calls of this node. */
+  calls(): IterableIterator<MediaCall> {
+    return this.#calls.values();
+  }
+
   getCall(callId: string): MediaCall | undefined {
     return this.#calls.get(callId);
   }

@@ -32,6 +32,8 @@ export interface MediaNodeOptions {
   reconnectGraceMs?: number;
   /** How long without a packet from a connected browser before its path counts as lost. Default 4 s. */
   pathSilenceMs?: number;
+  /** How often each live call's legs are measured and reported (MediaPlane.onQuality). Default 5 s. */
+  qualityIntervalMs?: number;
   /** Where the plane reports what no caller waits for (default: warnings and errors to stderr). */
   log?: Logger;
 }

@@ -161,6 +161,10 @@ export class WebRtcLeg implements Leg {
     await this.#ice?.addRemote(candidate);
   }
 
+  rttMs(): number | null {
+    return this.#link?.rttMs() ?? null;
+  }
+
   close(_reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -67,7 +67,12 @@ export function isPoor(mos: number, lossPct: number): boolean {
 }
 
 /** The estimated MOS of a leg, rounded to two decimals. */
-export function estimateMos(codec: CallCodec, lossPct: number, jitterMs: number, rttMs: number | null): number {
+export function estimateMos(
+  codec: CallCodec,
+  lossPct: number,
+  jitterMs: number,
+  rttMs: number | null,
+): number {
   const r = rating(lossPct, oneWayDelayMs(rttMs, jitterMs), CODEC_IMPAIRMENT[codec]);
   return Math.round(mosOfRating(r) * 100) / 100;
 }

@@ -6,6 +6,7 @@ import type { Logger, MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
+import type { CallQuality } from "../protocol/resources.ts";
 import { MediaNode } from "./MediaNode.ts";
 import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes.ts";
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
@@ -25,6 +26,7 @@ export function notify<L>(listeners: Set<L>, call: (listener: L) => void, log: L
 
 type LegCloseListener = (callId: string, legId: string, reason: string, party: Party) => void;
 type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
+type QualityListener = (callId: string, quality: CallQuality) => void;
 
 export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   private readonly legCloseListeners = new Set<LegCloseListener>();
@@ -34,11 +36,40 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   private readonly owners = new Map<string, string>();
   /** Open network probes of this node (the diagnostic's), closed with the plane. */
   private readonly probes = new Set<ProbeLeg>();
+  private readonly qualityListeners = new Set<QualityListener>();
+  /** Measures every call's legs while someone listens (onQuality). */
+  private qualityTimer: NodeJS.Timeout | undefined;
 
-  private constructor(readonly node: MediaNode) {}
+  private constructor(
+    readonly node: MediaNode,
+    private readonly qualityIntervalMs: number,
+  ) {}
 
   static async create(options: MediaNodeOptions = {}): Promise<MediaPlane> {
-    return new MediaPlane(await MediaNode.create(options));
+    return new MediaPlane(await MediaNode.create(options), options.qualityIntervalMs ?? 5000);
+  }
+
+  /**
+   * Every few seconds, each call of this node with a measured leg: how its legs sounded since
+   * the previous report (only the owner of a call's media has its legs; in a cluster each node
+   * reports its own calls).
+   */
+  onQuality(listener: QualityListener): () => void {
+    this.qualityListeners.add(listener);
+    if (!this.qualityTimer && !this.node.closed) {
+      this.qualityTimer = setInterval(() => this.#measure(), this.qualityIntervalMs);
+      this.qualityTimer.unref();
+    }
+    return () => this.qualityListeners.delete(listener);
+  }
+
+  #measure(): void {
+    for (const call of this.node.calls()) {
+      if (call.closed) continue;
+      const quality = call.quality();
+      if (!quality.customer && !quality.agent && !quality.coach) continue;
+      notify(this.qualityListeners, (l) => l(call.id, quality), this.node.log);
+    }
   }
 
   openCall(callId: string, codec: MediaCodec): void {
@@ -164,6 +195,7 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
 
   async close(): Promise<void> {
     for (const probe of [...this.probes]) probe.close("node_closed");
+    clearInterval(this.qualityTimer);
     this.node.close();
   }
 }

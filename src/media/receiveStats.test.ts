@@ -70,7 +70,10 @@ describe("ReceiveStats (RFC 3550 A.1, A.3, A.8)", () => {
     assert.equal(s.extendedMax, 65_536 + 63);
     assert.equal(s.cumulativeLost, 0);
     const t = new ReceiveStats(PCMU);
-    feed(t, range(65_500, 100).filter((n) => n < 65_530 || n > 65_540));
+    feed(
+      t,
+      range(65_500, 100).filter((n) => n < 65_530 || n > 65_540),
+    );
     assert.equal(t.cumulativeLost, 11);
   });
 

@@ -125,7 +125,7 @@ export class ReceiveStats {
     const lost = expectedInterval - receivedInterval;
     return {
       expected: expectedInterval,
-      lost: lost > 0 ? lost : 0,
+      lost: Math.max(lost, 0),
       jitterMs: this.jitterMs,
       received: this.#received,
     };

@@ -21,6 +21,8 @@ interface SessionContext {
 }
 
 interface CandidatePairInternals {
+  /** werift's latest STUN round trip on the pair (its checks, then RFC 7675 consent every ~5 s), in seconds. */
+  rtt?: number;
   remoteAddr: readonly [string, number];
   protocol: { transport?: { closed?: boolean; socket?: Socket } };
 }
@@ -106,6 +108,12 @@ export class SrtpLink {
     } else {
       connection.send(packet).catch(ignore);
     }
+  }
+
+  /** The latest ICE round trip of the path in use, in ms; null before one was measured. */
+  rttMs(): number | null {
+    const rtt = (this.#connection?.nominated ?? this.#lastPair)?.rtt;
+    return typeof rtt === "number" && Number.isFinite(rtt) && rtt >= 0 ? rtt * 1000 : null;
   }
 
   close(): void {

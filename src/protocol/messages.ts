@@ -1,6 +1,6 @@
 // WebSocket messages of /api/v1/ws, shared by the server and the web app.
 // Discriminated unions on `type`: a renamed message breaks the build, not production.
-import type { Call, CoachingSession, User, WidgetCall } from "./resources.ts";
+import type { Call, CallQuality, CoachingSession, User, WidgetCall } from "./resources.ts";
 
 /** Which party of a call a media leg carries. */
 export type LegRole = "customer" | "agent" | "coach";
@@ -26,6 +26,8 @@ export type ServerEvent =
   | { type: "coaching.notify"; session: CoachingSession }
   /** Text whisper: only the agent and the coach receive it. */
   | { type: "coaching.message"; sessionId: string; callId: string; text: string; at: string }
+  /** Every few seconds while a call is live, to monitors: how each leg sounds (Call.quality). */
+  | { type: "call.quality"; callId: string; quality: CallQuality }
   | { type: "hand.raised"; call: Call }
   | { type: "hand.lowered"; call: Call }
   /** The token this socket signed in with was revoked; the server closes the socket (4401, reason). */
