@@ -1,17 +1,20 @@
 // A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
 // Space to whisper), who hears the coach right now, text whispers, and the call's audio.
 import { useEffect, useRef, useState } from "react";
-import type { CoachingMode, CoachingSession } from "../../../../src/protocol/resources.ts";
+import type { CallQuality, CoachingMode, CoachingSession } from "../../../../src/protocol/resources.ts";
 import { api } from "../shared/api.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
+import { QualityDetails } from "./Quality.tsx";
 
 export function CoachPanel({
   session,
   agentName,
   canBarge,
   audioState,
+  quality = null,
   onError,
 }: {
+  quality?: CallQuality | null;
   session: CoachingSession;
   audioState: string;
   agentName: string;
@@ -102,6 +105,7 @@ export function CoachPanel({
       >
         {t("youHear", { who: names(heard) })}
       </p>
+      <QualityDetails quality={quality} />
       <p className="hint">
         {t("shortcuts")} · audio: <span data-audio>{audioState}</span>
       </p>

@@ -11,6 +11,7 @@ import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
+import { QualityNote } from "./Quality.tsx";
 
 function CoachButton({
   call,
@@ -125,6 +126,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
           audioState={coachAudio.state}
           agentName={nameOf(mine.agentId)}
           canBarge={!!mine.grants?.barge.allowed}
+          quality={mine.quality}
           onError={setError}
         />
       )}
@@ -162,6 +164,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
                   <td>
                     <ContactName call={c} />
                     {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
+                    <QualityNote quality={c.quality} />
                   </td>
                   <td>{formatDuration(c.answeredAt, now)}</td>
                   <td>{c.state}</td>

@@ -1,4 +1,5 @@
 // The English strings of the web app (the default language); every key of the UI is here.
+import { qualityEn } from "../monitoring/i18n.quality.ts";
 import { diagEn } from "./i18n.diag.ts";
 
 export const en = {
@@ -138,6 +139,7 @@ export const en = {
   reason_connection_lost: "your audio connection was lost and could not be restored",
   reason_permission_changed: "your permissions changed",
   ...diagEn,
+  ...qualityEn,
 };
 
 export type Key = keyof typeof en;

@@ -1,4 +1,5 @@
 // The Spanish strings of the web app: one for every English key.
+import { qualityEs } from "../monitoring/i18n.quality.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
 
@@ -141,4 +142,5 @@ export const es: Record<Key, string> = {
   reason_connection_lost: "se perdió tu conexión de audio y no se pudo restablecer",
   reason_permission_changed: "tus permisos cambiaron",
   ...diagEs,
+  ...qualityEs,
 };

@@ -68,6 +68,12 @@ export class Live {
   }
 
   private apply(m: ServerMessage): void {
+    if (m.type === "call.quality") {
+      // Every few seconds per call: merged in place, no refetch (nothing else changed).
+      const calls = this.state.calls.map((c) => (c.id === m.callId ? { ...c, quality: m.quality } : c));
+      this.set({ calls });
+      return;
+    }
     if (m.type === "user.updated") {
       const users = this.state.users.some((u) => u.id === m.user.id)
         ? this.state.users.map((u) => (u.id === m.user.id ? m.user : u))
