@@ -121,7 +121,8 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
   const webRoot = opts.webRoot ?? resolve("web/dist");
   if (existsSync(webRoot)) await serveWebApp(app, webRoot);
   else {
-    app.get("/", async () => ({
+    // Not part of the API document (whether the web app is built must not change it).
+    app.get("/", { schema: { hide: true } }, async () => ({
       earshot: "api only (the web app is not built)",
       docs: "/api/v1/openapi.json",
     }));
