@@ -182,6 +182,7 @@ export const CallSchema = object("Call", {
   endedAt: NullableStr,
   endReason: NullableStr,
   coachingSession: nullable(ref(CoachingSessionSchema)),
+  coach: Type.Optional(grant),
   grants: Type.Optional(ref(CallGrantsSchema)),
 });
 

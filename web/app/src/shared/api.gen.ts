@@ -3000,6 +3000,7 @@ export interface components {
             agentId: string | null;
             agentMuted: boolean;
             answeredAt: string | null;
+            coach?: components["schemas"]["Grant"];
             coachingSession: components["schemas"]["CoachingSession"] | null;
             comments: components["schemas"]["CallComment"][];
             conference: boolean;
