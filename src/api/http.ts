@@ -10,6 +10,7 @@ import { authenticate } from "./auth.ts";
 import { errorHandler, sendError } from "./errors.ts";
 import { registerSecurityHeaders } from "./headers.ts";
 import { type LimitSettings, registerLimits, socketErrorHandler } from "./limits/index.ts";
+import { RESOURCE_SCHEMAS } from "./resourceSchemas.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { callRoutes } from "./routes/calls.ts";
 import { coachingRoutes } from "./routes/coaching.ts";
@@ -82,12 +83,16 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
+    // Named schemas keep their $id as their name (components.schemas.Call, not def-10).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
   await app.register(
     async (api) => {
       // Every route answers its refusals with ErrorBody: the document says so for each.
       api.addSchema(ErrorBody);
+      // The resources, named: each route's 2xx body refers to them (resourceSchemas.ts).
+      for (const schema of RESOURCE_SCHEMAS) api.addSchema(schema);
       api.addHook("onRoute", (route) => {
         const response = { "4xx": { $ref: "Error#" }, "5xx": { $ref: "Error#" } };
         route.schema = { ...route.schema, response: { ...response, ...(route.schema?.response as object) } };
@@ -116,7 +121,8 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
   const webRoot = opts.webRoot ?? resolve("web/dist");
   if (existsSync(webRoot)) await serveWebApp(app, webRoot);
   else {
-    app.get("/", async () => ({
+    // Not part of the API document (whether the web app is built must not change it).
+    app.get("/", { schema: { hide: true } }, async () => ({
       earshot: "api only (the web app is not built)",
       docs: "/api/v1/openapi.json",
     }));

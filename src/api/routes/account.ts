@@ -1,6 +1,7 @@
 // The signed-in user's own account (password, signing out everywhere) and the first start's
 // set-up link, which creates the organisation and its first admin.
 import type { FastifyInstance } from "fastify";
+import { NoContent, SignedInReply } from "../responses.ts";
 import { PasswordBody, SetupBody } from "../schemas.ts";
 import type { Services } from "../services.ts";
 
@@ -12,6 +13,7 @@ export async function accountRoutes(app: FastifyInstance, s: Services): Promise<
         body: PasswordBody,
         tags: ["users"],
         summary: "Change your password (signs out your other sessions)",
+        response: NoContent,
       },
     },
     async (req, reply) => {
@@ -22,7 +24,13 @@ export async function accountRoutes(app: FastifyInstance, s: Services): Promise<
   );
   app.post(
     "/auth/logout-all",
-    { schema: { tags: ["auth"], summary: "Sign out everywhere: revokes every token of yours" } },
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Sign out everywhere: revokes every token of yours",
+        response: NoContent,
+      },
+    },
     async (req, reply) => {
       await s.accounts.logoutEverywhere(req.viewer);
       return reply.status(204).send();
@@ -36,6 +44,7 @@ export async function accountRoutes(app: FastifyInstance, s: Services): Promise<
         body: SetupBody,
         tags: ["auth"],
         summary: "First start: the one-time set-up link creates the organisation and its first admin",
+        response: { 201: SignedInReply },
       },
     },
     async (req, reply) => {

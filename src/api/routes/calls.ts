@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../control/errors.ts";
 import type { UserRecord } from "../../control/model.ts";
+import { CallReply, CallsReply } from "../responses.ts";
 import {
   CallsQuery,
   CommentBody,
@@ -25,12 +26,19 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
   app.get<{ Querystring: { live?: "true" | "false" } }>(
     "/calls",
     {
-      schema: { querystring: CallsQuery, tags: ["calls"], summary: "Calls, each with your Coach permission" },
+      schema: {
+        querystring: CallsQuery,
+        tags: ["calls"],
+        summary: "Calls, each with what you may do on it (grants)",
+        response: { 200: CallsReply },
+      },
     },
     async (req) => ({ calls: await calls.list(req.viewer, req.query.live === "true") }),
   );
-  app.get<Id>("/calls/:id", { schema: { params: IdParams, tags: ["calls"] } }, async (req) =>
-    present(req.viewer, req.params.id),
+  app.get<Id>(
+    "/calls/:id",
+    { schema: { params: IdParams, tags: ["calls"], response: { 200: CallReply } } },
+    async (req) => present(req.viewer, req.params.id),
   );
   app.post<{ Body: { numberId: string; to: string } }>(
     "/calls",
@@ -39,6 +47,7 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         body: OutboundBody,
         tags: ["calls"],
         summary: "Call an external number from one of your numbers",
+        response: { 201: CallReply },
       },
     },
     async (req, reply) => {
@@ -48,9 +57,11 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
   );
 
   const action = (name: string, run: (viewer: UserRecord, id: string) => Promise<unknown>) =>
-    app.post<Id>(`/calls/:id/${name}`, { schema: { params: IdParams, tags: ["calls"] } }, async (req) => ({
-      call: await run(req.viewer, req.params.id),
-    }));
+    app.post<Id>(
+      `/calls/:id/${name}`,
+      { schema: { params: IdParams, tags: ["calls"], response: { 200: CallReply } } },
+      async (req) => ({ call: await run(req.viewer, req.params.id) }),
+    );
   action("answer", (v, id) => calls.answer(v, id));
   action("hold", (v, id) => actions.hold(v, id, true));
   action("resume", (v, id) => actions.hold(v, id, false));
@@ -66,6 +77,7 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         body: TransferBody,
         tags: ["calls"],
         summary: "Transfer to a user or an external number",
+        response: { 200: CallReply },
       },
     },
     async (req) => ({
@@ -77,12 +89,12 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
   );
   app.post<Id & { Body: { tag: string } }>(
     "/calls/:id/tags",
-    { schema: { params: IdParams, body: TagBody, tags: ["calls"] } },
+    { schema: { params: IdParams, body: TagBody, tags: ["calls"], response: { 200: CallReply } } },
     async (req) => ({ call: await notes.addTag(req.viewer, req.params.id, req.body.tag.trim()) }),
   );
   app.post<Id & { Body: { text: string } }>(
     "/calls/:id/comments",
-    { schema: { params: IdParams, body: CommentBody, tags: ["calls"] } },
+    { schema: { params: IdParams, body: CommentBody, tags: ["calls"], response: { 201: CallReply } } },
     async (req, reply) =>
       reply.status(201).send({ call: await notes.addComment(req.viewer, req.params.id, req.body.text) }),
   );
@@ -94,13 +106,22 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         body: ParticipantBody,
         tags: ["calls"],
         summary: "Add a third party (conference)",
+        response: { 200: CallReply },
       },
     },
     async (req) => ({ call: await actions.addParticipant(req.viewer, req.params.id, req.body.number) }),
   );
   app.post<Id & { Body: { raised: boolean } }>(
     "/calls/:id/hand",
-    { schema: { params: IdParams, body: HandBody, tags: ["calls"], summary: "Raise or lower your hand" } },
+    {
+      schema: {
+        params: IdParams,
+        body: HandBody,
+        tags: ["calls"],
+        summary: "Raise or lower your hand",
+        response: { 200: CallReply },
+      },
+    },
     async (req) => ({ call: await actions.raiseHand(req.viewer, req.params.id, req.body.raised) }),
   );
 
@@ -111,6 +132,7 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         body: DemoCallBody,
         tags: ["demo"],
         summary: "The demo caller calls a number (demo mode only)",
+        response: { 201: CallReply },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,7 @@
 // Coaching sessions: start, switch mode, leave, text whisper, audit log (SPEC §3, §5).
 import type { FastifyInstance } from "fastify";
 import type { CoachingMode } from "../../protocol/resources.ts";
+import { MessageReply, SessionReply, SessionsReply } from "../responses.ts";
 import { CoachingBody, IdParams, MessageBody, ModeBody, SessionsQuery } from "../schemas.ts";
 import type { Services } from "../services.ts";
 
@@ -17,6 +18,7 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
         body: CoachingBody,
         tags: ["coaching"],
         summary: "Start coaching a live call (listen mode); refusals carry SPEC §3's codes",
+        response: { 201: SessionReply },
       },
     },
     async (req, reply) => {
@@ -35,6 +37,7 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
         body: ModeBody,
         tags: ["coaching"],
         summary: "Switch listen / whisper / barge",
+        response: { 200: SessionReply },
       },
     },
     async (req) => ({ session: await coaching.setMode(req.viewer, req.params.id, req.body.mode) }),
@@ -46,6 +49,7 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
         params: IdParams,
         tags: ["coaching"],
         summary: "Leave (the coach) or remove the coach (an admin)",
+        response: { 200: SessionReply },
       },
     },
     async (req) => ({ session: await coaching.stop(req.viewer, req.params.id) }),
@@ -58,6 +62,7 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
         body: MessageBody,
         tags: ["coaching"],
         summary: "Text whisper to the agent",
+        response: { 201: MessageReply },
       },
     },
     async (req, reply) =>
@@ -67,7 +72,14 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
   );
   app.get<{ Querystring: typeof SessionsQuery.static }>(
     "/coaching-sessions",
-    { schema: { querystring: SessionsQuery, tags: ["coaching"], summary: "The coaching audit log" } },
+    {
+      schema: {
+        querystring: SessionsQuery,
+        tags: ["coaching"],
+        summary: "The coaching audit log",
+        response: { 200: SessionsReply },
+      },
+    },
     async (req) => {
       const q = req.query;
       const sessions = await coaching.list(req.viewer, {

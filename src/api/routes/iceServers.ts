@@ -5,27 +5,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { EarshotError } from "../../control/errors.ts";
 import { bearerToken } from "../auth.ts";
 import { mintIceServers } from "../iceServers.ts";
+import { IceServersReply } from "../responses.ts";
 import type { Services } from "../services.ts";
-
-const IceServersReply = {
-  type: "object",
-  properties: {
-    iceServers: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          urls: { type: "array", items: { type: "string" } },
-          username: { type: "string" },
-          credential: { type: "string" },
-        },
-        required: ["urls"],
-      },
-    },
-    expiresAt: { type: ["string", "null"] },
-  },
-  required: ["iceServers", "expiresAt"],
-} as const;
 
 /** Whose credentials these are: the signed-in user's id, or the widget's call id. */
 async function holder(req: FastifyRequest, s: Services): Promise<string> {

@@ -2,6 +2,15 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../control/errors.ts";
 import { presentWidgetCall } from "../../control/presenter.ts";
+import {
+  HealthReply,
+  NewWidgetCallReply,
+  OkReply,
+  PublicConfigReply,
+  ReadyReply,
+  WidgetCallReply,
+  WidgetNumberReply,
+} from "../responses.ts";
 import { IdParams, WidgetCallBody } from "../schemas.ts";
 import type { Services } from "../services.ts";
 
@@ -41,19 +50,34 @@ async function readiness(
 
 export async function publicRoutes(app: FastifyInstance, s: Services): Promise<void> {
   // Liveness: the process answers. Readiness: its backends answer too (a load balancer's check).
-  app.get("/health", { config: isPublic, schema: { tags: ["meta"] } }, async () => ({ status: "ok" }));
-  app.get("/ready", { config: isPublic, schema: { tags: ["meta"] } }, async (req, reply) => {
-    const checks = await readiness(s.readiness, (what, e) =>
-      req.log.warn({ backend: what, error: e.message }, "readiness check failed"),
-    );
-    const ready = Object.values(checks).every((c) => c === "ok");
-    return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "unavailable", checks });
-  });
-  app.get("/config", { config: isPublic, schema: { tags: ["meta"] } }, async () => s.publicConfig);
+  app.get(
+    "/health",
+    { config: isPublic, schema: { tags: ["meta"], response: { 200: HealthReply } } },
+    async () => ({ status: "ok" }),
+  );
+  app.get(
+    "/ready",
+    { config: isPublic, schema: { tags: ["meta"], response: { 200: ReadyReply, 503: ReadyReply } } },
+    async (req, reply) => {
+      const checks = await readiness(s.readiness, (what, e) =>
+        req.log.warn({ backend: what, error: e.message }, "readiness check failed"),
+      );
+      const ready = Object.values(checks).every((c) => c === "ok");
+      return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "unavailable", checks });
+    },
+  );
+  app.get(
+    "/config",
+    { config: isPublic, schema: { tags: ["meta"], response: { 200: PublicConfigReply } } },
+    async () => s.publicConfig,
+  );
 
   app.get<{ Params: { id: string } }>(
     "/widget/numbers/:id",
-    { config: isPublic, schema: { params: IdParams, tags: ["widget"] } },
+    {
+      config: isPublic,
+      schema: { params: IdParams, tags: ["widget"], response: { 200: WidgetNumberReply } },
+    },
     async (req) => {
       return { number: await s.widget.number(req.params.id) };
     },
@@ -62,7 +86,12 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
     "/widget/calls",
     {
       config: { ...isPublic, limit: "widgetCall" },
-      schema: { body: WidgetCallBody, tags: ["widget"], summary: "A web customer calls a number" },
+      schema: {
+        body: WidgetCallBody,
+        tags: ["widget"],
+        summary: "A web customer calls a number",
+        response: { 201: NewWidgetCallReply },
+      },
     },
     async (req, reply) => {
       const call = await s.calls.inbound({ numberId: req.body.numberId, from: "web", channel: "widget" });
@@ -73,7 +102,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
   );
   app.get<{ Params: { id: string } }>(
     "/widget/calls/:id",
-    { config: isPublic, schema: { params: IdParams, tags: ["widget"] } },
+    { config: isPublic, schema: { params: IdParams, tags: ["widget"], response: { 200: WidgetCallReply } } },
     async (req) => {
       if (s.callTokens.verify(req.headers["x-call-token"] as string | undefined) !== req.params.id)
         fail("forbidden");
@@ -82,7 +111,7 @@ export async function publicRoutes(app: FastifyInstance, s: Services): Promise<v
   );
   app.post<{ Params: { id: string } }>(
     "/widget/calls/:id/hangup",
-    { config: isPublic, schema: { params: IdParams, tags: ["widget"] } },
+    { config: isPublic, schema: { params: IdParams, tags: ["widget"], response: { 200: OkReply } } },
     async (req) => {
       if (s.callTokens.verify(req.headers["x-call-token"] as string | undefined) !== req.params.id)
         fail("forbidden");

@@ -2,7 +2,7 @@
 // contacts.
 import { type FormEvent, useEffect, useState } from "react";
 import type { Contact, MonitoringAccess, Role } from "../../../../src/protocol/resources.ts";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { useLive } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -20,13 +20,12 @@ export function Admin({ live }: { live: Live }) {
     monitoringAccess: "none" as MonitoringAccess,
   });
   const [contact, setContact] = useState({ name: "", phone: "" });
-  const loadContacts = () =>
-    void api<{ contacts: Contact[] }>("GET", "/contacts").then((r) => setContacts(r.contacts));
+  const loadContacts = () => void ok(rest.GET("/api/v1/contacts")).then((r) => setContacts(r.contacts));
   useEffect(loadContacts, []);
   const run = (p: Promise<unknown>) => p.then(() => live.refetch()).catch((e: unknown) => setError(te(e)));
   const createUser = (e: FormEvent) => {
     e.preventDefault();
-    void run(api("POST", "/users", nu));
+    void run(ok(rest.POST("/api/v1/users", { body: nu })));
   };
   return (
     <main aria-label={t("admin")}>
@@ -44,7 +43,16 @@ export function Admin({ live }: { live: Live }) {
                   <select
                     aria-label={`${t("role")} ${u.name}`}
                     value={u.role}
-                    onChange={(e) => void run(api("PATCH", `/users/${u.id}`, { role: e.target.value }))}
+                    onChange={(e) =>
+                      void run(
+                        ok(
+                          rest.PATCH("/api/v1/users/{id}", {
+                            params: { path: { id: u.id } },
+                            body: { role: e.target.value as Role },
+                          }),
+                        ),
+                      )
+                    }
                   >
                     <option value="admin">admin</option>
                     <option value="supervisor">supervisor</option>
@@ -56,7 +64,14 @@ export function Admin({ live }: { live: Live }) {
                     aria-label={`${t("monitoringAccess")} ${u.name}`}
                     value={u.monitoringAccess}
                     onChange={(e) =>
-                      void run(api("PATCH", `/users/${u.id}`, { monitoringAccess: e.target.value }))
+                      void run(
+                        ok(
+                          rest.PATCH("/api/v1/users/{id}", {
+                            params: { path: { id: u.id } },
+                            body: { monitoringAccess: e.target.value as MonitoringAccess },
+                          }),
+                        ),
+                      )
                     }
                   >
                     <option value="none">none</option>
@@ -114,11 +129,16 @@ export function Admin({ live }: { live: Live }) {
                   checked={n.userIds.includes(u.id)}
                   onChange={(e) =>
                     void run(
-                      api("PATCH", `/numbers/${n.id}`, {
-                        userIds: e.target.checked
-                          ? [...n.userIds, u.id]
-                          : n.userIds.filter((id) => id !== u.id),
-                      }),
+                      ok(
+                        rest.PATCH("/api/v1/numbers/{id}", {
+                          params: { path: { id: n.id } },
+                          body: {
+                            userIds: e.target.checked
+                              ? [...n.userIds, u.id]
+                              : n.userIds.filter((id) => id !== u.id),
+                          },
+                        }),
+                      ),
                     )
                   }
                 />{" "}
@@ -142,10 +162,11 @@ export function Admin({ live }: { live: Live }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            void api("POST", "/contacts", {
-              name: contact.name,
-              phoneNumbers: contact.phone ? [contact.phone] : [],
-            })
+            void ok(
+              rest.POST("/api/v1/contacts", {
+                body: { name: contact.name, phoneNumbers: contact.phone ? [contact.phone] : [] },
+              }),
+            )
               .then(() => {
                 setContact({ name: "", phone: "" });
                 loadContacts();

@@ -1,7 +1,7 @@
 // The signed-in user's account: change the password (the other sessions are signed out by
 // the server) and sign out everywhere.
 import { type FormEvent, useState } from "react";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
 
 export function Account({ onSignOut }: { onSignOut(): void }) {
@@ -12,7 +12,7 @@ export function Account({ onSignOut }: { onSignOut(): void }) {
   const change = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api("POST", "/me/password", form);
+      await ok(rest.POST("/api/v1/me/password", { body: form }));
       setForm({ currentPassword: "", newPassword: "" });
       setStatus({ ok: true, text: t("passwordChanged") });
     } catch (err) {
@@ -21,7 +21,7 @@ export function Account({ onSignOut }: { onSignOut(): void }) {
   };
   const everywhere = async () => {
     try {
-      await api("POST", "/auth/logout-all");
+      await ok(rest.POST("/api/v1/auth/logout-all"));
       onSignOut();
     } catch (err) {
       fail(err);

@@ -4,7 +4,7 @@ import { Admin } from "../admin/Admin.tsx";
 import { ContactPage, Conversation } from "../conversation/Conversation.tsx";
 import { LiveMonitoring } from "../monitoring/LiveMonitoring.tsx";
 import { Diagnostics } from "../setup/Diagnostics.tsx";
-import { api, session } from "../shared/api.ts";
+import { ok, rest, session } from "../shared/api.ts";
 import { useLive, useOwnedLive } from "../shared/hooks.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -43,12 +43,14 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
     ["account", t("account")],
   ];
   const toggle = async () => {
-    await api("PATCH", "/me", {
-      availability: me.availability === "available" ? "unavailable" : "available",
-    }).catch((e: unknown) => setError(te(e)));
+    await ok(
+      rest.PATCH("/api/v1/me", {
+        body: { availability: me.availability === "available" ? "unavailable" : "available" },
+      }),
+    ).catch((e: unknown) => setError(te(e)));
   };
   // The server revokes the token and closes its socket; the tab forgets it either way.
-  const signOut = () => api("POST", "/auth/logout").then(onSignOut, onSignOut);
+  const signOut = () => ok(rest.POST("/api/v1/auth/logout")).then(onSignOut, onSignOut);
   return (
     <div className="shell">
       <header>

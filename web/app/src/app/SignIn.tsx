@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { api, session } from "../shared/api.ts";
+import { ok, rest, session } from "../shared/api.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 // In demo mode the page lists the demo users; never their password (the public /config
@@ -17,14 +17,12 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
   const [error, setError] = useState<string | null>(null);
   const [demo, setDemo] = useState<DemoLogin[]>([]);
   useEffect(() => {
-    void fetch("/api/v1/config")
-      .then((r) => r.json())
-      .then((c: { demoLogins: DemoLogin[] }) => setDemo(c.demoLogins));
+    void ok(rest.GET("/api/v1/config")).then((c) => setDemo(c.demoLogins));
   }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const r = await api<{ token: string }>("POST", "/auth/login", { email, password });
+      const r = await ok(rest.POST("/api/v1/auth/login", { body: { email, password } }));
       session.token = r.token;
       onSignedIn(r.token);
     } catch (err) {

@@ -2,7 +2,7 @@
 // name that links to the contact's record where one exists.
 import { useEffect, useState } from "react";
 import type { Call, Contact } from "../../../../src/protocol/resources.ts";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { useLive } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -42,11 +42,15 @@ export function Conversation({
   const liveCall = state.calls.find((c) => c.id === callId);
   // biome-ignore lint/correctness/useExhaustiveDependencies: refetch whenever the live call changes
   useEffect(() => {
-    void api<{ call: Call }>("GET", `/calls/${callId}`).then((r) => setCall(r.call));
+    void ok(rest.GET("/api/v1/calls/{id}", { params: { path: { id: callId } } })).then((r) =>
+      setCall(r.call),
+    );
   }, [callId, liveCall]);
   useEffect(() => {
     if (call?.contactId)
-      void api<{ contact: Contact }>("GET", `/contacts/${call.contactId}`).then((r) => setContact(r.contact));
+      void ok(rest.GET("/api/v1/contacts/{id}", { params: { path: { id: call.contactId } } })).then((r) =>
+        setContact(r.contact),
+      );
   }, [call?.contactId]);
   if (!call) return null;
   return (
@@ -84,7 +88,9 @@ export function ContactPage({ contactId }: { contactId: string }) {
   const { t } = useI18n();
   const [contact, setContact] = useState<Contact | null>(null);
   useEffect(() => {
-    void api<{ contact: Contact }>("GET", `/contacts/${contactId}`).then((r) => setContact(r.contact));
+    void ok(rest.GET("/api/v1/contacts/{id}", { params: { path: { id: contactId } } })).then((r) =>
+      setContact(r.contact),
+    );
   }, [contactId]);
   if (!contact) return null;
   return (

@@ -2,7 +2,7 @@
 // Space to whisper), who hears the coach right now, text whispers, and the call's audio.
 import { useEffect, useRef, useState } from "react";
 import type { CallQuality, CoachingMode, CoachingSession } from "../../../../src/protocol/resources.ts";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import { QualityDetails } from "./Quality.tsx";
 
@@ -26,8 +26,16 @@ export function CoachPanel({
   const mode = session.mode;
   const beforeSpace = useRef<CoachingMode | null>(null);
   const setMode = (m: CoachingMode) =>
-    api("PATCH", `/coaching-sessions/${session.id}`, { mode: m }).catch((e: unknown) => onError(te(e)));
-  const leave = () => api("DELETE", `/coaching-sessions/${session.id}`).catch((e: unknown) => onError(te(e)));
+    ok(
+      rest.PATCH("/api/v1/coaching-sessions/{id}", {
+        params: { path: { id: session.id } },
+        body: { mode: m },
+      }),
+    ).catch((e: unknown) => onError(te(e)));
+  const leave = () =>
+    ok(rest.DELETE("/api/v1/coaching-sessions/{id}", { params: { path: { id: session.id } } })).catch(
+      (e: unknown) => onError(te(e)),
+    );
 
   useEffect(() => {
     const typing = (e: KeyboardEvent) =>
@@ -114,7 +122,12 @@ export function CoachPanel({
         onSubmit={(e) => {
           e.preventDefault();
           if (!text.trim()) return;
-          void api("POST", `/coaching-sessions/${session.id}/messages`, { text: text.trim() })
+          void ok(
+            rest.POST("/api/v1/coaching-sessions/{id}/messages", {
+              params: { path: { id: session.id } },
+              body: { text: text.trim() },
+            }),
+          )
             .then(() => setText(""))
             .catch((err: unknown) => onError(te(err)));
         }}

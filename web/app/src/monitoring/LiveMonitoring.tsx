@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
 import { formatDuration, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
@@ -85,7 +85,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
 
   const join = async (call: Call, opts: { notifyUser: boolean; openConversation: boolean }) => {
     try {
-      await api("POST", `/calls/${call.id}/coaching`, opts);
+      await ok(rest.POST("/api/v1/calls/{id}/coaching", { params: { path: { id: call.id } }, body: opts }));
       setOpenConversation(opts.openConversation);
       await live.refetch();
     } catch (e) {

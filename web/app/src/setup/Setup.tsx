@@ -2,7 +2,7 @@
 // has no user): creates the organisation and its first admin, then signs in. The token is in
 // the fragment, which browsers never send to the server, so it stays out of access logs.
 import { type FormEvent, useState } from "react";
-import { api, session } from "../shared/api.ts";
+import { ok, rest, session } from "../shared/api.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 export function Setup({ onSignedIn }: { onSignedIn(token: string): void }) {
@@ -13,7 +13,7 @@ export function Setup({ onSignedIn }: { onSignedIn(token: string): void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const r = await api<{ token: string }>("POST", "/setup", { token, ...form });
+      const r = await ok(rest.POST("/api/v1/setup", { body: { token, ...form } }));
       session.token = r.token;
       history.replaceState(null, "", "/");
       onSignedIn(r.token);

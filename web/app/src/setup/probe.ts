@@ -4,7 +4,7 @@
 // answered by the server (media.probe → media.probe_answer) and passes when its echo returns.
 import type { ServerMessage } from "../../../../src/protocol/messages.ts";
 import { PROBE } from "../../../../src/protocol/messages.ts";
-import { fetchIceServers, wsUrl } from "../shared/api.ts";
+import { fetchIceServers, ok, rest, wsUrl } from "../shared/api.ts";
 import { type ClientRequest, sendRequest } from "../shared/socket.ts";
 import type { IceServer } from "./probePlan.ts";
 
@@ -50,10 +50,7 @@ export async function iceServersFor(auth: DiagAuth): Promise<IceServer[]> {
 
 /** The public config's UDP range of the media plane; null when unset or not said. */
 export async function fetchMediaPorts(): Promise<{ min: number; max: number } | null> {
-  const config = (await fetch("/api/v1/config").then((r) => r.json())) as {
-    mediaPorts?: { min: number; max: number } | null;
-  };
-  return config.mediaPorts ?? null;
+  return (await ok(rest.GET("/api/v1/config"))).mediaPorts;
 }
 
 /** A WebSocket of the diagnostic's own; resolves once the server said hello (the signalling row). */

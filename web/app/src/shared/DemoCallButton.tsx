@@ -1,7 +1,7 @@
 // Demo mode: the demo caller rings a number and plays a recorded customer voice.
 import { useEffect, useState } from "react";
 import type { PhoneNumber } from "../../../../src/protocol/resources.ts";
-import { api } from "./api.ts";
+import { ok, rest } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 
 export function DemoCallButton({ numbers, onError }: { numbers: PhoneNumber[]; onError(m: string): void }) {
@@ -9,9 +9,7 @@ export function DemoCallButton({ numbers, onError }: { numbers: PhoneNumber[]; o
   const [demo, setDemo] = useState(false);
   const [numberId, setNumberId] = useState("");
   useEffect(() => {
-    void fetch("/api/v1/config")
-      .then((r) => r.json())
-      .then((c: { demo: boolean }) => setDemo(c.demo));
+    void ok(rest.GET("/api/v1/config")).then((c) => setDemo(c.demo));
   }, []);
   if (!demo || numbers.length === 0) return null;
   return (
@@ -26,8 +24,8 @@ export function DemoCallButton({ numbers, onError }: { numbers: PhoneNumber[]; o
       <button
         type="button"
         onClick={() =>
-          void api("POST", "/demo/calls", { numberId: numberId || numbers[0].id }).catch((e: unknown) =>
-            onError(te(e)),
+          void ok(rest.POST("/api/v1/demo/calls", { body: { numberId: numberId || numbers[0].id } })).catch(
+            (e: unknown) => onError(te(e)),
           )
         }
       >

@@ -1,6 +1,8 @@
-// The web app's client of the HTTP API. The token lives in sessionStorage: each tab
+// The web app's client of the HTTP API (typed by the generated api.gen.ts). The token lives in sessionStorage: each tab
 // signs in on its own (ana in one tab, sofia in another).
+import createClient from "openapi-fetch";
 import type { ApiError } from "../../../../src/protocol/resources.ts";
+import type { paths } from "./api.gen.ts";
 
 const TOKEN_KEY = "earshot.token";
 
@@ -34,29 +36,28 @@ export const session = {
   },
 };
 
-export async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  const h: Record<string, string> = { ...headers };
-  if (session.token) h.authorization = `Bearer ${session.token}`;
-  if (body !== undefined) h["content-type"] = "application/json";
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    headers: h,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => ({}))) as T & Partial<ApiError>;
-  if (!res.ok) {
-    if (res.status === 401 && path !== "/auth/login") session.token = null;
-    const e = data.error;
-    const field = e?.field && e.rule ? { field: e.field, rule: e.rule, limit: e.limit } : null;
-    throw new ApiFailure(res.status, e?.code ?? "error", e?.message ?? res.statusText, field);
-  }
-  return data;
+/**
+ * The REST client, typed by the OpenAPI document (api.gen.ts, `npm run gen:api`): paths,
+ * parameters, bodies and answers are the server's route schemas. Wrap each call in `ok()`.
+ */
+export const rest = createClient<paths>();
+rest.use({
+  onRequest({ request }) {
+    if (session.token) request.headers.set("authorization", `Bearer ${session.token}`);
+    return request;
+  },
+});
+
+/** A call's answer body; a refusal (4xx, 5xx) is thrown as an ApiFailure, translated by te(error). */
+export async function ok<D>(
+  request: Promise<{ data?: D; error?: Partial<ApiError> | undefined; response: Response }>,
+): Promise<D> {
+  const { data, error, response } = await request;
+  if (response.ok) return data as D;
+  if (response.status === 401 && !response.url.endsWith("/api/v1/auth/login")) session.token = null;
+  const e = error?.error;
+  const field = e?.field && e.rule ? { field: e.field, rule: e.rule, limit: e.limit } : null;
+  throw new ApiFailure(response.status, e?.code ?? "error", e?.message ?? response.statusText, field);
 }
 
 export const wsUrl = (query: string): string =>
@@ -65,6 +66,5 @@ export const wsUrl = (query: string): string =>
 /** STUN/TURN servers with fresh TURN credentials for one media leg (a user's, or a widget call's). */
 export async function fetchIceServers(callToken?: string): Promise<RTCIceServer[]> {
   const headers: Record<string, string> = callToken ? { "x-call-token": callToken } : {};
-  const r = await api<{ iceServers: RTCIceServer[] }>("GET", "/ice-servers", undefined, headers);
-  return r.iceServers;
+  return (await ok(rest.GET("/api/v1/ice-servers", { headers }))).iceServers;
 }

@@ -3,7 +3,7 @@
 // come from the API, refetched when an event says something changed.
 import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
 import type { Call, CoachingSession, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
-import { api, session, wsUrl } from "./api.ts";
+import { ok, rest, session, wsUrl } from "./api.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
 export interface LiveState {
@@ -126,10 +126,10 @@ export class Live {
 
   async refetch(): Promise<void> {
     const [me, users, calls, numbers] = await Promise.all([
-      api<{ user: User }>("GET", "/me"),
-      api<{ users: User[] }>("GET", "/users"),
-      api<{ calls: Call[] }>("GET", "/calls?live=true"),
-      api<{ numbers: PhoneNumber[] }>("GET", "/numbers"),
+      ok(rest.GET("/api/v1/me")),
+      ok(rest.GET("/api/v1/users")),
+      ok(rest.GET("/api/v1/calls", { params: { query: { live: "true" } } })),
+      ok(rest.GET("/api/v1/numbers")),
     ]);
     this.set({ me: me.user, users: users.users, calls: calls.calls, numbers: numbers.numbers });
   }

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CallGrants, User } from "../../../../src/protocol/resources.ts";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
 
 export function CallControls({
@@ -20,8 +20,8 @@ export function CallControls({
   const { t, te } = useI18n();
   const [target, setTarget] = useState("");
   const [external, setExternal] = useState("");
-  const act = (path: string, body?: unknown) =>
-    api("POST", `/calls/${call.id}/${path}`, body).catch((e: unknown) => onError(te(e)));
+  const id = { path: { id: call.id } };
+  const act = (request: Parameters<typeof ok>[0]) => ok(request).catch((e: unknown) => onError(te(e)));
   if (!isLive(call.state)) return null;
   // What the server grants, rendered: a refused action is disabled and says why.
   const may = (grant: keyof CallGrants) => {
@@ -36,14 +36,24 @@ export function CallControls({
           type="button"
           aria-pressed={call.agentMuted}
           {...may(call.agentMuted ? "unmute" : "mute")}
-          onClick={() => void act(call.agentMuted ? "unmute" : "mute")}
+          onClick={() =>
+            void act(
+              rest.POST(call.agentMuted ? "/api/v1/calls/{id}/unmute" : "/api/v1/calls/{id}/mute", {
+                params: id,
+              }),
+            )
+          }
         >
           {call.agentMuted ? t("unmute") : t("mute")}
         </button>
         <button
           type="button"
           {...may(onHold ? "resume" : "hold")}
-          onClick={() => void act(onHold ? "resume" : "hold")}
+          onClick={() =>
+            void act(
+              rest.POST(onHold ? "/api/v1/calls/{id}/resume" : "/api/v1/calls/{id}/hold", { params: id }),
+            )
+          }
         >
           {onHold ? t("resume") : t("hold")}
         </button>
@@ -51,11 +61,18 @@ export function CallControls({
           type="button"
           aria-pressed={call.handRaised}
           {...may("raiseHand")}
-          onClick={() => void act("hand", { raised: !call.handRaised })}
+          onClick={() =>
+            void act(rest.POST("/api/v1/calls/{id}/hand", { params: id, body: { raised: !call.handRaised } }))
+          }
         >
           {call.handRaised ? t("lowerHand") : t("raiseHand")}
         </button>
-        <button type="button" className="danger" {...may("hangUp")} onClick={() => void act("hangup")}>
+        <button
+          type="button"
+          className="danger"
+          {...may("hangUp")}
+          onClick={() => void act(rest.POST("/api/v1/calls/{id}/hangup", { params: id }))}
+        >
           {t("hangUp")}
         </button>
       </div>
@@ -63,8 +80,10 @@ export function CallControls({
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (target) void act("transfer", { toUserId: target });
-          else if (external) void act("transfer", { toNumber: external });
+          if (target)
+            void act(rest.POST("/api/v1/calls/{id}/transfer", { params: id, body: { toUserId: target } }));
+          else if (external)
+            void act(rest.POST("/api/v1/calls/{id}/transfer", { params: id, body: { toNumber: external } }));
         }}
       >
         <label>
@@ -98,7 +117,9 @@ export function CallControls({
           button={t("addToCall")}
           placeholder="+34…"
           grant={may("addParty")}
-          onSubmit={(number) => act("participants", { number })}
+          onSubmit={(number) =>
+            act(rest.POST("/api/v1/calls/{id}/participants", { params: id, body: { number } }))
+          }
         />
       )}
       <FieldForm
@@ -106,14 +127,14 @@ export function CallControls({
         button={t("addTag")}
         maxLength={40}
         grant={may("tag")}
-        onSubmit={(tag) => act("tags", { tag })}
+        onSubmit={(tag) => act(rest.POST("/api/v1/calls/{id}/tags", { params: id, body: { tag } }))}
       />
       <FieldForm
         label={t("comment")}
         button={t("addComment")}
         maxLength={2000}
         grant={may("comment")}
-        onSubmit={(text) => act("comments", { text })}
+        onSubmit={(text) => act(rest.POST("/api/v1/calls/{id}/comments", { params: id, body: { text } }))}
       />
     </div>
   );

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { isLive } from "../../../../src/protocol/calls.ts";
 import type { CoachingSession } from "../../../../src/protocol/resources.ts";
 import { ContactName } from "../conversation/Conversation.tsx";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
 import { formatDuration, playChime, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
@@ -50,7 +50,7 @@ export function Softphone({ live }: { live: Live }) {
   const dial = async () => {
     const numberId = from || myNumbers[0]?.id;
     if (!numberId || !to) return;
-    await api("POST", "/calls", { numberId, to }).catch((e: unknown) => setError(te(e)));
+    await ok(rest.POST("/api/v1/calls", { body: { numberId, to } })).catch((e: unknown) => setError(te(e)));
   };
   return (
     <main className="softphone" aria-label={t("softphone")}>
@@ -75,7 +75,11 @@ export function Softphone({ live }: { live: Live }) {
             className="primary"
             disabled={c.grants ? !c.grants.answer.allowed : false}
             title={c.grants?.answer.code ? te(c.grants.answer.code) : undefined}
-            onClick={() => void api("POST", `/calls/${c.id}/answer`).catch((e: unknown) => setError(te(e)))}
+            onClick={() =>
+              void ok(rest.POST("/api/v1/calls/{id}/answer", { params: { path: { id: c.id } } })).catch(
+                (e: unknown) => setError(te(e)),
+              )
+            }
           >
             {t("answer")}
           </button>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { callCodec } from "../../../../src/protocol/calls.ts";
 import type { WidgetMessage } from "../../../../src/protocol/messages.ts";
-import { api } from "../shared/api.ts";
+import { ok, rest } from "../shared/api.ts";
 import { useAudioLeg } from "../shared/hooks.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 import { Live } from "../shared/live.ts";
@@ -19,7 +19,7 @@ export function Widget({ numberId }: { numberId: string }) {
   const [live, setLive] = useState<Live | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   useEffect(() => {
-    api<{ number: { name: string } }>("GET", `/widget/numbers/${numberId}`)
+    ok(rest.GET("/api/v1/widget/numbers/{id}", { params: { path: { id: numberId } } }))
       .then((r) => setName(r.number.name))
       .catch((e: unknown) => setError(e));
   }, [numberId]);
@@ -50,7 +50,7 @@ export function Widget({ numberId }: { numberId: string }) {
   );
   const start = async () => {
     try {
-      const r = await api<{ call: { id: string }; callToken: string }>("POST", "/widget/calls", { numberId });
+      const r = await ok(rest.POST("/api/v1/widget/calls", { body: { numberId } }));
       setPhase("ringing");
       setCall({ id: r.call.id, token: r.callToken });
     } catch (e) {
@@ -59,9 +59,12 @@ export function Widget({ numberId }: { numberId: string }) {
   };
   const hangUp = async () => {
     if (call)
-      await api("POST", `/widget/calls/${call.id}/hangup`, undefined, { "x-call-token": call.token }).catch(
-        () => {},
-      );
+      await ok(
+        rest.POST("/api/v1/widget/calls/{id}/hangup", {
+          params: { path: { id: call.id } },
+          headers: { "x-call-token": call.token },
+        }),
+      ).catch(() => {});
     setPhase("ended");
   };
   return (
