@@ -19,6 +19,7 @@ import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
 import { Directory } from "./control/Directory.ts";
+import { LiveBoard } from "./control/liveStats.ts";
 import type { EventBus, Logger, Trunk } from "./control/ports.ts";
 import { trunkCalls } from "./control/trunkCalls.ts";
 import { Webhooks } from "./control/Webhooks.ts";
@@ -52,6 +53,11 @@ export interface EarshotParts {
   wsHeartbeatMs?: number;
   /** Ring timeout for inbound calls. */
   ringTimeoutMs?: number;
+  /** Wrap-up after a call (default config.board.wrapUpMs) and the live board's push interval (default 1 s). */
+  wrapUpMs?: number;
+  boardPushMs?: number;
+  /** The service level threshold in ms (default EARSHOT_SERVICE_LEVEL_S): tests use a short one. */
+  serviceLevelMs?: number;
   /** Also receives the SIP trunk's log lines (observability, tests). */
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
@@ -127,6 +133,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       ringTimeoutMs: parts.ringTimeoutMs ?? 60_000,
       tokenTtlMs: 12 * 3600_000,
       maxRingingPerNumber: config.maxRingingPerNumber,
+      wrapUpMs: parts.wrapUpMs ?? config.board.wrapUpMs,
     },
     now: () => new Date(),
     newId: randomUUID,
@@ -136,6 +143,12 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   // Each live call's leg quality, measured where its media is and told to monitors on every node.
   const quality = new CallQualityFeed(ctx);
   ctx.quality = quality;
+  const board = new LiveBoard(ctx, {
+    timeZone: config.board.timeZone,
+    serviceLevelMs: parts.serviceLevelMs ?? config.board.serviceLevelMs,
+    pushIntervalMs: parts.boardPushMs ?? 1000,
+  });
+  ctx.board = board;
   const coaching = new Coaching(ctx);
   const calls = new Calls(ctx, coaching);
   // The trunk sends what arrives and what its far ends do to the control plane (a port).
@@ -155,6 +168,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   let callerIndex = 0;
   const services: Services = {
     ctx,
+    board,
     wsHeartbeatMs: parts.wsHeartbeatMs,
     directory,
     accounts,
@@ -209,7 +223,11 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         log,
       )
     : null;
-  if (!presence) await callsOfStoppedNodes(async () => new Set(), true);
+  if (!presence) {
+    await callsOfStoppedNodes(async () => new Set(), true);
+    // Alone, no socket of a previous run is open.
+    await store.forgetSocketsOfNodesBut([nodeId]);
+  }
   return {
     http: server,
     services,
@@ -222,6 +240,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       await server.close();
       dispatcher.close();
       calls.close();
+      board.close();
       await trunk.close();
       await media?.close();
       await bus.close();

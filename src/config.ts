@@ -48,6 +48,8 @@ export interface Config {
   limits: LimitSettings;
   /** Inbound calls a number may have ringing at once; the next caller is refused (number_busy). */
   maxRingingPerNumber: number;
+  /** The live board: the zone whose midnight starts "today", the service level threshold, wrap-up. */
+  board: { timeZone: string; serviceLevelMs: number; wrapUpMs: number };
   /** Origins that may embed the widget page in a frame. */
   widgetOrigins: string[];
 }
@@ -95,6 +97,17 @@ function sipConfig(env: NodeJS.ProcessEnv): SipConfig | null {
 }
 
 export class ConfigError extends Error {}
+
+/** An IANA time zone Intl knows (default UTC). */
+function timeZone(value: string | undefined): string {
+  const zone = value?.trim() || "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+  } catch {
+    throw new Error(`EARSHOT_STATS_TIME_ZONE: ${zone} is not a time zone (e.g. UTC, Europe/Madrid)`);
+  }
+  return zone;
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -245,6 +258,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sip: sipConfig(env),
     limits: wrapped(() => parseLimits(env)),
     maxRingingPerNumber: int(env, "EARSHOT_MAX_RINGING_PER_NUMBER", 20, 1, 100_000),
+    board: {
+      timeZone: wrapped(() => timeZone(env.EARSHOT_STATS_TIME_ZONE)),
+      serviceLevelMs: int(env, "EARSHOT_SERVICE_LEVEL_S", 20, 1, 3600) * 1000,
+      wrapUpMs: int(env, "EARSHOT_WRAP_UP_S", 0, 0, 3600) * 1000,
+    },
     widgetOrigins: wrapped(() => parseWidgetOrigins(env.EARSHOT_WIDGET_ORIGINS)),
   };
 }

@@ -17,6 +17,7 @@ import { coachingRoutes } from "./routes/coaching.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { iceServerRoutes } from "./routes/iceServers.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { statsRoutes } from "./routes/stats.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { ErrorBody } from "./schemas.ts";
 import type { Services } from "./services.ts";
@@ -108,6 +109,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
       await accountRoutes(api, services);
       await callRoutes(api, services);
       await coachingRoutes(api, services);
+      await statsRoutes(api, services);
       await webhookRoutes(api, services);
       await wsRoutes(api, services);
       api.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>

@@ -5,6 +5,7 @@ import type { Calls } from "../control/Calls.ts";
 import type { Coaching } from "../control/Coaching.ts";
 import type { ControlContext } from "../control/context.ts";
 import type { Directory } from "../control/Directory.ts";
+import type { LiveBoard } from "../control/liveStats.ts";
 import type { Webhooks } from "../control/Webhooks.ts";
 import type { Widget } from "../control/Widget.ts";
 import type { CallTokens } from "./callTokens.ts";
@@ -27,6 +28,8 @@ export interface Services {
   directory: Directory;
   accounts: Accounts;
   calls: Calls;
+  /** The live board (GET /stats/live; stats.updated). */
+  board: LiveBoard;
   coaching: Coaching;
   webhooks: Webhooks;
   /** What the customer call widget reads without signing in. */

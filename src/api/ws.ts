@@ -115,8 +115,15 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         send: (m) => send(conn, m),
       };
       connections.add(conn);
+      if (user) await s.directory.socketChanged(user, 1);
       socket.on("close", () => {
         connections.delete(conn);
+        if (user)
+          void s.directory
+            .socketChanged(user, -1)
+            .catch((err: unknown) =>
+              app.log.error({ err, userId: user?.id }, "could not count a closed socket"),
+            );
         s.signalling?.closeAll(conn);
         s.probes?.closeAll(conn);
         // A widget customer who closes the page has hung up.

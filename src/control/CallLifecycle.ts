@@ -3,6 +3,7 @@
 // ring the far end until it answers. What follows is transitions (CallTransitions).
 import { callCodec } from "../protocol/calls.ts";
 import type { Call } from "../protocol/resources.ts";
+import { inWrapUp } from "./agentState.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
@@ -31,10 +32,15 @@ export class CallLifecycle {
     const number = await store.getNumber(input.numberId);
     if (!number) fail("not_found", "No such number.");
     const candidates = await Promise.all(number.userIds.map((id) => store.getUser(id)));
+    const activity = await store.agentActivity(number.userIds);
+    const now = this.ctx.now();
     const ringing: string[] = [];
     for (const u of candidates) {
       if (u?.availability !== "available") continue;
       if (await store.liveCallOfAgent(u.id)) continue;
+      // An agent in wrap-up after a call is not offered another (agentState.ts).
+      const lastEnded = activity.find((a) => a.userId === u.id)?.lastCallEndedAt ?? null;
+      if (inWrapUp(lastEnded, now, this.ctx.settings.wrapUpMs ?? 0)) continue;
       ringing.push(u.id);
     }
     if (ringing.length === 0) fail("no_available_user");

@@ -9,11 +9,11 @@ import { Publisher } from "./publisher.ts";
 
 export class CallQualityFeed implements QualityReadings {
   readonly #latest = new Map<string, CallQuality>();
-  readonly #ctx: Pick<ControlContext, "bus" | "store" | "media" | "log">;
+  readonly #ctx: Pick<ControlContext, "bus" | "store" | "media" | "log" | "now" | "settings">;
   readonly #publisher: Publisher;
   readonly #stops: (() => void)[] = [];
 
-  constructor(ctx: Pick<ControlContext, "bus" | "store" | "media" | "log">) {
+  constructor(ctx: Pick<ControlContext, "bus" | "store" | "media" | "log" | "now" | "settings">) {
     this.#ctx = ctx;
     this.#publisher = new Publisher(ctx);
     this.#stops.push(

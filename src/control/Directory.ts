@@ -11,9 +11,7 @@ import type { UserRecord } from "./model.ts";
 import { Numbers } from "./Numbers.ts";
 import { checkNewPassword } from "./passwordRules.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
-import { isAgentOnCall } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
-import { presentUser } from "./presenter.ts";
 import { Publisher } from "./publisher.ts";
 import { revokeUserTokens } from "./revocation.ts";
 
@@ -74,16 +72,7 @@ export class Directory {
   }
 
   async listUsers(viewer: UserRecord): Promise<User[]> {
-    const [users, calls] = await Promise.all([
-      this.ctx.store.listUsers(viewer.orgId),
-      this.ctx.store.listCalls(viewer.orgId, { unended: true, limit: 10_000 }),
-    ]);
-    const sessions = await this.ctx.store.activeSessionsOfCalls(calls.map((c) => c.id));
-    return users.map((u) => {
-      const call = calls.find((c) => isAgentOnCall(c, u.id));
-      const session = sessions.find((s) => s.coachId === u.id);
-      return presentUser(u, call?.id ?? null, session?.id ?? null);
-    });
+    return this.publisher.presentUserStates(await this.ctx.store.listUsers(viewer.orgId), viewer.orgId);
   }
 
   async getUser(viewer: UserRecord, id: string): Promise<UserRecord> {
@@ -168,6 +157,16 @@ export class Directory {
     }
     await this.ctx.store.updateUser(viewer.id, { availability });
     return this.publishUser({ ...viewer, availability });
+  }
+
+  /**
+   * One of the user's sockets opened or closed on this node (user_presence): told to the org
+   * when they came online or went offline (agent state "offline").
+   */
+  async socketChanged(user: UserRecord, delta: 1 | -1): Promise<void> {
+    if (!(await this.ctx.store.countSocket(user.id, this.ctx.nodeId, delta))) return;
+    const fresh = await this.ctx.store.getUser(user.id);
+    if (fresh) await this.publishUser(fresh);
   }
 
   /** Tells the org the user's state. */

@@ -11,6 +11,14 @@ export interface ControlSettings {
   tokenTtlMs: number;
   /** Inbound calls a number may have ringing at once (EARSHOT_MAX_RINGING_PER_NUMBER). */
   maxRingingPerNumber: number;
+  /** How long an agent stays in wrap-up after a call, not offered calls (EARSHOT_WRAP_UP_S, default 0). */
+  wrapUpMs?: number;
+}
+
+/** What the publisher tells the live board (control/liveStats.ts LiveBoard). */
+export interface BoardNotice {
+  /** A call of the org changed: its board is due for a push. */
+  changed(orgId: string): void;
 }
 
 /** The latest quality report of each live call, wherever its media is measured. */
@@ -33,4 +41,6 @@ export interface ControlContext {
   quality?: QualityReadings;
   /** Where work no request waits for reports (trunk callbacks, timers): the Logger port. */
   log: Logger;
+  /** The live board, told of call changes (absent: nobody pushes stats.updated). */
+  board?: BoardNotice;
 }

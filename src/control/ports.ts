@@ -3,6 +3,8 @@
 import type { CallCodec } from "../protocol/calls.ts";
 import type { IceCandidateInit, ServerEvent } from "../protocol/messages.ts";
 import type { CallQuality } from "../protocol/resources.ts";
+import type { ToldState } from "./agentState.ts";
+import type { AgentActivity, NumberCallCounts, StatsWindow } from "./boardFacts.ts";
 import type {
   CallRecord,
   CommentRecord,
@@ -77,6 +79,17 @@ export interface Store {
   insertContact(c: ContactRecord): Promise<void>;
   updateContact(id: string, patch: Partial<Omit<ContactRecord, "id" | "orgId">>): Promise<void>;
   deleteContact(id: string): Promise<void>;
+
+  /** The activity of these users (presence, ringing, last call's end, state told). */
+  agentActivity(userIds: string[]): Promise<AgentActivity[]>;
+  /** Stores the state told unless it is the one stored already. */
+  recordAgentState(userId: string, told: ToldState): Promise<void>;
+  /** One socket of the user opened (+1) or closed (-1) on `nodeId`; true when they came online or went offline. */
+  countSocket(userId: string, nodeId: string, delta: 1 | -1): Promise<boolean>;
+  /** Forgets the sockets of nodes that stopped (all nodes but `aliveNodeIds`); the users it concerned. */
+  forgetSocketsOfNodesBut(aliveNodeIds: string[]): Promise<string[]>;
+  /** The live board's counts of an org's inbound calls per number, in one query. */
+  numberCallCounts(window: StatsWindow): Promise<NumberCallCounts[]>;
 
   insertCall(call: Omit<CallRecord, "createdAt">): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;

@@ -1,5 +1,6 @@
 // Turns domain records into the protocol's resources.
 import type { Call, CallQuality, CoachingSession, Hearing, User, WidgetCall } from "../protocol/resources.ts";
+import type { ToldState } from "./agentState.ts";
 import { userGrants } from "./grants.ts";
 import type {
   CallRecord,
@@ -18,6 +19,7 @@ export function presentUser(
   u: UserRecord,
   liveCallId: string | null,
   coachingSessionId: string | null,
+  agent: ToldState,
 ): User {
   return {
     id: u.id,
@@ -29,6 +31,8 @@ export function presentUser(
     availability: u.availability,
     currentCallId: liveCallId,
     coachingSessionId,
+    state: agent.state,
+    stateSince: agent.since.toISOString(),
     grants: userGrants(u),
   };
 }

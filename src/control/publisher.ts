@@ -4,15 +4,16 @@
 // (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
 // audience.
 import type { RevokeReason, ServerEvent, WidgetMessage } from "../protocol/messages.ts";
-import type { Call, CallQuality, CoachingSession, User } from "../protocol/resources.ts";
+import type { Call, CallQuality, CoachingSession, LiveStats, User } from "../protocol/resources.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
 import { canMonitor } from "./policy.ts";
 import type { Audience, Envelope, Store } from "./ports.ts";
-import { presentSession, presentUser, presentWidgetCall } from "./presenter.ts";
+import { presentSession, presentWidgetCall } from "./presenter.ts";
 import type { CallSituation } from "./routing.ts";
 import type { Transition } from "./transition.ts";
+import { UserStates } from "./UserStates.ts";
 
 /** Each event type's one builder: the compiler wants exactly one per ServerEvent type. */
 export const build = {
@@ -36,6 +37,7 @@ export const build = {
   "hand.raised": (call: Call) => ({ type: "hand.raised", call }),
   "hand.lowered": (call: Call) => ({ type: "hand.lowered", call }),
   "auth.revoked": (reason: RevokeReason) => ({ type: "auth.revoked", reason }),
+  "stats.updated": (stats: LiveStats) => ({ type: "stats.updated", stats }),
 } satisfies { [K in ServerEvent["type"]]: (...args: never[]) => Extract<ServerEvent, { type: K }> };
 
 /** Who receives each kind of event. */
@@ -64,6 +66,8 @@ export const audiences = {
   whisper: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId, s.coachId] }),
   /** Told to the agent alone (the coach joined with Notify user, or first became audible). */
   agent: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId] }),
+  /** The live board: every monitor of the org. */
+  board: (orgId: string): Audience => ({ orgId, monitors: true }),
   /** A user's state: everyone of the org. */
   org: (orgId: string): Audience => ({ orgId, everyone: true }),
   /** Sockets of `user`: only those of `tokenHash`, or all but those of `exceptTokenHash`. */
@@ -120,9 +124,16 @@ export interface Told {
 
 export class Publisher {
   private readonly views: CallViews;
+  private readonly states: UserStates;
 
-  constructor(private readonly ctx: Pick<ControlContext, "bus" | "store" | "quality">) {
+  constructor(
+    private readonly ctx: Pick<
+      ControlContext,
+      "bus" | "store" | "quality" | "now" | "settings" | "board" | "log"
+    >,
+  ) {
     this.views = new CallViews(ctx);
+    this.states = new UserStates(ctx, (user, inMs) => this.tellWrapUpEnd(user, inMs));
   }
 
   /**
@@ -133,6 +144,7 @@ export class Publisher {
   async tell(t: Transition, tx: Store): Promise<Told> {
     const told: Told = { envelopes: [], call: null, session: null };
     if (t.changes.length === 0) return told;
+    this.ctx.board?.changed(t.after.orgId);
     const coachId = (t.session ?? t.endedSession)?.coachId ?? null;
     const call = await this.views.presentOne(t.after, null, tx);
     told.call = call;
@@ -168,24 +180,45 @@ export class Publisher {
   async callCreated(call: CallRecord): Promise<void> {
     const dto = await this.views.presentOne(call, null);
     this.ctx.bus.publish({ audience: audiences.call(call, null), event: build["call.created"](dto) });
+    this.ctx.board?.changed(call.orgId);
+    for (const id of call.ringingUserIds) await this.userStateOf(id);
   }
 
-  /** The user's state (availability, live call, coaching) to their org; `facts` when known already. */
-  async userState(user: UserRecord, facts?: { liveCallId: string | null; sessionId: string | null }) {
-    const dto = facts
-      ? presentUser(user, facts.liveCallId, facts.sessionId)
-      : await this.presentUserState(user);
+  /** The live board's figures to the org's monitors. */
+  statsUpdated(stats: LiveStats): void {
+    this.ctx.bus.publish({ audience: audiences.board(stats.orgId), event: build["stats.updated"](stats) });
+  }
+
+  /** user.updated for `userId`, read now (a state that changed without a change of theirs). */
+  async userStateOf(userId: string): Promise<void> {
+    for (const e of await this.userEnvelope(userId, this.ctx.store)) this.ctx.bus.publish(e);
+  }
+
+  /** The user's state (availability, live call, coaching, agent state) to their org. */
+  async userState(user: UserRecord): Promise<User> {
+    const dto = await this.presentUserState(user);
     this.ctx.bus.publish({ audience: audiences.org(user.orgId), event: build["user.updated"](dto) });
     return dto;
   }
 
-  /** The User resource of `user`, with their activity read from `store`. */
-  async presentUserState(user: UserRecord, store: Store = this.ctx.store): Promise<User> {
-    const [call, session] = await Promise.all([
-      store.liveCallOfAgent(user.id),
-      store.activeSessionOfCoach(user.id),
-    ]);
-    return presentUser(user, call?.id ?? null, session?.id ?? null);
+  /** The User resource of `user`, with their activity and agent state read from `store`. */
+  presentUserState(user: UserRecord, store: Store = this.ctx.store): Promise<User> {
+    return this.states.present(user, store);
+  }
+
+  /** The org's users as presentUserState has them, read in a few queries (GET /users). */
+  presentUserStates(users: UserRecord[], orgId: string): Promise<User[]> {
+    return this.states.presentAll(users, orgId);
+  }
+
+  /** Wrap-up ends without a change of the user's: tell their state when it does (this process). */
+  private tellWrapUpEnd(user: UserRecord, inMs: number): void {
+    const timer = setTimeout(() => {
+      this.userStateOf(user.id).catch((err: unknown) => {
+        this.ctx.log.warn({ err, userId: user.id }, "could not tell the end of a wrap-up");
+      });
+    }, Math.max(0, inMs) + 5);
+    timer.unref?.();
   }
 
   /** user.updated for `userId` (none for a user deleted meanwhile). */
@@ -205,10 +238,7 @@ export class Publisher {
     const dto = presentSession(session, coach.name, call);
     this.ctx.bus.publish(this.sessionEnvelope("coaching.started", session, dto));
     if (session.notifyUser) this.notifyAgent(session, dto);
-    await this.userState(
-      { ...coach, availability: "unavailable" },
-      { liveCallId: null, sessionId: session.id },
-    );
+    await this.userState({ ...coach, availability: "unavailable" });
     return dto;
   }
 

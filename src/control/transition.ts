@@ -100,10 +100,16 @@ function changesOf(
   }
   const changes: CallChange[] = [call];
   if (endedSession) changes.push({ kind: "session_ended", session: endedSession });
-  if (["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
-    const agents = new Set([before.agentId, patch.agentId ?? before.agentId]);
-    for (const id of agents) if (id) changes.push({ kind: "user", userId: id });
+  // The users whose agent state this changes (agentState.ts): the agents before and after an
+  // answer, end or transfer, and on any change of state (hold, resume) the agent and the users
+  // it rang.
+  const stateChanged = patch.state !== undefined && patch.state !== before.state;
+  const users = new Set<string | null>();
+  if (stateChanged || ["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
+    users.add(before.agentId).add(patch.agentId ?? before.agentId);
   }
+  if (stateChanged) for (const id of before.ringingUserIds) users.add(id);
+  for (const id of users) if (id) changes.push({ kind: "user", userId: id });
   return changes;
 }
 

@@ -1,6 +1,6 @@
 // WebSocket messages of /api/v1/ws, shared by the server and the web app.
 // Discriminated unions on `type`: a renamed message breaks the build, not production.
-import type { Call, CallQuality, CoachingSession, User, WidgetCall } from "./resources.ts";
+import type { Call, CallQuality, CoachingSession, LiveStats, User, WidgetCall } from "./resources.ts";
 
 /** Which party of a call a media leg carries. */
 export type LegRole = "customer" | "agent" | "coach";
@@ -30,6 +30,8 @@ export type ServerEvent =
   | { type: "call.quality"; callId: string; quality: CallQuality }
   | { type: "hand.raised"; call: Call }
   | { type: "hand.lowered"; call: Call }
+  /** The live board's figures, to monitors of the org: at most once a second after calls change. */
+  | { type: "stats.updated"; stats: LiveStats }
   /** The token this socket signed in with was revoked; the server closes the socket (4401, reason). */
   | { type: "auth.revoked"; reason: RevokeReason };
 

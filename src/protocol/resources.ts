@@ -12,6 +12,31 @@ export const MONITORING_ACCESS: readonly MonitoringAccess[] = [
 
 export type Availability = "available" | "unavailable";
 
+/**
+ * What an agent is doing now (control/agentState.ts decides it from their facts): the first
+ * that holds of coaching, on hold, on a call, ringing, offline (no socket open), wrap-up (a
+ * call ended less than the wrap-up time ago), unavailable, available.
+ */
+export type AgentState =
+  | "available"
+  | "ringing"
+  | "on_call"
+  | "on_hold"
+  | "coaching"
+  | "wrap_up"
+  | "unavailable"
+  | "offline";
+export const AGENT_STATES: readonly AgentState[] = [
+  "available",
+  "ringing",
+  "on_call",
+  "on_hold",
+  "coaching",
+  "wrap_up",
+  "unavailable",
+  "offline",
+];
+
 export type CallState = "ringing" | "in_progress" | "on_hold" | "ended";
 export type CallDirection = "inbound" | "outbound";
 
@@ -57,6 +82,9 @@ export interface User {
   currentCallId: string | null;
   /** The coaching session the user is running, as coach, if any. */
   coachingSessionId: string | null;
+  /** What the user is doing now, and since when (ISO time). */
+  state: AgentState;
+  stateSince: string;
   /** What this user may do (from their role and monitoring access). */
   grants: UserGrants;
 }
@@ -250,4 +278,43 @@ export interface ApiError {
     /** validation_failed: the rule's limit, where it has one (minLength 3 → 3). */
     limit?: number;
   };
+}
+
+/** One period's figures of a number (or of all numbers) on the live board. */
+export interface PeriodStats {
+  /** Inbound calls offered in the period that an agent answered. */
+  answered: number;
+  /** Inbound calls offered in the period that the customer gave up on before an answer. */
+  abandoned: number;
+  /** Answered within the threshold ÷ (answered + abandoned after the threshold); null with neither. */
+  serviceLevel: number | null;
+  /** Average speed of answer (offered → answered), ms; null without answered calls. */
+  averageSpeedOfAnswerMs: number | null;
+  /** Average handle time (answered → ended) of the answered calls that ended, ms. */
+  averageHandleTimeMs: number | null;
+}
+
+export interface NumberStats {
+  /** null: the totals of every number. */
+  numberId: string | null;
+  name: string;
+  /** Inbound calls waiting for an agent now. */
+  waiting: number;
+  /** How long the longest-waiting of them has waited, ms (0 with none). */
+  longestWaitMs: number;
+  today: PeriodStats;
+  last15m: PeriodStats;
+}
+
+/** The live board (GET /api/v1/stats/live, event stats.updated). */
+export interface LiveStats {
+  orgId: string;
+  /** When the figures were computed (ISO). */
+  at: string;
+  /** The time zone whose midnight starts "today" (EARSHOT_STATS_TIME_ZONE, default UTC). */
+  timeZone: string;
+  dayStart: string;
+  serviceLevelThresholdMs: number;
+  numbers: NumberStats[];
+  total: NumberStats;
 }

@@ -169,6 +169,28 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "007_live_board": {
+    async up(db: Kysely<unknown>) {
+      // The live board: the calls of a period by org and offer time; an agent's last ended call
+      // (wrap-up); which nodes hold a socket of a user (offline is "no row"); the agent state
+      // last told and since when (control/agentState.ts keeps a state's start across events).
+      await runScript(
+        db,
+        `
+        CREATE INDEX calls_org_created ON calls (org_id, created_at);
+        CREATE INDEX calls_agent_ended ON calls (agent_id, ended_at);
+        CREATE TABLE user_presence (
+          user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          node_id text NOT NULL,
+          sockets integer NOT NULL,
+          PRIMARY KEY (user_id, node_id)
+        );
+        ALTER TABLE users ADD COLUMN agent_state text;
+        ALTER TABLE users ADD COLUMN agent_state_since timestamptz;
+      `,
+      );
+    },
+  },
 };
 
 /** Migrations that need the context (a key), after the plain ones. */

@@ -21,6 +21,14 @@ export interface UsersTable {
   monitoring_access: string;
   availability: string;
   created_at: CreatedAt;
+  agent_state: string | null;
+  agent_state_since: Timestamp | null;
+}
+
+export interface UserPresenceTable {
+  user_id: string;
+  node_id: string;
+  sockets: number;
 }
 
 export interface AuthTokensTable {
@@ -130,6 +138,7 @@ export interface Database {
   webhooks: WebhooksTable;
   orgs: OrgsTable;
   users: UsersTable;
+  user_presence: UserPresenceTable;
   auth_tokens: AuthTokensTable;
   setup_tokens: SetupTokensTable;
   numbers: NumbersTable;

@@ -1,0 +1,155 @@
+// The live board's reads and the bookkeeping they need: users' sockets per node
+// (user_presence), the agent state last told (users.agent_state), and one aggregate query over
+// an org's inbound calls per number (docs/ARCHITECTURE.md, "The live board").
+import { type RawBuilder, sql } from "kysely";
+import type { ToldState } from "../control/agentState.ts";
+import type { AgentActivity, NumberCallCounts, PeriodCounts, StatsWindow } from "../control/boardFacts.ts";
+import { ABANDONED_REASONS, WAITING_STATES } from "../control/liveStats.ts";
+import { DirectoryQueries } from "./DirectoryQueries.ts";
+
+const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+export class BoardQueries extends DirectoryQueries {
+  async agentActivity(userIds: string[]): Promise<AgentActivity[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("users as u")
+      .select((eb) => [
+        "u.id",
+        "u.agent_state",
+        "u.agent_state_since",
+        eb
+          .exists(eb.selectFrom("user_presence as p").select("p.user_id").whereRef("p.user_id", "=", "u.id"))
+          .as("online"),
+        // calls_live narrows this to the org's unended calls.
+        sql<Date | string | null>`(SELECT min(c.created_at) FROM calls c WHERE c.org_id = u.org_id
+          AND c.state <> 'ended' AND c.state = 'ringing' AND c.direction = 'inbound'
+          AND c.ringing_user_ids @> jsonb_build_array(u.id))`.as("ringing_since"),
+        // calls_agent_ended: the newest end of the user's calls.
+        sql<Date | string | null>`(SELECT max(c.ended_at) FROM calls c WHERE c.agent_id = u.id)`.as(
+          "last_ended_at",
+        ),
+      ])
+      .where("u.id", "in", userIds)
+      .execute();
+    return rows.map((r) => ({
+      userId: r.id,
+      online: Boolean(r.online),
+      ringingSince: date(r.ringing_since),
+      lastCallEndedAt: date(r.last_ended_at),
+      told:
+        r.agent_state && r.agent_state_since
+          ? { state: r.agent_state as ToldState["state"], since: new Date(r.agent_state_since) }
+          : null,
+    }));
+  }
+
+  async recordAgentState(userId: string, told: ToldState): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ agent_state: told.state, agent_state_since: told.since })
+      .where("id", "=", userId)
+      .where((eb) =>
+        eb.or([
+          eb("agent_state", "is", null),
+          eb("agent_state", "<>", told.state),
+          eb("agent_state_since", "<>", told.since),
+        ]),
+      )
+      .execute();
+  }
+
+  async countSocket(userId: string, nodeId: string, delta: 1 | -1): Promise<boolean> {
+    const before = await this.onlineNodes(userId);
+    if (delta === 1) {
+      await sql`INSERT INTO user_presence (user_id, node_id, sockets) VALUES (${userId}, ${nodeId}, 1)
+        ON CONFLICT (user_id, node_id) DO UPDATE SET sockets = user_presence.sockets + 1`.execute(this.db);
+    } else {
+      await sql`UPDATE user_presence SET sockets = sockets - 1 WHERE user_id = ${userId} AND node_id = ${nodeId}`.execute(
+        this.db,
+      );
+      await sql`DELETE FROM user_presence WHERE user_id = ${userId} AND node_id = ${nodeId} AND sockets <= 0`.execute(
+        this.db,
+      );
+    }
+    const after = await this.onlineNodes(userId);
+    return (before === 0) !== (after === 0);
+  }
+
+  async forgetSocketsOfNodesBut(aliveNodeIds: string[]): Promise<string[]> {
+    let q = this.db.deleteFrom("user_presence").returning("user_id");
+    if (aliveNodeIds.length > 0) q = q.where("node_id", "not in", aliveNodeIds);
+    const rows = await q.execute();
+    return [...new Set(rows.map((r) => r.user_id))];
+  }
+
+  async numberCallCounts(w: StatsWindow): Promise<NumberCallCounts[]> {
+    const from = new Date(Math.min(w.dayStart.getTime(), w.recentStart.getTime()));
+    const waiting = sql`state IN (${sql.join(WAITING_STATES)})`;
+    const today = periodColumns(sql`created_at >= ${w.dayStart}`, w.thresholdMs, "today");
+    const recent = periodColumns(sql`created_at >= ${w.recentStart}`, w.thresholdMs, "recent");
+    // One pass over the org's inbound calls offered since `from` or not ended (calls_org_created
+    // and calls_live), grouped by number.
+    const { rows } = await sql<Record<string, string | number | Date | null>>`
+      SELECT number_id,
+        count(*) FILTER (WHERE ${waiting})::int AS waiting,
+        min(created_at) FILTER (WHERE ${waiting}) AS oldest_waiting_at,
+        ${today}, ${recent}
+      FROM calls
+      WHERE org_id = ${w.orgId} AND direction = 'inbound' AND (created_at >= ${from} OR state <> 'ended')
+      GROUP BY number_id`.execute(this.db);
+    return rows.map((r) => ({
+      numberId: String(r.number_id),
+      waiting: Number(r.waiting),
+      oldestWaitingAt: date(r.oldest_waiting_at as Date | string | null),
+      today: periodOf(r, "today"),
+      recent: periodOf(r, "recent"),
+    }));
+  }
+
+  private async onlineNodes(userId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("user_presence")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
+
+const PERIOD_FIELDS = [
+  "answered",
+  "answeredWithin",
+  "abandoned",
+  "abandonedAfter",
+  "answerMsSum",
+  "handled",
+  "handleMsSum",
+] as const;
+
+function periodColumns(inPeriod: RawBuilder<unknown>, thresholdMs: number, p: string): RawBuilder<unknown> {
+  const answered = sql`${inPeriod} AND answered_at IS NOT NULL`;
+  const abandoned = sql`${inPeriod} AND answered_at IS NULL AND state = 'ended'
+    AND end_reason IN (${sql.join(ABANDONED_REASONS)})`;
+  const ms = (a: string, b: string) => sql.raw(`extract(epoch from (${a} - ${b})) * 1000`);
+  const waitMs = ms("answered_at", "created_at");
+  const cols = {
+    answered: sql`count(*) FILTER (WHERE ${answered})::int`,
+    answeredWithin: sql`count(*) FILTER (WHERE ${answered} AND ${waitMs} <= ${thresholdMs})::int`,
+    abandoned: sql`count(*) FILTER (WHERE ${abandoned})::int`,
+    abandonedAfter: sql`count(*) FILTER (WHERE ${abandoned} AND ${ms("ended_at", "created_at")} > ${thresholdMs})::int`,
+    answerMsSum: sql`coalesce(sum(${waitMs}) FILTER (WHERE ${answered}), 0)::float8`,
+    handled: sql`count(*) FILTER (WHERE ${answered} AND ended_at IS NOT NULL)::int`,
+    handleMsSum: sql`coalesce(sum(${ms("ended_at", "answered_at")}) FILTER (WHERE ${answered} AND ended_at IS NOT NULL), 0)::float8`,
+  };
+  return sql.join(
+    PERIOD_FIELDS.map((k) => sql`${cols[k]} AS ${sql.ref(`${p}_${k}`)}`),
+    sql`, `,
+  );
+}
+
+function periodOf(r: Record<string, unknown>, p: string): PeriodCounts {
+  const out = {} as PeriodCounts;
+  for (const k of PERIOD_FIELDS) out[k] = Number(r[`${p}_${k}`] ?? 0);
+  return out;
+}
