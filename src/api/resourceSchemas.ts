@@ -7,21 +7,25 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { WEBHOOK_EVENTS } from "../control/model.ts";
 import type { WebhookView } from "../control/Webhooks.ts";
-import type {
-  Call,
-  CallComment,
-  CallGrants,
-  CallQuality,
-  CoachingMessage,
-  CoachingSession,
-  Contact,
-  Grant,
-  Hearing,
-  LegQuality,
-  PhoneNumber,
-  User,
-  UserGrants,
-  WidgetCall,
+import {
+  AGENT_STATES,
+  type Call,
+  type CallComment,
+  type CallGrants,
+  type CallQuality,
+  type CoachingMessage,
+  type CoachingSession,
+  type Contact,
+  type Grant,
+  type Hearing,
+  type LegQuality,
+  type LiveStats,
+  type NumberStats,
+  type PeriodStats,
+  type PhoneNumber,
+  type User,
+  type UserGrants,
+  type WidgetCall,
 } from "../protocol/resources.ts";
 import { Access, Mode, Role } from "./schemas.ts";
 
@@ -90,6 +94,8 @@ export const UserSchema = object("User", {
   currentCallId: NullableStr,
   coachingSessionId: NullableStr,
   grants: ref(UserGrantsSchema),
+  state: literals(AGENT_STATES),
+  stateSince: Str,
 });
 
 export const PhoneNumberSchema = object("PhoneNumber", {
@@ -203,6 +209,35 @@ export const CallSchema = object("Call", {
   grants: Type.Optional(ref(CallGrantsSchema)),
 });
 
+const nullableNum = nullable(Type.Number());
+
+export const PeriodStatsSchema = object("PeriodStats", {
+  answered: Type.Number(),
+  abandoned: Type.Number(),
+  serviceLevel: nullableNum,
+  averageSpeedOfAnswerMs: nullableNum,
+  averageHandleTimeMs: nullableNum,
+});
+
+export const NumberStatsSchema = object("NumberStats", {
+  numberId: NullableStr,
+  name: Str,
+  waiting: Type.Number(),
+  longestWaitMs: Type.Number(),
+  today: ref(PeriodStatsSchema),
+  last15m: ref(PeriodStatsSchema),
+});
+
+export const LiveStatsSchema = object("LiveStats", {
+  orgId: Str,
+  at: Str,
+  timeZone: Str,
+  dayStart: Str,
+  serviceLevelThresholdMs: Type.Number(),
+  numbers: Type.Array(ref(NumberStatsSchema)),
+  total: ref(NumberStatsSchema),
+});
+
 export const WidgetCallSchema = object(
   "WidgetCall",
   { id: Str, state: CallStateSchema, numberId: Str },
@@ -233,6 +268,9 @@ same<typeof CoachingMessageSchema, CoachingMessage>(true);
 same<typeof CoachingSessionSchema, CoachingSession>(true);
 same<typeof CallSchema, Call>(true);
 same<typeof WidgetCallSchema, WidgetCall>(true);
+same<typeof PeriodStatsSchema, PeriodStats>(true);
+same<typeof NumberStatsSchema, NumberStats>(true);
+same<typeof LiveStatsSchema, LiveStats>(true);
 same<typeof WebhookSchema, WebhookView>(true);
 
 /** Every named schema, in dependency order (Fastify's addSchema). */
@@ -251,5 +289,8 @@ export const RESOURCE_SCHEMAS = [
   CoachingSessionSchema,
   CallSchema,
   WidgetCallSchema,
+  PeriodStatsSchema,
+  NumberStatsSchema,
+  LiveStatsSchema,
   WebhookSchema,
 ];

@@ -1,5 +1,6 @@
 // The live board: per number, today and the last 15 minutes (control/liveStats.ts).
 import type { FastifyInstance } from "fastify";
+import { LiveStatsSchema, ref } from "../resourceSchemas.ts";
 import type { Services } from "../services.ts";
 
 export async function statsRoutes(app: FastifyInstance, s: Services): Promise<void> {
@@ -8,6 +9,7 @@ export async function statsRoutes(app: FastifyInstance, s: Services): Promise<vo
     {
       schema: {
         tags: ["calls"],
+        response: { 200: ref(LiveStatsSchema) },
         summary:
           "The live board: per number and in total, waiting now, longest wait, and for today and the last 15 minutes answered, abandoned, service level, average speed of answer and handle time (monitors and admins)",
       },

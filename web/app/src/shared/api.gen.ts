@@ -2338,6 +2338,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live board: per number and in total, waiting now, longest wait, and for today and the last 15 minutes answered, abandoned, service level, average speed of answer and handle time (monitors and admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LiveStats"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -3116,6 +3170,30 @@ export interface components {
             poor: boolean;
             rttMs: number | null;
         };
+        LiveStats: {
+            at: string;
+            dayStart: string;
+            numbers: components["schemas"]["NumberStats"][];
+            orgId: string;
+            serviceLevelThresholdMs: number;
+            timeZone: string;
+            total: components["schemas"]["NumberStats"];
+        };
+        NumberStats: {
+            last15m: components["schemas"]["PeriodStats"];
+            longestWaitMs: number;
+            name: string;
+            numberId: string | null;
+            today: components["schemas"]["PeriodStats"];
+            waiting: number;
+        };
+        PeriodStats: {
+            abandoned: number;
+            answered: number;
+            averageHandleTimeMs: number | null;
+            averageSpeedOfAnswerMs: number | null;
+            serviceLevel: number | null;
+        };
         PhoneNumber: {
             e164: string;
             id: string;
@@ -3134,6 +3212,8 @@ export interface components {
             name: string;
             orgId: string;
             role: "admin" | "supervisor" | "agent";
+            state: "available" | "ringing" | "on_call" | "on_hold" | "coaching" | "wrap_up" | "unavailable" | "offline";
+            stateSince: string;
         };
         UserGrants: {
             administer: components["schemas"]["Grant"];
