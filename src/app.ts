@@ -70,6 +70,8 @@ export interface EarshotParts {
   webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
   presence?: PresenceTimings;
+  /** The embedded database starts from this migrated data folder (tests: test/support/snapshot.ts). */
+  databaseSnapshot?: Blob;
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
@@ -77,7 +79,12 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   // The one logger, before anything that logs (Fastify is given it below).
   const log: RootLogger = parts.logger ?? createLogger({ level: config.logLevel, stream: parts.logStream });
   const box = config.secret ? new SecretBox(config.secret) : null;
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, box });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    box,
+    snapshot: parts.databaseSnapshot,
+  });
   const sharedBus: EventBus = config.redisUrl
     ? await RedisBus.connect(config.redisUrl, log)
     : new LocalBus(log);

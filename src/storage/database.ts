@@ -17,6 +17,12 @@ export interface DatabaseConfig {
   dataDir: string;
   /** Seals secrets at rest (from EARSHOT_SECRET); migrations re-encrypt older plaintext with it. */
   box?: SecretBox | null;
+  /**
+   * A migrated embedded data folder (PGlite `dumpDataDir()`) to start from instead of an empty
+   * one: initdb and the migrations are most of a start, so the tests make one per run and every
+   * test database loads it (test/support/snapshot.ts). Migrations still run: they are a no-op then.
+   */
+  snapshot?: Blob;
 }
 
 export interface OpenDatabase {
@@ -43,7 +49,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
       // One writer per folder: a second process would silently lose writes (throws DataDirInUse).
       lock = lockDataDir(config.dataDir);
     }
-    const lite = await PGlite.create(config.dataDir).catch((e) => {
+    const lite = await PGlite.create({ dataDir: config.dataDir, loadDataDir: config.snapshot }).catch((e) => {
       lock?.release();
       throw e;
     });

@@ -3,6 +3,7 @@
 import { createEarshot, type Earshot, type EarshotParts } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { User } from "../../src/protocol/resources.ts";
+import { migratedSnapshot } from "./snapshot.ts";
 
 export interface TestServer {
   url: string;
@@ -28,7 +29,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     ...opts.env,
   });
   config.dataDir = "memory://";
-  const earshot = await createEarshot(config, opts);
+  // In memory, the database starts from the run's migrated snapshot (support/snapshot.ts).
+  const databaseSnapshot = opts.databaseUrl ? undefined : await migratedSnapshot();
+  const earshot = await createEarshot(config, { databaseSnapshot, ...opts });
   const address = await earshot.http.listen({ port: 0, host: "127.0.0.1" });
   return { url: address, earshot, close: () => earshot.close() };
 }
