@@ -1,13 +1,18 @@
-// Runs every test file with node's test runner in two phases:
-// 1. unit tests beside their code in src/ and the HTTP/API, deployment and SIP-less integration
-//    tests (test/api, test/deploy): two files at a time — each starts its own servers on free
-//    ports and databases in memory or on free ports, and most of their time is waiting;
-// 2. browser, media, SIP and network tests (test/e2e, test/media, test/network, test/sip,
-//    test/web) one file at a time: they measure audio in real browsers and share two cores.
-// `node scripts/test.mjs FILE…` runs just those files, one at a time.
+// Runs the test files with node's test runner, tier by tier (`npm test` runs all four):
+//   unit         src/**/*.test.ts and test/unit/: pure — no socket, server, process or browser
+//                (scripts/unit-guard.mjs makes one fail at once); as many files at a time as cores.
+//   integration  the rest of test/ without a browser: real servers on free ports, PGlite (from one
+//                migrated snapshot per run, test/support/snapshot.ts), PostgreSQL, Redis, baresip,
+//                nginx; two files at a time — most of their time is waiting on sockets.
+//   browser      every file that drives Chromium or Firefox (it imports test/support/browser.ts,
+//                web.ts or playwright), one at a time: they measure audio by FFT on two cores.
+//   network      test/network/: network namespaces, one at a time.
+// `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
+// files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 
 function find(dir) {
   const out = [];
@@ -19,22 +24,107 @@ function find(dir) {
   return out.sort();
 }
 
-function run(files, concurrency) {
-  if (files.length === 0) return 0;
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
-    { stdio: "inherit" },
-  );
-  return result.status ?? 1;
+const importsOf = (file) =>
+  [...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);
+
+// What a unit test may not import (or reach through test/support): the guard stops the rest at run time.
+const IMPURE =
+  /^(node:)?(net|dgram|http|https|http2|tls|child_process)$|^(ws|pg|ioredis|playwright-core|fastify)$/;
+const IMPURE_NAMES = /\b(RTCPeerConnection|createEarshot|startServer|buildHttp)\b/;
+
+function impurity(file, seen = new Set()) {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const specs = importsOf(file);
+  const bad = specs.filter((s) => IMPURE.test(s));
+  const name = readFileSync(file, "utf8").match(IMPURE_NAMES)?.[1];
+  if (name) bad.push(name);
+  // A test/support module it imports is held to the same rule (audio analysis is; a server is not).
+  for (const spec of specs.filter((s) => s.startsWith("."))) {
+    const target = resolve(dirname(file), spec);
+    if (!relative("test/support", target).startsWith("..")) {
+      bad.push(...impurity(target, seen).map((b) => `${b} (through ${relative(".", target)})`));
+    }
+  }
+  return bad;
 }
 
-const only = process.argv.slice(2);
-if (only.length > 0) process.exit(run(only, 1));
-const PARALLEL = ["test/api", "test/deploy"];
-const all = [...find("src"), ...find("test")];
-const parallel = all.filter((f) => f.startsWith("src/") || PARALLEL.some((d) => f.startsWith(`${d}/`)));
-const serial = all.filter((f) => !parallel.includes(f));
-const first = run(parallel, 2);
-const second = run(serial, 1);
-process.exit(first || second);
+// Browser tests: the file, or a test/support module it imports, drives a browser.
+const BROWSER = /(^|\/)(browser|web|netns-chromium)\.ts$|^playwright-core$/;
+const reach = new Map();
+function drivesBrowser(file) {
+  if (reach.has(file)) return reach.get(file);
+  reach.set(file, false);
+  const found = importsOf(file).some((spec) => {
+    if (BROWSER.test(spec)) return true;
+    if (!spec.startsWith(".")) return false;
+    const target = resolve(dirname(file), spec);
+    return relative("test/support", target).startsWith("..") ? false : drivesBrowser(target);
+  });
+  reach.set(file, found);
+  return found;
+}
+
+function tiers() {
+  const unit = [...find("src"), ...find("test/unit")];
+  const rest = find("test").filter((f) => !f.startsWith("test/unit/"));
+  const network = rest.filter((f) => f.startsWith("test/network/"));
+  const browser = rest.filter((f) => !network.includes(f) && drivesBrowser(f));
+  const integration = rest.filter((f) => !network.includes(f) && !browser.includes(f));
+  return {
+    unit: { files: unit, concurrency: availableParallelism(), guard: true },
+    integration: { files: integration, concurrency: 2 },
+    browser: { files: browser, concurrency: 1 },
+    network: { files: network, concurrency: 1 },
+  };
+}
+
+function run(files, concurrency, guard = false) {
+  if (files.length === 0) return 0;
+  const args = ["--import", "tsx", ...(guard ? ["--import", "./scripts/unit-guard.mjs"] : [])];
+  args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files);
+  return spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1;
+}
+
+const all = tiers();
+const asked = process.argv.slice(2);
+const files = asked.filter((a) => a.endsWith(".ts"));
+const names = asked.filter((a) => !a.endsWith(".ts"));
+const unknown = names.filter((n) => !(n in all) && n !== "--list");
+if (unknown.length > 0) {
+  console.error(`unknown tier ${unknown.join(", ")}: one of ${Object.keys(all).join(", ")}, or test files`);
+  process.exit(2);
+}
+if (files.length > 0) process.exit(run(files, 1));
+if (names.includes("--list")) {
+  for (const [name, tier] of Object.entries(all)) console.log(`${name}:\n  ${tier.files.join("\n  ")}`);
+  process.exit(0);
+}
+
+const impure = all.unit.files.map((f) => [f, impurity(f)]).filter(([, bad]) => bad.length > 0);
+if (impure.length > 0) {
+  for (const [f, bad] of impure)
+    console.error(`${f}: a unit test may not use ${bad.join(", ")} — move it to test/`);
+  process.exit(1);
+}
+
+// One migrated PGlite for the whole run (test/support/snapshot.ts), removed afterwards.
+const snapshots = mkdtempSync(join(tmpdir(), "earshot-test-"));
+process.env.EARSHOT_TEST_SNAPSHOT_DIR = snapshots;
+const took = [];
+let failed = 0;
+try {
+  for (const name of names.length > 0 ? names : Object.keys(all)) {
+    const tier = all[name];
+    const start = Date.now();
+    const status = run(tier.files, tier.concurrency, tier.guard);
+    took.push(
+      `${name}: ${tier.files.length} files, ${Math.round((Date.now() - start) / 1000)} s${status ? " (failed)" : ""}`,
+    );
+    failed ||= status;
+  }
+} finally {
+  rmSync(snapshots, { recursive: true, force: true });
+}
+console.log(`\ntiers — ${took.join("; ")}`);
+process.exit(failed);

@@ -149,8 +149,10 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
       .getByText("Offer the 10% discount")
       .waitFor();
     assert.equal(await customer.getByText("Offer the 10% discount").count(), 0);
-    await sofia.screenshot({ path: "docs/screenshots/live-monitoring-whisper.png" });
-    await ana.screenshot({ path: "docs/screenshots/softphone-coached.png" });
+    // The README's pictures: into the test's temp folder, or docs/screenshots by `npm run screenshots`.
+    const shots = process.env.EARSHOT_SCREENSHOTS_DIR ?? dir;
+    await sofia.screenshot({ path: join(shots, "live-monitoring-whisper.png") });
+    await ana.screenshot({ path: join(shots, "softphone-coached.png") });
 
     await sofia.getByRole("button", { name: "Barge" }).click();
     await expectAudio(customer, "customer", [TONE.agent, TONE.coach], [], "barge: the customer hears sofia");

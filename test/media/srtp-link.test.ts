@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RTCPeerConnection, useOPUS } from "werift";
-import { readRtp } from "./rtpPacket.ts";
-import { SrtpLink } from "./srtpLink.ts";
+import { readRtp } from "../../src/media/rtpPacket.ts";
+import { SrtpLink } from "../../src/media/srtpLink.ts";
 
 interface Received {
   seq: number;

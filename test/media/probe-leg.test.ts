@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RTCPeerConnection } from "werift";
-import { PROBE } from "../protocol/messages.ts";
-import { MediaNode } from "./MediaNode.ts";
-import { checkProbeOffer, type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
-import { gatheringComplete, withoutDefaultStun } from "./peerConfig.ts";
+import { MediaNode } from "../../src/media/MediaNode.ts";
+import { checkProbeOffer, type ProbeCloseReason, ProbeLeg } from "../../src/media/ProbeLeg.ts";
+import { gatheringComplete, withoutDefaultStun } from "../../src/media/peerConfig.ts";
+import { PROBE } from "../../src/protocol/messages.ts";
 
 /** A data-channel offer as a browser sends it: gathered, not trickled. */
 async function browserLike(label: string = PROBE.label) {

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { afterEach, describe, it } from "node:test";
-import { ManualClock } from "./clock.ts";
-import { mixUlaw } from "./g711.ts";
-import { RtpLeg, type RtpLegOptions } from "./RtpLeg.ts";
+import { ManualClock } from "../../src/media/clock.ts";
+import { mixUlaw } from "../../src/media/g711.ts";
+import { RtpLeg, type RtpLegOptions } from "../../src/media/RtpLeg.ts";
 
 const open: dgram.Socket[] = [];
 async function socket(address = "127.0.0.1", track = true): Promise<dgram.Socket> {

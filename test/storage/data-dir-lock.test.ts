@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { DataDirInUse, LOCK_FILE, lockDataDir } from "./dataDirLock.ts";
+import { DataDirInUse, LOCK_FILE, lockDataDir } from "../../src/storage/dataDirLock.ts";
 
 const folder = () => mkdtempSync(join(tmpdir(), "earshot-lock-"));
 

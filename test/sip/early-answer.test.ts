@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { after, before, describe, it } from "node:test";
-import type { CallRecord, NumberRecord } from "../../control/model.ts";
-import type { Logger } from "../../control/ports.ts";
-import { MediaPlane } from "../../media/plane.ts";
-import { SipTrunk } from "./SipTrunk.ts";
+import type { CallRecord, NumberRecord } from "../../src/control/model.ts";
+import type { Logger } from "../../src/control/ports.ts";
+import { MediaPlane } from "../../src/media/plane.ts";
+import { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 
 const DID = "+34910000001";
 const quiet = () => {};
