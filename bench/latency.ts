@@ -15,10 +15,12 @@ import { pathToFileURL } from "node:url";
 import { MediaPlane } from "../src/media/plane.ts";
 import type { CoachingSession } from "../src/protocol/resources.ts";
 import { writeToneWav } from "../test/support/audio.ts";
-import { BrowserParty, type SelectedPair, startSignalHarness } from "../test/support/browser.ts";
+import { BrowserParty } from "../test/support/browser.ts";
+import type { SelectedPair } from "../test/support/browser-page.ts";
 import { widgetCall } from "../test/support/calls.ts";
 import { makeTestCert } from "../test/support/certs.ts";
 import { demoOrg, startServer } from "../test/support/server.ts";
+import { startSignalHarness } from "../test/support/signal-harness.ts";
 import { startTurn } from "../test/support/turn.ts";
 import { summarize } from "./stats.ts";
 

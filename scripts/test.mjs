@@ -50,7 +50,7 @@ function impurity(file, seen = new Set()) {
 }
 
 // Browser tests: the file, or a test/support module it imports, drives a browser.
-const BROWSER = /(^|\/)(browser|web|netns-chromium)\.ts$|^playwright-core$/;
+const BROWSER = /(^|\/)(browser|browser-page|web|netns-chromium)\.ts$|^playwright-core$/;
 const reach = new Map();
 function drivesBrowser(file) {
   if (reach.has(file)) return reach.get(file);

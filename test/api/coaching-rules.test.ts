@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Call, CoachingSession, User } from "../../src/protocol/resources.ts";
 import { assertRefused, getCall, liveCall, startCoaching } from "../support/calls.ts";
-import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 describe("coaching rules over HTTP", () => {
   let server: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   before(async () => {
-    server = await startServer();
+    server = await startApp();
     org = await demoOrg(server.url);
   });
   after(() => server.close());

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { liveCall } from "../support/calls.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 describe("conference on the demo network", () => {
   let server: TestServer;
@@ -14,7 +14,7 @@ describe("conference on the demo network", () => {
   before(async () => {
     plane = await MediaPlane.create({ hosts: ["127.0.0.1"] });
     // The simulated third party rings for a second before answering.
-    server = await startServer({ media: plane, env: { EARSHOT_DEMO_ANSWER_DELAY_MS: "1000" } });
+    server = await startApp({ media: plane, env: { EARSHOT_DEMO_ANSWER_DELAY_MS: "1000" } });
   });
   after(() => server?.close());
 

@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config.ts";
-import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 const from = (ip: string) => ({ "x-forwarded-for": ip });
 
-async function login(url: string, email: string, password: string, ip: string) {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
+async function login(server: TestServer, email: string, password: string, ip: string) {
+  const res = await server.fetch(`${server.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json", ...from(ip) },
     body: JSON.stringify({ email, password }),
@@ -34,7 +34,7 @@ function assertRateLimited(r: {
 describe("sign-in limits", () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({
+    server = await startApp({
       env: {
         EARSHOT_TRUST_PROXY: "1",
         EARSHOT_LOGIN_IP_MAX: "5",
@@ -47,8 +47,7 @@ describe("sign-in limits", () => {
 
   it("a whole office signs in from one address: successes never count", async () => {
     for (let i = 0; i < 12; i++) {
-      const r = await login(
-        server.url,
+      const r = await login(server,
         `${["ana", "luis", "sofia", "marco"][i % 4]}@demo.test`,
         "demo1234",
         "198.51.100.1",
@@ -59,22 +58,22 @@ describe("sign-in limits", () => {
 
   it("per client address: after 5 failures that address is refused (429, Retry-After), even with the right password; others are not", async () => {
     for (let i = 0; i < 5; i++) {
-      const r = await login(server.url, `nobody${i}@demo.test`, "guess", "203.0.113.7");
+      const r = await login(server, `nobody${i}@demo.test`, "guess", "203.0.113.7");
       assert.equal(r.status, 401, JSON.stringify(r.body));
     }
-    assertRateLimited(await login(server.url, "ana@demo.test", "demo1234", "203.0.113.7"));
-    assert.equal((await login(server.url, "ana@demo.test", "demo1234", "203.0.113.8")).status, 200);
+    assertRateLimited(await login(server, "ana@demo.test", "demo1234", "203.0.113.7"));
+    assert.equal((await login(server, "ana@demo.test", "demo1234", "203.0.113.8")).status, 200);
   });
 
   it("per account: 3 failures from 3 addresses refuse the account anywhere until the window ends; then the victim signs in", async () => {
     for (let i = 0; i < 3; i++)
-      assert.equal((await login(server.url, "luis@demo.test", "guess", `192.0.2.${10 + i}`)).status, 401);
-    const refused = await login(server.url, "LUIS@demo.test", "demo1234", "192.0.2.99");
+      assert.equal((await login(server, "luis@demo.test", "guess", `192.0.2.${10 + i}`)).status, 401);
+    const refused = await login(server, "LUIS@demo.test", "demo1234", "192.0.2.99");
     assertRateLimited(refused);
     // Another account from the same address is not touched.
-    assert.equal((await login(server.url, "marco@demo.test", "demo1234", "192.0.2.99")).status, 200);
+    assert.equal((await login(server, "marco@demo.test", "demo1234", "192.0.2.99")).status, 200);
     await new Promise((r) => setTimeout(r, Number(refused.retryAfter) * 1000 + 100));
-    const back = await login(server.url, "luis@demo.test", "demo1234", "192.0.2.99");
+    const back = await login(server, "luis@demo.test", "demo1234", "192.0.2.99");
     assert.equal(back.status, 200, JSON.stringify(back.body));
     assert.ok(back.body.token);
   });
@@ -83,14 +82,14 @@ describe("sign-in limits", () => {
     // Long tier: 3 × 3 = 9 failures within 4 windows (8 s).
     let failures = 0;
     while (failures < 9) {
-      const r = await login(server.url, "sofia@demo.test", "guess", `192.0.2.${100 + failures}`);
+      const r = await login(server, "sofia@demo.test", "guess", `192.0.2.${100 + failures}`);
       if (r.status === 429) await new Promise((res) => setTimeout(res, Number(r.retryAfter) * 1000 + 50));
       else {
         assert.equal(r.status, 401);
         failures++;
       }
     }
-    const refused = await login(server.url, "sofia@demo.test", "demo1234", "192.0.2.200");
+    const refused = await login(server, "sofia@demo.test", "demo1234", "192.0.2.200");
     assertRateLimited(refused);
     assert.ok(
       Number(refused.retryAfter) > 2,
@@ -104,7 +103,7 @@ describe("widget call limits", () => {
   let server: TestServer;
   let support: string;
   before(async () => {
-    server = await startServer({
+    server = await startApp({
       env: {
         EARSHOT_TRUST_PROXY: "1",
         EARSHOT_WIDGET_IP_MAX: "3",
@@ -117,7 +116,7 @@ describe("widget call limits", () => {
   after(() => server?.close());
 
   const call = async (ip: string, numberId = support) => {
-    const res = await fetch(`${server.url}/api/v1/widget/calls`, {
+    const res = await server.fetch(`${server.url}/api/v1/widget/calls`, {
       method: "POST",
       headers: { "content-type": "application/json", ...from(ip) },
       body: JSON.stringify({ numberId }),
@@ -143,7 +142,7 @@ describe("a number's ringing cap", () => {
   let server: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   before(async () => {
-    server = await startServer({
+    server = await startApp({
       env: { EARSHOT_MAX_RINGING_PER_NUMBER: "3", EARSHOT_WIDGET_IP_MAX: "1000" },
     });
     org = await demoOrg(server.url);

@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { liveCall } from "../support/calls.ts";
-import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 describe("RBAC and malformed input", () => {
   let server: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   before(async () => {
-    server = await startServer();
+    server = await startApp();
     org = await demoOrg(server.url);
   });
   after(() => server.close());

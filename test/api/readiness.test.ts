@@ -5,19 +5,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isStorageUnavailable } from "../../src/storage/unavailable.ts";
-import { demoOrg, startServer } from "../support/server.ts";
+import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 import { startPostgres, startRedis } from "../support/services.ts";
 
-const get = async (url: string, path: string) => {
-  const res = await fetch(`${url}/api/v1${path}`);
+const get = async (server: TestServer, path: string) => {
+  const res = await server.fetch(`${server.url}/api/v1${path}`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 describe("readiness and storage failures", { timeout: 120_000 }, () => {
   it("the embedded database: ready, with no Redis check", async () => {
-    const server = await startServer();
+    const server = await startApp();
     try {
-      const r = await get(server.url, "/ready");
+      const r = await get(server, "/ready");
       assert.equal(r.status, 200);
       assert.deepEqual(r.body, { status: "ready", checks: { database: "ok" } });
     } finally {
@@ -28,19 +28,19 @@ describe("readiness and storage failures", { timeout: 120_000 }, () => {
   it("PostgreSQL and Redis: 200 while both answer; 503 and storage_unavailable once PostgreSQL stops", async () => {
     const postgres = await startPostgres(); // fails with what to install when PostgreSQL is missing
     const redis = await startRedis();
-    const server = await startServer({
+    const server = await startApp({
       databaseUrl: await postgres.createDatabase("ready"),
       redisUrl: redis.url,
     });
     let redisStopped = false;
     try {
       const org = await demoOrg(server.url);
-      const ready = await get(server.url, "/ready");
+      const ready = await get(server, "/ready");
       assert.equal(ready.status, 200, JSON.stringify(ready.body));
       assert.deepEqual(ready.body, { status: "ready", checks: { database: "ok", redis: "ok" } });
 
       await postgres.stop();
-      const down = await get(server.url, "/ready");
+      const down = await get(server, "/ready");
       assert.equal(down.status, 503);
       assert.deepEqual(down.body, { status: "unavailable", checks: { database: "fail", redis: "ok" } });
       const users = await org.admin.get("/users");
@@ -48,11 +48,11 @@ describe("readiness and storage failures", { timeout: 120_000 }, () => {
       assert.equal(users.body.error?.code, "storage_unavailable");
       const write = await org.admin.post("/contacts", { name: "Nobody", phoneNumbers: ["+34600000000"] });
       assert.equal(write.body.error?.code, "storage_unavailable");
-      assert.equal((await get(server.url, "/health")).status, 200, "liveness is not readiness");
+      assert.equal((await get(server, "/health")).status, 200, "liveness is not readiness");
 
       await redis.stop();
       redisStopped = true;
-      const both = await get(server.url, "/ready");
+      const both = await get(server, "/ready");
       assert.equal(both.status, 503);
       assert.deepEqual(both.body.checks, { database: "fail", redis: "fail" });
     } finally {

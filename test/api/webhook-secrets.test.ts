@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 import { type RunningPostgres, startPostgres } from "../support/services.ts";
 
 const ENV = { EARSHOT_SECRET: "at-rest-test-secret", EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" };
@@ -60,7 +60,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
   }
 
   it("stores the secret sealed, and deliveries verify with the one shown at creation", async () => {
-    const server = await startServer({ databaseUrl, env: ENV });
+    const server = await startApp({ databaseUrl, env: ENV });
     try {
       const org = await demoOrg(server.url);
       const r = await org.admin.post<{ webhook: { id: string; secret: string } }>("/webhooks", {
@@ -87,10 +87,10 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     await query("DROP INDEX auth_tokens_user");
     await query("DROP INDEX auth_tokens_expires");
     await assert.rejects(
-      startServer({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
+      startApp({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /webhook\(s\) are registered and EARSHOT_SECRET is not set/,
     );
-    const server = await startServer({ databaseUrl, env: ENV });
+    const server = await startApp({ databaseUrl, env: ENV });
     try {
       const [row] = await query<{ secret: string }>("SELECT secret FROM webhooks");
       assert.match(row.secret, /^enc:v1:/, "sealed by the migration");
@@ -100,7 +100,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     }
     // Sealed secrets exist now: still no start without the key.
     await assert.rejects(
-      startServer({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
+      startApp({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /EARSHOT_SECRET is not set/,
     );
   });

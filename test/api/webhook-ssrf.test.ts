@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { systemResolver } from "../../src/webhooks/targets.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 const PUBLIC = "93.184.216.34";
 
@@ -49,7 +49,7 @@ describe("webhook targets: the SSRF guard", () => {
   let server: TestServer;
   let org: Org;
   before(async () => {
-    server = await startServer({
+    server = await startApp({
       webhookResolver: resolver,
       webhookRetryDelaysMs: [],
       env: { EARSHOT_SECRET: "ssrf-test-secret" },
@@ -139,7 +139,7 @@ describe("webhook deliveries never follow redirects", () => {
   let server: TestServer;
   let org: Org;
   before(async () => {
-    server = await startServer({
+    server = await startApp({
       webhookRetryDelaysMs: [50],
       env: { EARSHOT_SECRET: "redirect-test-secret", EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" },
     });
@@ -172,7 +172,7 @@ describe("webhook deliveries never follow redirects", () => {
 
 describe("webhooks need EARSHOT_SECRET", () => {
   it("refuses to register one without it, with a clear error", async () => {
-    const server = await startServer({ env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } });
+    const server = await startApp({ env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } });
     try {
       const org = await demoOrg(server.url);
       const r = await org.admin.post("/webhooks", { url: "http://127.0.0.1:9/hook", events: ["call.ended"] });

@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { liveCall } from "../support/calls.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -34,7 +34,7 @@ describe("webhooks", () => {
 
   before(async () => {
     // The receiver is on loopback: allowed only because the operator says so.
-    server = await startServer({
+    server = await startApp({
       webhookRetryDelaysMs: [50, 100],
       env: { EARSHOT_SECRET: "test-secret", EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" },
     });

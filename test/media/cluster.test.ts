@@ -12,10 +12,11 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
-import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import type { BrowserParty } from "../support/browser.ts";
 import { widgetCall } from "../support/calls.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
+import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
 import {
   expectHearing,
   LISTEN,

@@ -5,13 +5,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Party } from "../../src/control/routing.ts";
 import { writeToneWav } from "../support/audio.ts";
-import {
-  BrowserParty,
-  type Launcher,
-  launchHere,
-  type SignalHarness,
-  type SlotLevels,
-} from "../support/browser.ts";
+import { BrowserParty, type Launcher, launchHere } from "../support/browser.ts";
+import type { SlotLevels } from "../support/browser-page.ts";
+import type { SignalHarness } from "../support/signal-harness.ts";
 
 export const TONES = { customer: 440, agent: 1000, coach: 1700 } as const;
 export const FREQS = [TONES.customer, TONES.agent, TONES.coach] as const;

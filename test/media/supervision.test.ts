@@ -11,7 +11,8 @@ import { computeRouting, type RoutingInput } from "../../src/control/routing.ts"
 import type { MediaCall } from "../../src/media/MediaCall.ts";
 import { MediaNode } from "../../src/media/MediaNode.ts";
 import { MediaError } from "../../src/media/MediaTypes.ts";
-import { type BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import type { BrowserParty } from "../support/browser.ts";
+import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
 import {
   BARGE,
   type Expectation,

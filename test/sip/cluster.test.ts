@@ -10,10 +10,11 @@ import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
-import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, freePort, requireBackends, startBackends } from "../support/services.ts";
+import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
 
 const PHONE_TONE = 440;
 

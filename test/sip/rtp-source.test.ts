@@ -15,9 +15,10 @@ import type { Call } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
-import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { BrowserParty } from "../support/browser.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
+import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
 
 const TONE = { customer: 440, agent: 1000, injected: 2200 };
 

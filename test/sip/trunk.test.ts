@@ -12,10 +12,11 @@ import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { toneLevelDb, writeToneWav } from "../support/audio.ts";
 import { Baresip, requireBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
-import { BrowserParty, type SignalHarness, startSignalHarness } from "../support/browser.ts";
+import { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
+import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
 
 const TONE = { customer: 440, agent: 1000, coach: 1700, carrier: 600 };
 

@@ -8,9 +8,10 @@ import type { Party } from "../../src/control/routing.ts";
 import type { MediaPlane } from "../../src/media/plane.ts";
 import type { WidgetCall } from "../../src/protocol/resources.ts";
 import { launchParties } from "../media/routing.browser.ts";
-import { type BrowserParty, startSignalHarness } from "./browser.ts";
+import type { BrowserParty } from "./browser.ts";
 import { widgetCall } from "./calls.ts";
 import { demoOrg, type ServerOptions, startServer, type TestServer } from "./server.ts";
+import { startSignalHarness } from "./signal-harness.ts";
 
 export type DemoOrg = Awaited<ReturnType<typeof demoOrg>>;
 

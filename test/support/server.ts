@@ -1,13 +1,18 @@
-// Starts a real Earshot (HTTP + WebSocket on a free loopback port) with a fresh
-// database and the demo data, and a small typed client for tests.
+// Starts a real Earshot with a fresh database and the demo data, and a small typed client for
+// tests: `startServer` listens on a free loopback port (WebSocket, media, anything that needs a
+// socket); `startApp` listens on none and its requests go through Fastify's inject(), which is
+// the same routes, hooks and limits without the TCP round trip (the HTTP-only API tests).
 import { createEarshot, type Earshot, type EarshotParts } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { User } from "../../src/protocol/resources.ts";
 import { migratedSnapshot } from "./snapshot.ts";
 
 export interface TestServer {
+  /** The base URL; for startApp an `.invalid` name only this process's Client reaches (inject). */
   url: string;
   earshot: Earshot;
+  /** A request to this server (`${url}/api/v1/…`) as fetch() makes it, whichever way it was started. */
+  fetch: Fetch;
   close(): Promise<void>;
 }
 
@@ -18,7 +23,7 @@ export interface ServerOptions extends EarshotParts {
   env?: Record<string, string>;
 }
 
-export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+async function create(opts: ServerOptions): Promise<Earshot> {
   const config = loadConfig({
     EARSHOT_DATA_DIR: "memory://",
     EARSHOT_DEMO: "true",
@@ -31,10 +36,53 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   config.dataDir = "memory://";
   // In memory, the database starts from the run's migrated snapshot (support/snapshot.ts).
   const databaseSnapshot = opts.databaseUrl ? undefined : await migratedSnapshot();
-  const earshot = await createEarshot(config, { databaseSnapshot, ...opts });
-  const address = await earshot.http.listen({ port: 0, host: "127.0.0.1" });
-  return { url: address, earshot, close: () => earshot.close() };
+  return createEarshot(config, { databaseSnapshot, ...opts });
 }
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
+  const earshot = await create(opts);
+  const address = await earshot.http.listen({ port: 0, host: "127.0.0.1" });
+  return { url: address, earshot, fetch, close: () => earshot.close() };
+}
+
+// The base URL of each app started by startApp, and its inject() transport: Client and demoOrg
+// find it by the URL, so a test reads the same whichever way its server was started.
+const injected = new Map<string, Fetch>();
+let apps = 0;
+
+/** Earshot without a socket: every request (Client, demoOrg, `fetch`) goes through app.inject(). */
+export async function startApp(opts: ServerOptions = {}): Promise<TestServer> {
+  const earshot = await create(opts);
+  const url = `http://inject-${process.pid}-${++apps}.invalid`;
+  const transport: Fetch = async (target, init = {}) => {
+    const { pathname, search } = new URL(target);
+    const res = await earshot.http.inject({
+      method: (init.method ?? "GET") as "GET",
+      url: pathname + search,
+      headers: init.headers,
+      payload: init.body,
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      for (const v of [value ?? []].flat()) headers.append(name, String(v));
+    }
+    const empty = res.statusCode === 204 || res.statusCode === 304;
+    return new Response(empty ? null : new Uint8Array(res.rawPayload), { status: res.statusCode, headers });
+  };
+  injected.set(url, transport);
+  return {
+    url,
+    earshot,
+    fetch: transport,
+    async close() {
+      injected.delete(url);
+      await earshot.close();
+    },
+  };
+}
+
+/** How a request to `url` travels: through inject() for an app from startApp, else fetch(). */
+const transportFor = (url: string): Fetcher => injected.get(url) ?? fetch;
 
 export interface ApiResult<T = Record<string, unknown>> {
   status: number;
@@ -47,13 +95,19 @@ export type Fetcher = (
   init: { method: string; headers: Record<string, string>; body?: string },
 ) => Promise<{ status: number; text(): Promise<string> }>;
 
+/** fetch() as the tests use it, to one test server: the socket's, or inject()'s (startApp). */
+export type Fetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<Response>;
+
 /** A signed-in user's view of the API. */
 export class Client {
   constructor(
     readonly url: string,
     readonly token: string | null,
     readonly user: User | null,
-    readonly fetcher: Fetcher = fetch,
+    readonly fetcher: Fetcher = transportFor(url),
   ) {}
 
   static async login(url: string, email: string, password = "demo1234", fetcher?: Fetcher): Promise<Client> {
