@@ -21,13 +21,17 @@ import { getCall } from "../support/calls.ts";
 import { httpsRequest } from "../support/https.ts";
 import { useIceServers } from "../support/ice-party.ts";
 import {
+  assertNoEgress,
   assertPaths,
+  BOTH_NEVER_HEAR_COACH,
   bearer,
+  CUSTOMER_NEVER_HEARS_COACH,
   connectedCall,
   cutOfficeUntilRestarted,
   type DemoOrg,
   expectHearingDespiteDropouts,
   narrowToWhisper,
+  turnTcpOf,
   untilRestarted,
   wssUrl,
 } from "../support/netns-coaching.ts";
@@ -35,12 +39,6 @@ import { type EarshotWorld, GRACE_S, startEarshotWorld, TURN_SECRET } from "../s
 import { gatherCandidates } from "../support/netns-ice.ts";
 import { Client, demoOrg } from "../support/server.ts";
 import { firstUseCheck } from "../support/web.ts";
-
-const CUSTOMER_NEVER_HEARS_COACH: Never = [["customer", "coach"]];
-const BOTH_NEVER_HEAR_COACH: Never = [
-  ["customer", "coach"],
-  ["agent", "coach"],
-];
 
 describe("coaching across real networks: HTTPS, TURN, NAT and an office that drops UDP", {
   timeout: 240_000,
@@ -67,15 +65,7 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     await w?.close();
   });
 
-  const turnTcp = (s: IceServers) => {
-    const turn = s.iceServers.find((x) => x.username);
-    assert.ok(turn, `TURN credentials in ${JSON.stringify(s)}`);
-    return {
-      urls: `turn:${w.net.server.address}:3478?transport=tcp`,
-      username: turn.username,
-      credential: turn.credential,
-    };
-  };
+  const turnTcp = (s: IceServers) => turnTcpOf(w, s);
 
   test("the API over HTTPS sends HSTS; /ice-servers is 401 without a valid token and mints per user or per call", async () => {
     const health = await httpsRequest(`${w.apiUrl}/api/v1/health`, w.cert.certPem);
@@ -297,9 +287,6 @@ describe("coaching across real networks: HTTPS, TURN, NAT and an office that dro
     );
   });
 
-  test("Earshot's namespace sent nothing outside the test's hosts during the whole run", async () => {
-    const destinations = await w.net.egressDestinations(w.net.server);
-    assert.equal(await w.net.egressPackets(w.net.server), 0, `sent to ${destinations.join(", ")}`);
-    assert.deepEqual(destinations, []);
-  });
+  test("Earshot's namespace sent nothing outside the test's hosts during the whole run", () =>
+    assertNoEgress(w));
 });

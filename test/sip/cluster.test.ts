@@ -7,14 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { Call } from "../../src/protocol/resources.ts";
 import { writeToneWav } from "../support/audio.ts";
-import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import type { Baresip } from "../support/baresip.ts";
 import { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
-import { type Backends, freePort, requireBackends, startBackends } from "../support/services.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
+import { dialSupport, startPhone, startTrunkServer } from "../support/sip-phone.ts";
 
 const PHONE_TONE = 440;
 
@@ -25,39 +25,24 @@ describe("a SIP trunk call across two nodes", {
   let backends: Backends;
   let a: TestServer;
   let b: TestServer;
-  let phone: Baresip;
+  let phone: Baresip & { sipPort: number };
   let harness: SignalHarness;
   let agent: BrowserParty;
   let trunkPort: number;
 
   before(async () => {
-    requireBaresip();
     requireBackends();
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-cluster-"));
     backends = await startBackends();
     const databaseUrl = await backends.database("sip_cluster");
-    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
-    trunkPort = await freePort();
-    writeUlawRateWav(join(dir, "phone.wav"), PHONE_TONE, 60);
-    phone = await Baresip.start(join(dir, "phone"), {
-      sipPort,
-      ctrlPort,
-      rtpPorts: "21200-21299",
-      wav: join(dir, "phone.wav"),
-      users: ["alice"],
-    });
+    phone = await startPhone(dir, "phone", { tone: PHONE_TONE, seconds: 60, rtpPorts: "21200-21299" });
     const common = { databaseUrl, redisUrl: backends.redisUrl };
-    a = await startServer({
+    ({ server: a, trunkPort } = await startTrunkServer({
       ...common,
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
-      env: {
-        EARSHOT_SECRET: "shared",
-        SIP_TRUNK_CARRIER: `127.0.0.1:${sipPort}`,
-        SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
-        SIP_TRUNK_ALLOW: "127.0.0.1",
-        SIP_TRUNK_RTP_PORTS: "23100-23199",
-      },
-    });
+      carrier: `127.0.0.1:${phone.sipPort}`,
+      rtpPorts: "23100-23199",
+      env: { EARSHOT_SECRET: "shared" },
+    }));
     b = await startServer({
       ...common,
       media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
@@ -79,15 +64,7 @@ describe("a SIP trunk call across two nodes", {
 
   it("the agent answers and hangs up through node B; the phone on node A's trunk follows", async () => {
     const ana = await Client.login(b.url, "ana@demo.test");
-    await phone.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort}`);
-    let ringing: Call | undefined;
-    const deadline = Date.now() + 10_000;
-    while (!ringing && Date.now() < deadline) {
-      const calls = (await ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
-      ringing = calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
-      if (!ringing) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(ringing, "the trunk call rings ana");
+    const ringing = await dialSupport(phone, trunkPort, ana);
 
     assert.equal((await ana.post(`/calls/${ringing.id}/answer`)).status, 200);
     await phone.waitEvent("CALL_ESTABLISHED"); // A's trunk sent the 200 OK

@@ -10,27 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { linearToUlaw } from "../../src/media/g711.ts";
-import { MediaPlane } from "../../src/media/plane.ts";
-import type { Call } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { writeToneWav } from "../support/audio.ts";
-import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
+import type { Baresip } from "../support/baresip.ts";
 import { BrowserParty } from "../support/browser.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { demoOrg, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
+import { dialSupport, onlyAnaAvailable, startPhone, startTrunkServer, until } from "../support/sip-phone.ts";
 
 const TONE = { customer: 440, agent: 1000, injected: 2200 };
-
-async function until<T>(f: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A loud PCMU tone sent every 20 ms from its own loopback port to `port` at `address`. */
 async function injector(address: string, port: number) {
@@ -66,7 +55,7 @@ describe("trunk RTP source check and DTMF privacy, against baresip", { timeout: 
   let dir: string;
   let server: TestServer;
   let harness: SignalHarness;
-  let phone: Baresip;
+  let phone: Baresip & { sipPort: number };
   let agent: BrowserParty;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   let trunkPort: number;
@@ -74,32 +63,18 @@ describe("trunk RTP source check and DTMF privacy, against baresip", { timeout: 
   const serverLog: string[] = [];
 
   before(async () => {
-    requireBaresip();
     dir = mkdtempSync(join(tmpdir(), "earshot-rtp-"));
-    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
-    trunkPort = await freePort();
-    writeUlawRateWav(join(dir, "phone.wav"), TONE.customer, 120);
-    phone = await Baresip.start(join(dir, "phone"), {
-      sipPort,
-      ctrlPort,
-      rtpPorts: "21200-21299",
-      wav: join(dir, "phone.wav"),
-      users: ["alice"],
-    });
-    server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+    phone = await startPhone(dir, "phone", { tone: TONE.customer, rtpPorts: "21200-21299" });
+    ({ server, trunkPort } = await startTrunkServer({
+      // No call goes out: the carrier is a free port nobody answers on.
+      carrier: `127.0.0.1:${await freePort()}`,
+      rtpPorts: "23100-23199",
       onTrunkLog: (msg, fields) => trunkLog.push({ msg, fields }),
       logStream: { write: (line) => void serverLog.push(line) },
-      env: {
-        LOG_LEVEL: "debug",
-        SIP_TRUNK_CARRIER: `127.0.0.1:${await freePort()}`,
-        SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
-        SIP_TRUNK_ALLOW: "127.0.0.1",
-        SIP_TRUNK_RTP_PORTS: "23100-23199",
-      },
-    });
+      env: { LOG_LEVEL: "debug" },
+    }));
     org = await demoOrg(server.url);
-    for (const u of [org.luis, org.sofia, org.marco]) await u.patch("/me", { availability: "unavailable" });
+    await onlyAnaAvailable(org);
     harness = await startSignalHarness();
     writeToneWav(join(dir, "agent.wav"), TONE.agent, 30);
     agent = await BrowserParty.launch("agent", harness, join(dir, "agent.wav"));
@@ -115,11 +90,7 @@ describe("trunk RTP source check and DTMF privacy, against baresip", { timeout: 
   const ws = (token: string | null) => `${server.url.replace("http", "ws")}/api/v1/ws?token=${token}`;
 
   it("injected RTP is never heard, before the phone's first packet or mid-call; the phone's audio flows", async () => {
-    await phone.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort}`);
-    const ringing = await until(async () => {
-      const calls = (await org.ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
-      return calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
-    }, "the trunk call rings ana");
+    const ringing = await dialSupport(phone, trunkPort, org.ana);
     const trunk = server.earshot.services.ctx.trunk as SipTrunk;
     const leg = await until(async () => trunk.dialogs.byCall(ringing.id)[0]?.leg, "the call's RTP leg");
     // The attacker sprays the RTP port from the moment it exists, before the phone sends anything.

@@ -2,6 +2,7 @@
 // connected widget call, the ICE path each leg took, and a narrowing mode switch checked at the
 // listener's track.
 import assert from "node:assert/strict";
+import type { IceServers } from "../../src/api/iceServers.ts";
 import type { Party } from "../../src/control/routing.ts";
 import type { WidgetCall } from "../../src/protocol/resources.ts";
 import { type Expectation, expectHearing, type Never, TONES } from "../media/routing.browser.ts";
@@ -13,6 +14,30 @@ import type { EarshotWorld } from "./netns-earshot.ts";
 import type { Client, demoOrg } from "./server.ts";
 
 export type DemoOrg = Awaited<ReturnType<typeof demoOrg>>;
+
+export const CUSTOMER_NEVER_HEARS_COACH: Never = [["customer", "coach"]];
+export const BOTH_NEVER_HEAR_COACH: Never = [
+  ["customer", "coach"],
+  ["agent", "coach"],
+];
+
+/** The TURN-over-TCP entry of `servers` (from /ice-servers), toward the world's coturn. */
+export function turnTcpOf(w: EarshotWorld, servers: IceServers): RTCIceServer {
+  const turn = servers.iceServers.find((x) => x.username);
+  assert.ok(turn, `TURN credentials in ${JSON.stringify(servers)}`);
+  return {
+    urls: `turn:${w.net.server.address}:3478?transport=tcp`,
+    username: turn.username,
+    credential: turn.credential,
+  };
+}
+
+/** Earshot's namespace sent nothing outside the test's hosts since the last resetEgress. */
+export async function assertNoEgress(w: EarshotWorld): Promise<void> {
+  const destinations = await w.net.egressDestinations(w.net.server);
+  assert.equal(await w.net.egressPackets(w.net.server), 0, `sent to ${destinations.join(", ")}`);
+  assert.deepEqual(destinations, []);
+}
 
 /** How long after the API's reply a narrowed route may still reach the listener's track: its jitter buffer and a margin. */
 export const NARROWING_MS = 500;

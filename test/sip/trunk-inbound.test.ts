@@ -1,41 +1,30 @@
-// Issue 6 end to end: Earshot with a SIP trunk, and Debian's baresip as the customer's
-// phone (A) and as the carrier's far ends (B). An agent and a coach in headless Chromium
-// (1000 / 1700 Hz fake microphones). What baresip A recorded must hold the coach's tone
-// only while barging; the agent's tone always.
+// Issue 6 end to end, calls coming in: Earshot with a SIP trunk, Debian's baresip as the
+// customer's phone (A) and as the carrier's far ends (B), an agent and a coach in headless
+// Chromium (1000 / 1700 Hz fake microphones). What baresip A recorded must hold the coach's tone
+// only while barging, the agent's always; transfers and third parties go out to B.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import type { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
 import { toneLevelDb, writeToneWav } from "../support/audio.ts";
-import { Baresip, requireBaresip, wavSamples, writeUlawRateWav } from "../support/baresip.ts";
+import { type Baresip, wavSamples } from "../support/baresip.ts";
 import { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
-import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { freePort } from "../support/services.ts";
+import { demoOrg, type TestServer } from "../support/server.ts";
 import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
+import { dialSupport, onlyAnaAvailable, startPhone, startTrunkServer, until } from "../support/sip-phone.ts";
 
 const TONE = { customer: 440, agent: 1000, coach: 1700, carrier: 600 };
 
-async function until<T>(f: () => Promise<T | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
+describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () => {
   let dir: string;
   let server: TestServer;
   let harness: SignalHarness;
-  let phoneA: Baresip;
-  let carrierB: Baresip;
+  let phoneA: Baresip & { sipPort: number };
+  let carrierB: Baresip & { sipPort: number };
   let agent: BrowserParty;
   let coach: BrowserParty;
   let org: Awaited<ReturnType<typeof demoOrg>>;
@@ -43,44 +32,21 @@ describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
   const trunkLog: { msg: string; fields: Record<string, unknown> }[] = [];
 
   before(async () => {
-    requireBaresip();
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-"));
-    const [aSip, bSip, aCtrl, bCtrl] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    trunkPort = await freePort();
-    writeUlawRateWav(join(dir, "a.wav"), TONE.customer, 120);
-    writeUlawRateWav(join(dir, "b.wav"), TONE.carrier, 120);
-    phoneA = await Baresip.start(join(dir, "a"), {
-      sipPort: aSip,
-      ctrlPort: aCtrl,
-      rtpPorts: "21000-21099",
-      wav: join(dir, "a.wav"),
-      users: ["alice"],
-    });
-    carrierB = await Baresip.start(join(dir, "b"), {
-      sipPort: bSip + 2 === aSip ? bSip + 4 : bSip,
-      ctrlPort: bCtrl,
+    phoneA = await startPhone(dir, "a", { tone: TONE.customer, rtpPorts: "21000-21099" });
+    carrierB = await startPhone(dir, "b", {
+      tone: TONE.carrier,
       rtpPorts: "21100-21199",
-      wav: join(dir, "b.wav"),
       users: ["15550001", "15550003", "112"],
+      avoid: [phoneA.sipPort],
     });
-    const bPort = bSip + 2 === aSip ? bSip + 4 : bSip;
-    server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+    ({ server, trunkPort } = await startTrunkServer({
+      carrier: `127.0.0.1:${carrierB.sipPort}`,
+      rtpPorts: "23000-23099",
       onTrunkLog: (msg, fields) => trunkLog.push({ msg, fields }),
-      env: {
-        SIP_TRUNK_CARRIER: `127.0.0.1:${bPort}`,
-        SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,
-        SIP_TRUNK_ALLOW: "127.0.0.1",
-        SIP_TRUNK_RTP_PORTS: "23000-23099",
-      },
-    });
+    }));
     org = await demoOrg(server.url);
-    for (const u of [org.luis, org.sofia, org.marco]) await u.patch("/me", { availability: "unavailable" });
+    await onlyAnaAvailable(org);
     harness = await startSignalHarness();
     writeToneWav(join(dir, "agent.wav"), TONE.agent, 30);
     writeToneWav(join(dir, "coach.wav"), TONE.coach, 30);
@@ -101,11 +67,7 @@ describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
 
   /** baresip A calls Support's DID; ana answers and attaches her browser audio. */
   async function inboundCall(): Promise<Call> {
-    await phoneA.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort}`);
-    const ringing = await until(async () => {
-      const calls = (await org.ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
-      return calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
-    }, "the trunk call rings ana");
+    const ringing = await dialSupport(phoneA, trunkPort, org.ana);
     assert.equal((await org.ana.post(`/calls/${ringing.id}/answer`)).status, 200);
     await phoneA.waitEvent("CALL_ESTABLISHED");
     await agent.joinViaApi(ws(org.ana.token), ringing.id, "agent", "pcmu");
@@ -167,59 +129,12 @@ describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
     await coach.leave();
   });
 
-  it("an outbound call reaches the carrier; hold, resume and a far-end hang-up work", async () => {
-    const r = await org.ana.post<{ call: Call }>("/calls", { numberId: org.support, to: "15550001" });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    await carrierB.waitEvent("CALL_ESTABLISHED");
-    await until(
-      async () => (await getCall(org.ana, r.body.call.id)).state === "in_progress",
-      "answered by the far end",
-    );
-    assert.equal((await org.ana.post(`/calls/${r.body.call.id}/hold`)).status, 200);
-    await carrierB.waitEvent("CALL_REMOTE_SDP").catch(() => undefined);
-    assert.equal((await org.ana.post(`/calls/${r.body.call.id}/resume`)).status, 200);
-    // The far end holds and resumes too (re-INVITEs towards Earshot): the call stays up.
-    await carrierB.command("hold");
-    await new Promise((r) => setTimeout(r, 300));
-    await carrierB.command("resume");
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await getCall(org.ana, r.body.call.id)).state, "in_progress");
-    const reinvites = trunkLog.filter((l) => l.msg === "sip: re-INVITE").map((l) => l.fields.direction);
-    assert.deepEqual(reinvites.slice(-2), ["sendonly", "sendrecv"]);
-    await carrierB.command("hangup");
-    await until(
-      async () => (await getCall(org.ana, r.body.call.id)).state === "ended",
-      "far-end hang-up ends the call",
-    );
-    assert.equal((await getCall(org.ana, r.body.call.id)).endReason, "hangup_customer");
-  });
-
   it("takes calls over TCP too", async () => {
-    await phoneA.command("dial", `sip:+34910000001@127.0.0.2:${trunkPort};transport=tcp`);
-    const ringing = await until(async () => {
-      const calls = (await org.ana.get<{ calls: Call[] }>("/calls?live=true")).body.calls;
-      return calls.find((c) => c.state === "ringing" && c.customerChannel === "sip");
-    }, "the TCP call rings ana");
+    const ringing = await dialSupport(phoneA, trunkPort, org.ana, "tcp");
     await org.ana.post(`/calls/${ringing.id}/answer`);
     await phoneA.waitEvent("CALL_ESTABLISHED");
     await org.ana.post(`/calls/${ringing.id}/hangup`);
     await phoneA.waitEvent("CALL_CLOSED");
-  });
-
-  it("emergency numbers go out over the trunk, are marked and cannot be coached", async () => {
-    const r = await org.ana.post<{ call: Call }>("/calls", { numberId: org.support, to: "112" });
-    assert.equal(r.body.call.emergency, true);
-    await carrierB.waitEvent("CALL_ESTABLISHED");
-    await until(
-      async () => (await getCall(org.ana, r.body.call.id)).state === "in_progress",
-      "the emergency call connects",
-    );
-    assert.equal(
-      (await org.sofia.post(`/calls/${r.body.call.id}/coaching`, {})).body.error?.code,
-      "emergency_call",
-    );
-    await org.ana.post(`/calls/${r.body.call.id}/hangup`);
-    await carrierB.waitEvent("CALL_CLOSED");
   });
 
   it("an external transfer lands on the carrier's far end and ends coaching with external_transfer", async () => {
@@ -255,6 +170,7 @@ describe("SIP trunk against baresip", { timeout: 240_000 }, () => {
     );
     await agent.leave();
   });
+
   it("a third party joins over the trunk: all three hear each other, a standby coach is cut off, the third can leave", async () => {
     carrierB.events.length = 0;
     const call = await inboundCall();
