@@ -18,7 +18,7 @@ command -v turnserver >/dev/null || need+=(coturn)
 command -v openssl >/dev/null || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
+  if [ "$EUID" -eq 0 ]; then
     SUDO=
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
     SUDO=sudo
@@ -33,6 +33,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # Debian starts the packaged servers on install; the tests start their own on free ports.
-if [ "$(id -u)" -eq 0 ]; then
+if [ "$EUID" -eq 0 ]; then
   for s in postgresql redis-server coturn nginx; do service "$s" stop >/dev/null 2>&1 || true; done
 fi

@@ -25,10 +25,15 @@ describe("WebSocket keep-alive", () => {
   it("pings an idle socket that answers, and keeps it open", async () => {
     const ws = await open(true);
     let pings = 0;
-    ws.on("ping", () => pings++);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(ws.readyState, ws.OPEN);
+    // Three pings answered (every 150 ms; bounded at 10 s, not a fixed sleep a loaded machine outlasts).
+    const thirdPing = new Promise<void>((resolve) =>
+      ws.on("ping", () => {
+        if (++pings === 3) resolve();
+      }),
+    );
+    await Promise.race([thirdPing, new Promise((r) => setTimeout(r, 10_000).unref())]);
     assert.ok(pings >= 3, `pings: ${pings}`);
+    assert.equal(ws.readyState, ws.OPEN, "still open after three pings");
     ws.close();
   });
 
