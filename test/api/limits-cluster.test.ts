@@ -4,7 +4,7 @@
 // runs under the number's row lock in PostgreSQL).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 
 describe("limits across two nodes (PostgreSQL + Redis)", { timeout: 120_000 }, () => {
@@ -18,7 +18,7 @@ describe("limits across two nodes (PostgreSQL + Redis)", { timeout: 120_000 }, (
     backends = await startBackends();
     const databaseUrl = await backends.database("limits_cluster");
     const node = () =>
-      startServer({
+      startApp({
         databaseUrl,
         redisUrl: backends.redisUrl,
         env: {
@@ -41,7 +41,7 @@ describe("limits across two nodes (PostgreSQL + Redis)", { timeout: 120_000 }, (
   });
 
   const post = async (node: TestServer, path: string, body: unknown, ip: string) => {
-    const res = await fetch(`${node.url}/api/v1${path}`, {
+    const res = await node.fetch(`${node.url}/api/v1${path}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-forwarded-for": ip },
       body: JSON.stringify(body),

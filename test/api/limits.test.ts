@@ -47,7 +47,8 @@ describe("sign-in limits", () => {
 
   it("a whole office signs in from one address: successes never count", async () => {
     for (let i = 0; i < 12; i++) {
-      const r = await login(server,
+      const r = await login(
+        server,
         `${["ana", "luis", "sofia", "marco"][i % 4]}@demo.test`,
         "demo1234",
         "198.51.100.1",
