@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { fork } from "node:child_process";
 import { after, describe, it } from "node:test";
-import type { FromClient, ToClient } from "../support/mediaClient.ts";
 import type { MediaCall } from "../../src/media/MediaCall.ts";
 import { MediaNode } from "../../src/media/MediaNode.ts";
+import type { FromClient, ToClient } from "../support/mediaClient.ts";
 
 const udpSockets = () => process.getActiveResourcesInfo().filter((r) => r === "UDPWrap").length;
 
