@@ -10,7 +10,8 @@ import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { EventClient } from "../support/ws.ts";
 
-const THRESHOLD_MS = 600;
+// Long enough that the "fast" answer (two requests) falls within it even on a loaded machine.
+const THRESHOLD_MS = 2_000;
 const ms = (a: string | null, b: string | null) =>
   new Date(a as string).getTime() - new Date(b as string).getTime();
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
