@@ -2,23 +2,13 @@
 // which slot of whom" (SPEC §3). The media plane only applies its result.
 import { isLive } from "../protocol/calls.ts";
 import type { CallState, CoachingMode, Hearing } from "../protocol/resources.ts";
+import { type Party, SLOT_SOURCES } from "../protocol/slots.ts";
 
-export type Party = "customer" | "agent" | "coach";
+export { type Party, SLOT_SOURCES };
+
 export type Source = Party | "hold_music";
 export type Slots = readonly [Source | null, Source | null];
 export type Routing = Readonly<Record<Party, Slots>>;
-
-/**
- * Each listener has two fixed receive slots, so a mode change never renegotiates:
- * the customer's slots carry [agent | hold music, coach], the agent's [customer, coach],
- * the coach's [customer, agent]. In a conference (never coached, SPEC §3) the third party
- * takes the coach's position: everyone hears the two others, as in barge.
- */
-export const SLOT_SOURCES: Readonly<Record<Party, readonly [Party, Party]>> = {
-  customer: ["agent", "coach"],
-  agent: ["customer", "coach"],
-  coach: ["customer", "agent"],
-};
 
 export interface RoutingInput {
   callState: CallState;

@@ -115,7 +115,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await dialog.getByRole("checkbox", { name: "Notify user" }).check();
     assert.equal(await dialog.getByRole("checkbox", { name: "Open the target conversation" }).count(), 1);
     await dialog.getByRole("button", { name: "Join" }).click();
-    await ana.getByText("Sofia is coaching you").waitFor();
+    await ana.getByRole("status").filter({ hasText: "Sofia is listening" }).waitFor();
     await row.getByText("Hand raised").waitFor({ state: "detached" });
     assert.ok(
       (await ana.evaluate(() => (window as { earshotChimes?: number }).earshotChimes ?? 0)) >= 1,
@@ -208,10 +208,13 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await page.getByRole("link", { name: "Live Monitoring" }).click();
     const coach = page.getByRole("row").filter({ hasText: "Luis" }).getByRole("button", { name: "Coach" });
     await coach.waitFor();
-    assert.equal(await coach.isDisabled(), true);
-    assert.match((await coach.getAttribute("title")) ?? "", /line distribution/);
+    // Refused but focusable (aria-disabled), its reason visible text beside it, not a tooltip.
+    assert.equal(await coach.getAttribute("aria-disabled"), "true");
+    assert.equal(await coach.isEnabled(), true);
     const describedBy = (await coach.getAttribute("aria-describedby")) ?? "";
-    assert.match((await page.locator(`[id="${describedBy}"]`).textContent()) ?? "", /line distribution/);
+    const reason = page.locator(`[id="${describedBy}"]`);
+    assert.match((await reason.textContent()) ?? "", /line distribution/);
+    assert.equal(await reason.isVisible(), true, "the reason is visible text");
     await org.luis.post(`/calls/${created.body.call.id}/hangup`);
     await page.context().close();
   });

@@ -7,6 +7,7 @@ import { useLive } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 import { navigate } from "../shared/router.ts";
+import { customerLabel } from "../shared/words.ts";
 
 export function ContactName({ call }: { call: Call }) {
   const { t } = useI18n();
@@ -23,7 +24,7 @@ export function ContactName({ call }: { call: Call }) {
       </a>
     );
   }
-  return <span>{call.customerChannel === "widget" ? t("webCaller") : call.customerNumber}</span>;
+  return <span>{customerLabel(t, call)}</span>;
 }
 
 export function Conversation({

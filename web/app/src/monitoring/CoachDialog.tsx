@@ -1,15 +1,18 @@
-// The dialog behind Coach: Notify user, Open the target conversation (only when the coach
-// is in the number's line distribution), Join.
+// The dialog behind "Coach…": names the agent and the customer; Notify user, Open the target
+// conversation (only when the coach is in the number's line distribution), Join (in listen).
 import { useEffect, useRef, useState } from "react";
 import type { Call } from "../../../../src/protocol/resources.ts";
 import { useI18n } from "../shared/i18n.tsx";
+import { customerLabel } from "../shared/words.ts";
 
 export function CoachDialog({
   call,
+  agentName,
   onJoin,
   onCancel,
 }: {
   call: Call;
+  agentName: string;
   onJoin(opts: { notifyUser: boolean; openConversation: boolean }): void;
   onCancel(): void;
 }) {
@@ -28,7 +31,9 @@ export function CoachDialog({
         className="card dialog"
         onKeyDown={(e) => e.key === "Escape" && onCancel()}
       >
-        <h2 id="coach-dialog-title">{t("coach")}</h2>
+        <h2 id="coach-dialog-title">
+          {t("coachDialogTitle", { agent: agentName, customer: customerLabel(t, call) })}
+        </h2>
         <label>
           <input type="checkbox" checked={notifyUser} onChange={(e) => setNotify(e.target.checked)} />{" "}
           {t("notifyUser")}

@@ -1,28 +1,49 @@
 // A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
-// Space to whisper), who hears the coach right now, text whispers, and the call's audio.
-import { useEffect, useRef, useState } from "react";
-import type { CallQuality, CoachingMode, CoachingSession } from "../../../../src/protocol/resources.ts";
+// Space to whisper), who hears the coach right now, the call's timer and both parties' levels
+// (CoachCallInfo.tsx), text whispers and their history, and the call's audio. It takes the focus
+// when it opens (its heading), so a keyboard user lands where the session is.
+import { type RefObject, useEffect, useRef, useState } from "react";
+import type {
+  Call,
+  CallQuality,
+  CoachingMode,
+  CoachingSession,
+  Grant,
+} from "../../../../src/protocol/resources.ts";
+import type { AudioLeg } from "../../../src/media/leg.ts";
 import { ok, rest } from "../shared/api.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
+import { audioText } from "../shared/words.ts";
+import { CoachCallInfo, WhisperHistory } from "./CoachCallInfo.tsx";
 import { QualityDetails } from "./Quality.tsx";
 
 export function CoachPanel({
+  call,
   session,
   agentName,
-  canBarge,
   audioState,
+  leg,
   quality = null,
   onError,
 }: {
+  call: Call;
   quality?: CallQuality | null;
   session: CoachingSession;
   audioState: string;
+  /** The coach's media leg (its slots feed the level meters). */
+  leg: RefObject<AudioLeg | null>;
   agentName: string;
-  canBarge: boolean;
   onError(m: string): void;
 }) {
   const { t, te } = useI18n();
   const [text, setText] = useState("");
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Once per session: Join (or a one-click mode) puts the keyboard in the panel.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when a new session opens, not on each render
+  useEffect(() => heading.current?.focus(), [session.id]);
+  // Barge stays visible when refused, with why (Live Monitoring+); the last grant answer holds.
+  const barge: Grant = call.grants?.barge ?? { allowed: false, code: null, message: null };
+  const canBarge = barge.allowed;
   const mode = session.mode;
   const beforeSpace = useRef<CoachingMode | null>(null);
   const setMode = (m: CoachingMode) =>
@@ -79,24 +100,45 @@ export function CoachPanel({
     ...(hearing.coachHearsAgent ? (["agent"] as const) : []),
   ];
   const names = (keys: Key[]) => (keys.length === 0 ? t("nobody") : keys.map((k) => t(k)).join(", "));
-  const modes: [CoachingMode, Key][] = [
-    ["listen", "listen"],
-    ["whisper", "whisper"],
-    ...(canBarge ? ([["barge", "barge"]] as [CoachingMode, Key][]) : []),
+  const modes: CoachingMode[] = ["listen", "whisper", "barge"];
+  const keys: Key[] = [
+    "key_listen",
+    "key_whisper",
+    ...(canBarge ? (["key_barge"] as const) : []),
+    "key_leave",
   ];
+  const bargeWhy = barge.code ? te(barge.code) : (barge.message ?? "");
   return (
-    <section className="card coach-panel" aria-label={t("coachingSession", { agent: agentName })}>
-      <h2>{t("coachingSession", { agent: agentName })}</h2>
+    <section className="card coach-panel" aria-labelledby={`coach-panel-${session.id}`}>
+      <h2 id={`coach-panel-${session.id}`} ref={heading} tabIndex={-1}>
+        {t("coachingSession", { agent: agentName })}
+      </h2>
+      <CoachCallInfo call={call} agentName={agentName} leg={leg} />
       <fieldset className="row modes">
         <legend className="why">{t("coachingSession", { agent: agentName })}</legend>
-        {modes.map(([m, label]) => (
-          <button key={m} type="button" aria-pressed={mode === m} onClick={() => void setMode(m)}>
-            {t(label)}
-          </button>
-        ))}
+        {modes.map((m) => {
+          const refused = m === "barge" && !canBarge;
+          return (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={mode === m}
+              aria-disabled={refused || undefined}
+              aria-describedby={refused ? `barge-why-${session.id}` : undefined}
+              onClick={() => !refused && void setMode(m)}
+            >
+              {t(m)}
+            </button>
+          );
+        })}
         <button type="button" className="danger" onClick={() => void leave()}>
           {t("leave")}
         </button>
+        {!canBarge && (
+          <span id={`barge-why-${session.id}`} className="reason">
+            {bargeWhy}
+          </span>
+        )}
       </fieldset>
       <p
         className={`heard-by ${hearers.length ? "live" : ""}`}
@@ -115,7 +157,8 @@ export function CoachPanel({
       </p>
       <QualityDetails quality={quality} />
       <p className="hint">
-        {t("shortcuts")} · audio: <span data-audio>{audioState}</span>
+        {t("keysIntro")} {keys.map((k) => t(k)).join(" · ")} ·{" "}
+        <span data-audio={audioState}>{audioText(t, audioState)}</span>
       </p>
       <form
         className="row"
@@ -137,6 +180,7 @@ export function CoachPanel({
         </label>
         <button type="submit">{t("sendMessage")}</button>
       </form>
+      <WhisperHistory session={session} />
     </section>
   );
 }

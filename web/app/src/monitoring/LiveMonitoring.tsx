@@ -1,10 +1,10 @@
-// Live Monitoring: every live call (Calls) and every user (Users), updated live. The
-// Coach button is always visible; when the policy says no it is disabled and says why.
+// Live Monitoring: every live call (Calls) and every user (Users), updated live. Each row has
+// one-click Listen / Whisper / Barge and the Coach dialog (RowActions.tsx); a refused action
+// stays visible and says why.
 import { useEffect, useState } from "react";
 import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
-import type { Call } from "../../../../src/protocol/resources.ts";
+import type { Call, CoachingMode } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
-import { ok, rest } from "../shared/api.ts";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
 import { formatDuration, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
@@ -12,40 +12,7 @@ import type { Live } from "../shared/live.ts";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
 import { QualityNote } from "./Quality.tsx";
-
-function CoachButton({
-  call,
-  place,
-  onCoach,
-}: {
-  call: Call | undefined;
-  place: string;
-  onCoach(c: Call): void;
-}) {
-  const { t, te } = useI18n();
-  const grant = call?.grants?.coach;
-  const allowed = !!grant?.allowed;
-  const reason = call ? (grant?.code ? te(grant.code) : (grant?.message ?? "")) : te("call_not_live");
-  const id = `why-${place}`;
-  return (
-    <>
-      <button
-        type="button"
-        disabled={!allowed}
-        title={allowed ? undefined : reason}
-        aria-describedby={allowed ? undefined : id}
-        onClick={() => call && onCoach(call)}
-      >
-        {t("coach")}
-      </button>
-      {!allowed && (
-        <span id={id} className="why">
-          {reason}
-        </span>
-      )}
-    </>
-  );
-}
+import { joinCoaching, RowActions } from "./RowActions.tsx";
 
 export function LiveMonitoring({ live }: { live: Live }) {
   const { t, te } = useI18n();
@@ -83,17 +50,30 @@ export function LiveMonitoring({ live }: { live: Live }) {
     [live, me?.id, t],
   );
 
-  const join = async (call: Call, opts: { notifyUser: boolean; openConversation: boolean }) => {
+  const join = async (
+    call: Call,
+    opts: { notifyUser: boolean; openConversation: boolean; mode: CoachingMode },
+  ) => {
     try {
-      await ok(rest.POST("/api/v1/calls/{id}/coaching", { params: { path: { id: call.id } }, body: opts }));
+      await joinCoaching(live, call, opts);
       setOpenConversation(opts.openConversation);
-      await live.refetch();
     } catch (e) {
       setError(te(e));
     } finally {
       setDialogFor(null);
     }
   };
+
+  const actions = (call: Call | undefined, place: string, name?: string) => (
+    <RowActions
+      call={call}
+      place={place}
+      agentName={name ?? nameOf(call?.agentId ?? null)}
+      coachingThis={!!call && call.id === mine?.id}
+      onJoin={(c, mode) => void join(c, { notifyUser: mode === "listen", openConversation: false, mode })}
+      onOptions={setDialogFor}
+    />
+  );
 
   const tabProps = (id: "calls" | "users") => ({
     role: "tab",
@@ -122,10 +102,11 @@ export function LiveMonitoring({ live }: { live: Live }) {
       )}
       {mine?.coachingSession && (
         <CoachPanel
+          call={mine}
           session={mine.coachingSession}
           audioState={coachAudio.state}
+          leg={coachAudio.leg}
           agentName={nameOf(mine.agentId)}
-          canBarge={!!mine.grants?.barge.allowed}
           quality={mine.quality}
           onError={setError}
         />
@@ -167,11 +148,13 @@ export function LiveMonitoring({ live }: { live: Live }) {
                     <QualityNote quality={c.quality} />
                   </td>
                   <td>{formatDuration(c.answeredAt, now)}</td>
-                  <td>{c.state}</td>
-                  <td>{c.coachingSession?.coachName ?? "—"}</td>
+                  <td>{t(`callState_${c.state}`)}</td>
                   <td>
-                    <CoachButton call={c} place={`call-${c.id}`} onCoach={setDialogFor} />
+                    {c.coachingSession
+                      ? t(`coachedBy_${c.coachingSession.mode}`, { name: c.coachingSession.coachName })
+                      : t("notCoached")}
                   </td>
+                  <td>{actions(c, `call-${c.id}`)}</td>
                 </tr>
               ))}
             </tbody>
@@ -195,12 +178,10 @@ export function LiveMonitoring({ live }: { live: Live }) {
               return (
                 <tr key={u.id} data-user={u.email}>
                   <td>{u.name}</td>
-                  <td>{u.role}</td>
+                  <td>{t(`role_${u.role}`)}</td>
                   <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
                   <td>{u.currentCallId ? t("onCall") : u.coachingSessionId ? t("coaching") : t("idle")}</td>
-                  <td>
-                    <CoachButton call={call} place={`user-${u.id}`} onCoach={setDialogFor} />
-                  </td>
+                  <td>{actions(call, `user-${u.id}`, u.name)}</td>
                 </tr>
               );
             })}
@@ -210,7 +191,8 @@ export function LiveMonitoring({ live }: { live: Live }) {
       {dialogFor && (
         <CoachDialog
           call={dialogFor}
-          onJoin={(o) => void join(dialogFor, o)}
+          agentName={nameOf(dialogFor.agentId)}
+          onJoin={(o) => void join(dialogFor, { ...o, mode: "listen" })}
           onCancel={() => setDialogFor(null)}
         />
       )}

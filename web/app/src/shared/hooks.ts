@@ -132,8 +132,8 @@ export function useAudioLeg(
   return { state, leg: legRef };
 }
 
-/** A short two-tone chime (the agent's "you are being coached" sound). */
-export function playChime(): void {
+/** A short two-tone chime (the agent's "what the coach is doing changed" sound); `what` it announced goes to the test hooks. */
+export function playChime(what: string): void {
   try {
     const ctx = new AudioContext();
     for (const [i, f] of [660, 880].entries()) {
@@ -146,16 +146,28 @@ export function playChime(): void {
       o.start(ctx.currentTime + i * 0.18);
       o.stop(ctx.currentTime + i * 0.18 + 0.17);
     }
-    countChime();
+    // A context per chime, closed once it has played (browsers cap how many a page may hold).
+    setTimeout(() => void ctx.close().catch(() => {}), 600);
+    countChime(what);
   } catch {
     // no audio output: the banner still shows
   }
 }
 
+/**
+ * The time since `fromIso` (a call's answeredAt) as a clock, 1:05 or 1:02:05, its digits through
+ * Intl in the page's language; "—" before the call is answered.
+ */
 export function formatDuration(fromIso: string | null, now: number): string {
   if (!fromIso) return "—";
-  const s = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  const total = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
+  const lang = document.documentElement.lang || undefined;
+  const one = new Intl.NumberFormat(lang, { useGrouping: false });
+  const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${one.format(h)}:${two.format(m)}:${two.format(s)}` : `${one.format(m)}:${two.format(s)}`;
 }
 
 export function useNow(intervalMs = 1000): number {

@@ -1,5 +1,6 @@
 // The English strings of the web app (the default language); every key of the UI is here.
 import { qualityEn } from "../monitoring/i18n.quality.ts";
+import { coachingEn } from "./i18n.coaching.ts";
 import { diagEn } from "./i18n.diag.ts";
 
 export const en = {
@@ -58,7 +59,6 @@ export const en = {
   addComment: "Add comment",
   raiseHand: "Raise hand",
   lowerHand: "Lower hand",
-  coachingYou: "{name} is coaching you",
   coachMessages: "Messages from your coach",
   calls: "Calls",
   users: "Users",
@@ -86,7 +86,6 @@ export const en = {
   youHear: "You hear: {who}",
   nobody: "nobody",
   sessionEnded: "The coaching session ended: {reason}",
-  shortcuts: "Keys: L listen · W whisper (hold Space to talk) · B barge · Esc leave",
   sendMessage: "Send",
   textWhisper: "Text whisper to the agent",
   startDemoCall: "Start demo call",
@@ -140,6 +139,7 @@ export const en = {
   reason_permission_changed: "your permissions changed",
   ...diagEn,
   ...qualityEn,
+  ...coachingEn,
 };
 
 export type Key = keyof typeof en;

@@ -1,5 +1,6 @@
 // The Spanish strings of the web app: one for every English key.
 import { qualityEs } from "../monitoring/i18n.quality.ts";
+import { coachingEs } from "./i18n.coaching.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
 
@@ -44,7 +45,7 @@ export const es: Record<Key, string> = {
   noCall: "Ninguna llamada ahora.",
   mute: "Silenciar",
   unmute: "Activar micrófono",
-  hold: "En espera",
+  hold: "Poner en espera",
   resume: "Reanudar",
   hangUp: "Colgar",
   transfer: "Transferir",
@@ -61,7 +62,6 @@ export const es: Record<Key, string> = {
   addComment: "Añadir comentario",
   raiseHand: "Levantar la mano",
   lowerHand: "Bajar la mano",
-  coachingYou: "{name} te está haciendo coaching",
   coachMessages: "Mensajes de tu coach",
   calls: "Llamadas",
   users: "Usuarios",
@@ -84,12 +84,11 @@ export const es: Record<Key, string> = {
   whisper: "Susurrar",
   barge: "Intervenir",
   leave: "Salir",
-  coachingSession: "Coaching a {agent}",
+  coachingSession: "Supervisando a {agent}",
   heardBy: "Quién te oye: {who}",
   youHear: "Oyes a: {who}",
   nobody: "nadie",
   sessionEnded: "La sesión de coaching terminó: {reason}",
-  shortcuts: "Teclas: L escuchar · W susurrar (mantén Espacio para hablar) · B intervenir · Esc salir",
   sendMessage: "Enviar",
   textWhisper: "Susurro de texto al agente",
   startDemoCall: "Iniciar llamada de demostración",
@@ -143,4 +142,5 @@ export const es: Record<Key, string> = {
   reason_permission_changed: "tus permisos cambiaron",
   ...diagEs,
   ...qualityEs,
+  ...coachingEs,
 };

@@ -10,8 +10,10 @@ export const TEST_HOOKS: boolean = __EARSHOT_TEST_HOOKS__;
 interface HookWindow {
   /** The tab's live audio legs by role, for end-to-end tests' spectrum checks. */
   earshotLegs?: Record<string, AudioLeg>;
-  /** How many "you are being coached" chimes the tab played. */
+  /** How many coaching chimes the tab played. */
   earshotChimes?: number;
+  /** What each chime announced, in order (the agent's banner: listen, whisper, barge, ended…). */
+  earshotChimeLog?: string[];
 }
 
 /** Exposes (or, with null, withdraws) the tab's leg for `role`. */
@@ -23,8 +25,10 @@ export function exposeLeg(role: string, leg: AudioLeg | null): void {
   else delete w.earshotLegs[role];
 }
 
-export function countChime(): void {
+/** Records one chime and what it announced. */
+export function countChime(what: string): void {
   if (!TEST_HOOKS) return;
   const w = window as HookWindow;
   w.earshotChimes = (w.earshotChimes ?? 0) + 1;
+  w.earshotChimeLog = [...(w.earshotChimeLog ?? []), what];
 }

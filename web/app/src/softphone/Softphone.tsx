@@ -1,15 +1,16 @@
 // The agent softphone: availability, ringing calls with Answer, the live call with its
-// actions and audio, the "USER X is coaching you" banner and text whispers, a dialler.
+// actions and audio, the coach's banner (CoachBanner.tsx) and text whispers, a dialler.
 import { useEffect, useState } from "react";
 import { isLive } from "../../../../src/protocol/calls.ts";
-import type { CoachingSession } from "../../../../src/protocol/resources.ts";
 import { ContactName } from "../conversation/Conversation.tsx";
 import { ok, rest } from "../shared/api.ts";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
-import { formatDuration, playChime, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
+import { formatDuration, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
+import { audioText } from "../shared/words.ts";
 import { CallControls } from "./CallControls.tsx";
+import { CoachBanner } from "./CoachBanner.tsx";
 
 export function Softphone({ live }: { live: Live }) {
   const { t, te } = useI18n();
@@ -17,7 +18,6 @@ export function Softphone({ live }: { live: Live }) {
   const now = useNow();
   const me = state.me;
   const [error, setError] = useState<string | null>(null);
-  const [coachedBy, setCoachedBy] = useState<CoachingSession | null>(null);
   const [messages, setMessages] = useState<{ at: string; text: string }[]>([]);
   const [to, setTo] = useState("");
   const myNumbers = state.numbers.filter((n) => me && n.userIds.includes(me.id));
@@ -30,20 +30,12 @@ export function Softphone({ live }: { live: Live }) {
   useEffect(
     () =>
       live.on((m) => {
-        if (m.type === "coaching.notify") {
-          setCoachedBy(m.session);
-          playChime();
-        }
-        if (m.type === "coaching.ended") setCoachedBy((s) => (s?.id === m.session.id ? null : s));
         if (m.type === "coaching.message") setMessages((ms) => [...ms, { at: m.at, text: m.text }]);
       }),
     [live],
   );
   useEffect(() => {
-    if (!call) {
-      setCoachedBy(null);
-      setMessages([]);
-    }
+    if (!call) setMessages([]);
   }, [call]);
 
   if (!me) return null;
@@ -59,11 +51,7 @@ export function Softphone({ live }: { live: Live }) {
           {error}
         </p>
       )}
-      {coachedBy && call && (
-        <div className="banner" role="status">
-          {t("coachingYou", { name: coachedBy.coachName })}
-        </div>
-      )}
+      <CoachBanner live={live} session={call?.coachingSession ?? null} agentId={me.id} />
       {ringing.map((c) => (
         <section key={c.id} className="card ringing" aria-label={t("incomingCall")}>
           <h2>{t("incomingCall")}</h2>
@@ -91,9 +79,9 @@ export function Softphone({ live }: { live: Live }) {
             <ContactName call={call} />
           </h2>
           <p>
-            {state.numbers.find((n) => n.id === call.numberId)?.name} · {t("state")}:{" "}
-            <span>{call.state}</span> · {formatDuration(call.answeredAt, now)} · audio:{" "}
-            <span data-audio>{audio.state}</span>
+            {state.numbers.find((n) => n.id === call.numberId)?.name} · {t(`callState_${call.state}`)} ·{" "}
+            {formatDuration(call.answeredAt, now)} ·{" "}
+            <span data-audio={audio.state}>{audioText(t, audio.state)}</span>
           </p>
           {call.tags.length > 0 && <p>{call.tags.map((tg) => `#${tg}`).join(" ")}</p>}
           <CallControls call={call} users={state.users} meId={me.id} onError={setError} />
