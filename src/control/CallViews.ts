@@ -44,7 +44,15 @@ export class CallViews {
       store.listNumbers(orgId),
       store.getContacts(contactIds),
     ]);
-    const users = await store.getUsers([...new Set(sessions.map((s) => s.coachId))]);
+    // Text whispers are the agent's and the coach's only (audiences.whisper): a session's
+    // messages come with the call for those two viewers, never for other monitors.
+    const ownSessions = viewer
+      ? sessions.filter((s) => s.coachId === viewer.id || s.agentId === viewer.id).map((s) => s.id)
+      : [];
+    const [users, events] = await Promise.all([
+      store.getUsers([...new Set(sessions.map((s) => s.coachId))]),
+      ownSessions.length > 0 ? store.listSessionEvents(ownSessions) : Promise.resolve([]),
+    ]);
     let viewerFacts = null;
     if (viewer) {
       const [live, coaching] = await Promise.all([
@@ -55,7 +63,9 @@ export class CallViews {
     }
     return calls.map((c) => {
       const s = sessions.find((x) => x.callId === c.id);
-      const session = s ? presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", c) : null;
+      const session = s
+        ? presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", c, events)
+        : null;
       const call = presentCall(c, {
         contact: contacts.find((k) => k.id === c.contactId),
         comments: comments.filter((k) => k.callId === c.id),

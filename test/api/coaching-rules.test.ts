@@ -239,6 +239,13 @@ describe("coaching rules over HTTP", () => {
     assert.deepEqual(c.tags, ["billing"]);
     assert.equal(c.comments[0].text, "Asked for a refund");
     assert.equal(c.coachingSession?.mode, "whisper");
+    // The text whispers come with the call for its coach and agent (the coach panel's history),
+    // never for another monitor (a whisper's audience is those two).
+    const texts = async (who: typeof org.sofia) =>
+      (await getCall(who, call.id)).coachingSession?.messages.map((x) => x.text);
+    assert.deepEqual(await texts(org.sofia), ["Offer the 10% discount"]);
+    assert.deepEqual(c.coachingSession?.messages.map((x) => x.text), ["Offer the 10% discount"]);
+    assert.deepEqual(await texts(org.marco), []);
     await org.ana.post(`/calls/${call.id}/hangup`);
     const audit = (
       await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
