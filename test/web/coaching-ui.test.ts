@@ -210,7 +210,8 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await coach.waitFor();
     // Refused but focusable (aria-disabled), its reason visible text beside it, not a tooltip.
     assert.equal(await coach.getAttribute("aria-disabled"), "true");
-    assert.equal(await coach.isEnabled(), true);
+    await coach.focus();
+    assert.equal(await coach.evaluate((el) => el === document.activeElement), true, "focusable");
     const describedBy = (await coach.getAttribute("aria-describedby")) ?? "";
     const reason = page.locator(`[id="${describedBy}"]`);
     assert.match((await reason.textContent()) ?? "", /line distribution/);

@@ -1,0 +1,92 @@
+// Issue 15's visible reasons and plain words, in Debian's Firefox ESR: marco (Live Monitoring,
+// no barge) sees Barge refused with its reason as text — focusable, not hidden — and a key hint
+// without B; a busy coach sees why every other call's actions are refused; and in Spanish
+// neither Live Monitoring nor ana's softphone shows an English string of the dictionary.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { MediaPlane } from "../../src/media/plane.ts";
+import type { Call } from "../../src/protocol/resources.ts";
+import { liveCall } from "../support/calls.ts";
+import { demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { englishOn } from "../support/untranslated.ts";
+import { launchFirefox, signIn } from "../support/web.ts";
+
+describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }, () => {
+  let server: TestServer;
+  let firefox: Browser;
+
+  before(async () => {
+    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    firefox = await launchFirefox(1700);
+  });
+  after(async () => {
+    await firefox?.close();
+    await server?.close();
+  });
+
+  const open = async (email: string, lang?: "es"): Promise<Page> => {
+    const page = await (await firefox.newContext()).newPage();
+    if (lang) await page.addInitScript(() => localStorage.setItem("earshot.lang", "es"));
+    await signIn(page, server.url, email);
+    return page;
+  };
+
+  it("Barge refused with its reason; a busy coach sees why; no English in Spanish", async () => {
+    const org = await demoOrg(server.url);
+    await org.sofia.patch("/me", { availability: "unavailable" });
+    await org.marco.patch("/me", { availability: "unavailable" });
+    const first: Call = await liveCall(org.admin, org.ana, org.support);
+
+    const marco = await open("marco@demo.test");
+    await marco.getByRole("link", { name: "Live Monitoring" }).click();
+    const row = marco.getByRole("row").filter({ hasText: "Ana" });
+    const barge = row.getByRole("button", { name: "Barge" });
+    await barge.waitFor();
+    assert.equal(await barge.getAttribute("aria-disabled"), "true", "Barge shown, refused");
+    await barge.focus();
+    assert.equal(await barge.evaluate((el) => el === document.activeElement), true, "and focusable");
+    await row.getByText("Barge needs Live Monitoring+ access.").waitFor();
+    assert.equal(await row.getByRole("button", { name: "Listen" }).getAttribute("aria-disabled"), null);
+
+    // One click listens; the panel's Barge says why and the key hint has no B.
+    await row.getByRole("button", { name: "Listen" }).click();
+    const panel = marco.getByRole("region", { name: "Coaching Ana" });
+    await panel.getByText("Barge needs Live Monitoring+ access.").waitFor();
+    const hint = (await panel.getByText(/^Keys:/).textContent()) ?? "";
+    assert.match(hint, /L listen · W whisper/);
+    assert.doesNotMatch(hint, /B barge/);
+    await barge.click(); // refused: nothing happens (the row shows marco coaching it)
+    await row.getByText("You are coaching this call").waitFor();
+
+    // A second call: marco, busy, sees why he may not coach it.
+    await org.luis.patch("/me", { availability: "available" });
+    const second = await liveCall(org.admin, org.luis, org.support);
+    const other = marco.getByRole("row").filter({ hasText: "Luis" });
+    await other.getByText("You are already coaching another call.").waitFor();
+    assert.equal(await other.getByRole("button", { name: "Listen" }).getAttribute("aria-disabled"), "true");
+
+    // Spanish: Live Monitoring with a coached call and ana's softphone on it.
+    const marcoEs = await open("marco@demo.test", "es");
+    await marcoEs.getByRole("link", { name: "Supervisión en vivo" }).click();
+    await marcoEs.getByRole("row").filter({ hasText: "Ana" }).getByText("Marco, escuchando").waitFor();
+    await marcoEs.getByRole("row").filter({ hasText: "Luis" }).getByText("En conversación").waitFor();
+    assert.deepEqual(await englishOn(marcoEs), [], "Live Monitoring in Spanish");
+    await marcoEs.getByRole("tab", { name: "Usuarios" }).click();
+    await marcoEs.getByText("Administrador").first().waitFor();
+    assert.deepEqual(await englishOn(marcoEs), [], "the Users tab in Spanish");
+
+    await marco
+      .getByRole("region", { name: "Coaching Ana" })
+      .getByRole("button", { name: "Whisper" })
+      .click();
+    const ana = await open("ana@demo.test", "es");
+    await ana.getByText("Marco te está hablando; el cliente no lo oye").waitFor();
+    await ana.getByRole("button", { name: "Poner en espera" }).waitFor();
+    await ana.getByText("Audio conectado").waitFor();
+    assert.deepEqual(await englishOn(ana), [], "the softphone in Spanish");
+
+    await org.ana.post(`/calls/${first.id}/hangup`);
+    await org.luis.post(`/calls/${second.id}/hangup`);
+  });
+});
