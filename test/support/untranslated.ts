@@ -19,10 +19,15 @@ const PATTERNS: Array<[string, RegExp]> = Object.entries(en)
     ),
   ]);
 
-/** The English strings (key: value) visible on `page`, empty when it is all Spanish. */
-export async function englishOn(page: Page): Promise<string[]> {
+/**
+ * The English strings (key: value) visible on `page`, empty when it is all Spanish. `names` are
+ * proper names in the data (a user called "Admin", the "Support" number), taken out first.
+ */
+export async function englishOn(page: Page, names: string[] = []): Promise<string[]> {
   // innerText, not textContent: what is rendered (a hidden tab panel is not read).
   // biome-ignore lint/performance/useDomNodeTextContent: the visible text is the point
-  const text = await page.evaluate(() => document.body.innerText);
+  let text = await page.evaluate(() => document.body.innerText);
+  for (const name of names)
+    text = text.replace(new RegExp(`(^|[^\\p{L}])${escapeRe(name)}(?=$|[^\\p{L}])`, "gu"), "$1");
   return PATTERNS.filter(([, re]) => re.test(text)).map(([k]) => `${k}: ${en[k as keyof typeof en]}`);
 }

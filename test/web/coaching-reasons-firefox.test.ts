@@ -6,11 +6,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { Call } from "../../src/protocol/resources.ts";
+import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import { liveCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { englishOn } from "../support/untranslated.ts";
 import { launchFirefox, signIn } from "../support/web.ts";
+
+/** Proper names of the demo data, the same in every language. */
+const NAMES = ["Admin", "Support", "Sales"];
 
 describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }, () => {
   let server: TestServer;
@@ -56,7 +59,17 @@ describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }
     const hint = (await panel.getByText(/^Keys:/).textContent()) ?? "";
     assert.match(hint, /L listen · W whisper/);
     assert.doesNotMatch(hint, /B barge/);
-    await barge.click(); // refused: nothing happens (the row shows marco coaching it)
+    // The refused Barge in the panel is clicked anyway (force: Playwright waits for aria-disabled
+    // to clear otherwise): the session stays in listen.
+    const patches: string[] = [];
+    marco.on("request", (r) => r.method() === "PATCH" && patches.push(r.url()));
+    await panel.getByRole("button", { name: "Barge" }).click({ force: true });
+    await panel.getByRole("button", { name: "Whisper" }).focus(); // a round trip to the page after the click
+    assert.deepEqual(patches, [], "the refused click sent nothing");
+    const mode = async () =>
+      (await org.marco.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${first.id}`)).body
+        .sessions[0]?.mode;
+    assert.equal(await mode(), "listen");
     await row.getByText("You are coaching this call").waitFor();
 
     // A second call: marco, busy, sees why he may not coach it.
@@ -71,10 +84,10 @@ describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }
     await marcoEs.getByRole("link", { name: "Supervisión en vivo" }).click();
     await marcoEs.getByRole("row").filter({ hasText: "Ana" }).getByText("Marco, escuchando").waitFor();
     await marcoEs.getByRole("row").filter({ hasText: "Luis" }).getByText("En conversación").waitFor();
-    assert.deepEqual(await englishOn(marcoEs), [], "Live Monitoring in Spanish");
+    assert.deepEqual(await englishOn(marcoEs, NAMES), [], "Live Monitoring in Spanish");
     await marcoEs.getByRole("tab", { name: "Usuarios" }).click();
     await marcoEs.getByText("Administrador").first().waitFor();
-    assert.deepEqual(await englishOn(marcoEs), [], "the Users tab in Spanish");
+    assert.deepEqual(await englishOn(marcoEs, NAMES), [], "the Users tab in Spanish");
 
     await marco
       .getByRole("region", { name: "Coaching Ana" })
@@ -84,7 +97,7 @@ describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }
     await ana.getByText("Marco te está hablando; el cliente no lo oye").waitFor();
     await ana.getByRole("button", { name: "Poner en espera" }).waitFor();
     await ana.getByText("Audio conectado").waitFor();
-    assert.deepEqual(await englishOn(ana), [], "the softphone in Spanish");
+    assert.deepEqual(await englishOn(ana, NAMES), [], "the softphone in Spanish");
 
     await org.ana.post(`/calls/${first.id}/hangup`);
     await org.luis.post(`/calls/${second.id}/hangup`);
