@@ -244,7 +244,10 @@ describe("coaching rules over HTTP", () => {
     const texts = async (who: typeof org.sofia) =>
       (await getCall(who, call.id)).coachingSession?.messages.map((x) => x.text);
     assert.deepEqual(await texts(org.sofia), ["Offer the 10% discount"]);
-    assert.deepEqual(c.coachingSession?.messages.map((x) => x.text), ["Offer the 10% discount"]);
+    assert.deepEqual(
+      c.coachingSession?.messages.map((x) => x.text),
+      ["Offer the 10% discount"],
+    );
     assert.deepEqual(await texts(org.marco), []);
     await org.ana.post(`/calls/${call.id}/hangup`);
     const audit = (
