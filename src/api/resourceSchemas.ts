@@ -19,14 +19,12 @@ import {
   type Grant,
   type Hearing,
   type LegQuality,
-  type LiveStats,
-  type NumberStats,
-  type PeriodStats,
   type PhoneNumber,
   type User,
   type UserGrants,
   type WidgetCall,
 } from "../protocol/resources.ts";
+import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
 import { Access, Mode, Role } from "./schemas.ts";
 
 /** A reference to a named schema (`$ref`), typed as the schema it names. */

@@ -1,7 +1,7 @@
 // The live board (issue 15): per number, for today and the last 15 minutes, from the calls in
 // the database (Store.numberCallCounts, one aggregate query: correct across nodes). Pushed to
 // monitors as stats.updated, at most once a second per org after calls change (LiveBoard).
-import type { LiveStats, NumberStats, PeriodStats } from "../protocol/resources.ts";
+import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
 import type { NumberCallCounts, PeriodCounts } from "./boardFacts.ts";
 import type { ControlContext } from "./context.ts";
 import { monitorRefusal, refuseIf } from "./grants.ts";

@@ -4,7 +4,8 @@
 // (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
 // audience.
 import type { RevokeReason, ServerEvent, WidgetMessage } from "../protocol/messages.ts";
-import type { Call, CallQuality, CoachingSession, LiveStats, User } from "../protocol/resources.ts";
+import type { Call, CallQuality, CoachingSession, User } from "../protocol/resources.ts";
+import type { LiveStats } from "../protocol/stats.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";

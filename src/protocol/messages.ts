@@ -1,6 +1,7 @@
 // WebSocket messages of /api/v1/ws, shared by the server and the web app.
 // Discriminated unions on `type`: a renamed message breaks the build, not production.
-import type { Call, CallQuality, CoachingSession, LiveStats, User, WidgetCall } from "./resources.ts";
+import type { Call, CallQuality, CoachingSession, User, WidgetCall } from "./resources.ts";
+import type { LiveStats } from "./stats.ts";
 
 /** Which party of a call a media leg carries. */
 export type LegRole = "customer" | "agent" | "coach";

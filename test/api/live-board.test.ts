@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Call, LiveStats, User } from "../../src/protocol/resources.ts";
+import type { Call, User } from "../../src/protocol/resources.ts";
+import type { LiveStats } from "../../src/protocol/stats.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { EventClient } from "../support/ws.ts";

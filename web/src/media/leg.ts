@@ -6,6 +6,9 @@ import { withAlternatePayloadType } from "../../../src/protocol/alternatePayload
 import type { CallCodec } from "../../../src/protocol/calls.ts";
 import type { LegRole } from "../../../src/protocol/messages.ts";
 import { IceKeeper } from "./ice.ts";
+import { dominantTones, floorDb, levelAt, type ToneOptions } from "./spectrum.ts";
+
+export type { ToneOptions } from "./spectrum.ts";
 
 /** The call's codec (protocol/calls.ts decides which). */
 export type LegCodec = CallCodec;
@@ -58,15 +61,6 @@ export interface SlotAudio {
   readonly element: HTMLAudioElement;
   /** Null when the leg was started with `analysers: false`. */
   readonly analyser: AnalyserNode | null;
-}
-
-export interface ToneOptions {
-  /** How far above the slot's median level a peak must rise. Default 20 dB. */
-  prominenceDb?: number;
-  /** Ignore peaks below this absolute level. Default -90 dB. */
-  minDb?: number;
-  /** At most this many tones, loudest first. Default 4. */
-  max?: number;
 }
 
 export class AudioLeg {
@@ -191,49 +185,25 @@ export class AudioLeg {
 
   /** The level, in dB, of the strongest bin within ±2 bins of `freqHz` on a slot. */
   levelAt(slot: 0 | 1, freqHz: number): number {
-    const bins = this.#spectrum(slot);
-    const hz = this.audioContext.sampleRate / (bins.length * 2);
-    const centre = Math.round(freqHz / hz);
-    let best = Number.NEGATIVE_INFINITY;
-    for (let i = Math.max(0, centre - 2); i <= Math.min(bins.length - 1, centre + 2); i++) {
-      if (bins[i] > best) best = bins[i];
-    }
-    return best;
+    return levelAt(this.#spectrum(slot), this.audioContext.sampleRate, freqHz);
   }
 
   /** The slot's median bin level in dB: its noise floor. */
   floorDb(slot: 0 | 1): number {
-    const sorted = Float32Array.from(this.#spectrum(slot)).sort();
-    return sorted[sorted.length >> 1];
+    return floorDb(this.#spectrum(slot));
   }
 
   /** The frequencies (Hz) of the slot's prominent spectral peaks, loudest first. */
   dominantTones(slot: 0 | 1, options: ToneOptions = {}): number[] {
-    const bins = this.#spectrum(slot);
-    const hz = this.audioContext.sampleRate / (bins.length * 2);
-    const floor = this.floorDb(slot);
-    const threshold = Math.max(options.minDb ?? -90, floor + (options.prominenceDb ?? 20));
-    const peaks: Array<[number, number]> = [];
-    for (let i = 2; i < bins.length - 2; i++) {
-      const v = bins[i];
-      if (v < threshold || v < bins[i - 1] || v < bins[i + 1] || v < bins[i - 2] || v < bins[i + 2]) continue;
-      peaks.push([i * hz, v]);
-    }
-    peaks.sort((a, b) => b[1] - a[1]);
-    // Codec and window side lobes sit well below the tone they belong to.
-    const loudest = peaks.length > 0 ? peaks[0][1] : 0;
-    return peaks
-      .filter(([, v]) => v > loudest - 30)
-      .slice(0, options.max ?? 4)
-      .map(([f]) => Math.round(f));
+    return dominantTones(this.#spectrum(slot), this.audioContext.sampleRate, options);
   }
 
-  /** Closes the connection, stops the microphone (when this leg opened it) and removes the <audio> elements. */
   /** A candidate the server trickled for this leg (media.candidate). */
   addRemoteCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
     return this.ice.addRemote(candidate);
   }
 
+  /** Closes the connection, stops the microphone (when this leg opened it) and removes the <audio> elements. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
