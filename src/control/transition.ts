@@ -56,6 +56,12 @@ export async function transition(
   await rules.guard?.(before, tx);
   const patch = applyCallAction(before, action, now);
   if (Object.keys(patch).length > 0) await tx.updateCall(callId, patch);
+  // An agent who ends or hands on a call is idle from now; one who let an offer ring out goes
+  // behind the others (longest-idle first, docs/ARCHITECTURE.md "Queues").
+  if ((action.type === "end" || action.type === "transfer") && before.agentId)
+    await tx.updateUser(before.agentId, { idleSince: now });
+  if (action.type === "unanswered")
+    for (const id of before.ringingUserIds) await tx.updateUser(id, { idleSince: now });
   if (action.type === "comment")
     await tx.insertComment({ id: action.id, callId, authorId: action.authorId, text: action.text });
   let session = (await tx.activeSessionOfCall(callId)) ?? null;
@@ -87,7 +93,8 @@ function changesOf(
     Object.keys(patch).length > 0 ||
     endedSession !== null ||
     action.type === "comment" ||
-    action.type === "coach_joined";
+    action.type === "coach_joined" ||
+    action.type === "queue_moved";
   if (!resourceChanged) return [];
   const call: CallChange = { kind: "call", ended: action.type === "end" };
   switch (action.type) {
