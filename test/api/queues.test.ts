@@ -50,10 +50,11 @@ const backendsUnderTest = ["PGlite", "PostgreSQL"] as const;
 describe("queues", () => {
   let backends: Backends;
   const servers: TestServer[] = [];
-  const start = async (backend: (typeof backendsUnderTest)[number], name: string) => {
-    const s = await startServer(
-      backend === "PGlite" ? {} : { databaseUrl: await backends.database(`queues_${name}`) },
-    );
+  const start = async (backend: (typeof backendsUnderTest)[number], name: string, ringTimeoutMs?: number) => {
+    const s = await startServer({
+      ringTimeoutMs,
+      ...(backend === "PGlite" ? {} : { databaseUrl: await backends.database(`queues_${name}`) }),
+    });
     servers.push(s);
     return s;
   };
@@ -165,6 +166,27 @@ describe("queues", () => {
       await answer(o.ana, talked.call.id);
       await hangup(talked.call.id, talked.callToken);
       assert.equal((await getCall(o.admin, talked.call.id)).endReason, "hangup_customer");
+    });
+
+    it(`${backend}: an offer nobody answers is not missed: the call waits again and is offered anew`, async () => {
+      const s = await start(backend, "rona", 300);
+      const o = await setup(s.url);
+      await o.luis.patch("/me", { availability: "unavailable" });
+      const rung = await call(o.admin, o.line);
+      assert.deepEqual(rung.ringingUserIds, [o.ana.id]);
+      const before = (await s.earshot.services.ctx.store.getUser(o.ana.id))?.idleSince ?? null;
+      // Past the ring timeout the call is back in the queue and, ana being the only one free, rings her again.
+      await until(
+        async () => (await s.earshot.services.ctx.store.getUser(o.ana.id))?.idleSince ?? null,
+        (idle) => idle !== null && idle.getTime() !== before?.getTime(),
+      );
+      const again = await until(
+        () => getCall(o.admin, rung.id),
+        (c) => c.ringingUserIds.length > 0,
+      );
+      assert.equal(again.state, "ringing");
+      assert.equal(again.endReason, null);
+      assert.equal(again.queuedAt, rung.queuedAt, "it keeps its place: the wait counts from the start");
     });
 
     it(`${backend}: the number's maximum wait ends a waiting call with queue_timeout`, async () => {
