@@ -109,13 +109,16 @@ function changesOf(
   if (endedSession) changes.push({ kind: "session_ended", session: endedSession });
   // The users whose agent state this changes (agentState.ts): the agents before and after an
   // answer, end or transfer, and on any change of state (hold, resume) the agent and the users
-  // it rang.
+  // it rang; the users an offer rings or stops ringing.
   const stateChanged = patch.state !== undefined && patch.state !== before.state;
   const users = new Set<string | null>();
   if (stateChanged || ["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
     users.add(before.agentId).add(patch.agentId ?? before.agentId);
   }
   if (stateChanged) for (const id of before.ringingUserIds) users.add(id);
+  // The queue's offer rings users, an unanswered one stops ringing them (Queue.ts).
+  if (action.type === "offer") for (const id of action.userIds) users.add(id);
+  if (action.type === "unanswered") for (const id of before.ringingUserIds) users.add(id);
   for (const id of users) if (id) changes.push({ kind: "user", userId: id });
   return changes;
 }
