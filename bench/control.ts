@@ -108,6 +108,7 @@ export async function runControlBench(): Promise<object> {
           endReason: null,
           nodeId: null,
           thirdParty: null,
+          queuedAt: null,
         });
       }
     });

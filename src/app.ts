@@ -58,6 +58,8 @@ export interface EarshotParts {
   boardPushMs?: number;
   /** The service level threshold in ms (default EARSHOT_SERVICE_LEVEL_S): tests use a short one. */
   serviceLevelMs?: number;
+  /** How often the queue's safety-net sweep runs (overdue calls end, waiting calls are offered). */
+  queueSweepMs?: number;
   /** Also receives the SIP trunk's log lines (observability, tests). */
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
@@ -168,7 +170,8 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       log.error({ err: error, callId }, "could not end what a lost audio leg carried");
     });
   });
-  const directory = new Directory(ctx, coaching);
+  const directory = new Directory(ctx, coaching, (orgId) => calls.queue.agentsFreed(orgId));
+  calls.queue.startSweep(parts.queueSweepMs ?? 5_000);
   const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   const setupToken = await accounts.prepareFirstStart();

@@ -102,6 +102,7 @@ export const PhoneNumberSchema = object("PhoneNumber", {
   name: Str,
   e164: Str,
   userIds: Type.Array(Str),
+  maxWaitS: Type.Integer(),
 });
 
 export const ContactSchema = object("Contact", {
@@ -184,6 +185,8 @@ export const CallSchema = object("Call", {
   numberId: Str,
   agentId: NullableStr,
   ringingUserIds: Type.Array(Str),
+  queuedAt: NullableStr,
+  queuePosition: nullable(Type.Integer()),
   customerNumber: Str,
   contactId: NullableStr,
   contactName: NullableStr,
@@ -238,7 +241,7 @@ export const LiveStatsSchema = object("LiveStats", {
 
 export const WidgetCallSchema = object(
   "WidgetCall",
-  { id: Str, state: CallStateSchema, numberId: Str },
+  { id: Str, state: CallStateSchema, numberId: Str, queuePosition: nullable(Type.Integer()) },
   "The customer's own call, as their widget learns it",
 );
 

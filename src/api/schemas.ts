@@ -1,6 +1,7 @@
 // Request schemas (TypeBox → JSON Schema): Fastify validates with them and the OpenAPI
 // document is generated from them, so the two never disagree.
 import { type TSchema, Type } from "@sinclair/typebox";
+import { MAX_WAIT_S } from "../protocol/calls.ts";
 
 const Str = (min: number, max: number, extra: object = {}) =>
   Type.String({ minLength: min, maxLength: max, ...extra });
@@ -51,15 +52,19 @@ export const UserPatchBody = body({
   role: Type.Optional(Role),
   monitoringAccess: Type.Optional(Access),
 });
+/** A number's maximum wait before a queued call ends (queue_timeout), seconds. */
+const MaxWait = Type.Integer({ minimum: MAX_WAIT_S.min, maximum: MAX_WAIT_S.max });
 export const NumberBody = body({
   name: Str(1, 100),
   e164: Phone,
   userIds: Type.Array(Id, { maxItems: 500 }),
+  maxWaitS: Type.Optional(MaxWait),
 });
 export const NumberPatchBody = body({
   name: Type.Optional(Str(1, 100)),
   e164: Type.Optional(Phone),
   userIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+  maxWaitS: Type.Optional(MaxWait),
 });
 export const ContactBody = body({
   name: Str(1, 200),

@@ -73,6 +73,7 @@ async function insertUserWithOrg(
     role: input.role,
     monitoringAccess: input.monitoringAccess ?? DEFAULT_ACCESS[input.role],
     availability: "available",
+    idleSince: null,
   };
   await tx.insertUser(user);
   await tx.replaceSetupTokens(null);

@@ -1,16 +1,16 @@
-// A call's beginning (SPEC §2): inbound calls ring a number's distribution and the first to
-// answer gets them (unanswered, they are missed when their ring timer expires); outbound calls
+// A call's beginning (SPEC §2): inbound calls enter their number's queue, which rings free
+// agents of its distribution (the first to answer gets the call; Queue.ts); outbound calls
 // ring the far end until it answers. What follows is transitions (CallTransitions).
 import { callCodec } from "../protocol/calls.ts";
 import type { Call } from "../protocol/resources.ts";
-import { inWrapUp } from "./agentState.ts";
+import type { CallAudio } from "./CallAudio.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import { callActionRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, CustomerChannel, UserRecord } from "./model.ts";
 import type { Publisher } from "./publisher.ts";
-import type { RingTimers } from "./RingTimers.ts";
+import type { Queue } from "./Queue.ts";
 
 export interface InboundCall {
   numberId: string;
@@ -23,37 +23,28 @@ export class CallLifecycle {
     private readonly ctx: ControlContext,
     private readonly transitions: CallTransitions,
     private readonly publisher: Publisher,
-    private readonly ringTimers: RingTimers,
+    private readonly audio: CallAudio,
+    private readonly queue: Queue,
   ) {}
 
-  /** A customer calls a number: every available user of its distribution rings. */
+  /**
+   * A customer calls a number: the call enters the number's queue (the customer hears hold
+   * music) and the queue offers it at once, to every free agent when nobody waits before it.
+   */
   async inbound(input: InboundCall): Promise<CallRecord> {
     const { store } = this.ctx;
     const number = await store.getNumber(input.numberId);
     if (!number) fail("not_found", "No such number.");
-    const candidates = await Promise.all(number.userIds.map((id) => store.getUser(id)));
-    const activity = await store.agentActivity(number.userIds);
-    const now = this.ctx.now();
-    const ringing: string[] = [];
-    for (const u of candidates) {
-      if (u?.availability !== "available") continue;
-      if (await store.liveCallOfAgent(u.id)) continue;
-      // An agent in wrap-up after a call is not offered another (agentState.ts).
-      const lastEnded = activity.find((a) => a.userId === u.id)?.lastCallEndedAt ?? null;
-      if (inWrapUp(lastEnded, now, this.ctx.settings.wrapUpMs ?? 0)) continue;
-      ringing.push(u.id);
-    }
-    if (ringing.length === 0) fail("no_available_user");
     const contact = await store.findContactByPhone(number.orgId, input.from);
     const call = this.newCall(number.orgId, {
       direction: "inbound",
       numberId: number.id,
       customerNumber: input.from,
       contactId: contact?.id ?? null,
-      ringingUserIds: ringing,
       customerChannel: input.channel,
+      queuedAt: this.ctx.now(),
     });
-    // The cap holds across nodes: new calls to one number are counted under its row lock.
+    // The cap on ringing and waiting calls holds across nodes: counted under the number's row lock.
     await store.transaction(async (tx) => {
       await tx.lockNumber(number.id);
       if ((await tx.countRingingCalls(number.orgId, number.id)) >= this.ctx.settings.maxRingingPerNumber)
@@ -62,13 +53,10 @@ export class CallLifecycle {
     });
     const record = (await store.getCall(call.id)) as CallRecord;
     this.ctx.media?.openCall(call.id, callCodec(input.channel));
-    this.ringTimers.arm(call.id, () => {
-      void this.transitions
-        .runIf(call.id, { type: "end", reason: "missed" }, { when: (c) => c.state === "ringing" })
-        .catch(this.transitions.logged("ring timeout"));
-    });
+    this.audio.route(record, null);
     await this.publisher.callCreated(record);
-    return record;
+    await this.queue.entered(record, number.maxWaitS);
+    return (await store.getCall(call.id)) as CallRecord;
   }
 
   /** A user calls an external number from one of their numbers. */
@@ -150,6 +138,7 @@ export class CallLifecycle {
       endReason: null,
       nodeId: this.ctx.nodeId,
       thirdParty: null,
+      queuedAt: null,
       ...p,
     };
     return call;

@@ -4,6 +4,7 @@ import type { Call } from "../protocol/resources.ts";
 import type { CallAudio } from "./CallAudio.ts";
 import type { CallAction } from "./callMachine.ts";
 import type { ControlContext } from "./context.ts";
+import type { CallRecord } from "./model.ts";
 import type { Store } from "./ports.ts";
 import type { Publisher, Told } from "./publisher.ts";
 import { type Transition, type TransitionGuard, type TransitionRules, transition } from "./transition.ts";
@@ -30,13 +31,22 @@ export async function transitionIn(
   return done && { ...done, told: await publisher.tell(done, tx) };
 }
 
+/** What the queue learns from a committed change (Calls wires them to Queue). */
+export interface QueueHooks {
+  /** The call stopped ringing or waiting (answered or ended): its timers go. */
+  stoppedRinging(callId: string): void;
+  /** The call left its number's queue (answered or ended unanswered): the calls behind move up. */
+  leftQueue(call: CallRecord): void;
+  /** Users of the org may be free now (a call ended, was answered by another, or was handed on). */
+  agentsFreed(orgId: string, afterCall: boolean): void;
+}
+
 export class CallTransitions {
   constructor(
     private readonly ctx: ControlContext,
     private readonly audio: CallAudio,
     private readonly publisher: Publisher,
-    /** The call stopped ringing (answered or ended): its ring timer goes. */
-    private readonly stoppedRinging: (callId: string) => void,
+    private readonly hooks: QueueHooks,
   ) {}
 
   /**
@@ -69,14 +79,13 @@ export class CallTransitions {
     // A coach whose session ended leaves before the new routing (a conference's third party
     // takes the coach's position: no coach leg, a standby one included, may stay for it).
     if (t.endedSession) this.audio.releaseCoach(t.endedSession);
+    this.tellQueue(t, action);
     switch (action.type) {
       case "end":
         this.ctx.trunk.hangup(before); // a far end that hung up is already gone from the trunk
-        this.stoppedRinging(after.id);
         media?.closeCall(after.id, action.reason);
         return;
       case "answer":
-        this.stoppedRinging(after.id);
         if (action.agentId) {
           if (after.customerChannel === "demo") media?.attachSynthetic(after.id, "customer");
           this.ctx.trunk.answered(after);
@@ -105,6 +114,16 @@ export class CallTransitions {
         left: () => void this.thirdPartyLeft(after.id).catch(this.logged("third party left")),
       });
     }
+  }
+
+  private tellQueue({ before, after }: Transition, action: CallAction): void {
+    if (action.type !== "end" && action.type !== "answer" && action.type !== "transfer") return;
+    if (action.type !== "transfer") this.hooks.stoppedRinging(after.id);
+    if (before.state === "ringing" && action.type !== "transfer") this.hooks.leftQueue(before);
+    const freed = before.ringingUserIds.filter((id) => id !== after.agentId);
+    if (before.agentId && (action.type === "end" || before.agentId !== after.agentId))
+      freed.push(before.agentId);
+    if (freed.length > 0) this.hooks.agentsFreed(after.orgId, action.type !== "answer");
   }
 
   /** The conference's third party answered: the routing lets everyone hear everyone. */

@@ -38,11 +38,13 @@ export class CallViews {
     const ids = calls.map((c) => c.id);
     const orgId = calls[0].orgId;
     const contactIds = [...new Set(calls.map((c) => c.contactId).filter((id): id is string => id !== null))];
-    const [sessions, comments, numbers, contacts] = await Promise.all([
+    const waiting = calls.filter((c) => c.state === "ringing" && c.queuedAt).map((c) => c.id);
+    const [sessions, comments, numbers, contacts, positions] = await Promise.all([
       store.activeSessionsOfCalls(ids),
       store.listComments(ids),
       store.listNumbers(orgId),
       store.getContacts(contactIds),
+      store.queuePositions(waiting),
     ]);
     // Text whispers are the agent's and the coach's only (audiences.whisper): a session's
     // messages come with the call for those two viewers, never for other monitors.
@@ -71,6 +73,7 @@ export class CallViews {
         comments: comments.filter((k) => k.callId === c.id),
         session,
         quality: this.ctx.quality?.of(c.id),
+        queuePosition: positions.get(c.id) ?? null,
       });
       if (viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];

@@ -17,6 +17,7 @@ import type { CallRecord, UserRecord } from "./model.ts";
 import { endCallsOfStoppedNodes } from "./NodeRecovery.ts";
 import { canMonitor } from "./policy.ts";
 import { Publisher } from "./publisher.ts";
+import { Queue } from "./Queue.ts";
 import { RingTimers } from "./RingTimers.ts";
 
 export class Calls {
@@ -28,23 +29,36 @@ export class Calls {
   readonly notes: CallNotes;
   private readonly lifecycle: CallLifecycle;
   private readonly ringTimers: RingTimers;
+  /** The numbers' queues: offers, their triggers and the sweep. */
+  readonly queue: Queue;
 
   constructor(
     private readonly ctx: ControlContext,
     private readonly coaching: Coaching,
   ) {
     const publisher = new Publisher(ctx);
+    const audio = new CallAudio(ctx);
     this.views = new CallViews(ctx);
-    this.ringTimers = new RingTimers(ctx.settings.ringTimeoutMs);
-    this.transitions = new CallTransitions(ctx, new CallAudio(ctx), publisher, (id) =>
-      this.ringTimers.clear(id),
+    this.ringTimers = new RingTimers();
+    const waitTimers = new RingTimers();
+    const later = (what: string, p: Promise<void>) => void p.catch(this.transitions.logged(what));
+    this.transitions = new CallTransitions(ctx, audio, publisher, {
+      stoppedRinging: (id) => {
+        this.ringTimers.clear(id);
+        waitTimers.clear(id);
+      },
+      leftQueue: (call) => later("queue moved", this.queue.left(call)),
+      agentsFreed: (orgId, afterCall) => later("queue offer", this.queue.agentsFreed(orgId, afterCall)),
+    });
+    this.queue = new Queue(ctx, this.transitions, publisher, this.ringTimers, waitTimers, (id, reason) =>
+      this.end(id, reason),
     );
     this.actions = new CallActions(this.transitions);
     this.notes = new CallNotes(ctx, this.transitions, this.views);
-    this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, this.ringTimers);
+    this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
   }
 
-  /** A customer calls a number: every available user of its distribution rings. */
+  /** A customer calls a number: the call waits in the number's queue, which rings free agents. */
   inbound(input: InboundCall): Promise<CallRecord> {
     return this.lifecycle.inbound(input);
   }
@@ -129,5 +143,6 @@ export class Calls {
 
   close(): void {
     this.ringTimers.close();
+    this.queue.close();
   }
 }

@@ -36,6 +36,8 @@ export class Directory {
     private readonly ctx: ControlContext,
     /** Permissions bite at once: a change re-runs the policy for the sessions it touches. */
     private readonly coaching: Coaching,
+    /** The queue's trigger: a user became available (Calls.queue.agentsFreed). */
+    private readonly agentsFreed: (orgId: string) => Promise<void>,
   ) {
     this.publisher = new Publisher(ctx);
     this.numbers = new Numbers(ctx, coaching);
@@ -93,6 +95,7 @@ export class Directory {
       role: input.role,
       monitoringAccess: input.monitoringAccess,
       availability: "available",
+      idleSince: null,
     };
     await this.uniqueEmail(() => this.ctx.store.insertUser(user));
     return this.publishUser(user);
@@ -155,8 +158,12 @@ export class Directory {
     if (availability === "available" && (await this.ctx.store.activeSessionOfCoach(viewer.id))) {
       fail("conflict", "You stay unavailable while you are coaching.");
     }
-    await this.ctx.store.updateUser(viewer.id, { availability });
-    return this.publishUser({ ...viewer, availability });
+    // Becoming available starts the user's idle time (longest-idle first) and may free a queued call.
+    const idleSince = availability === "available" ? this.ctx.now() : viewer.idleSince;
+    await this.ctx.store.updateUser(viewer.id, { availability, idleSince });
+    const user = await this.publishUser({ ...viewer, availability, idleSince });
+    if (availability === "available") await this.agentsFreed(viewer.orgId);
+    return user;
   }
 
   /**

@@ -1,5 +1,6 @@
 // The org's phone numbers and their line distribution (who rings, who may coach whom).
 // A change to a distribution re-runs the supervision policy for the sessions it touches.
+import { MAX_WAIT_S } from "../protocol/calls.ts";
 import type { PhoneNumber } from "../protocol/resources.ts";
 import type { Coaching } from "./Coaching.ts";
 import type { ControlContext } from "./context.ts";
@@ -27,11 +28,16 @@ export class Numbers {
 
   async create(
     viewer: UserRecord,
-    input: { name: string; e164: string; userIds: string[] },
+    input: { name: string; e164: string; userIds: string[]; maxWaitS?: number },
   ): Promise<PhoneNumber> {
     requireAdmin(viewer);
     await this.checkOrgUsers(viewer, input.userIds);
-    const n: NumberRecord = { id: this.ctx.newId(), orgId: viewer.orgId, ...input };
+    const n: NumberRecord = {
+      id: this.ctx.newId(),
+      orgId: viewer.orgId,
+      ...input,
+      maxWaitS: input.maxWaitS ?? MAX_WAIT_S.default,
+    };
     await this.uniqueNumber(() => this.ctx.store.insertNumber(n));
     return this.get(viewer, n.id);
   }
@@ -39,7 +45,7 @@ export class Numbers {
   async update(
     viewer: UserRecord,
     id: string,
-    patch: Partial<{ name: string; e164: string; userIds: string[] }>,
+    patch: Partial<{ name: string; e164: string; userIds: string[]; maxWaitS: number }>,
   ): Promise<PhoneNumber> {
     requireAdmin(viewer);
     await this.get(viewer, id);

@@ -1,22 +1,22 @@
-// The ring timers of this process's inbound calls: a call still ringing after the timeout is
-// missed. In memory (docs/ARCHITECTURE.md "Where state lives"): a stopped node's calls are
-// ended by recovery instead.
+// Timers of this process's inbound calls, one per call: an offer's ring timeout (the call
+// waits in the queue again) or a queued call's maximum wait (it ends with queue_timeout). In
+// memory (docs/ARCHITECTURE.md "Queues"): the queue's sweep ends overdue calls on any node, and
+// a stopped node's calls are ended by recovery.
 export class RingTimers {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly ms: number) {}
-
-  /** Calls `expired` once the call has rung for the timeout (unless cleared first). */
-  arm(callId: string, expired: () => void): void {
+  /** Calls `expired` once `ms` have passed (unless cleared first); replaces the call's earlier timer. */
+  arm(callId: string, ms: number, expired: () => void): void {
+    this.clear(callId);
     const timer = setTimeout(() => {
       this.timers.delete(callId);
       expired();
-    }, this.ms);
+    }, ms);
     timer.unref();
     this.timers.set(callId, timer);
   }
 
-  /** The call stopped ringing (answered or ended). */
+  /** The call stopped ringing or waiting (answered or ended). */
   clear(callId: string): void {
     clearTimeout(this.timers.get(callId));
     this.timers.delete(callId);

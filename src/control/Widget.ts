@@ -19,6 +19,7 @@ export class Widget {
   async call(id: string): Promise<WidgetCall> {
     const call = await this.ctx.store.getCall(id);
     if (!call) fail("not_found");
-    return presentWidgetCall(call);
+    const positions = await this.ctx.store.queuePositions([id]);
+    return presentWidgetCall({ ...call, queuePosition: positions.get(id) ?? null });
   }
 }

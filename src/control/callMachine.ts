@@ -31,6 +31,12 @@ export interface Refusal {
 export type CallAction =
   /** An agent (inbound) or the far end (outbound, `agentId` null: the caller stays the agent). */
   | { type: "answer"; agentId: string | null }
+  /** A waiting inbound call rings these free agents (the queue's offer, Queue.ts). */
+  | { type: "offer"; userIds: string[] }
+  /** Nobody it rang answered within the ring timeout: the call waits in the queue again. */
+  | { type: "unanswered" }
+  /** A call ahead in the queue left it: this call's position changed (told, nothing written). */
+  | { type: "queue_moved" }
   | { type: "hold" }
   | { type: "resume" }
   | { type: "mute"; muted: boolean }
@@ -74,6 +80,13 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
         ringingUserIds: [],
         answeredAt: now,
       };
+    case "offer":
+      if (call.state !== "ringing") fail("invalid_transition", "The call is no longer waiting.");
+      return { ringingUserIds: action.userIds };
+    case "unanswered":
+      return call.ringingUserIds.length === 0 ? {} : { ringingUserIds: [] };
+    case "queue_moved":
+      return {};
     case "hold":
     case "resume":
       return { state: callTransition(call.state, action.type) };
@@ -101,11 +114,24 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
       return {
         state: callTransition(call.state, "end"),
         endedAt: now,
-        endReason: action.reason,
+        endReason: endReasonOf(call, action.reason),
         ringingUserIds: [],
         handRaised: false,
       };
   }
+}
+
+/**
+ * The reason a call ends with: a customer who hangs up before an agent answered abandoned it
+ * (the live board counts those apart from hang-ups after an answer).
+ */
+export function endReasonOf(
+  call: Pick<CallRecord, "state" | "direction">,
+  reason: CallEndReason,
+): CallEndReason {
+  if (reason === "hangup_customer" && call.state === "ringing" && call.direction === "inbound")
+    return "abandoned";
+  return reason;
 }
 
 /**

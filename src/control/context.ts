@@ -5,7 +5,7 @@ import type { EventBus, Logger, MediaPort, Store, Trunk } from "./ports.ts";
 export interface ControlSettings {
   /** Outbound numbers that make a call an emergency call. */
   emergencyNumbers: string[];
-  /** How long an inbound call rings before it is missed. */
+  /** How long an offer rings before the call waits in its queue again (RONA). */
   ringTimeoutMs: number;
   /** How long an auth token lives. */
   tokenTtlMs: number;

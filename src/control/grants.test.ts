@@ -29,6 +29,7 @@ const call = (over: Partial<CallRecord> = {}): CallRecord => ({
   endReason: null,
   nodeId: null,
   thirdParty: null,
+  queuedAt: null,
   ...over,
 });
 const ana: Viewer = { id: "ana", role: "agent", monitoringAccess: "none", liveCallId: "c1" };

@@ -8,10 +8,13 @@ import { monitorRefusal, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import { Publisher } from "./publisher.ts";
 
-/** Call states that mean "a customer is waiting for an agent" (the queue adds its state here). */
+/** Call states that mean "a customer is waiting for an agent" (queued or ringing: Queue.ts keeps the four states). */
 export const WAITING_STATES: readonly string[] = ["ringing"];
-/** End reasons of an unanswered inbound call that count as abandoned (the customer gave up). */
-export const ABANDONED_REASONS: readonly string[] = ["hangup_customer"];
+/**
+ * End reasons of an unanswered inbound call that count as abandoned (the customer gave up):
+ * `abandoned` since queues (callMachine's endReasonOf), `hangup_customer` for calls before them.
+ */
+export const ABANDONED_REASONS: readonly string[] = ["abandoned", "hangup_customer"];
 /** "The last 15 minutes". */
 export const RECENT_MS = 15 * 60_000;
 

@@ -83,6 +83,7 @@ describe("applyCallAction: what each action changes on a call", () => {
     endedAt: null,
     endReason: null,
     nodeId: null,
+    queuedAt: null,
     thirdParty: null,
   };
   const refused = (call: CallRecord, action: CallAction, code = "invalid_transition") =>

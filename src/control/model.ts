@@ -19,6 +19,8 @@ export interface UserRecord {
   role: Role;
   monitoringAccess: MonitoringAccess;
   availability: Availability;
+  /** When the user last became available or ended a call (longest-idle first); null: never. */
+  idleSince: Date | null;
 }
 
 export interface NumberRecord {
@@ -27,6 +29,8 @@ export interface NumberRecord {
   name: string;
   e164: string;
   userIds: string[];
+  /** How long an inbound call may wait for an agent before it ends (queue_timeout), seconds. */
+  maxWaitS: number;
 }
 
 export interface ContactRecord {
@@ -66,6 +70,8 @@ export interface CallRecord {
   nodeId: string | null;
   /** A conference's third party (their number) while they are on the call. */
   thirdParty: string | null;
+  /** Inbound: when the customer began waiting for an agent (the queue's order); null for outbound. */
+  queuedAt: Date | null;
 }
 
 export interface CommentRecord {

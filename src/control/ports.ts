@@ -40,6 +40,21 @@ export interface Store {
   /** Locks the rows of the number's calls that have not ended, in id order. */
   lockLiveCallsOfNumber(numberId: string): Promise<CallRecord[]>;
 
+  // The queue (docs/ARCHITECTURE.md "Queues")
+  /** Locks the number's inbound calls waiting with nobody rung, in queue order, skipping locked ones. */
+  lockWaitingCalls(numberId: string): Promise<CallRecord[]>;
+  /**
+   * Locks the users of the number's distribution who could take a call now (available, on no
+   * call, rung for none, no call ended after `wrapUpFrom`), longest-idle first, skipping locked ones.
+   */
+  lockFreeAgents(numberId: string, wrapUpFrom: Date): Promise<UserRecord[]>;
+  /** The numbers (of `orgId`, or of every org) with a call waiting for nobody rung. */
+  waitingNumbers(orgId: string | null): Promise<WaitingNumber[]>;
+  /** The ids of inbound calls not answered past their number's maximum wait. */
+  overdueWaitingCalls(now: Date): Promise<string[]>;
+  /** Each unanswered inbound call's 1-based position in its number's queue. */
+  queuePositions(callIds: string[]): Promise<Map<string, number>>;
+
   insertOrg(org: { id: string; name: string }): Promise<void>;
   listOrgs(): Promise<{ id: string; name: string }[]>;
   countUsers(): Promise<number>;
@@ -119,6 +134,11 @@ export interface Store {
   insertWebhook(w: Omit<WebhookRecord, "createdAt" | "lastStatus" | "lastAttemptAt">): Promise<void>;
   deleteWebhook(id: string): Promise<void>;
   recordWebhookAttempt(id: string, status: string, at: Date): Promise<void>;
+}
+
+export interface WaitingNumber {
+  numberId: string;
+  orgId: string;
 }
 
 /** Who receives an event on the WebSocket channel. */

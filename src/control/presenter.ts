@@ -85,6 +85,7 @@ export function presentCall(
     comments: CommentRecord[];
     session: CoachingSession | null;
     quality?: CallQuality | null;
+    queuePosition: number | null;
   },
 ): Call {
   return {
@@ -95,6 +96,8 @@ export function presentCall(
     numberId: c.numberId,
     agentId: c.agentId,
     ringingUserIds: c.ringingUserIds,
+    queuedAt: iso(c.queuedAt),
+    queuePosition: extra.queuePosition,
     customerNumber: c.customerNumber,
     contactId: extra.contact?.id ?? null,
     contactName: extra.contact?.name ?? null,
@@ -123,8 +126,10 @@ export function presentCall(
 }
 
 /** The customer's projection of their call (the widget's REST answers and socket). */
-export function presentWidgetCall(c: Pick<Call | CallRecord, "id" | "state" | "numberId">): WidgetCall {
-  return { id: c.id, state: c.state, numberId: c.numberId };
+export function presentWidgetCall(
+  c: Pick<Call, "id" | "state" | "numberId"> & { queuePosition?: number | null },
+): WidgetCall {
+  return { id: c.id, state: c.state, numberId: c.numberId, queuePosition: c.queuePosition ?? null };
 }
 
 export function callFacts(c: CallRecord, numberUserIds: string[], activeCoachId: string | null): CallFacts {

@@ -89,7 +89,7 @@ describe("who receives an event", () => {
     const e = updated({ orgId: "org", monitors: true, callId: "c1" });
     assert.deepEqual(viewFor({ user: null, widgetCallId: "c1" }, e), {
       type: "call.updated",
-      call: { id: "c1", state: "in_progress", numberId: "n1" },
+      call: { id: "c1", state: "in_progress", numberId: "n1", queuePosition: null },
     });
     assert.equal(viewFor({ user: null, widgetCallId: "c2" }, e), null);
   });

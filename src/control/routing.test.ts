@@ -95,7 +95,7 @@ describe("computeRouting", () => {
 
 describe("hearingOf: a session's who-hears-whom, from the routing", () => {
   const hearing = (state: CallState, coachMode: CoachingMode, agentMuted = false, conference = false) =>
-    hearingOf(routingOf({ state, agentMuted, conference }, coachMode));
+    hearingOf(routingOf({ state, direction: "inbound", agentMuted, conference }, coachMode));
   const cases: [string, ReturnType<typeof hearing>, [boolean, boolean, boolean, boolean]][] = [
     // [agentHearsCoach, customerHearsCoach, coachHearsCustomer, coachHearsAgent]
     ["listen", hearing("in_progress", "listen"), [false, false, true, true]],

@@ -1,7 +1,7 @@
 // Audio routing: one pure function from a call's situation to "which source feeds
 // which slot of whom" (SPEC §3). The media plane only applies its result.
 import { isLive } from "../protocol/calls.ts";
-import type { CallState, CoachingMode, Hearing } from "../protocol/resources.ts";
+import type { CallDirection, CallState, CoachingMode, Hearing } from "../protocol/resources.ts";
 import { type Party, SLOT_SOURCES } from "../protocol/slots.ts";
 
 export { type Party, SLOT_SOURCES };
@@ -17,11 +17,16 @@ export interface RoutingInput {
   coachMode: CoachingMode | null;
   /** A third party was added: it holds the coach's position, heard by and hearing both others. */
   conference?: boolean;
+  /** An inbound call nobody has answered yet: its customer waits in the queue, hearing hold music. */
+  waiting?: boolean;
 }
 
 export const SILENT: Routing = { customer: [null, null], agent: [null, null], coach: [null, null] };
 
 export function computeRouting(input: RoutingInput): Routing {
+  // The same hold music as a held call (one mechanism); nobody else is connected yet.
+  if (input.waiting && input.callState === "ringing")
+    return { customer: ["hold_music", null], agent: [null, null], coach: [null, null] };
   if (!isLive(input.callState)) return SILENT;
   const onHold = input.callState === "on_hold";
   const agentVoice: Source | null = input.agentMuted ? null : "agent";
@@ -48,6 +53,7 @@ export function computeRouting(input: RoutingInput): Routing {
 /** The part of a call its audio depends on. */
 export interface CallSituation {
   state: CallState;
+  direction: CallDirection;
   agentMuted: boolean;
   conference: boolean;
 }
@@ -59,6 +65,7 @@ export function routingOf(call: CallSituation, coachMode: CoachingMode | null): 
     agentMuted: call.agentMuted,
     coachMode,
     conference: call.conference,
+    waiting: call.direction === "inbound" && call.state === "ringing",
   });
 }
 

@@ -56,6 +56,12 @@ export async function transition(
   await rules.guard?.(before, tx);
   const patch = applyCallAction(before, action, now);
   if (Object.keys(patch).length > 0) await tx.updateCall(callId, patch);
+  // An agent who ends or hands on a call is idle from now; one who let an offer ring out goes
+  // behind the others (longest-idle first, docs/ARCHITECTURE.md "Queues").
+  if ((action.type === "end" || action.type === "transfer") && before.agentId)
+    await tx.updateUser(before.agentId, { idleSince: now });
+  if (action.type === "unanswered")
+    for (const id of before.ringingUserIds) await tx.updateUser(id, { idleSince: now });
   if (action.type === "comment")
     await tx.insertComment({ id: action.id, callId, authorId: action.authorId, text: action.text });
   let session = (await tx.activeSessionOfCall(callId)) ?? null;
@@ -87,7 +93,8 @@ function changesOf(
     Object.keys(patch).length > 0 ||
     endedSession !== null ||
     action.type === "comment" ||
-    action.type === "coach_joined";
+    action.type === "coach_joined" ||
+    action.type === "queue_moved";
   if (!resourceChanged) return [];
   const call: CallChange = { kind: "call", ended: action.type === "end" };
   switch (action.type) {
@@ -102,13 +109,16 @@ function changesOf(
   if (endedSession) changes.push({ kind: "session_ended", session: endedSession });
   // The users whose agent state this changes (agentState.ts): the agents before and after an
   // answer, end or transfer, and on any change of state (hold, resume) the agent and the users
-  // it rang.
+  // it rang; the users an offer rings or stops ringing.
   const stateChanged = patch.state !== undefined && patch.state !== before.state;
   const users = new Set<string | null>();
   if (stateChanged || ["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
     users.add(before.agentId).add(patch.agentId ?? before.agentId);
   }
   if (stateChanged) for (const id of before.ringingUserIds) users.add(id);
+  // The queue's offer rings users, an unanswered one stops ringing them (Queue.ts).
+  if (action.type === "offer") for (const id of action.userIds) users.add(id);
+  if (action.type === "unanswered") for (const id of before.ringingUserIds) users.add(id);
   for (const id of users) if (id) changes.push({ kind: "user", userId: id });
   return changes;
 }

@@ -8,6 +8,12 @@ export function isLive(state: CallState): boolean {
   return LIVE_STATES.includes(state);
 }
 
+/**
+ * A number's maximum wait (PhoneNumber.maxWaitS), seconds: the default for a new number and
+ * the range an admin may set (migration 007 writes the same default and range into SQL).
+ */
+export const MAX_WAIT_S = { default: 300, min: 10, max: 3600 } as const;
+
 export type CallCodec = "opus" | "pcmu";
 
 /**

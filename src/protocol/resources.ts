@@ -60,7 +60,12 @@ export type CoachingEndReason =
 export type CallEndReason =
   | "hangup_agent"
   | "hangup_customer"
+  /** Kept for calls that ended so before queues: a ring timeout now returns the call to its queue. */
   | "missed"
+  /** The customer hung up before an agent answered (while waiting in the queue or ringing). */
+  | "abandoned"
+  /** Nobody answered within the number's maximum wait (PhoneNumber.maxWaitS). */
+  | "queue_timeout"
   | "transferred_external_completed"
   /** The server carrying the call stopped while it rang or was live (its audio and phone line went with it). */
   | "server_stopped"
@@ -97,6 +102,8 @@ export interface PhoneNumber {
   e164: string;
   /** The line distribution: users who ring for inbound calls and whom supervisors may coach. */
   userIds: string[];
+  /** How long an inbound call may wait for an agent before it ends with queue_timeout, in seconds. */
+  maxWaitS: number;
 }
 
 export interface Contact {
@@ -188,8 +195,12 @@ export interface Call {
   state: CallState;
   numberId: string;
   agentId: string | null;
-  /** Users ringing for this call (inbound, state ringing). */
+  /** Users ringing for this call (inbound, state ringing); empty while it waits in the queue for a free agent. */
   ringingUserIds: string[];
+  /** Inbound: when the customer began waiting for an agent (the wait is now − queuedAt until answeredAt). */
+  queuedAt: string | null;
+  /** An unanswered inbound call's 1-based place in its number's queue (ringing ones count); null otherwise. */
+  queuePosition: number | null;
   customerNumber: string;
   contactId: string | null;
   contactName: string | null;
@@ -230,6 +241,8 @@ export interface WidgetCall {
   state: CallState;
   /** The number the customer called (the widget's page names it). */
   numberId: string;
+  /** While nobody has answered: the customer's place in the queue (1: next). */
+  queuePosition: number | null;
 }
 
 export interface CoachingSession {

@@ -94,6 +94,7 @@ export class DirectoryQueries extends AuthQueries {
           role: u.role,
           monitoring_access: u.monitoringAccess,
           availability: u.availability,
+          idle_since: u.idleSince,
         })
         .execute(),
     );
@@ -107,6 +108,7 @@ export class DirectoryQueries extends AuthQueries {
     if (p.role !== undefined) row.role = p.role;
     if (p.monitoringAccess !== undefined) row.monitoring_access = p.monitoringAccess;
     if (p.availability !== undefined) row.availability = p.availability;
+    if (p.idleSince !== undefined) row.idle_since = p.idleSince;
     if (Object.keys(row).length === 0) return;
     await guard(this.db.updateTable("users").set(row).where("id", "=", id).execute());
   }
@@ -118,7 +120,7 @@ export class DirectoryQueries extends AuthQueries {
   // Numbers and their line distribution
 
   private async withUsers(
-    rows: { id: string; org_id: string; name: string; e164: string }[],
+    rows: { id: string; org_id: string; name: string; e164: string; max_wait_s: number }[],
   ): Promise<NumberRecord[]> {
     if (rows.length === 0) return [];
     const links = await this.db
@@ -135,6 +137,7 @@ export class DirectoryQueries extends AuthQueries {
       orgId: r.org_id,
       name: r.name,
       e164: r.e164,
+      maxWaitS: r.max_wait_s,
       userIds: links.filter((l) => l.number_id === r.id).map((l) => l.user_id),
     }));
   }
@@ -161,7 +164,7 @@ export class DirectoryQueries extends AuthQueries {
     await guard(
       this.db
         .insertInto("numbers")
-        .values({ id: n.id, org_id: n.orgId, name: n.name, e164: n.e164 })
+        .values({ id: n.id, org_id: n.orgId, name: n.name, e164: n.e164, max_wait_s: n.maxWaitS })
         .execute(),
     );
     await this.setNumberUsers(n.id, n.userIds);
@@ -171,6 +174,7 @@ export class DirectoryQueries extends AuthQueries {
     const row: Record<string, unknown> = {};
     if (p.name !== undefined) row.name = p.name;
     if (p.e164 !== undefined) row.e164 = p.e164;
+    if (p.maxWaitS !== undefined) row.max_wait_s = p.maxWaitS;
     if (Object.keys(row).length > 0)
       await guard(this.db.updateTable("numbers").set(row).where("id", "=", id).execute());
     if (p.userIds) await this.setNumberUsers(id, p.userIds);

@@ -10,8 +10,8 @@ import type {
 } from "../control/model.ts";
 import { isAgentOnCall } from "../control/policy.ts";
 import type { Store } from "../control/ports.ts";
-import { BoardQueries } from "./BoardQueries.ts";
 import { type Db, guard } from "./DirectoryQueries.ts";
+import { QueueQueries } from "./QueueQueries.ts";
 import {
   callFromRow,
   callToRow,
@@ -24,7 +24,7 @@ import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secretBox.ts";
 import { webhookFromRow } from "./WebhookRows.ts";
 
-export class KyselyStore extends BoardQueries implements Store {
+export class KyselyStore extends QueueQueries implements Store {
   /** Seals webhook secrets at rest; null without EARSHOT_SECRET (then no webhook can be stored). */
   constructor(
     db: Db,

@@ -1,6 +1,7 @@
 // Demo data for `npm start` (SPEC §6): org "Demo", its users, numbers and contacts.
 import { hashPassword } from "../control/passwords.ts";
 import type { Store } from "../control/ports.ts";
+import { MAX_WAIT_S } from "../protocol/calls.ts";
 import type { MonitoringAccess, Role } from "../protocol/resources.ts";
 
 export const DEMO_PASSWORD = "demo1234";
@@ -47,13 +48,21 @@ export async function seedDemo(store: Store, newId: () => string): Promise<boole
     const ids: Record<string, string> = {};
     for (const u of DEMO_USERS) {
       ids[u.key] = newId();
-      await tx.insertUser({ id: ids[u.key], orgId, passwordHash, availability: "available", ...u });
+      await tx.insertUser({
+        id: ids[u.key],
+        orgId,
+        passwordHash,
+        availability: "available",
+        idleSince: null,
+        ...u,
+      });
     }
     await tx.insertNumber({
       id: newId(),
       orgId,
       name: "Support",
       e164: "+34910000001",
+      maxWaitS: MAX_WAIT_S.default,
       userIds: [ids.ana, ids.luis, ids.sofia, ids.marco],
     });
     await tx.insertNumber({
@@ -61,6 +70,7 @@ export async function seedDemo(store: Store, newId: () => string): Promise<boole
       orgId,
       name: "Sales",
       e164: "+34910000002",
+      maxWaitS: MAX_WAIT_S.default,
       userIds: [ids.luis, ids.sofia],
     });
     const contacts = [

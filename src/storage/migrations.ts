@@ -191,6 +191,21 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "008_queues": {
+    async up(db: Kysely<unknown>) {
+      // Queues (docs/ARCHITECTURE.md "Queues"): when an inbound call's customer began waiting,
+      // when a user last became free (longest-idle first), and each number's maximum wait.
+      await runScript(
+        db,
+        `
+        ALTER TABLE calls ADD COLUMN queued_at timestamptz;
+        ALTER TABLE users ADD COLUMN idle_since timestamptz;
+        ALTER TABLE numbers ADD COLUMN max_wait_s integer NOT NULL DEFAULT 300 CHECK (max_wait_s BETWEEN 10 AND 3600);
+        CREATE INDEX calls_waiting ON calls (number_id, queued_at, id) WHERE state = 'ringing';
+      `,
+      );
+    },
+  },
 };
 
 /** Migrations that need the context (a key), after the plain ones. */

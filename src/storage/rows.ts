@@ -36,6 +36,7 @@ export function userFromRow(r: Selectable<UsersTable>): UserRecord {
     role: r.role as UserRecord["role"],
     monitoringAccess: r.monitoring_access as UserRecord["monitoringAccess"],
     availability: r.availability as UserRecord["availability"],
+    idleSince: dateOrNull(r.idle_since),
   };
 }
 
@@ -75,6 +76,7 @@ export function callFromRow(r: Selectable<CallsTable>): CallRecord {
     endReason: r.end_reason,
     nodeId: r.node_id,
     thirdParty: r.third_party,
+    queuedAt: dateOrNull(r.queued_at),
   };
 }
 
@@ -103,6 +105,7 @@ export function callToRow(c: Partial<Omit<CallRecord, "createdAt">>): Record<str
     ["endReason", "end_reason"],
     ["nodeId", "node_id"],
     ["thirdParty", "third_party"],
+    ["queuedAt", "queued_at"],
   ];
   for (const [key, column, convert] of map) {
     if (key in c) {

@@ -23,6 +23,7 @@ export interface UsersTable {
   created_at: CreatedAt;
   agent_state: string | null;
   agent_state_since: Timestamp | null;
+  idle_since: Timestamp | null;
 }
 
 export interface UserPresenceTable {
@@ -48,6 +49,7 @@ export interface NumbersTable {
   org_id: string;
   name: string;
   e164: string;
+  max_wait_s: Generated<number>;
 }
 
 export interface NumberUsersTable {
@@ -88,6 +90,7 @@ export interface CallsTable {
   end_reason: string | null;
   node_id: string | null;
   third_party: string | null;
+  queued_at: Timestamp | null;
 }
 
 export interface CallCommentsTable {

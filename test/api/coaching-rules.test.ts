@@ -17,7 +17,15 @@ describe("coaching rules over HTTP", () => {
   /** Ends every live call so each test starts from an idle org. */
   async function hangUpAll() {
     const { calls } = (await org.admin.get<{ calls: Call[] }>("/calls?live=true")).body;
+    const users = [org.ana, org.luis, org.sofia, org.marco];
     for (const c of calls) {
+      // A ringing call holds the agents it rings (one call at a time): answered, then hung up.
+      const rung = users.find((u) => c.state === "ringing" && c.ringingUserIds.includes(u.id));
+      if (rung) {
+        await rung.post(`/calls/${c.id}/answer`);
+        await rung.post(`/calls/${c.id}/hangup`);
+        continue;
+      }
       if (c.coachingSession) await org.admin.delete(`/coaching-sessions/${c.coachingSession.id}`);
       const agent = [org.ana, org.luis, org.sofia, org.marco].find((u) => u.id === c.agentId);
       if (agent && !c.externalTransfer) await agent.post(`/calls/${c.id}/hangup`);

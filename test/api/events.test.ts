@@ -64,13 +64,14 @@ describe("WebSocket events", () => {
   });
 
   it("gives the widget customer their call's state and nothing else", async () => {
+    // An agent rings for one call at a time (docs/ARCHITECTURE.md "Queues"): luis's call first.
+    const other = await liveCall(org.admin, org.luis, org.support);
     const { call, callToken } = await widgetCall(server.url, org.support);
     const customer = await EventClient.connect(server.url, `callToken=${encodeURIComponent(callToken)}`);
-    const other = await liveCall(org.admin, org.luis, org.support);
     await org.ana.post(`/calls/${call.id}/answer`);
     const e = await customer.next((x) => x.type === "call.updated" && x.call.state === "in_progress");
     // The call's projection for the customer (WidgetCall), nothing of the organisation's.
-    assert.deepEqual("call" in e && Object.keys(e.call).sort(), ["id", "numberId", "state"]);
+    assert.deepEqual("call" in e && Object.keys(e.call).sort(), ["id", "numberId", "queuePosition", "state"]);
     assert.ok(!customer.has(aboutCall(other.id)));
     assert.ok(!customer.has((x) => x.type === "user.updated" || x.type.startsWith("coaching.")));
     await assert.rejects(EventClient.connect(server.url, `callToken=${call.id}.forged`));

@@ -54,7 +54,7 @@ describe("the live board", () => {
       [fast.id, slow.id, gaveUp.call.id, waiting.id].map((id) => getCall(org.admin, id)),
     );
     const [f, s, a, w] = calls;
-    assert.equal(a.endReason, "hangup_customer");
+    assert.equal(a.endReason, "abandoned", "a hang-up before an answer");
     const answered = [f, s];
     const within = answered.filter((c) => ms(c.answeredAt, c.createdAt) <= THRESHOLD_MS).length;
     const abandonedAfter = ms(a.endedAt, a.createdAt) > THRESHOLD_MS ? 1 : 0;

@@ -26,7 +26,8 @@ const FORBIDDEN = [
   "tags",
   "user",
 ];
-const WIDGET_CALL_KEYS = ["id", "numberId", "state"];
+// queuePosition: the customer's own place in the queue (nothing of agents or supervision).
+const WIDGET_CALL_KEYS = ["id", "numberId", "queuePosition", "state"];
 
 function assertProjection(where: string, value: unknown): void {
   const call = (value as { call?: Record<string, unknown> }).call;

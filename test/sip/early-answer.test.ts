@@ -60,6 +60,7 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
       name: "Support",
       e164: DID,
       userIds: [],
+      maxWaitS: 300,
     } as NumberRecord;
     trunk = new SipTrunk({
       settings: {

@@ -13,6 +13,7 @@ import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
 import { QualityNote } from "./Quality.tsx";
 import { joinCoaching, RowActions } from "./RowActions.tsx";
+import { WaitingCalls } from "./WaitingCalls.tsx";
 
 export function LiveMonitoring({ live }: { live: Live }) {
   const { t, te } = useI18n();
@@ -122,6 +123,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
         </button>
       </div>
       <section role="tabpanel" id="panel-calls" aria-labelledby="tab-calls" hidden={tab !== "calls"}>
+        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} now={now} />
         {calls.length === 0 ? (
           <p>{t("noLiveCalls")}</p>
         ) : (

@@ -2009,6 +2009,7 @@ export interface paths {
                     "application/json": {
                         /** @description A dialable number, e.g. +34600111222 */
                         e164: string;
+                        maxWaitS?: number;
                         name: string;
                         userIds: string[];
                     };
@@ -2157,6 +2158,7 @@ export interface paths {
                     "application/json": {
                         /** @description A dialable number, e.g. +34600111222 */
                         e164?: string;
+                        maxWaitS?: number;
                         name?: string;
                         userIds?: string[];
                     };
@@ -3074,6 +3076,8 @@ export interface components {
             numberId: string;
             orgId: string;
             quality: components["schemas"]["CallQuality"] | null;
+            queuedAt: string | null;
+            queuePosition: number | null;
             ringingUserIds: string[];
             state: "ringing" | "in_progress" | "on_hold" | "ended";
             tags: string[];
@@ -3197,6 +3201,7 @@ export interface components {
         PhoneNumber: {
             e164: string;
             id: string;
+            maxWaitS: number;
             name: string;
             orgId: string;
             userIds: string[];
@@ -3231,6 +3236,7 @@ export interface components {
         WidgetCall: {
             id: string;
             numberId: string;
+            queuePosition: number | null;
             state: "ringing" | "in_progress" | "on_hold" | "ended";
         };
     };

@@ -2,6 +2,7 @@
 import { qualityEn } from "../monitoring/i18n.quality.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { diagEn } from "./i18n.diag.ts";
+import { queueEn } from "./i18n.queue.ts";
 
 export const en = {
   appName: "Earshot",
@@ -140,6 +141,7 @@ export const en = {
   ...diagEn,
   ...qualityEn,
   ...coachingEn,
+  ...queueEn,
 };
 
 export type Key = keyof typeof en;

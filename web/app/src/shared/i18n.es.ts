@@ -3,6 +3,7 @@ import { qualityEs } from "../monitoring/i18n.quality.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
+import { queueEs } from "./i18n.queue.ts";
 
 export const es: Record<Key, string> = {
   appName: "Earshot",
@@ -143,4 +144,5 @@ export const es: Record<Key, string> = {
   ...diagEs,
   ...qualityEs,
   ...coachingEs,
+  ...queueEs,
 };

@@ -18,6 +18,8 @@ export function Widget({ numberId }: { numberId: string }) {
   const [call, setCall] = useState<{ id: string; token: string } | null>(null);
   const [live, setLive] = useState<Live | null>(null);
   const [phase, setPhase] = useState<Phase>("idle");
+  /** The customer's place in the queue while nobody has answered (null: not waiting). */
+  const [position, setPosition] = useState<number | null>(null);
   useEffect(() => {
     ok(rest.GET("/api/v1/widget/numbers/{id}", { params: { path: { id: numberId } } }))
       .then((r) => setName(r.number.name))
@@ -32,6 +34,7 @@ export function Widget({ numberId }: { numberId: string }) {
       const m = message as unknown as WidgetMessage;
       if ((m.type === "call.updated" || m.type === "call.ended") && m.call.id === call.id) {
         setPhase(m.call.state === "ended" ? "ended" : m.call.state === "ringing" ? "ringing" : "connected");
+        setPosition(m.call.queuePosition ?? null);
       }
     });
     void l.start();
@@ -74,7 +77,9 @@ export function Widget({ numberId }: { numberId: string }) {
       {error != null && <p role="alert">{te(error)}</p>}
       <p role="status" data-phase={phase}>
         {phase === "ringing"
-          ? t("ringing")
+          ? position !== null && position > 1
+            ? t("queueWidgetPosition", { position: String(position) })
+            : t("ringing")
           : phase === "connected"
             ? t("connected")
             : phase === "ended"
