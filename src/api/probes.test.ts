@@ -3,8 +3,8 @@
 // answer arrives after the socket closed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { MediaProbe, ProbeHandle } from "../control/mediaPorts.ts";
 import type { UserRecord } from "../control/model.ts";
-import type { MediaProbe, ProbeHandle } from "../control/ports.ts";
 import { PROBE } from "../protocol/messages.ts";
 import { Probes } from "./probes.ts";
 

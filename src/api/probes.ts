@@ -3,7 +3,7 @@
 // authentication as the rest of signalling (a signed-in user, or a widget call's token
 // holder), at most PROBE.perConnection open at a time per connection, closed with the socket.
 import { EarshotError, fail } from "../control/errors.ts";
-import type { MediaProbe, ProbeHandle } from "../control/ports.ts";
+import type { MediaProbe, ProbeHandle } from "../control/mediaPorts.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import { type ClientMessage, PROBE, type ServerMessage } from "../protocol/messages.ts";
 import { SDP_LIMITS } from "../protocol/sdp.ts";

@@ -10,8 +10,9 @@
 import { randomUUID } from "node:crypto";
 import { attachRefusal } from "../control/attach.ts";
 import { EarshotError, fail } from "../control/errors.ts";
+import type { MediaAttach } from "../control/mediaPorts.ts";
 import type { UserRecord } from "../control/model.ts";
-import type { MediaAttach, Store } from "../control/ports.ts";
+import type { Store } from "../control/ports.ts";
 import { callCodec } from "../protocol/calls.ts";
 import { isErrorCode } from "../protocol/errors.ts";
 import type { ClientMessage, IceCandidateInit, SignallingReply } from "../protocol/messages.ts";

@@ -7,7 +7,8 @@
 // nothing leaves the process. A node that is gone takes its calls' media with it; offers for
 // them fail clearly.
 import { randomUUID } from "node:crypto";
-import type { Logger, MediaAttach, MediaPort } from "../control/ports.ts";
+import type { MediaAttach, MediaPort } from "../control/mediaPorts.ts";
+import type { Logger } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import type { MediaCodec } from "../media/MediaTypes.ts";
 import { type MediaPlane, notify } from "../media/plane.ts";

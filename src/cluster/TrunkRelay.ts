@@ -6,8 +6,9 @@
 // then run in the control plane of that node, which reads and writes the same database. Calls
 // this node carries, and calls with no node recorded, stay here.
 import { type Static, Type } from "@sinclair/typebox";
+import type { Trunk, TrunkCalls } from "../control/mediaPorts.ts";
 import type { CallRecord } from "../control/model.ts";
-import type { Logger, Trunk, TrunkCalls } from "../control/ports.ts";
+import type { Logger } from "../control/ports.ts";
 import { NodeLink } from "./NodeLink.ts";
 import { RedisChannels } from "./redis.ts";
 

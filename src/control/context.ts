@@ -1,6 +1,7 @@
 // What every service of the control plane shares: the ports and the settings.
 import type { CallQuality } from "../protocol/resources.ts";
-import type { EventBus, Logger, MediaPort, Store, Trunk } from "./ports.ts";
+import type { MediaPort, Trunk } from "./mediaPorts.ts";
+import type { EventBus, Logger, Store } from "./ports.ts";
 
 export interface ControlSettings {
   /** Outbound numbers that make a call an emergency call. */

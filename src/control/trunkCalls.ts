@@ -2,8 +2,8 @@
 // that number; what the far ends do runs the call's transitions. Nothing waits for a report,
 // so a failed one is logged here with the call's id.
 import type { ControlContext } from "./context.ts";
+import type { TrunkCalls } from "./mediaPorts.ts";
 import type { CallRecord, CustomerChannel } from "./model.ts";
-import type { TrunkCalls } from "./ports.ts";
 
 /** What of Calls the trunk reaches. */
 export interface CallsForTrunk {

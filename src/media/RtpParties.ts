@@ -1,7 +1,7 @@
 // The media plane's side of the TrunkMedia port: a trunk party is an RtpLeg (plain RTP,
 // G.711) on a socket bound in the trunk's port range, attached to the call's MediaCall like
 // any other leg.
-import type { RtpParty, RtpPartyOptions, TrunkMedia } from "../control/ports.ts";
+import type { RtpParty, RtpPartyOptions, TrunkMedia } from "../control/mediaPorts.ts";
 import type { Party } from "../control/routing.ts";
 import type { MediaNode } from "./MediaNode.ts";
 import { RtpLeg } from "./RtpLeg.ts";

@@ -2,7 +2,8 @@
 // process, driven through the MediaPort (routing, synthetic parties, detach, close) and
 // MediaAttach (browser legs) seams. Any failure here fails closed: the call goes silent.
 
-import type { Logger, MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../control/ports.ts";
+import type { MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../control/mediaPorts.ts";
+import type { Logger } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";

@@ -1,8 +1,9 @@
 // The demo phone network: used when no SIP trunk is configured. Simulated callees
 // answer outbound calls after a short ring; simulated customers call in through
 // POST /api/v1/demo/calls. Their voices come from the media plane's synthetic parties.
+
+import type { MediaPort, Trunk, TrunkCalls } from "../control/mediaPorts.ts";
 import type { CallRecord } from "../control/model.ts";
-import type { MediaPort, Trunk, TrunkCalls } from "../control/ports.ts";
 
 export interface DemoNetworkOptions {
   /** How long a simulated callee rings before answering. */

@@ -1,6 +1,6 @@
 // SIP dialogs of the trunk, by SIP Call-ID and by Earshot call.
 import type { SipMessage, SipUri } from "sip";
-import type { RtpParty } from "../../control/ports.ts";
+import type { RtpParty } from "../../control/mediaPorts.ts";
 import type { Party } from "../../control/routing.ts";
 
 export interface DialogInit {

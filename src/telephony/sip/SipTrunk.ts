@@ -6,8 +6,9 @@
 import { randomBytes } from "node:crypto";
 import type * as Sip from "sip";
 import { EarshotError } from "../../control/errors.ts";
+import type { RtpTarget, Trunk, TrunkCalls, TrunkMedia } from "../../control/mediaPorts.ts";
 import type { CallRecord } from "../../control/model.ts";
-import type { Logger, RtpTarget, Trunk, TrunkCalls, TrunkMedia } from "../../control/ports.ts";
+import type { Logger } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
 import { type Dialog, Dialogs } from "./Dialogs.ts";
 import { sendInvite } from "./outbound.ts";
