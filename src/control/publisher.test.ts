@@ -94,6 +94,32 @@ describe("who receives an event", () => {
     assert.equal(viewFor({ user: null, widgetCallId: "c2" }, e), null);
   });
 
+  it("the agent gets nothing of a session until aware, whatever their role; monitors get it", () => {
+    const session = { id: "s1", callId: "c1", agentId: "ana", coachId: "sofia", agentAwareAt: null };
+    const aud = { orgId: "org", monitors: true, userIds: ["ana", "sofia"] };
+    const started: Envelope = {
+      audience: aud,
+      event: { type: "coaching.started", session: session as never },
+    };
+    const coached = { ...call, coachingSession: session };
+    const lowered: Envelope = { audience: aud, event: { type: "hand.lowered", call: coached as never } };
+    for (const ana of [user("ana"), user("ana", "admin")]) {
+      assert.equal(viewFor({ user: ana }, started), null);
+      assert.deepEqual(viewFor({ user: ana }, lowered), {
+        type: "hand.lowered",
+        call: { ...call, coachingSession: null },
+      });
+    }
+    assert.equal(viewFor({ user: user("marco", "supervisor") }, started), started.event);
+    assert.equal(viewFor({ user: user("sofia", "supervisor") }, lowered), lowered.event);
+    const aware = { ...session, agentAwareAt: "2026-01-01T00:00:00.000Z" };
+    const told: Envelope = {
+      audience: aud,
+      event: { type: "coaching.mode_changed", session: aware as never },
+    };
+    assert.equal(viewFor({ user: user("ana") }, told), told.event);
+  });
+
   it("token audiences: only that token, or all but that one", () => {
     const only = audiences.tokens({ id: "ana", orgId: "org" }, { tokenHash: "t1" });
     const allBut = audiences.tokens({ id: "ana", orgId: "org" }, { exceptTokenHash: "t1" });

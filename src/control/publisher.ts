@@ -9,9 +9,9 @@ import type { LiveStats } from "../protocol/stats.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
-import { canMonitor } from "./policy.ts";
+import { agentMayKnow, canMonitor } from "./policy.ts";
 import type { Audience, Envelope, Store } from "./ports.ts";
-import { presentSession, presentWidgetCall } from "./presenter.ts";
+import { callSeenBy, presentSession, presentWidgetCall } from "./presenter.ts";
 import type { CallSituation } from "./routing.ts";
 import type { Transition } from "./transition.ts";
 import { UserStates } from "./UserStates.ts";
@@ -99,20 +99,25 @@ export function receives(r: Recipient, a: Audience): boolean {
 }
 
 /**
- * What `r` receives of `envelope`, or null: the event itself for a user in its audience (the
- * place for anything computed per recipient), the call's projection for the widget customer
- * (WidgetCall: nothing about agents or coaches; deduplicated per socket by api/ws.ts).
+ * What `r` receives of `envelope`, or null: the event as a user in its audience may see it
+ * (userView: nothing of a coaching session its agent is not aware of yet), the call's projection
+ * for the widget customer (WidgetCall: nothing about agents or coaches; deduped by api/ws.ts).
  */
 export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetMessage | null {
   if (!receives(r, envelope.audience)) return null;
-  if (!r.widgetCallId) return envelope.event;
   const ev = envelope.event;
+  if (!r.widgetCallId) return r.user ? userView(ev, r.user.id) : ev;
   if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
   const call = presentWidgetCall(ev.call);
   return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
 }
 
-export type CallEventType = "call.created" | "call.updated" | "call.ended";
+function userView(ev: ServerEvent, userId: string): ServerEvent | null {
+  if ("session" in ev) return agentMayKnow(ev.session, userId) ? ev : null;
+  if (!("call" in ev)) return ev;
+  const call = callSeenBy(ev.call, userId);
+  return call === ev.call ? ev : { ...ev, call };
+}
 
 /** Events built under a call's lock, sent after the commit (send()), in their order. */
 export interface Told {
