@@ -3,10 +3,11 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { hashToken } from "../control/Directory.ts";
+import { viewFor } from "../control/delivery.ts";
 import { EarshotError } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import type { Envelope } from "../control/ports.ts";
-import { build, viewFor } from "../control/publisher.ts";
+import { build } from "../control/publisher.ts";
 import type { ClientMessage, ServerEvent, ServerMessage, WidgetMessage } from "../protocol/messages.ts";
 import { FLOOD_CLOSE } from "./limits/index.ts";
 import type { Services } from "./services.ts";

@@ -8,6 +8,7 @@ import type { CallAction } from "./callMachine.ts";
 import { fail } from "./errors.ts";
 import { asViewer, type CallActionKind, callActionRefusal, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
+import { callSeenBy } from "./presenter.ts";
 import type { TransitionGuard } from "./transition.ts";
 
 export class CallActions {
@@ -62,6 +63,6 @@ export class CallActions {
       refuseIf(callActionRefusal(asViewer(viewer), call, kind));
       await more?.(call, tx);
     });
-    return applied.dto;
+    return callSeenBy(applied.dto, viewer.id);
   }
 }

@@ -8,6 +8,7 @@ import type { ControlContext } from "./context.ts";
 import { asViewer, callActionRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
 import type { Store } from "./ports.ts";
+import { callSeenBy } from "./presenter.ts";
 
 export class CallNotes {
   constructor(
@@ -28,7 +29,7 @@ export class CallNotes {
     const applied = await this.transitions.run(callId, comment, (call, tx) =>
       this.mayAnnotate(viewer, call, tx, "comment"),
     );
-    return applied.dto;
+    return callSeenBy(applied.dto, viewer.id);
   }
 
   private async mayAnnotate(

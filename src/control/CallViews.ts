@@ -7,7 +7,7 @@ import { callGrants } from "./grants.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
 import { canMonitor } from "./policy.ts";
 import type { Store } from "./ports.ts";
-import { callFacts, coachFacts, presentCall, presentSession } from "./presenter.ts";
+import { callFacts, callSeenBy, coachFacts, presentCall, presentSession } from "./presenter.ts";
 
 export function maySeeCall(viewer: UserRecord, call: CallRecord, coachId: string | null): boolean {
   if (viewer.orgId !== call.orgId) return false;
@@ -75,10 +75,11 @@ export class CallViews {
         quality: this.ctx.quality?.of(c.id),
         queuePosition: positions.get(c.id) ?? null,
       });
-      if (viewerFacts) {
+      if (viewer && viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];
         call.grants = callGrants(viewerFacts, c, callFacts(c, numberUserIds, s?.coachId ?? null));
         call.coach = call.grants.coach;
+        return callSeenBy(call, viewer.id);
       }
       return call;
     });

@@ -10,7 +10,7 @@ import type { ControlContext } from "./context.ts";
 import { EarshotError, fail } from "./errors.ts";
 import { coachRefusal, openConversationRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./model.ts";
-import { canBarge, canMonitor } from "./policy.ts";
+import { agentMayKnow, canBarge, canMonitor } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
 import { presentSession } from "./presenter.ts";
 import { Publisher, type Told } from "./publisher.ts";
@@ -251,7 +251,7 @@ export class Coaching {
     return s;
   }
 
-  /** The audit log: admins see every session of the org, others the sessions they took part in. */
+  /** The audit log: admins see every session of the org, others the sessions they took part in (and knew of). */
   async list(viewer: UserRecord, filter: Omit<SessionFilter, "orgId">): Promise<CoachingSession[]> {
     const f: SessionFilter = { ...filter, orgId: viewer.orgId };
     if (viewer.role === "agent") {
@@ -261,7 +261,8 @@ export class Coaching {
       if (filter.coachId && filter.coachId !== viewer.id) return [];
       f.coachId = viewer.id;
     }
-    const sessions = await this.ctx.store.listSessions(f);
+    // A session its agent never became aware of is not in their log either (agentMayKnow).
+    const sessions = (await this.ctx.store.listSessions(f)).filter((s) => agentMayKnow(s, viewer.id));
     const [events, users, calls] = await Promise.all([
       this.ctx.store.listSessionEvents(sessions.map((s) => s.id)),
       this.ctx.store.listUsers(viewer.orgId),

@@ -76,3 +76,17 @@ export function canBarge(coach: Pick<CoachFacts, "monitoringAccess">): boolean {
 export function canMonitor(user: { role: Role; monitoringAccess: MonitoringAccess }): boolean {
   return user.role !== "agent" && user.monitoringAccess !== "none";
 }
+
+/**
+ * May `viewerId` know of the coaching `session` (SPEC §3: the agent learns of a coach at join
+ * when Notify user was chosen, or the moment the coach first becomes audible — agentAwareAt)?
+ * Everyone else who may see the call may; its agent only once aware, whatever their role (an
+ * agent is never a monitor of their own call). Events (publisher.viewFor) and the Call resource
+ * (presenter.callSeenBy) both ask this; a client hiding it is not enough.
+ */
+export function agentMayKnow(
+  session: { agentId: string; agentAwareAt: Date | string | null },
+  viewerId: string,
+): boolean {
+  return session.agentId !== viewerId || session.agentAwareAt !== null;
+}

@@ -10,7 +10,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from "./model.ts";
-import type { CallFacts, CoachFacts } from "./policy.ts";
+import { agentMayKnow, type CallFacts, type CoachFacts } from "./policy.ts";
 import { type CallSituation, hearingOf, routingOf, SILENT } from "./routing.ts";
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -123,6 +123,12 @@ export function presentCall(
     coachingSession: extra.session,
     quality: c.state === "ended" ? null : (extra.quality ?? null),
   };
+}
+
+/** `call` as `viewerId` may see it: without a coaching session its agent is not yet aware of (agentMayKnow). */
+export function callSeenBy(call: Call, viewerId: string): Call {
+  const s = call.coachingSession;
+  return s && !agentMayKnow(s, viewerId) ? { ...call, coachingSession: null } : call;
 }
 
 /** The customer's projection of their call (the widget's REST answers and socket). */

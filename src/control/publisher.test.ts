@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
+import { receives, viewFor } from "./delivery.ts";
 import type { Envelope } from "./ports.ts";
-import { audiences, build, receives, viewFor } from "./publisher.ts";
+import { audiences, build } from "./publisher.ts";
 
 const SRC = join(import.meta.dirname, "..");
 const sources = (dir: string): string[] =>
@@ -42,9 +43,11 @@ describe("the one publisher", () => {
 
   it("nothing else in src/ builds an event or publishes on the bus", () => {
     // The bus implementations and the webhook dispatcher (a bus decorator with its own payloads)
-    // carry envelopes; they build none.
+    // carry envelopes; they build none. delivery.ts makes the widget's projection of a call event
+    // (a WidgetMessage), no ServerEvent.
     const carriers = new Set([
       "control/publisher.ts",
+      "control/delivery.ts",
       "protocol/messages.ts",
       "events/LocalBus.ts",
       "events/RedisBus.ts",
@@ -92,6 +95,32 @@ describe("who receives an event", () => {
       call: { id: "c1", state: "in_progress", numberId: "n1", queuePosition: null },
     });
     assert.equal(viewFor({ user: null, widgetCallId: "c2" }, e), null);
+  });
+
+  it("the agent gets nothing of a session until aware, whatever their role; monitors get it", () => {
+    const session = { id: "s1", callId: "c1", agentId: "ana", coachId: "sofia", agentAwareAt: null };
+    const aud = { orgId: "org", monitors: true, userIds: ["ana", "sofia"] };
+    const started: Envelope = {
+      audience: aud,
+      event: { type: "coaching.started", session: session as never },
+    };
+    const coached = { ...call, coachingSession: session };
+    const lowered: Envelope = { audience: aud, event: { type: "hand.lowered", call: coached as never } };
+    for (const ana of [user("ana"), user("ana", "admin")]) {
+      assert.equal(viewFor({ user: ana }, started), null);
+      assert.deepEqual(viewFor({ user: ana }, lowered), {
+        type: "hand.lowered",
+        call: { ...call, coachingSession: null },
+      });
+    }
+    assert.equal(viewFor({ user: user("marco", "supervisor") }, started), started.event);
+    assert.equal(viewFor({ user: user("sofia", "supervisor") }, lowered), lowered.event);
+    const aware = { ...session, agentAwareAt: "2026-01-01T00:00:00.000Z" };
+    const told: Envelope = {
+      audience: aud,
+      event: { type: "coaching.mode_changed", session: aware as never },
+    };
+    assert.equal(viewFor({ user: user("ana") }, told), told.event);
   });
 
   it("token audiences: only that token, or all but that one", () => {

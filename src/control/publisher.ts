@@ -1,17 +1,16 @@
 // The one publisher: every event of the WebSocket channel (ServerEvent, protocol/messages.ts)
-// is built here by its one builder, with who receives it (its Audience), and what one
-// connection receives of it is viewFor()'s answer. Services call Publisher, never the bus
+// is built here by its one builder, with who receives it (its Audience); what one connection
+// receives of it is delivery.ts viewFor()'s answer. Services call Publisher, never the bus
 // (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
 // audience.
-import type { RevokeReason, ServerEvent, WidgetMessage } from "../protocol/messages.ts";
+import type { RevokeReason, ServerEvent } from "../protocol/messages.ts";
 import type { Call, CallQuality, CoachingSession, User } from "../protocol/resources.ts";
 import type { LiveStats } from "../protocol/stats.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
-import { canMonitor } from "./policy.ts";
 import type { Audience, Envelope, Store } from "./ports.ts";
-import { presentSession, presentWidgetCall } from "./presenter.ts";
+import { presentSession } from "./presenter.ts";
 import type { CallSituation } from "./routing.ts";
 import type { Transition } from "./transition.ts";
 import { UserStates } from "./UserStates.ts";
@@ -57,7 +56,7 @@ export const audiences = {
     const userIds = [call.agentId, coachId].filter((id): id is string => !!id);
     return { orgId: call.orgId, monitors: true, userIds };
   },
-  /** A session's start, mode changes and end: monitors, its agent and its coach. */
+  /** A session's start, mode changes and end: monitors, its coach, its agent (once aware: delivery.ts). */
   session: (s: SessionRecord): Audience => ({
     orgId: s.orgId,
     monitors: true,
@@ -77,42 +76,6 @@ export const audiences = {
     only: { tokenHash?: string; exceptTokenHash?: string },
   ): Audience => ({ orgId: user.orgId, userIds: [user.id], ...only }),
 };
-
-/** A connection that events are delivered to: a signed-in user's, or a widget customer's. */
-export interface Recipient {
-  user: Pick<UserRecord, "id" | "orgId" | "role" | "monitoringAccess"> | null;
-  widgetCallId?: string | null;
-  /** The SHA-256 hash of the token a user's connection signed in with. */
-  tokenHash?: string;
-}
-
-/** Whether the stated audience includes this connection. */
-export function receives(r: Recipient, a: Audience): boolean {
-  if (r.widgetCallId) return a.callId === r.widgetCallId;
-  const u = r.user;
-  if (!u || u.orgId !== a.orgId) return false;
-  if (a.tokenHash !== undefined && r.tokenHash !== a.tokenHash) return false;
-  if (a.exceptTokenHash !== undefined && r.tokenHash === a.exceptTokenHash) return false;
-  return (
-    a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
-  );
-}
-
-/**
- * What `r` receives of `envelope`, or null: the event itself for a user in its audience (the
- * place for anything computed per recipient), the call's projection for the widget customer
- * (WidgetCall: nothing about agents or coaches; deduplicated per socket by api/ws.ts).
- */
-export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetMessage | null {
-  if (!receives(r, envelope.audience)) return null;
-  if (!r.widgetCallId) return envelope.event;
-  const ev = envelope.event;
-  if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
-  const call = presentWidgetCall(ev.call);
-  return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
-}
-
-export type CallEventType = "call.created" | "call.updated" | "call.ended";
 
 /** Events built under a call's lock, sent after the commit (send()), in their order. */
 export interface Told {

@@ -2,9 +2,10 @@
 // hearing (the server's routing: mode, hold and mute included — never derived here), a chime on
 // each change, and a notice for a few seconds when the coach leaves, with why.
 //
-// What the agent may be told is the server's decision (SPEC §3): the session is shown only once
-// `agentAwareAt` is set — at join with Notify user, or the moment the coach first became audible.
-// A coach who joined to listen without Notify user is never announced.
+// What the agent may be told is the server's decision (SPEC §3, control/policy.ts agentMayKnow):
+// the agent's socket and API answers carry a session only once `agentAwareAt` is set — at join
+// with Notify user, or the moment the coach first became audible — so whatever arrives is shown.
+// A coach who joined to listen without Notify user never reaches this client.
 import { useEffect, useRef, useState } from "react";
 import type { CoachingSession, Hearing } from "../../../../src/protocol/resources.ts";
 import { playChime } from "../shared/hooks.ts";
@@ -36,7 +37,7 @@ export function CoachBanner({
 }) {
   const { t } = useI18n();
   const [ended, setEnded] = useState<CoachingSession | null>(null);
-  const told = session?.agentAwareAt ? session : null;
+  const told = session;
   const kind = told ? bannerKind(told.hearing) : null;
 
   const last = useRef<BannerKind | null>(null);
@@ -49,7 +50,7 @@ export function CoachBanner({
     () =>
       live.on((m) => {
         if (m.type === "coaching.started" && m.session.agentId === agentId) setEnded(null);
-        if (m.type !== "coaching.ended" || m.session.agentId !== agentId || !m.session.agentAwareAt) return;
+        if (m.type !== "coaching.ended" || m.session.agentId !== agentId) return;
         setEnded(m.session);
         playChime("ended");
       }),

@@ -1,0 +1,50 @@
+// What one connection receives of an event the publisher stated an audience for: whether the
+// audience includes it (receives), and the event as that recipient may see it (viewFor). The
+// WebSocket hub (api/ws.ts) asks viewFor for every connection; events are built in publisher.ts.
+import type { ServerEvent, WidgetMessage } from "../protocol/messages.ts";
+import type { UserRecord } from "./model.ts";
+import { agentMayKnow, canMonitor } from "./policy.ts";
+import type { Audience, Envelope } from "./ports.ts";
+import { callSeenBy, presentWidgetCall } from "./presenter.ts";
+
+/** A connection that events are delivered to: a signed-in user's, or a widget customer's. */
+export interface Recipient {
+  user: Pick<UserRecord, "id" | "orgId" | "role" | "monitoringAccess"> | null;
+  widgetCallId?: string | null;
+  /** The SHA-256 hash of the token a user's connection signed in with. */
+  tokenHash?: string;
+}
+
+/** Whether the stated audience includes this connection. */
+export function receives(r: Recipient, a: Audience): boolean {
+  if (r.widgetCallId) return a.callId === r.widgetCallId;
+  const u = r.user;
+  if (!u || u.orgId !== a.orgId) return false;
+  if (a.tokenHash !== undefined && r.tokenHash !== a.tokenHash) return false;
+  if (a.exceptTokenHash !== undefined && r.tokenHash === a.exceptTokenHash) return false;
+  return (
+    a.everyone === true || (a.monitors === true && canMonitor(u)) || (a.userIds?.includes(u.id) ?? false)
+  );
+}
+
+/**
+ * What `r` receives of `envelope`, or null: the event as a user in its audience may see it
+ * (userView: nothing of a coaching session its agent is not aware of yet), the call's projection
+ * for the widget customer (WidgetCall: nothing about agents or coaches; deduped by api/ws.ts).
+ */
+export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetMessage | null {
+  if (!receives(r, envelope.audience)) return null;
+  const ev = envelope.event;
+  if (!r.widgetCallId) return r.user ? userView(ev, r.user.id) : ev;
+  if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
+  const call = presentWidgetCall(ev.call);
+  return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
+}
+
+/** `ev` as user `userId` may see it: nothing of a coaching session its agent is not aware of yet. */
+function userView(ev: ServerEvent, userId: string): ServerEvent | null {
+  if ("session" in ev) return agentMayKnow(ev.session, userId) ? ev : null;
+  if (!("call" in ev)) return ev;
+  const call = callSeenBy(ev.call, userId);
+  return call === ev.call ? ev : { ...ev, call };
+}
