@@ -115,7 +115,8 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         legs: new Map(),
         send: (m) => send(conn, m),
       };
-      connections.add(conn);
+      // Counted before the hello, which then carries the user's state with this socket; the
+      // connection joins the hub after it, so `hello` is always the first message it gets.
       if (user) await s.directory.socketChanged(user, 1);
       socket.on("close", () => {
         connections.delete(conn);
@@ -135,6 +136,7 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
       });
       const withinBudget = app.socketLimits.messageBudget();
       send(conn, build.hello(user ? await s.directory.present(user) : null, widgetCallId ?? undefined));
+      if (socket.readyState === socket.OPEN) connections.add(conn);
       onMessage = (raw) => {
         if (withinBudget()) void handle(conn, raw);
         else socket.close(FLOOD_CLOSE.code, FLOOD_CLOSE.reason);

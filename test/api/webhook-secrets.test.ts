@@ -81,11 +81,20 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
   it("seals plaintext secrets from before, and will not start without EARSHOT_SECRET once webhooks exist", async () => {
     // The database as an older Earshot left it: a plaintext secret, the sealing migration not run.
     await query("UPDATE webhooks SET secret = 'legacy-plaintext-secret'");
-    // (Migrations run in name order, so the later ones are undone too: 006's set-up tokens.)
+    // (Migrations run in name order, so the later ones are undone too — a new migration adds
+    // its undo here: 006's set-up tokens, 007's live board, 008's queues.)
     await query("DELETE FROM kysely_migration WHERE name >= '005'");
     await query("DROP TABLE setup_tokens");
     await query("DROP INDEX auth_tokens_user");
     await query("DROP INDEX auth_tokens_expires");
+    await query("DROP INDEX calls_org_created");
+    await query("DROP INDEX calls_agent_ended");
+    await query("DROP TABLE user_presence");
+    await query(
+      "ALTER TABLE users DROP COLUMN agent_state, DROP COLUMN agent_state_since, DROP COLUMN idle_since",
+    );
+    await query("ALTER TABLE calls DROP COLUMN queued_at");
+    await query("ALTER TABLE numbers DROP COLUMN max_wait_s");
     await assert.rejects(
       startApp({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /webhook\(s\) are registered and EARSHOT_SECRET is not set/,
