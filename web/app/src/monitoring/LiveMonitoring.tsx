@@ -5,13 +5,12 @@ import { useEffect, useState } from "react";
 import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CoachingMode } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
-import { useClock } from "../shared/clock.ts";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
-import { formatDuration, useAudioLeg, useLive } from "../shared/hooks.ts";
+import { useAudioLeg, useLive } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 import { navigate } from "../shared/router.ts";
-import { AgentStateChip } from "./AgentStateChip.tsx";
+import { AgentStateChip, Since } from "./AgentStateChip.tsx";
 import { Board } from "./Board.tsx";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
@@ -25,7 +24,6 @@ import { WaitingCalls } from "./WaitingCalls.tsx";
 export function LiveMonitoring({ live }: { live: Live }) {
   const { t, te } = useI18n();
   const state = useLive(live);
-  const now = useClock();
   const [tab, setTab] = useState<"calls" | "users">("calls");
   const [dialogFor, setDialogFor] = useState<Call | null>(null);
   const [openConversation, setOpenConversation] = useState(false);
@@ -47,7 +45,10 @@ export function LiveMonitoring({ live }: { live: Live }) {
     !!legCall,
     legCall ? callCodec(legCall.customerChannel) : undefined,
   );
-  const nameOf = (id: string | null) => state.users.find((u) => u.id === id)?.name ?? "—";
+  // By id once per render: a thousand rows each searching a thousand users was the page's cost.
+  const usersById = new Map(state.users.map((u) => [u.id, u]));
+  const callsById = new Map(calls.map((c) => [c.id, c]));
+  const nameOf = (id: string | null) => (id && usersById.get(id)?.name) || "—";
   const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
   const shownCalls = visibleCalls(calls, callFilter, { numberName: numberOf, userName: nameOf });
   const shownUsers = visibleUsers(state.users, calls, state.numbers, userFilter);
@@ -145,7 +146,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
         </button>
       </div>
       <section role="tabpanel" id="panel-calls" aria-labelledby="tab-calls" hidden={tab !== "calls"}>
-        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} now={now} />
+        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} />
         <CallFilters
           place="calls"
           numbers={state.numbers}
@@ -182,7 +183,9 @@ export function LiveMonitoring({ live }: { live: Live }) {
                     {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
                     <QualityNote quality={c.quality} />
                   </td>
-                  <td>{formatDuration(c.answeredAt, now)}</td>
+                  <td>
+                    <Since iso={c.answeredAt} />
+                  </td>
                   <td>{t(`callState_${c.state}`)}</td>
                   <td>
                     {c.coachingSession
@@ -217,14 +220,14 @@ export function LiveMonitoring({ live }: { live: Live }) {
           </thead>
           <tbody>
             {shownUsers.map((u) => {
-              const call = calls.find((c) => c.id === u.currentCallId);
+              const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
               return (
                 <tr key={u.id} data-user={u.email}>
                   <td>{u.name}</td>
                   <td>{t(`role_${u.role}`)}</td>
                   <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
                   <td>
-                    <AgentStateChip user={u} now={now} />
+                    <AgentStateChip user={u} />
                   </td>
                   <td>{actions(call, `user-${u.id}`, u.name)}</td>
                 </tr>

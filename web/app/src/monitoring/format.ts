@@ -1,5 +1,5 @@
 // How the board's figures read: counts and percentages through Intl.NumberFormat, durations
-// in words ("1 minute 5 seconds" / "1 minuto 5 segundos") and timers as m:ss, in the
+// in words ("1 minute, 5 seconds" / "1 minuto y 5 segundos", Intl.ListFormat) and timers as m:ss, in the
 // user's language. Null (no call to measure) reads as a dash.
 import type { Lang } from "../shared/i18n.tsx";
 
@@ -39,11 +39,11 @@ export function formatDurationWords(
   ];
   const first = parts.findIndex(([v]) => v > 0);
   if (first < 0) return nf(lang, { style: "unit", unit: "second", unitDisplay }).format(0);
-  return parts
+  const words = parts
     .slice(first, first + 2)
     .filter(([v]) => v > 0)
-    .map(([v, unit]) => nf(lang, { style: "unit", unit, unitDisplay }).format(v))
-    .join(" ");
+    .map(([v, unit]) => nf(lang, { style: "unit", unit, unitDisplay }).format(v));
+  return new Intl.ListFormat(lang, { style: "narrow", type: "unit" }).format(words);
 }
 
 /** A running timer: "3:12", "1:02:03". */

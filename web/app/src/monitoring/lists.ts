@@ -61,17 +61,19 @@ export function visibleCalls(calls: Call[], f: CallFilter, names: Names): Call[]
 }
 
 export function visibleUsers(users: User[], calls: Call[], numbers: PhoneNumber[], f: UserFilter): User[] {
-  const hand = (u: User) => !!calls.find((c) => c.id === u.currentCallId)?.handRaised;
+  const raised = new Set(calls.filter((c) => c.handRaised).map((c) => c.id));
+  const hand = (u: User) => !!u.currentCallId && raised.has(u.currentCallId);
   const lines = numbers.find((n) => n.id === f.numberId)?.userIds;
   const by: Record<UserFilter["sort"], (a: User, b: User) => number> = {
     name: (a, b) => a.name.localeCompare(b.name),
     state: (a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name),
     timeInState: (a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince),
   };
+  const lineSet = lines && new Set(lines);
   return users
     .filter(
       (u) =>
-        (!lines || lines.includes(u.id)) &&
+        (!lineSet || lineSet.has(u.id)) &&
         (!f.state || u.state === f.state) &&
         matches(f.search, u.name, u.email),
     )
