@@ -3,11 +3,11 @@
 // baseline measured in the same process: the HTTP round trip of GET /health, and a bare
 // `ws` broadcast of the same payload to 1,000 clients.
 // Run alone: node --import tsx bench/control.ts
-import { randomUUID } from "node:crypto";
 import { type IntervalHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
 import { demoOrg, startServer } from "../test/support/server.ts";
+import { seedLiveCalls } from "./seed.ts";
 import { summarize } from "./stats.ts";
 
 const LIVE_CALLS = 1000;
@@ -71,47 +71,7 @@ export async function runControlBench(): Promise<object> {
   });
   try {
     const org = await demoOrg(server.url);
-    const { store } = server.earshot.services.ctx;
-    // 1,000 live calls, answered by 1,000 agents of the Support number.
-    const callIds: string[] = [];
-    await store.transaction(async (tx) => {
-      const anaUser = await tx.getUser(org.ana.id);
-      for (let i = 0; i < LIVE_CALLS; i++) {
-        const agentId = randomUUID();
-        await tx.insertUser({
-          ...(anaUser as NonNullable<typeof anaUser>),
-          id: agentId,
-          email: `bench${i}@demo.test`,
-        });
-        const id = randomUUID();
-        callIds.push(id);
-        await tx.insertCall({
-          id,
-          orgId: org.ana.user?.orgId as string,
-          direction: "inbound",
-          state: "in_progress",
-          numberId: org.support,
-          agentId,
-          ringingUserIds: [],
-          customerNumber: `+3460000${String(i).padStart(4, "0")}`,
-          contactId: null,
-          emergency: false,
-          conference: false,
-          externalTransfer: false,
-          transferredTo: null,
-          agentMuted: false,
-          customerChannel: "demo",
-          tags: [],
-          handRaised: false,
-          answeredAt: new Date(),
-          endedAt: null,
-          endReason: null,
-          nodeId: null,
-          thirdParty: null,
-          queuedAt: null,
-        });
-      }
-    });
+    const callIds = await seedLiveCalls(server, org, LIVE_CALLS);
     for (let i = 0; i < 20; i++) await org.admin.get("/health"); // warm-up
     const health: number[] = [];
     let loop = loopDelay();

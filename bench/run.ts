@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
-// subset: npm run bench -- control limits media latency
+// subset: npm run bench -- control limits media latency monitoring
 import { runControlBench } from "./control.ts";
 import { runForwardBench } from "./forward.ts";
 import { runLatencyBench } from "./latency.ts";
 import { runLimiterBench } from "./limits.ts";
 import { runMediaBench } from "./media.ts";
+import { runMonitoringBench } from "./monitoring.ts";
 import { runSipBench } from "./sip.ts";
 
 const suites: Record<string, () => Promise<object>> = {
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<object>> = {
   forward: () => runForwardBench(),
   limits: runLimiterBench,
   media: () => runMediaBench(),
+  monitoring: runMonitoringBench,
   latency: () => runLatencyBench(),
   sip: () => runSipBench(),
 };

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 
-const HOOKS = ["earshotLegs", "earshotChimes", "earshotChimeLog", "analysers:!0"];
+const HOOKS = ["earshotLegs", "earshotChimes", "earshotChimeLog", "earshotHandChimes", "analysers:!0"];
 const dirs: string[] = [];
 
 function build(mode: "production" | "test"): string {
@@ -38,7 +38,7 @@ describe("web bundles", { timeout: 120_000 }, () => {
 
   it("the test bundle has them (so the check above looks for the right names)", () => {
     const js = build("test");
-    for (const hook of ["earshotLegs", "earshotChimes", "earshotChimeLog"])
+    for (const hook of ["earshotLegs", "earshotChimes", "earshotChimeLog", "earshotHandChimes"])
       assert.ok(js.includes(hook), `no ${hook}`);
     assert.match(js, /analysers:\s*(!0|true)/);
   });

@@ -48,7 +48,11 @@ describe("languages, first-use set-up and Firefox", { timeout: 180_000 }, () => 
     await page.getByRole("link", { name: "Supervisión en vivo" }).click();
     await page.getByRole("tab", { name: "Llamadas" }).waitFor();
     await page.getByRole("tab", { name: "Usuarios" }).click();
-    await page.getByText("Libre").first().waitFor();
+    // Agent-state chips in Spanish with their ticking timer (the others have no socket open).
+    await page
+      .getByText(/^Desconectado · \d+:\d\d$/)
+      .first()
+      .waitFor();
     await page.getByLabel("Idioma").first().selectOption("en");
     await page.getByRole("tab", { name: "Calls" }).waitFor();
     await page.getByRole("link", { name: "Live Monitoring" }).waitFor();

@@ -23,19 +23,22 @@ describe("the Live store under StrictMode (Chromium)", { timeout: 90_000 }, () =
     await server?.close();
   });
 
-  it("live updates arrive after mount: availability changed from another session shows at once", async () => {
+  it("live updates arrive after mount: the availability switch follows a change made elsewhere, and keeps its name", async () => {
     await signIn(page, server.url, "ana@demo.test");
-    const toggle = page.getByRole("button", { name: /^(Available|Unavailable)$/ });
+    // A switch with a fixed name: its state is aria-checked, never a new label.
+    const toggle = page.getByRole("switch", { name: "Available", exact: true });
     await toggle.waitFor();
-    const before = await toggle.getAttribute("aria-pressed");
+    const before = await toggle.getAttribute("aria-checked");
     const ana = await Client.login(server.url, "ana@demo.test");
     const next = before === "true" ? "unavailable" : "available";
     assert.equal((await ana.patch("/me", { availability: next })).status, 200);
-    // No reload and no click: only the socket's user.updated can change the button.
-    await page
-      .getByRole("button", { name: next === "available" ? "Available" : "Unavailable", exact: true })
-      .waitFor({ timeout: 5000 });
-    assert.equal(await toggle.getAttribute("aria-pressed"), next === "available" ? "true" : "false");
+    // No reload and no click: only the socket's user.updated can change the switch.
+    await page.locator(`[role=switch][aria-checked="${next === "available"}"]`).waitFor({ timeout: 5000 });
+    assert.equal(await toggle.getAttribute("aria-checked"), next === "available" ? "true" : "false");
+    // Clicking flips it back, and it keeps its name.
+    await toggle.click();
+    await page.locator(`[role=switch][aria-checked="${next !== "available"}"]`).waitFor({ timeout: 5000 });
+    assert.equal(await page.getByRole("switch", { name: "Available", exact: true }).count(), 1);
     assert.deepEqual(cspViolations, []);
   });
 });

@@ -6,7 +6,7 @@ import { Setup } from "../setup/Setup.tsx";
 import { session } from "../shared/api.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 import { SIGNED_OUT } from "../shared/live.ts";
-import { usePath, widgetRoute } from "../shared/router.ts";
+import { isWallboard, usePath, widgetRoute } from "../shared/router.ts";
 import { loadSetup, missingFeatures } from "../shared/setupChoice.ts";
 import { Widget } from "../widget/Widget.tsx";
 import { Home } from "./Home.tsx";
@@ -47,7 +47,8 @@ export function App() {
   if (widget) return <Widget numberId={widget} />;
   if (path === "/setup" && !token) return <Setup onSignedIn={(tk) => setToken(tk)} />;
   if (!token) return <SignIn onSignedIn={(tk) => setToken(tk)} />;
-  if (!setupDone) return <FirstUse onDone={() => setSetupDone(true)} />;
+  // The wallboard (a TV in the room) uses no microphone: no first-use set-up.
+  if (!setupDone && !isWallboard(path)) return <FirstUse onDone={() => setSetupDone(true)} />;
   return (
     <Home
       path={path}

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Admin } from "../admin/Admin.tsx";
 import { ContactPage, Conversation } from "../conversation/Conversation.tsx";
 import { LiveMonitoring } from "../monitoring/LiveMonitoring.tsx";
+import { Wallboard } from "../monitoring/Wallboard.tsx";
 import { Diagnostics } from "../setup/Diagnostics.tsx";
 import { ok, rest, session } from "../shared/api.ts";
 import { useLive, useOwnedLive } from "../shared/hooks.ts";
@@ -35,6 +36,8 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
   const administer = me.grants.administer.allowed;
   const route = shellRoute(path);
   const page = route.page ?? (monitor ? "monitoring" : "softphone");
+  // The wallboard is the whole screen (a TV): no header, no control.
+  if (page === "wallboard" && monitor) return <Wallboard live={live} />;
   const nav = [
     ["softphone", t("softphone")],
     ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
@@ -72,8 +75,16 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
         </nav>
         <span className="me">
           {me.name} ·{" "}
-          <button type="button" aria-pressed={me.availability === "available"} onClick={() => void toggle()}>
-            {me.availability === "available" ? t("available") : t("unavailable")}
+          {/* A switch keeps its name ("Available"); its state is aria-checked, so a screen
+              reader hears "Available, on/off" rather than a button that renames itself. */}
+          <button
+            type="button"
+            role="switch"
+            className="switch"
+            aria-checked={me.availability === "available"}
+            onClick={() => void toggle()}
+          >
+            {t("available")}
           </button>
         </span>
         <LanguageSwitch />

@@ -6,11 +6,17 @@ import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CoachingMode } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
-import { formatDuration, useAudioLeg, useLive, useNow } from "../shared/hooks.ts";
+import { useAudioLeg, useLive } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
+import { navigate } from "../shared/router.ts";
+import { AgentStateChip, Since } from "./AgentStateChip.tsx";
+import { Board } from "./Board.tsx";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
+import { useHandChime } from "./handChime.ts";
+import { CallFilters, UserFilters } from "./ListFilters.tsx";
+import { NO_CALL_FILTER, NO_USER_FILTER, visibleCalls, visibleUsers } from "./lists.ts";
 import { QualityNote } from "./Quality.tsx";
 import { joinCoaching, RowActions } from "./RowActions.tsx";
 import { WaitingCalls } from "./WaitingCalls.tsx";
@@ -18,12 +24,14 @@ import { WaitingCalls } from "./WaitingCalls.tsx";
 export function LiveMonitoring({ live }: { live: Live }) {
   const { t, te } = useI18n();
   const state = useLive(live);
-  const now = useNow();
   const [tab, setTab] = useState<"calls" | "users">("calls");
   const [dialogFor, setDialogFor] = useState<Call | null>(null);
   const [openConversation, setOpenConversation] = useState(false);
   const [ended, setEnded] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [callFilter, setCallFilter] = useState(NO_CALL_FILTER);
+  const [userFilter, setUserFilter] = useState(NO_USER_FILTER);
+  useHandChime(live);
   const me = state.me;
   const calls = state.calls.filter((c) => isLive(c.state));
   const mine = calls.find((c) => c.coachingSession?.coachId === me?.id);
@@ -37,8 +45,13 @@ export function LiveMonitoring({ live }: { live: Live }) {
     !!legCall,
     legCall ? callCodec(legCall.customerChannel) : undefined,
   );
-  const nameOf = (id: string | null) => state.users.find((u) => u.id === id)?.name ?? "—";
+  // By id once per render: a thousand rows each searching a thousand users was the page's cost.
+  const usersById = new Map(state.users.map((u) => [u.id, u]));
+  const callsById = new Map(calls.map((c) => [c.id, c]));
+  const nameOf = (id: string | null) => (id && usersById.get(id)?.name) || "—";
   const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
+  const shownCalls = visibleCalls(calls, callFilter, { numberName: numberOf, userName: nameOf });
+  const shownUsers = visibleUsers(state.users, calls, state.numbers, userFilter);
 
   useEffect(
     () =>
@@ -114,6 +127,16 @@ export function LiveMonitoring({ live }: { live: Live }) {
       )}
       {mine && openConversation && <Conversation live={live} callId={mine.id} embedded />}
       <DemoCallButton numbers={state.numbers} onError={setError} />
+      <Board live={live} />
+      <a
+        href="/wallboard"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate("/wallboard");
+        }}
+      >
+        {t("board_wallboard")}
+      </a>
       <div role="tablist" aria-label={t("liveMonitoring")}>
         <button type="button" {...tabProps("calls")}>
           {t("calls")}
@@ -123,9 +146,20 @@ export function LiveMonitoring({ live }: { live: Live }) {
         </button>
       </div>
       <section role="tabpanel" id="panel-calls" aria-labelledby="tab-calls" hidden={tab !== "calls"}>
-        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} now={now} />
+        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} />
+        <CallFilters
+          place="calls"
+          numbers={state.numbers}
+          users={state.users}
+          value={callFilter}
+          onChange={setCallFilter}
+          shown={shownCalls.length}
+          total={calls.length}
+        />
         {calls.length === 0 ? (
           <p>{t("noLiveCalls")}</p>
+        ) : shownCalls.length === 0 ? (
+          <p>{t("list_noMatch")}</p>
         ) : (
           <table>
             <thead>
@@ -140,7 +174,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
               </tr>
             </thead>
             <tbody>
-              {calls.map((c) => (
+              {shownCalls.map((c) => (
                 <tr key={c.id} data-call={c.id}>
                   <td>{numberOf(c.numberId)}</td>
                   <td>{nameOf(c.agentId)}</td>
@@ -149,7 +183,9 @@ export function LiveMonitoring({ live }: { live: Live }) {
                     {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
                     <QualityNote quality={c.quality} />
                   </td>
-                  <td>{formatDuration(c.answeredAt, now)}</td>
+                  <td>
+                    <Since iso={c.answeredAt} />
+                  </td>
                   <td>{t(`callState_${c.state}`)}</td>
                   <td>
                     {c.coachingSession
@@ -164,6 +200,14 @@ export function LiveMonitoring({ live }: { live: Live }) {
         )}
       </section>
       <section role="tabpanel" id="panel-users" aria-labelledby="tab-users" hidden={tab !== "users"}>
+        <UserFilters
+          place="users"
+          numbers={state.numbers}
+          value={userFilter}
+          onChange={setUserFilter}
+          shown={shownUsers.length}
+          total={state.users.length}
+        />
         <table>
           <thead>
             <tr>
@@ -175,14 +219,16 @@ export function LiveMonitoring({ live }: { live: Live }) {
             </tr>
           </thead>
           <tbody>
-            {state.users.map((u) => {
-              const call = calls.find((c) => c.id === u.currentCallId);
+            {shownUsers.map((u) => {
+              const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
               return (
                 <tr key={u.id} data-user={u.email}>
                   <td>{u.name}</td>
                   <td>{t(`role_${u.role}`)}</td>
                   <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
-                  <td>{u.currentCallId ? t("onCall") : u.coachingSessionId ? t("coaching") : t("idle")}</td>
+                  <td>
+                    <AgentStateChip user={u} />
+                  </td>
                   <td>{actions(call, `user-${u.id}`, u.name)}</td>
                 </tr>
               );

@@ -8,12 +8,10 @@ export function WaitingCalls({
   calls,
   numbers,
   users,
-  now,
 }: {
   calls: Call[];
   numbers: PhoneNumber[];
   users: User[];
-  now: number;
 }) {
   const { t } = useI18n();
   const waiting = calls
@@ -43,7 +41,7 @@ export function WaitingCalls({
                 <td>{c.contactName ?? c.customerNumber}</td>
                 <td>{c.queuePosition ?? "—"}</td>
                 <td>
-                  <WaitTime since={c.queuedAt as string} now={now} />
+                  <WaitTime since={c.queuedAt as string} />
                 </td>
                 <td>
                   {c.ringingUserIds.length > 0 ? c.ringingUserIds.map(nameOf).join(", ") : t("queueForAgent")}

@@ -1,4 +1,5 @@
 // The English strings of the web app (the default language); every key of the UI is here.
+import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { diagEn } from "./i18n.diag.ts";
@@ -70,9 +71,6 @@ export const en = {
   duration: "Duration",
   state: "State",
   coach: "Coach",
-  onCall: "On a call",
-  idle: "Idle",
-  coaching: "Coaching",
   noLiveCalls: "No live calls.",
   notifyUser: "Notify user",
   openConversation: "Open the target conversation",
@@ -142,6 +140,7 @@ export const en = {
   ...qualityEn,
   ...coachingEn,
   ...queueEn,
+  ...boardEn,
 };
 
 export type Key = keyof typeof en;

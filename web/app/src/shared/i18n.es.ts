@@ -1,4 +1,5 @@
 // The Spanish strings of the web app: one for every English key.
+import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { diagEs } from "./i18n.diag.ts";
@@ -73,9 +74,6 @@ export const es: Record<Key, string> = {
   duration: "Duración",
   state: "Estado",
   coach: "Coach",
-  onCall: "En llamada",
-  idle: "Libre",
-  coaching: "Haciendo coaching",
   noLiveCalls: "No hay llamadas en curso.",
   notifyUser: "Notificar al usuario",
   openConversation: "Abrir la conversación objetivo",
@@ -145,4 +143,5 @@ export const es: Record<Key, string> = {
   ...qualityEs,
   ...coachingEs,
   ...queueEs,
+  ...boardEs,
 };

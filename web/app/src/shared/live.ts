@@ -3,6 +3,7 @@
 // come from the API, refetched when an event says something changed.
 import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
 import type { Call, CoachingSession, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
+import type { LiveStats } from "../../../../src/protocol/stats.ts";
 import { ok, rest, session, wsUrl } from "./api.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
@@ -11,6 +12,8 @@ export interface LiveState {
   users: User[];
   calls: Call[];
   numbers: PhoneNumber[];
+  /** The live board (monitors only): null until a board asked for it (`watchStats`). */
+  stats: LiveStats | null;
   connected: boolean;
 }
 
@@ -20,13 +23,15 @@ type Listener = (m: ServerMessage) => void;
 export const SIGNED_OUT = "earshot:signed-out";
 
 export class Live {
-  state: LiveState = { me: null, users: [], calls: [], numbers: [], connected: false };
+  state: LiveState = { me: null, users: [], calls: [], numbers: [], stats: null, connected: false };
   private socket: WebSocket | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly changeListeners = new Set<() => void>();
   private readonly pending = new Map<string, (m: ServerMessage) => void>();
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** How many boards show the stats: while any does, a reconnect reloads them. */
+  private statsWatchers = 0;
 
   constructor(private readonly query: string) {}
 
@@ -44,7 +49,11 @@ export class Live {
     if (this.closed) return;
     const socket = new WebSocket(wsUrl(this.query));
     this.socket = socket;
-    socket.onopen = () => this.set({ connected: true });
+    socket.onopen = () => {
+      this.set({ connected: true });
+      // Pushes missed while the socket was closed: read the board again.
+      if (this.statsWatchers > 0) void this.loadStats();
+    };
     socket.onclose = (e) => {
       this.set({ connected: false });
       if (e.code === 4401 && !this.callToken) {
@@ -72,6 +81,11 @@ export class Live {
       // Every few seconds per call: merged in place, no refetch (nothing else changed).
       const calls = this.state.calls.map((c) => (c.id === m.callId ? { ...c, quality: m.quality } : c));
       this.set({ calls });
+      return;
+    }
+    if (m.type === "stats.updated") {
+      // At most once a second per org: replaces the board in place, no refetch.
+      if (m.stats.at >= (this.state.stats?.at ?? "")) this.set({ stats: m.stats });
       return;
     }
     if (m.type === "user.updated") {
@@ -132,6 +146,27 @@ export class Live {
       ok(rest.GET("/api/v1/numbers")),
     ]);
     this.set({ me: me.user, users: users.users, calls: calls.calls, numbers: numbers.numbers });
+  }
+
+  /**
+   * A board is shown: reads GET /stats/live now (stats.updated keeps it current after) and
+   * again on every reconnect until the returned function says the board is gone.
+   */
+  watchStats(): () => void {
+    this.statsWatchers++;
+    void this.loadStats();
+    return () => {
+      this.statsWatchers--;
+    };
+  }
+
+  private async loadStats(): Promise<void> {
+    try {
+      const stats = await ok(rest.GET("/api/v1/stats/live"));
+      if (stats.at >= (this.state.stats?.at ?? "")) this.set({ stats });
+    } catch (e) {
+      console.warn("earshot: could not read the live board; the next push brings it", e);
+    }
   }
 
   /** Sends a signalling request and resolves with the reply carrying its requestId. */

@@ -36,3 +36,8 @@ export function shellRoute(path: string): ShellRoute {
   if (contact) return { page: "contact", contactId: contact[1] };
   return { page: path.replace(/^\//, "") || null };
 }
+
+/** The wallboard (a TV's full screen of the live board; the shell's "wallboard" page). */
+export function isWallboard(path: string): boolean {
+  return shellRoute(path).page === "wallboard";
+}

@@ -14,6 +14,8 @@ interface HookWindow {
   earshotChimes?: number;
   /** What each chime announced, in order (the agent's banner: listen, whisper, barge, ended…). */
   earshotChimeLog?: string[];
+  /** How many "a hand went up" chimes Live Monitoring played. */
+  earshotHandChimes?: number;
 }
 
 /** Exposes (or, with null, withdraws) the tab's leg for `role`. */
@@ -31,4 +33,11 @@ export function countChime(what: string): void {
   const w = window as HookWindow;
   w.earshotChimes = (w.earshotChimes ?? 0) + 1;
   w.earshotChimeLog = [...(w.earshotChimeLog ?? []), what];
+}
+
+/** Records a "a hand went up" chime on Live Monitoring (window.earshotHandChimes). */
+export function countHandChime(): void {
+  if (!TEST_HOOKS) return;
+  const w = window as HookWindow;
+  w.earshotHandChimes = (w.earshotHandChimes ?? 0) + 1;
 }
