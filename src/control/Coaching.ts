@@ -61,9 +61,7 @@ export class Coaching {
     const { session, call } = started;
     // A standby coach leg that is not this coach's must never hear, or be heard in, this session.
     this.audio.coachJoined(call, session);
-    const dto = await this.publisher.sessionStarted(session, started.coach, call);
-    this.publisher.send(started.told);
-    return dto;
+    return this.publisher.sessionStarted(session, started.coach, call, started.told);
   }
 
   private async insertSession(

@@ -198,10 +198,14 @@ export class Publisher {
     session: SessionRecord,
     coach: UserRecord,
     call: CallSituation,
+    callTold: Told,
   ): Promise<CoachingSession> {
     const dto = presentSession(session, coach.name, call);
     this.ctx.bus.publish(this.sessionEnvelope("coaching.started", session, dto));
     if (session.notifyUser) this.notifyAgent(session, dto);
+    // The call's change (built under its lock) goes before anything awaits: a hang-up committed
+    // right after must not be told before it.
+    this.send(callTold);
     await this.userState({ ...coach, availability: "unavailable" });
     return dto;
   }
