@@ -141,7 +141,10 @@ describe("agent states with their start", () => {
         );
         return (e as { user: User }).user;
       };
-    const online = await of("available")();
+    // The socket's hello (its first message) carries her state with this socket counted.
+    const hello = (await ana.next((x) => x.type === "hello")) as { user: User | null };
+    const online = hello.user as User;
+    assert.equal(online.state, "available", "online once a socket is open");
     assert.ok(ms(new Date().toISOString(), online.stateSince) < 2000);
 
     const call = (await org.admin.post<{ call: Call }>("/demo/calls", { numberId: org.support })).body.call;
