@@ -158,7 +158,7 @@ export function CoachPanel({
       <QualityDetails quality={quality} />
       <p className="hint">
         {t("keysIntro")} {keys.map((k) => t(k)).join(" · ")} ·{" "}
-        <span data-audio={audioState}>{audioText(t, audioState)}</span>
+        <span data-audio={audioState}>{audioText(t, te, audioState)}</span>
       </p>
       <form
         className="row"

@@ -106,7 +106,8 @@ export function useAudioLeg(
           exposeLeg(role, leg);
         }
       } catch (e) {
-        if (!cancelled) setState(`failed: ${(e as Error).message}`);
+        // A refusal keeps its error code, which the view translates (words.ts audioText).
+        if (!cancelled) setState(`failed: ${e instanceof ApiFailure ? e.code : (e as Error).message}`);
       }
     })();
     const off = live.on((m) => {

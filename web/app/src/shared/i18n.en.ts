@@ -144,3 +144,5 @@ export const en = {
 };
 
 export type Key = keyof typeof en;
+/** A translation function: the key's sentence in the user's language, `{name}`s filled from `vars`. */
+export type T = (key: Key, vars?: Record<string, string>) => string;

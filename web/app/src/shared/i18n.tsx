@@ -1,11 +1,11 @@
 // English (default) and Spanish. The language follows the browser and can be switched;
 // the choice is kept in localStorage. The strings are in i18n.en.ts and i18n.es.ts.
 import { createContext, type ReactNode, useContext, useState } from "react";
-import { en, type Key } from "./i18n.en.ts";
+import { en, type Key, type T } from "./i18n.en.ts";
 import { errorText, type Lang } from "./i18n.errors.ts";
 import { es } from "./i18n.es.ts";
 
-export type { Key, Lang };
+export type { Key, Lang, T };
 
 const DICTS: Record<Lang, Record<Key, string>> = { en, es };
 const LANG_KEY = "earshot.lang";
@@ -15,8 +15,6 @@ export function initialLang(): Lang {
   if (saved === "en" || saved === "es") return saved;
   return navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
 }
-
-export type T = (key: Key, vars?: Record<string, string>) => string;
 
 interface I18n {
   lang: Lang;

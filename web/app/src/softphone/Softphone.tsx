@@ -81,7 +81,7 @@ export function Softphone({ live }: { live: Live }) {
           <p>
             {state.numbers.find((n) => n.id === call.numberId)?.name} · {t(`callState_${call.state}`)} ·{" "}
             {formatDuration(call.answeredAt, now)} ·{" "}
-            <span data-audio={audio.state}>{audioText(t, audio.state)}</span>
+            <span data-audio={audio.state}>{audioText(t, te, audio.state)}</span>
           </p>
           {call.tags.length > 0 && <p>{call.tags.map((tg) => `#${tg}`).join(" ")}</p>}
           <CallControls call={call} users={state.users} meId={me.id} onError={setError} />
