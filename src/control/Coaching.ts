@@ -235,6 +235,13 @@ export class Coaching {
     if (!call) fail("not_found", "No such call.");
     await this.assertMayKeep(this.ctx.store, viewer, call);
     if (session.endedAt) fail("session_ended");
+    // A text reaches the agent: like the coach's first audible moment (SPEC §3), it tells a
+    // silent listener's agent who is coaching them, before the text itself.
+    if (!session.agentAwareAt) {
+      const aware = { ...session, agentAwareAt: this.ctx.now() };
+      await this.ctx.store.updateSession(sessionId, { agentAwareAt: aware.agentAwareAt });
+      await this.publisher.sessionModeChanged(aware, true);
+    }
     await this.ctx.store.insertSessionEvent({ sessionId, kind: "message", detail: text });
     const at = this.ctx.now().toISOString();
     this.publisher.whisper(session, text, at);

@@ -119,6 +119,25 @@ describe("a silent listener (listen without Notify user)", () => {
     assert.ok(!ana.has((e) => e.type.startsWith("coaching.")));
   });
 
+  it("a text whisper makes the agent aware first: told who coaches them, then the text", async () => {
+    const {
+      sockets: [ana],
+      call,
+    } = await setup(org.ana);
+    const s = await startCoaching(org.sofia, call.id, { notifyUser: false });
+    const r = await org.sofia.post(`/coaching-sessions/${s.id}/messages`, {
+      text: "ask for the order number",
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    await ana.next((e) => e.type === "coaching.message");
+    const types = ana.events.filter(aboutSession(s.id)).map((e) => e.type);
+    assert.ok(types.includes("coaching.notify"), `told before the text: ${types.join(", ")}`);
+    const notifyAt = ana.events.findIndex((e) => e.type === "coaching.notify");
+    const textAt = ana.events.findIndex((e) => e.type === "coaching.message");
+    assert.ok(notifyAt < textAt, "the notice comes before the text");
+    assert.ok((await getCall(org.ana, call.id)).coachingSession?.agentAwareAt, "the session records it");
+  });
+
   it("joins with Notify user: the agent sees it at once", async () => {
     const {
       sockets: [ana],
