@@ -1,8 +1,10 @@
 // `npm run gen:api`: the web app's REST types (web/app/src/shared/api.gen.ts) from the OpenAPI
 // document the server makes of its route schemas (src/api/resourceSchemas.ts, responses.ts,
 // schemas.ts). Builds the app in-process on an in-memory database, reads app.swagger() and runs
-// openapi-typescript. test/api/typed-client.test.ts fails when the committed file is stale.
-import { writeFileSync } from "node:fs";
+// openapi-typescript. The file is made, not committed: scripts/ensure-api.mjs runs this when it is
+// missing or older than its inputs. It is rewritten only when its text changes, so an unchanged
+// API does not make ensure-web.mjs rebuild the web app.
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { createEarshot } from "../src/app.ts";
@@ -35,6 +37,13 @@ export async function apiTypes(): Promise<string> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(GENERATED, await apiTypes());
-  console.log(`wrote ${GENERATED}`);
+  const text = await apiTypes();
+  if (existsSync(GENERATED) && readFileSync(GENERATED, "utf8") === text) {
+    const now = new Date();
+    utimesSync(GENERATED, now, now); // up to date with its inputs, and the web build stays valid
+    console.log(`${GENERATED}: unchanged`);
+  } else {
+    writeFileSync(GENERATED, text);
+    console.log(`wrote ${GENERATED}`);
+  }
 }
