@@ -8,7 +8,6 @@ export const designEn = {
   access_none: "None",
   access_live_monitoring: "Live Monitoring",
   access_live_monitoring_plus: "Live Monitoring+",
-  menu: "Menu",
 };
 
 export const designEs: Record<keyof typeof designEn, string> = {
@@ -18,5 +17,4 @@ export const designEs: Record<keyof typeof designEn, string> = {
   access_none: "Ninguno",
   access_live_monitoring: "Supervisión en vivo",
   access_live_monitoring_plus: "Supervisión en vivo+",
-  menu: "Menú",
 };
