@@ -131,12 +131,13 @@ describe("screenshots of every main screen (Chromium)", { timeout: 240_000 }, ()
     await shoot(ana, "softphone-call", bySwitch(ana), (l) =>
       ana.getByRole("button", { name: l === "en" ? "Hang up" : "Colgar" }),
     );
-    // Everyone busy or away: the next caller waits in Support's queue.
-    assert.equal((await org.admin.post("/demo/calls", { numberId: org.support })).status, 201);
-
+    // As the README says: sofia (she lands on Live Monitoring) starts a demo call to Support;
+    // everyone there busy or away, it waits in the queue.
     const sofia = await page();
     await signIn(sofia, server.url, "sofia@demo.test");
-    await sofia.getByRole("link", { name: "Live Monitoring" }).click();
+    await sofia.getByRole("heading", { name: "Live Monitoring" }).waitFor();
+    await sofia.locator(".demo").getByRole("combobox").selectOption({ label: "Support" });
+    await sofia.getByRole("button", { name: "Start demo call" }).click();
     const calls = sofia.getByRole("tabpanel", { name: /Calls|Llamadas/ });
     await shoot(sofia, "monitoring", bySwitch(sofia), () => calls.locator("tr[data-waiting-call]"), {
       top: () => sofia.getByRole("tablist"),
