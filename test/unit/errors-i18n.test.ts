@@ -23,7 +23,7 @@ describe("error translations", () => {
 
   it("a refusal is shown by its code, not by the server's English message", () => {
     const refusal = new ApiFailure(409, "coach_busy", "You are already coaching another call.");
-    assert.equal(errorText("es", refusal), "Ya está supervisando otra llamada.");
+    assert.equal(errorText("es", refusal), "Ya estás supervisando otra llamada.");
     assert.equal(errorText("es", "call_not_live"), errorsEs.call_not_live);
     // Not a server refusal (a network failure): its own message.
     assert.equal(errorText("es", new Error("Failed to fetch")), "Failed to fetch");

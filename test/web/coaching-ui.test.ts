@@ -149,10 +149,6 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
       .getByText("Offer the 10% discount")
       .waitFor();
     assert.equal(await customer.getByText("Offer the 10% discount").count(), 0);
-    // The README's pictures: into the test's temp folder, or docs/screenshots by `npm run screenshots`.
-    const shots = process.env.EARSHOT_SCREENSHOTS_DIR ?? dir;
-    await sofia.screenshot({ path: join(shots, "live-monitoring-whisper.png") });
-    await ana.screenshot({ path: join(shots, "softphone-coached.png") });
 
     await sofia.getByRole("button", { name: "Barge" }).click();
     await expectAudio(customer, "customer", [TONE.agent, TONE.coach], [], "barge: the customer hears sofia");
@@ -176,7 +172,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
       .click();
     await sofia.getByRole("dialog").getByRole("checkbox", { name: "Open the target conversation" }).check();
     await sofia.getByRole("dialog").getByRole("button", { name: "Join" }).click();
-    await sofia.getByRole("region", { name: "Conversation" }).getByText("Live state: in_progress").waitFor();
+    await sofia.getByRole("region", { name: "Conversation" }).getByText("Live state: Talking").waitFor();
     await sofia.getByRole("tab", { name: "Calls" }).click();
     await expectAudio(sofia, "coach", [TONE.customer, TONE.agent], [], "rejoined: sofia hears both");
     await sofia.keyboard.press("w");

@@ -33,13 +33,21 @@ export function Admin({ live }: { live: Live }) {
       {error && <p role="alert">{error}</p>}
       <section className="card" aria-label={t("users_")}>
         <h2>{t("users_")}</h2>
-        <table>
+        <table className="cards">
+          <thead>
+            <tr>
+              <th scope="col">{t("name")}</th>
+              <th scope="col">{t("email")}</th>
+              <th scope="col">{t("role")}</th>
+              <th scope="col">{t("monitoringAccess")}</th>
+            </tr>
+          </thead>
           <tbody>
             {state.users.map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>
+                <td data-label={t("name")}>{u.name}</td>
+                <td data-label={t("email")}>{u.email}</td>
+                <td data-label={t("role")}>
                   <select
                     aria-label={`${t("role")} ${u.name}`}
                     value={u.role}
@@ -54,12 +62,12 @@ export function Admin({ live }: { live: Live }) {
                       )
                     }
                   >
-                    <option value="admin">admin</option>
-                    <option value="supervisor">supervisor</option>
-                    <option value="agent">agent</option>
+                    <option value="admin">{t("role_admin")}</option>
+                    <option value="supervisor">{t("role_supervisor")}</option>
+                    <option value="agent">{t("role_agent")}</option>
                   </select>
                 </td>
-                <td>
+                <td data-label={t("monitoringAccess")}>
                   <select
                     aria-label={`${t("monitoringAccess")} ${u.name}`}
                     value={u.monitoringAccess}
@@ -74,9 +82,9 @@ export function Admin({ live }: { live: Live }) {
                       )
                     }
                   >
-                    <option value="none">none</option>
-                    <option value="live_monitoring">Live Monitoring</option>
-                    <option value="live_monitoring_plus">Live Monitoring+</option>
+                    <option value="none">{t("access_none")}</option>
+                    <option value="live_monitoring">{t("access_live_monitoring")}</option>
+                    <option value="live_monitoring_plus">{t("access_live_monitoring_plus")}</option>
                   </select>
                 </td>
               </tr>
@@ -108,9 +116,9 @@ export function Admin({ live }: { live: Live }) {
             value={nu.role}
             onChange={(e) => setNu({ ...nu, role: e.target.value as Role })}
           >
-            <option value="agent">agent</option>
-            <option value="supervisor">supervisor</option>
-            <option value="admin">admin</option>
+            <option value="agent">{t("role_agent")}</option>
+            <option value="supervisor">{t("role_supervisor")}</option>
+            <option value="admin">{t("role_admin")}</option>
           </select>
           <button type="submit">{t("create")}</button>
         </form>

@@ -57,7 +57,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
   return (
     <div className="shell">
       <header>
-        <strong>{t("appName")}</strong>
+        <strong className="brand">{t("appName")}</strong>
         <nav aria-label="main">
           {nav.map(([id, label]) => (
             <a
@@ -74,7 +74,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
           ))}
         </nav>
         <span className="me">
-          {me.name} ·{" "}
+          <span className="me-name">{me.name} · </span>
           {/* A switch keeps its name ("Available"); its state is aria-checked, so a screen
               reader hears "Available, on/off" rather than a button that renames itself. */}
           <button

@@ -1,9 +1,15 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ok, rest, session } from "../shared/api.ts";
-import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
+import { type Key, LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 
 // In demo mode the page lists the demo users; never their password (the public /config
 // carries none): the server prints it in its console at start-up.
+const ROLE_KEYS: Record<string, Key> = {
+  admin: "role_admin",
+  supervisor: "role_supervisor",
+  agent: "role_agent",
+};
+
 interface DemoLogin {
   email: string;
   role: string;
@@ -70,7 +76,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(token: string): void }) {
                 >
                   {d.email}
                 </button>{" "}
-                — {d.name} ({d.role})
+                — {d.name} ({d.role in ROLE_KEYS ? t(ROLE_KEYS[d.role]) : d.role})
               </li>
             ))}
           </ul>

@@ -63,9 +63,10 @@ export function Conversation({
       </p>
       {contact?.notes && <p>{contact.notes}</p>}
       <p>
-        {t("liveState")}: {call.state}
+        {t("liveState")}:{" "}
+        <span className={`call-state state-${call.state}`}>{t(`callState_${call.state}`)}</span>
         {call.coachingSession
-          ? ` · ${t("coach")}: ${call.coachingSession.coachName} (${call.coachingSession.mode})`
+          ? ` · ${t("coach")}: ${t(`coachedBy_${call.coachingSession.mode}`, { name: call.coachingSession.coachName })}`
           : ""}
       </p>
       <h3>{t("tags")}</h3>

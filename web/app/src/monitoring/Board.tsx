@@ -44,7 +44,7 @@ function PeriodTable({ stats, which, now }: { stats: LiveStats; which: "today" |
   const id = `board-${which}`;
   const rows = [...stats.numbers, stats.total];
   return (
-    <table aria-labelledby={id} className="board">
+    <table aria-labelledby={id} className="board cards">
       <caption id={id}>{t(which === "today" ? "board_today" : "board_last15m")}</caption>
       <thead>
         <tr>
@@ -72,12 +72,16 @@ function PeriodTable({ stats, which, now }: { stats: LiveStats; which: "today" |
             <th scope="row">{n.numberId ? n.name : t("board_total")}</th>
             {which === "today" && (
               <>
-                <td>{formatCount(lang, n.waiting)}</td>
-                <td>{formatDurationWords(lang, longestWaitNow(n, stats, now))}</td>
+                <td data-label={t("board_waiting")}>{formatCount(lang, n.waiting)}</td>
+                <td data-label={t("board_longestWait")}>
+                  {formatDurationWords(lang, longestWaitNow(n, stats, now))}
+                </td>
               </>
             )}
             {PERIOD_FIGURES.map((f) => (
-              <td key={f}>{period(n[which], f)}</td>
+              <td key={f} data-label={t(`board_${f}` as Key)}>
+                {period(n[which], f)}
+              </td>
             ))}
           </tr>
         ))}

@@ -1,6 +1,6 @@
-// A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc, hold
-// Space to whisper), who hears the coach right now, the call's timer and both parties' levels
-// (CoachCallInfo.tsx), text whispers and their history, and the call's audio. It takes the focus
+// A coach's live session: Listen / Whisper / Barge / Leave (keys L, W, B, Esc), hold to talk
+// (HoldToTalk.tsx: an on-screen button for touch and mouse, or Space), who hears the coach right
+// now, the call's timer and both parties' levels (CoachCallInfo.tsx), text whispers and their history, and the call's audio. It takes the focus
 // when it opens (its heading), so a keyboard user lands where the session is.
 import { type RefObject, useEffect, useRef, useState } from "react";
 import type {
@@ -15,6 +15,7 @@ import { ok, rest } from "../shared/api.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import { audioText } from "../shared/words.ts";
 import { CoachCallInfo, WhisperHistory } from "./CoachCallInfo.tsx";
+import { HoldToTalk } from "./HoldToTalk.tsx";
 import { QualityDetails } from "./Quality.tsx";
 
 export function CoachPanel({
@@ -45,7 +46,6 @@ export function CoachPanel({
   const barge: Grant = call.grants?.barge ?? { allowed: false, code: null, message: null };
   const canBarge = barge.allowed;
   const mode = session.mode;
-  const beforeSpace = useRef<CoachingMode | null>(null);
   const setMode = (m: CoachingMode) =>
     ok(
       rest.PATCH("/api/v1/coaching-sessions/{id}", {
@@ -68,25 +68,10 @@ export function CoachPanel({
       else if (k === "w") void setMode("whisper");
       else if (k === "b" && canBarge) void setMode("barge");
       else if (e.key === "Escape") void leave();
-      else if (e.key === " " && mode === "listen") {
-        e.preventDefault();
-        beforeSpace.current = mode;
-        void setMode("whisper");
-      }
     };
-    const up = (e: KeyboardEvent) => {
-      if (e.key === " " && beforeSpace.current) {
-        e.preventDefault();
-        void setMode(beforeSpace.current);
-        beforeSpace.current = null;
-      }
-    };
+    // Space (hold to whisper) is HoldToTalk's, with its on-screen button.
     window.addEventListener("keydown", down);
-    window.addEventListener("keyup", up);
-    return () => {
-      window.removeEventListener("keydown", down);
-      window.removeEventListener("keyup", up);
-    };
+    return () => window.removeEventListener("keydown", down);
   });
 
   // The server's hearing (the routing: hold and mute included), rendered as it is.
@@ -140,6 +125,7 @@ export function CoachPanel({
           </span>
         )}
       </fieldset>
+      <HoldToTalk mode={mode} setMode={setMode} id={`hold-hint-${session.id}`} />
       <p
         className={`heard-by ${hearers.length ? "live" : ""}`}
         role="status"

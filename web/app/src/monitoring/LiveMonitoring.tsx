@@ -161,38 +161,46 @@ export function LiveMonitoring({ live }: { live: Live }) {
         ) : shownCalls.length === 0 ? (
           <p>{t("list_noMatch")}</p>
         ) : (
-          <table>
+          <table className="cards">
             <thead>
               <tr>
-                <th>{t("number")}</th>
-                <th>{t("agent")}</th>
-                <th>{t("customer")}</th>
-                <th>{t("duration")}</th>
-                <th>{t("state")}</th>
-                <th>{t("coach")}</th>
-                <th />
+                <th scope="col">{t("number")}</th>
+                <th scope="col">{t("agent")}</th>
+                <th scope="col">{t("customer")}</th>
+                <th scope="col">{t("duration")}</th>
+                <th scope="col">{t("state")}</th>
+                <th scope="col">{t("coach")}</th>
+                <th scope="col">
+                  <span className="sr-only">{t("actions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {shownCalls.map((c) => (
                 <tr key={c.id} data-call={c.id}>
-                  <td>{numberOf(c.numberId)}</td>
-                  <td>{nameOf(c.agentId)}</td>
-                  <td>
+                  <td data-label={t("number")}>{numberOf(c.numberId)}</td>
+                  <td data-label={t("agent")}>{nameOf(c.agentId)}</td>
+                  <td data-label={t("customer")}>
                     <ContactName call={c} />
                     {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
                     <QualityNote quality={c.quality} />
                   </td>
-                  <td>
+                  <td data-label={t("duration")}>
                     <Since iso={c.answeredAt} />
                   </td>
-                  <td>{t(`callState_${c.state}`)}</td>
-                  <td>
-                    {c.coachingSession
-                      ? t(`coachedBy_${c.coachingSession.mode}`, { name: c.coachingSession.coachName })
-                      : t("notCoached")}
+                  <td data-label={t("state")}>
+                    <span className={`call-state state-${c.state}`}>{t(`callState_${c.state}`)}</span>
                   </td>
-                  <td>{actions(c, `call-${c.id}`)}</td>
+                  <td data-label={t("coach")}>
+                    {c.coachingSession ? (
+                      <span className="coached">
+                        {t(`coachedBy_${c.coachingSession.mode}`, { name: c.coachingSession.coachName })}
+                      </span>
+                    ) : (
+                      t("notCoached")
+                    )}
+                  </td>
+                  <td className="actions">{actions(c, `call-${c.id}`)}</td>
                 </tr>
               ))}
             </tbody>
@@ -208,14 +216,16 @@ export function LiveMonitoring({ live }: { live: Live }) {
           shown={shownUsers.length}
           total={state.users.length}
         />
-        <table>
+        <table className="cards">
           <thead>
             <tr>
-              <th>{t("name")}</th>
-              <th>{t("role")}</th>
-              <th>{t("availability")}</th>
-              <th>{t("state")}</th>
-              <th />
+              <th scope="col">{t("name")}</th>
+              <th scope="col">{t("role")}</th>
+              <th scope="col">{t("availability")}</th>
+              <th scope="col">{t("state")}</th>
+              <th scope="col">
+                <span className="sr-only">{t("actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -223,13 +233,15 @@ export function LiveMonitoring({ live }: { live: Live }) {
               const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
               return (
                 <tr key={u.id} data-user={u.email}>
-                  <td>{u.name}</td>
-                  <td>{t(`role_${u.role}`)}</td>
-                  <td>{u.availability === "available" ? t("available") : t("unavailable")}</td>
-                  <td>
+                  <td data-label={t("name")}>{u.name}</td>
+                  <td data-label={t("role")}>{t(`role_${u.role}`)}</td>
+                  <td data-label={t("availability")}>
+                    {u.availability === "available" ? t("available") : t("unavailable")}
+                  </td>
+                  <td data-label={t("state")}>
                     <AgentStateChip user={u} />
                   </td>
-                  <td>{actions(call, `user-${u.id}`, u.name)}</td>
+                  <td className="actions">{actions(call, `user-${u.id}`, u.name)}</td>
                 </tr>
               );
             })}

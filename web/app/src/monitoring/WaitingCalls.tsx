@@ -24,26 +24,26 @@ export function WaitingCalls({
       {waiting.length === 0 ? (
         <p>{t("queueNone")}</p>
       ) : (
-        <table>
+        <table className="cards">
           <thead>
             <tr>
-              <th>{t("number")}</th>
-              <th>{t("customer")}</th>
-              <th>{t("queuePlace")}</th>
-              <th>{t("queueWait")}</th>
-              <th>{t("queueRinging")}</th>
+              <th scope="col">{t("number")}</th>
+              <th scope="col">{t("customer")}</th>
+              <th scope="col">{t("queuePlace")}</th>
+              <th scope="col">{t("queueWait")}</th>
+              <th scope="col">{t("queueRinging")}</th>
             </tr>
           </thead>
           <tbody>
             {waiting.map((c) => (
               <tr key={c.id} data-waiting-call={c.id}>
-                <td>{numbers.find((n) => n.id === c.numberId)?.name ?? "—"}</td>
-                <td>{c.contactName ?? c.customerNumber}</td>
-                <td>{c.queuePosition ?? "—"}</td>
-                <td>
+                <td data-label={t("number")}>{numbers.find((n) => n.id === c.numberId)?.name ?? "—"}</td>
+                <td data-label={t("customer")}>{c.contactName ?? c.customerNumber}</td>
+                <td data-label={t("queuePlace")}>{c.queuePosition ?? "—"}</td>
+                <td data-label={t("queueWait")}>
                   <WaitTime since={c.queuedAt as string} />
                 </td>
-                <td>
+                <td data-label={t("queueRinging")}>
                   {c.ringingUserIds.length > 0 ? c.ringingUserIds.map(nameOf).join(", ") : t("queueForAgent")}
                 </td>
               </tr>

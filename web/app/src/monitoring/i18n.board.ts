@@ -89,7 +89,7 @@ export const boardEs: Record<keyof typeof boardEn, string> = {
   agentState_ringing: "Sonando",
   agentState_on_call: "En llamada",
   agentState_on_hold: "En espera",
-  agentState_coaching: "Haciendo coaching",
+  agentState_coaching: "Supervisando",
   agentState_wrap_up: "Posllamada",
   agentState_unavailable: "No disponible",
   agentState_offline: "Desconectado",

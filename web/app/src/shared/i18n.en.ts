@@ -2,6 +2,7 @@
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
 import { coachingEn } from "./i18n.coaching.ts";
+import { designEn } from "./i18n.design.ts";
 import { diagEn } from "./i18n.diag.ts";
 import { queueEn } from "./i18n.queue.ts";
 
@@ -140,6 +141,7 @@ export const en = {
   ...qualityEn,
   ...coachingEn,
   ...queueEn,
+  ...designEn,
   ...boardEn,
 };
 

@@ -55,7 +55,7 @@ export const errorsEn: Record<ErrorCode, string> = {
 
 export const errorsEs: Record<ErrorCode, string> = {
   role_not_allowed: "Solo los administradores y los supervisores pueden supervisar llamadas.",
-  no_monitoring_access: "Para supervisar necesita acceso a Monitorización en vivo o Monitorización en vivo+.",
+  no_monitoring_access: "Para supervisar necesitas acceso a Supervisión en vivo o Supervisión en vivo+.",
   not_in_line_distribution:
     "Los supervisores solo pueden supervisar llamadas de los números de su distribución de líneas.",
   call_not_live: "Solo se puede supervisar una llamada en curso entre un agente y un cliente.",
@@ -63,21 +63,21 @@ export const errorsEs: Record<ErrorCode, string> = {
   conference_call: "Las llamadas en conferencia no se pueden supervisar.",
   external_transfer: "Las llamadas transferidas a un número externo no se pueden supervisar.",
   call_already_coached: "Otra persona ya está supervisando esta llamada.",
-  coach_busy: "Ya está supervisando otra llamada.",
-  coach_on_call: "No puede supervisar mientras está en una llamada, ni su propia llamada.",
-  barge_not_allowed: "Para intervenir necesita acceso a Monitorización en vivo+.",
+  coach_busy: "Ya estás supervisando otra llamada.",
+  coach_on_call: "No puedes supervisar mientras estás en una llamada, ni tu propia llamada.",
+  barge_not_allowed: "Para intervenir necesitas acceso a Supervisión en vivo+.",
   cannot_remove_coach: "El agente supervisado no puede retirar al supervisor.",
   bad_request: "La solicitud no es válida.",
   validation_failed: "La solicitud no tiene la forma esperada.",
   payload_too_large: "La solicitud es demasiado grande.",
-  unauthenticated: "Inicie sesión primero.",
+  unauthenticated: "Primero inicia sesión.",
   invalid_credentials: "Correo electrónico o contraseña incorrectos.",
-  forbidden: "No tiene permiso para hacer esto.",
+  forbidden: "No tienes permiso para hacer esto.",
   not_found: "No existe ese recurso.",
   conflict: "No se puede hacer en el estado actual.",
   invalid_transition: "La llamada no puede hacer esto en su estado actual.",
   already_answered: "Otra persona ya ha contestado esta llamada.",
-  not_ringing_for_you: "Esta llamada no está sonando para usted.",
+  not_ringing_for_you: "Esta llamada no está sonando para ti.",
   session_ended: "Esta sesión de supervisión ya ha terminado.",
   user_unavailable: "Ese usuario no está disponible.",
   no_available_user: "No hay nadie disponible en la distribución de líneas.",
@@ -85,20 +85,20 @@ export const errorsEs: Record<ErrorCode, string> = {
   webhook_url_refused:
     "Los webhooks no pueden apuntar a direcciones de loopback, privadas, de enlace local ni a otras no públicas (el operador puede permitirlas con EARSHOT_WEBHOOK_ALLOW_PRIVATE=1).",
   server_secret_required:
-    "Los webhooks necesitan EARSHOT_SECRET en el servidor (el mismo valor en todos los nodos); pida al operador que lo configure y reinicie.",
+    "Los webhooks necesitan EARSHOT_SECRET en el servidor (el mismo valor en todos los nodos); pide al operador que lo configure y reinicie el servidor.",
   password_too_short: "La contraseña necesita al menos 10 caracteres.",
   password_too_common:
-    "Esa contraseña es una de las más comunes, las primeras que prueban los atacantes; elija otra.",
+    "Esa contraseña es una de las más comunes, las primeras que prueban los atacantes; elige otra.",
   invalid_current_password: "La contraseña actual no es correcta.",
   setup_link_invalid:
     "Este enlace de configuración no es válido: ya se usó, se mostró uno más reciente o el servidor ya tiene usuarios.",
-  rate_limited: "Demasiadas solicitudes; espere un momento y vuelva a intentarlo.",
-  number_busy: "Este número tiene demasiadas llamadas en espera; vuelva a intentarlo dentro de unos minutos.",
+  rate_limited: "Demasiadas solicitudes; espera un momento y vuelve a intentarlo.",
+  number_busy: "Este número tiene demasiadas llamadas en espera; vuelve a intentarlo dentro de unos minutos.",
   internal: "Se ha producido un error en el servidor.",
-  storage_unavailable: "La base de datos no está disponible ahora mismo; vuelva a intentarlo en breve.",
+  storage_unavailable: "La base de datos no está disponible ahora mismo; vuelve a intentarlo en breve.",
   signalling_error: "El servidor ha rechazado la solicitud de conexión de audio.",
   media_unavailable: "El servidor no ha podido establecer el audio de esta llamada.",
-  media_ports_exhausted: "El servidor no tiene puertos de audio libres; vuelva a intentarlo en breve.",
+  media_ports_exhausted: "El servidor no tiene puertos de audio libres; vuelve a intentarlo en breve.",
 };
 
 const FIELDS: Record<Lang, Record<string, string>> = {
@@ -157,8 +157,8 @@ const RULES: Record<Lang, Record<string, string>> = {
     format: "«{field}» no tiene un formato válido.",
     pattern: "«{field}» no tiene un formato válido.",
     required: "El campo «{field}» es obligatorio.",
-    minItems: "«{field}»: indique al menos {limit}.",
-    maxItems: "«{field}»: indique como máximo {limit}.",
+    minItems: "«{field}»: indica al menos {limit}.",
+    maxItems: "«{field}»: indica como máximo {limit}.",
     other: "El valor de «{field}» no es válido.",
   },
 };

@@ -2,6 +2,7 @@
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
 import { coachingEs } from "./i18n.coaching.ts";
+import { designEs } from "./i18n.design.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
 import { queueEs } from "./i18n.queue.ts";
@@ -18,20 +19,20 @@ export const es: Record<Key, string> = {
     "Modo demostración: la contraseña de los usuarios de demostración aparece en la consola del servidor (npm start).",
   firstStartTitle: "Configurar Earshot",
   firstStartIntro:
-    "Cree su organización y su primer administrador. Este enlace de configuración sirve una sola vez.",
+    "Crea tu organización y su primer administrador. Este enlace de configuración solo sirve una vez.",
   firstStartNoLink:
     "Esta página necesita el enlace de configuración que el servidor mostró al arrancar (…/setup#…).",
   orgName: "Organización",
-  yourName: "Su nombre",
+  yourName: "Tu nombre",
   createOrg: "Crear e iniciar sesión",
   passwordRule: "Al menos 10 caracteres, y no una contraseña común.",
   account: "Cuenta",
   changePassword: "Cambiar contraseña",
   currentPassword: "Contraseña actual",
   newPassword: "Contraseña nueva",
-  passwordChanged: "Contraseña cambiada. Sus otras sesiones se han cerrado.",
+  passwordChanged: "Contraseña cambiada. Tus otras sesiones se han cerrado.",
   signOutEverywhere: "Cerrar sesión en todas partes",
-  signOutEverywhereHint: "Cierra todas sus sesiones, en todos los dispositivos, también esta.",
+  signOutEverywhereHint: "Cierra todas tus sesiones, en todos los dispositivos, también esta.",
   softphone: "Teléfono",
   liveMonitoring: "Supervisión en vivo",
   admin: "Administración",
@@ -64,7 +65,7 @@ export const es: Record<Key, string> = {
   addComment: "Añadir comentario",
   raiseHand: "Levantar la mano",
   lowerHand: "Bajar la mano",
-  coachMessages: "Mensajes de tu coach",
+  coachMessages: "Mensajes de tu supervisor",
   calls: "Llamadas",
   users: "Usuarios",
   number: "Número",
@@ -73,7 +74,7 @@ export const es: Record<Key, string> = {
   webCaller: "Cliente web",
   duration: "Duración",
   state: "Estado",
-  coach: "Coach",
+  coach: "Supervisor",
   noLiveCalls: "No hay llamadas en curso.",
   notifyUser: "Notificar al usuario",
   openConversation: "Abrir la conversación objetivo",
@@ -87,7 +88,7 @@ export const es: Record<Key, string> = {
   heardBy: "Quién te oye: {who}",
   youHear: "Oyes a: {who}",
   nobody: "nadie",
-  sessionEnded: "La sesión de coaching terminó: {reason}",
+  sessionEnded: "La supervisión terminó: {reason}",
   sendMessage: "Enviar",
   textWhisper: "Susurro de texto al agente",
   startDemoCall: "Iniciar llamada de demostración",
@@ -143,5 +144,6 @@ export const es: Record<Key, string> = {
   ...qualityEs,
   ...coachingEs,
   ...queueEs,
+  ...designEs,
   ...boardEs,
 };

@@ -22,5 +22,5 @@ export const queueEs = {
   queueWaiting: "esperando {time}",
   queueForAgent: "esperando a un agente libre",
   queueWidgetPosition:
-    "Todos nuestros agentes están ocupados. Es usted el número {position} en la cola; no cuelgue, por favor.",
+    "Todos nuestros agentes están ocupados. Eres el número {position} en la cola; no cuelgues, por favor.",
 } satisfies Record<keyof typeof queueEn, string>;

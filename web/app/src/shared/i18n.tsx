@@ -50,7 +50,7 @@ export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   return (
     <label className="lang">
-      {t("language")}{" "}
+      <span className="lang-name">{t("language")}</span>
       <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
         <option value="en">English</option>
         <option value="es">Español</option>

@@ -7,6 +7,7 @@ import { ok, rest } from "../shared/api.ts";
 import { useAudioLeg } from "../shared/hooks.ts";
 import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 import { Live } from "../shared/live.ts";
+import { audioText } from "../shared/words.ts";
 
 type Phase = "idle" | "ringing" | "connected" | "ended";
 
@@ -97,7 +98,7 @@ export function Widget({ numberId }: { numberId: string }) {
         </button>
       )}
       <p className="hint">
-        audio: <span data-audio>{audio.state}</span>
+        <span data-audio={audio.state}>{audioText(t, te, audio.state)}</span>
       </p>
     </main>
   );
