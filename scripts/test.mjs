@@ -10,9 +10,10 @@
 // `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
 // files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 function find(dir) {
   const out = [];
@@ -73,16 +74,46 @@ function tiers() {
   const integration = rest.filter((f) => !network.includes(f) && !browser.includes(f));
   return {
     unit: { files: unit, concurrency: availableParallelism(), guard: true },
-    integration: { files: integration, concurrency: 2 },
-    browser: { files: browser, concurrency: 1 },
-    network: { files: network, concurrency: 1 },
+    integration: { files: integration, concurrency: 2, processes: 6 },
+    browser: { files: browser, concurrency: 1, processes: 3 },
+    network: { files: network, concurrency: 1, processes: 1 },
   };
 }
 
-function run(files, concurrency, guard = false) {
+// A test process's own start (tsx, importing the app, werift and playwright, compiling PGlite's
+// WebAssembly, loading the snapshot) costs ≈ 5–10 s of CPU: paid once per file, it was most of
+// the integration tier's time on two cores. So beyond the unit tier, a tier's files share a few
+// processes: each process imports its share of the files (dealt round-robin, so the slow
+// directories spread out), each file's tests in a suite named after the file, one file after the
+// other; `concurrency` of those processes run at a time. Every test file still works alone.
+function shared(files, processes, dir) {
+  const count = Math.min(processes, files.length);
+  return Array.from({ length: count }, (_, i) => {
+    const mine = files.filter((_, j) => j % count === i);
+    const entry = join(dir, `${relative(".", mine[0]).replaceAll("/", "_")}+${mine.length - 1}.test.mjs`);
+    // One import at a time, each inside its file's suite: imports in flight together evaluate a
+    // module in whichever suite's context finished loading the modules they share, and a file's
+    // tests then land in another file's suite, or nowhere.
+    const urls = JSON.stringify(mine.map((f) => [f, pathToFileURL(resolve(f)).href]));
+    writeFileSync(
+      entry,
+      `import { describe } from "node:test";
+for (const [name, url] of ${urls}) {
+  await new Promise((loaded, failed) =>
+    describe(name, () => import(url).then(loaded, (e) => { failed(e); throw e; })),
+  );
+}
+`,
+    );
+    return entry;
+  });
+}
+
+function run(files, concurrency, { guard = false, processes = 0, dir = "" } = {}) {
   if (files.length === 0) return 0;
+  const entries = processes > 0 ? shared(files, processes, dir) : files;
   const args = ["--import", "tsx", ...(guard ? ["--import", "./scripts/unit-guard.mjs"] : [])];
-  args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files);
+  args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...entries);
   return spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1;
 }
 
@@ -117,7 +148,7 @@ try {
   for (const name of names.length > 0 ? names : Object.keys(all)) {
     const tier = all[name];
     const start = Date.now();
-    const status = run(tier.files, tier.concurrency, tier.guard);
+    const status = run(tier.files, tier.concurrency, { ...tier, dir: snapshots });
     took.push(
       `${name}: ${tier.files.length} files, ${Math.round((Date.now() - start) / 1000)} s${status ? " (failed)" : ""}`,
     );

@@ -4,6 +4,26 @@ import { type FormEvent, useState } from "react";
 import { ok, rest } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
 
+function PasswordField(props: {
+  label: string;
+  autoComplete: "current-password" | "new-password";
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <label>
+      {props.label}{" "}
+      <input
+        type="password"
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </label>
+  );
+}
+
 export function Account({ onSignOut }: { onSignOut(): void }) {
   const { t, te } = useI18n();
   const [form, setForm] = useState({ currentPassword: "", newPassword: "" });
@@ -33,26 +53,18 @@ export function Account({ onSignOut }: { onSignOut(): void }) {
       <section className="card" aria-label={t("changePassword")}>
         <h2>{t("changePassword")}</h2>
         <form onSubmit={(e) => void change(e)}>
-          <label>
-            {t("currentPassword")}{" "}
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={form.currentPassword}
-              onChange={(e) => setForm({ ...form, currentPassword: e.target.value })}
-              required
-            />
-          </label>
-          <label>
-            {t("newPassword")}{" "}
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={form.newPassword}
-              onChange={(e) => setForm({ ...form, newPassword: e.target.value })}
-              required
-            />
-          </label>
+          <PasswordField
+            label={t("currentPassword")}
+            autoComplete="current-password"
+            value={form.currentPassword}
+            onChange={(currentPassword) => setForm({ ...form, currentPassword })}
+          />
+          <PasswordField
+            label={t("newPassword")}
+            autoComplete="new-password"
+            value={form.newPassword}
+            onChange={(newPassword) => setForm({ ...form, newPassword })}
+          />
           <small>{t("passwordRule")}</small>
           <button type="submit" className="primary">
             {t("changePassword")}
