@@ -175,11 +175,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Calls, each with what you may do on it (grants) */
+        /** live=true: the calls not ended; otherwise the call history (yours, or the org's with Live Monitoring), newest first, paged — each call with what you may do on it (grants) */
         get: {
             parameters: {
                 query?: {
+                    agentId?: string;
+                    /** @description A page's nextBefore, or a UTC time (…Z): the calls created before it */
+                    before?: string;
+                    contactId?: string;
+                    /** @description 1–100, default 25 */
+                    limit?: string;
                     live?: "true" | "false";
+                    numberId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -213,6 +220,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             calls: components["schemas"]["Call"][];
+                            /** @description The `before` of the next, older page of the history; null when there is none */
+                            nextBefore: string | null;
                         };
                     };
                 };
@@ -1069,7 +1078,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The coaching audit log */
+        /** The coaching audit log (each session with its coaching notes) */
         get: {
             parameters: {
                 query?: {
@@ -1284,6 +1293,70 @@ export interface paths {
                     content: {
                         "application/json": {
                             message: components["schemas"]["CoachingMessage"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coaching-sessions/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a coaching note on the session once its call ended (supervisors, admins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: components["schemas"]["CoachingNote"];
                         };
                     };
                 };
@@ -3058,6 +3131,7 @@ export interface components {
             answeredAt: string | null;
             coach?: components["schemas"]["Grant"];
             coachingSession: components["schemas"]["CoachingSession"] | null;
+            coachingSessions?: components["schemas"]["CoachingSession"][];
             comments: components["schemas"]["CallComment"][];
             conference: boolean;
             contactId: string | null;
@@ -3095,6 +3169,7 @@ export interface components {
             answer: components["schemas"]["Grant"];
             barge: components["schemas"]["Grant"];
             coach: components["schemas"]["Grant"];
+            coachingNote: components["schemas"]["Grant"];
             comment: components["schemas"]["Grant"];
             hangUp: components["schemas"]["Grant"];
             hold: components["schemas"]["Grant"];
@@ -3115,6 +3190,14 @@ export interface components {
             at: string;
             text: string;
         };
+        CoachingNote: {
+            authorId: string;
+            authorName: string;
+            createdAt: string;
+            id: string;
+            sessionId: string;
+            text: string;
+        };
         CoachingSession: {
             agentAwareAt: string | null;
             agentId: string;
@@ -3129,6 +3212,7 @@ export interface components {
             messages: components["schemas"]["CoachingMessage"][];
             mode: "listen" | "whisper" | "barge";
             modesUsed: ("listen" | "whisper" | "barge")[];
+            notes: components["schemas"]["CoachingNote"][];
             notifyUser: boolean;
             openConversation: boolean;
             orgId: string;
