@@ -142,6 +142,39 @@ describe("call history and coaching notes", () => {
     assert.ok(!ids(older).includes(all.calls[1].id));
   });
 
+  it("calls created at the same instant are neither skipped nor repeated across pages", async () => {
+    // One transaction: now() is the same for every row, so only the id orders them.
+    const { store } = server.earshot.services.ctx;
+    const model = await store.getCall((await answered(org.admin, org.ana, org.support, CARMEN)).id);
+    assert.ok(model);
+    const tied = ["tie-a", "tie-b", "tie-c", "tie-d"];
+    await store.transaction(async (tx) => {
+      for (const id of tied) {
+        const { createdAt: _, ...rest } = model;
+        await tx.insertCall({
+          ...rest,
+          id,
+          agentId: org.marco.id,
+          state: "ended",
+          endedAt: new Date(),
+          endReason: "hangup_agent",
+        });
+      }
+    });
+    await hangUp(org.ana, model.id);
+    const walked: string[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const p = await historyPage(
+        org.admin,
+        `?agentId=${org.marco.id}&limit=1${cursor ? `&before=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      walked.push(...ids(p));
+      cursor = p.nextBefore;
+    }
+    assert.deepEqual(walked, [...tied].reverse(), "newest first, ties by id");
+  });
+
   it("who sees what: an agent their own calls, a monitor the org's", async () => {
     const mine = await coachedCall();
     const luisCall = await answered(org.admin, org.luis, org.sales, JOHN);

@@ -1,8 +1,9 @@
 // The call history in the web app (issue 15, Chromium): after a coached call, sofia opens ana's
 // history from her row in Live Monitoring's Users tab, reads the call's outcome, tag, comment and
 // coaching session in words, leaves a coaching note that then shows in the list (and in the
-// audit, GET /coaching-sessions); the same page in Spanish; the contact's and the number's
-// history from their links. Calls are driven through the API; controls found by role and name.
+// audit, GET /coaching-sessions); the same page in Spanish; the contact's history (from the
+// conversation and contact views) and the number's (from the board). Calls are driven through
+// the API; controls are found by role and accessible name.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -119,6 +120,12 @@ describe("the call history in the web app (Chromium)", { timeout: 150_000 }, () 
     const contacts = (await org.admin.get<{ contacts: { id: string; name: string }[] }>("/contacts")).body
       .contacts;
     const carmen = contacts.find((c) => c.name === "Carmen Ruiz")?.id as string;
+    // The conversation view of the call links its contact's history too.
+    await sofia.goto(`${server.url}/calls/${call.id}`);
+    await sofia
+      .getByRole("region", { name: "Conversation" })
+      .getByRole("link", { name: "Call history of Carmen Ruiz" })
+      .waitFor();
     await sofia.goto(`${server.url}/contacts/${carmen}`);
     await sofia.getByRole("link", { name: "Call history of Carmen Ruiz" }).click();
     await sofia.getByRole("heading", { name: "Call history: Carmen Ruiz" }).waitFor();
