@@ -2,8 +2,9 @@
 // history from her row in Live Monitoring's Users tab, reads the call's outcome, tag, comment and
 // coaching session in words, leaves a coaching note that then shows in the list (and in the
 // audit, GET /coaching-sessions); the same page in Spanish; the contact's history (from the
-// conversation and contact views) and the number's (from the board). Calls are driven through
-// the API; controls are found by role and accessible name.
+// conversation and contact views) and the number's (from the board), which a call ending
+// meanwhile joins without a reload. Calls are driven through the API; controls are found by
+// role and accessible name.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -135,5 +136,11 @@ describe("the call history in the web app (Chromium)", { timeout: 150_000 }, () 
     await sofia.getByRole("link", { name: "Support: call history" }).first().click();
     await sofia.getByRole("heading", { name: "Call history: Support" }).waitFor();
     await sofia.getByRole("listitem").filter({ hasText: NOTE }).first().waitFor();
+
+    // A call that ends meanwhile shows on top, without a reload.
+    const later = await answered(org.admin, org.ana, org.support, "+34600333444");
+    await hangUp(org.ana, later.id);
+    const first = sofia.getByRole("list", { name: "Calls" }).getByRole("listitem").first();
+    await first.filter({ hasText: "Lucía Fernández" }).waitFor();
   });
 });

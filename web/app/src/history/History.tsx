@@ -65,6 +65,34 @@ export function History({ live, of }: { live: Live; of: HistoryOf }) {
     void load(null);
   }, [of?.by, of?.id]);
 
+  // A call that ends (or is tagged or commented after its end) refreshes the newest page in
+  // place: its calls replace theirs, new ones go on top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the subscription follows the subject
+  useEffect(
+    () =>
+      live.on((m) => {
+        if ((m.type === "call.ended" || m.type === "call.updated") && m.call.state === "ended")
+          void refresh();
+      }),
+    [live, of?.by, of?.id],
+  );
+  const refresh = async () => {
+    try {
+      const page = await ok(
+        rest.GET("/api/v1/calls", { params: { query: { ...queryOf(of), limit: PAGE } } }),
+      );
+      const fresh = new Set(page.calls.map((c) => c.id));
+      const last = page.calls.at(-1)?.createdAt ?? "";
+      // Older pages shown stay (ISO times of one format compare as strings); the cursor still follows them.
+      setCalls((shown) => [
+        ...page.calls,
+        ...(shown ?? []).filter((c) => !fresh.has(c.id) && c.createdAt < last),
+      ]);
+    } catch (e) {
+      setError(te(e));
+    }
+  };
+
   const noted = (note: CoachingNote) =>
     setCalls((shown) =>
       (shown ?? []).map((c) => ({
