@@ -4,7 +4,7 @@
 // response with its schema (fast-json-stringify drops every property the schema does not name),
 // so each schema is checked against its interface at compile time (`same` below): a field added
 // to the interface and not here fails tsc instead of vanishing from the answers.
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
 import { WEBHOOK_EVENTS } from "../control/model.ts";
 import type { WebhookView } from "../control/Webhooks.ts";
 import {
@@ -14,6 +14,7 @@ import {
   type CallGrants,
   type CallQuality,
   type CoachingMessage,
+  type CoachingNote,
   type CoachingSession,
   type Contact,
   type Grant,
@@ -25,37 +26,10 @@ import {
   type WidgetCall,
 } from "../protocol/resources.ts";
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
+import { literals, NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 import { Access, Mode, Role } from "./schemas.ts";
 
-/** A reference to a named schema (`$ref`), typed as the schema it names. */
-export function ref<T extends TSchema>(schema: T) {
-  if (!schema.$id) throw new Error("ref() needs a schema with an $id");
-  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
-}
-
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const literals = <const L extends readonly string[]>(values: L) =>
-  Type.Unsafe<L[number]>(Type.Union(values.map((v) => Type.Literal(v))));
-const object = <P extends Parameters<typeof Type.Object>[0]>(id: string, props: P, description?: string) =>
-  Type.Object(props, { $id: id, additionalProperties: false, ...(description ? { description } : {}) });
-const Str = Type.String();
-const NullableStr = nullable(Str);
-
-/**
- * Compile-time: `Static<schema>` and the interface are the same type (each assignable to the
- * other, and the same keys, optional ones included). Nested objects are refs to their own
- * checked schema, so the check covers them too.
- */
-type Same<A, B> = [A] extends [B]
-  ? [B] extends [A]
-    ? [keyof A] extends [keyof B]
-      ? [keyof B] extends [keyof A]
-        ? true
-        : false
-      : false
-    : false
-  : false;
-const same = <S extends TSchema, I>(_check: Same<Static<S>, I>): void => {};
+export { ref };
 
 export const GrantSchema = object("Grant", {
   allowed: Type.Boolean(),
@@ -79,6 +53,7 @@ export const CallGrantsSchema = object("CallGrants", {
   hangUp: grant,
   tag: grant,
   comment: grant,
+  coachingNote: grant,
 });
 
 export const UserSchema = object("User", {
@@ -144,6 +119,15 @@ export const CallQualitySchema = object("CallQuality", {
 
 export const CoachingMessageSchema = object("CoachingMessage", { at: Str, text: Str });
 
+export const CoachingNoteSchema = object("CoachingNote", {
+  id: Str,
+  sessionId: Str,
+  authorId: Str,
+  authorName: Str,
+  text: Str,
+  createdAt: Str,
+});
+
 const COACHING_END_REASONS = [
   "coach_left",
   "removed_by_admin",
@@ -172,6 +156,7 @@ export const CoachingSessionSchema = object("CoachingSession", {
   endReason: nullable(literals(COACHING_END_REASONS)),
   durationMs: nullable(Type.Number()),
   messages: Type.Array(ref(CoachingMessageSchema)),
+  notes: Type.Array(ref(CoachingNoteSchema)),
   hearing: ref(HearingSchema),
 });
 
@@ -206,6 +191,7 @@ export const CallSchema = object("Call", {
   endReason: NullableStr,
   coachingSession: nullable(ref(CoachingSessionSchema)),
   quality: nullable(ref(CallQualitySchema)),
+  coachingSessions: Type.Optional(Type.Array(ref(CoachingSessionSchema))),
   coach: Type.Optional(grant),
   grants: Type.Optional(ref(CallGrantsSchema)),
 });
@@ -266,6 +252,7 @@ same<typeof HearingSchema, Hearing>(true);
 same<typeof LegQualitySchema, LegQuality>(true);
 same<typeof CallQualitySchema, CallQuality>(true);
 same<typeof CoachingMessageSchema, CoachingMessage>(true);
+same<typeof CoachingNoteSchema, CoachingNote>(true);
 same<typeof CoachingSessionSchema, CoachingSession>(true);
 same<typeof CallSchema, Call>(true);
 same<typeof WidgetCallSchema, WidgetCall>(true);
@@ -287,6 +274,7 @@ export const RESOURCE_SCHEMAS = [
   LegQualitySchema,
   CallQualitySchema,
   CoachingMessageSchema,
+  CoachingNoteSchema,
   CoachingSessionSchema,
   CallSchema,
   WidgetCallSchema,

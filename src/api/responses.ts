@@ -2,10 +2,12 @@
 // answers that are not resources. Each route names its own in `schema.response`; the 4xx and
 // 5xx are the Error body, added to every route by http.ts.
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import type { CallPage } from "../control/CallHistory.ts";
 import type { IceServers } from "./iceServers.ts";
 import {
   CallSchema,
   CoachingMessageSchema,
+  CoachingNoteSchema,
   CoachingSessionSchema,
   ContactSchema,
   PhoneNumberSchema,
@@ -30,10 +32,17 @@ export const NumbersReply = envelope({ numbers: Type.Array(ref(PhoneNumberSchema
 export const ContactReply = envelope({ contact: ref(ContactSchema) });
 export const ContactsReply = envelope({ contacts: Type.Array(ref(ContactSchema)) });
 export const CallReply = envelope({ call: ref(CallSchema) });
-export const CallsReply = envelope({ calls: Type.Array(ref(CallSchema)) });
+/** The live calls (`nextBefore` null), or a page of the call history. */
+export const CallsReply = envelope({
+  calls: Type.Array(ref(CallSchema)),
+  nextBefore: Type.Union([Type.String(), Type.Null()], {
+    description: "The `before` of the next, older page of the history; null when there is none",
+  }),
+});
 export const SessionReply = envelope({ session: ref(CoachingSessionSchema) });
 export const SessionsReply = envelope({ sessions: Type.Array(ref(CoachingSessionSchema)) });
 export const MessageReply = envelope({ message: ref(CoachingMessageSchema) });
+export const NoteReply = envelope({ note: ref(CoachingNoteSchema) });
 export const WebhooksReply = envelope({ webhooks: Type.Array(ref(WebhookSchema)) });
 /** At creation only, the registration with its signing secret. */
 export const NewWebhookReply = envelope({
@@ -72,3 +81,4 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const same = <S extends TSchema, I>(_check: Same<Static<S>, I>): void => {};
 same<typeof PublicConfigReply, PublicConfig>(true);
 same<typeof IceServersReply, IceServers>(true);
+same<typeof CallsReply, CallPage>(true);

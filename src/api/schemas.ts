@@ -1,7 +1,7 @@
 // Request schemas (TypeBox → JSON Schema): Fastify validates with them and the OpenAPI
 // document is generated from them, so the two never disagree.
 import { type TSchema, Type } from "@sinclair/typebox";
-import { MAX_WAIT_S } from "../protocol/calls.ts";
+import { COACHING_NOTE_MAX, HISTORY_PAGE, MAX_WAIT_S } from "../protocol/calls.ts";
 
 const Str = (min: number, max: number, extra: object = {}) =>
   Type.String({ minLength: min, maxLength: max, ...extra });
@@ -74,7 +74,22 @@ export const ContactBody = body({
 });
 export const ContactPatchBody = Type.Partial(ContactBody, { additionalProperties: false });
 export const CallsQuery = Type.Object(
-  { live: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])) },
+  {
+    live: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
+    // The history (without live=true): narrowed by one agent, contact or number, paged.
+    agentId: Type.Optional(Id),
+    contactId: Type.Optional(Id),
+    numberId: Type.Optional(Id),
+    before: Type.Optional(
+      Str(20, 100, {
+        pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z(~[A-Za-z0-9-]{1,64})?$",
+        description: "A page's nextBefore, or a UTC time (…Z): the calls created before it",
+      }),
+    ),
+    limit: Type.Optional(
+      Str(1, 3, { pattern: `^([1-9][0-9]?|${HISTORY_PAGE.max})$`, description: "1–100, default 25" }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const OutboundBody = body({ numberId: Id, to: Phone });
@@ -90,6 +105,8 @@ export const CoachingBody = body({
 });
 export const ModeBody = body({ mode: Mode });
 export const MessageBody = body({ text: Str(1, 500) });
+/** A coaching note: some text that is not only spaces. */
+export const NoteBody = body({ text: Str(1, COACHING_NOTE_MAX, { pattern: "\\S" }) });
 export const SessionsQuery = Type.Object(
   {
     coachId: Type.Optional(Id),

@@ -6,6 +6,7 @@
 import type { Call, CallEndReason } from "../protocol/resources.ts";
 import { CallActions } from "./CallActions.ts";
 import { CallAudio } from "./CallAudio.ts";
+import { CallHistory } from "./CallHistory.ts";
 import { CallLifecycle, type InboundCall } from "./CallLifecycle.ts";
 import { CallNotes } from "./CallNotes.ts";
 import { CallTransitions } from "./CallTransitions.ts";
@@ -27,6 +28,8 @@ export class Calls {
   readonly actions: CallActions;
   /** Tags and comments. */
   readonly notes: CallNotes;
+  /** The call history, and the coaching notes left on its sessions. */
+  readonly history: CallHistory;
   private readonly lifecycle: CallLifecycle;
   private readonly ringTimers: RingTimers;
   /** The numbers' queues: offers, their triggers and the sweep. */
@@ -55,6 +58,7 @@ export class Calls {
     );
     this.actions = new CallActions(this.transitions);
     this.notes = new CallNotes(ctx, this.transitions, this.views);
+    this.history = new CallHistory(ctx, this.views, coaching);
     this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
   }
 

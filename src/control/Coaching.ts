@@ -12,7 +12,7 @@ import { coachRefusal, openConversationRefusal, refuseIf } from "./grants.ts";
 import type { CallRecord, SessionFilter, SessionRecord, UserRecord } from "./model.ts";
 import { agentMayKnow, canBarge, canMonitor } from "./policy.ts";
 import { type Store, UniqueViolation } from "./ports.ts";
-import { presentSession } from "./presenter.ts";
+import { presentNotes, presentSession } from "./presenter.ts";
 import { Publisher, type Told } from "./publisher.ts";
 import {
   changeModeIn,
@@ -256,7 +256,7 @@ export class Coaching {
     return s;
   }
 
-  /** The audit log: admins see every session of the org, others the sessions they took part in (and knew of). */
+  /** The audit log (each session with its coaching notes): admins see every session of the org, others the sessions they took part in (and knew of). */
   async list(viewer: UserRecord, filter: Omit<SessionFilter, "orgId">): Promise<CoachingSession[]> {
     const f: SessionFilter = { ...filter, orgId: viewer.orgId };
     if (viewer.role === "agent") {
@@ -268,13 +268,15 @@ export class Coaching {
     }
     // A session its agent never became aware of is not in their log either (agentMayKnow).
     const sessions = (await this.ctx.store.listSessions(f)).filter((s) => agentMayKnow(s, viewer.id));
-    const [events, users, calls] = await Promise.all([
-      this.ctx.store.listSessionEvents(sessions.map((s) => s.id)),
+    const ids = sessions.map((s) => s.id);
+    const [events, users, calls, notes] = await Promise.all([
+      this.ctx.store.listSessionEvents(ids),
       this.ctx.store.listUsers(viewer.orgId),
       Promise.all(sessions.map((s) => (s.endedAt ? undefined : this.ctx.store.getCall(s.callId)))),
+      this.ctx.store.listNotes(ids),
     ]);
-    return sessions.map((s, i) =>
-      presentSession(s, users.find((u) => u.id === s.coachId)?.name ?? "", calls[i] ?? null, events),
-    );
+    const name = (id: string) => users.find((u) => u.id === id)?.name ?? "";
+    const kept = presentNotes(notes, users);
+    return sessions.map((s, i) => presentSession(s, name(s.coachId), calls[i] ?? null, events, kept));
   }
 }

@@ -84,6 +84,25 @@ export function coachRefusal(coach: CoachFacts, call: CallFacts): Refusal | null
   return answer.allowed ? null : refuse(answer.code);
 }
 
+/**
+ * A coaching note on the call's sessions: admins and supervisors with Live Monitoring (a
+ * supervisor on calls of their line distribution's numbers, never their own), once it ended.
+ */
+export function coachingNoteRefusal(viewer: Viewer, call: CallFacts): Refusal | null {
+  if (viewer.role !== "admin" && viewer.role !== "supervisor")
+    return refuse("role_not_allowed", "Only admins and supervisors can leave coaching notes.");
+  if (viewer.monitoringAccess === "none")
+    return refuse("no_monitoring_access", "Coaching notes need Live Monitoring or Live Monitoring+ access.");
+  if (viewer.role === "supervisor" && !call.numberUserIds.includes(viewer.id))
+    return refuse(
+      "not_in_line_distribution",
+      "Supervisors can only leave coaching notes on calls to numbers of their line distribution.",
+    );
+  if (call.agentId === viewer.id)
+    return refuse("forbidden", "You cannot leave a coaching note on your own call.");
+  return call.state === "ended" ? null : refuse("call_not_ended");
+}
+
 /** Barge needs Live Monitoring+. */
 export function bargeRefusal(coach: Pick<CoachFacts, "monitoringAccess">): Refusal | null {
   return canBarge(coach) ? null : refuse("barge_not_allowed");
@@ -134,6 +153,7 @@ export function callGrants(viewer: CoachFacts, call: CallRecord, facts: CallFact
     coach: grant(coachRefusal(viewer, facts)),
     barge: grant(bargeRefusal(viewer)),
     openConversation: grant(openConversationRefusal(viewer, facts)),
+    coachingNote: grant(coachingNoteRefusal(viewer, facts)),
     ...actions,
   };
 }

@@ -106,6 +106,36 @@ export interface SessionEventRecord {
   detail: string | null;
 }
 
+/** A supervisor's note on a coaching session (coaching_notes), left after the call ended. */
+export interface NoteRecord {
+  id: string;
+  sessionId: string;
+  authorId: string;
+  text: string;
+  createdAt: Date;
+}
+
+/**
+ * A page of the call history: an org's calls, newest first, narrowed by agent, contact or number;
+ * `before` continues after a previous page (CallHistory.ts reads the cursor).
+ */
+export interface HistoryFilter {
+  orgId: string;
+  agentId?: string;
+  contactId?: string;
+  numberId?: string;
+  /** Calls created before `at` (microseconds kept), or at `at` with an id below `id`. */
+  before?: { at: string; id: string | null };
+  limit: number;
+}
+
+/** A history page as the store reads it: each call with its exact creation time (the cursor). */
+export interface HistoryRows {
+  calls: CallRecord[];
+  /** The cursor after the last call, when there may be more (the page was full). */
+  next: string | null;
+}
+
 export interface SessionFilter {
   orgId: string;
   coachId?: string;

@@ -7,6 +7,9 @@ import type {
   CallRecord,
   CommentRecord,
   ContactRecord,
+  HistoryFilter,
+  HistoryRows,
+  NoteRecord,
   NumberRecord,
   SessionEventRecord,
   SessionFilter,
@@ -123,6 +126,15 @@ export interface Store {
   listSessions(filter: SessionFilter): Promise<SessionRecord[]>;
   insertSessionEvent(e: Omit<SessionEventRecord, "at">): Promise<void>;
   listSessionEvents(sessionIds: string[]): Promise<SessionEventRecord[]>;
+
+  // The call history and coaching notes (storage/HistoryQueries.ts)
+  /** A page of an org's calls, newest first (created_at, id), narrowed by the filter. */
+  callHistory(filter: HistoryFilter): Promise<HistoryRows>;
+  /** Every coaching session of these calls, ended ones included, oldest first. */
+  sessionsOfCalls(callIds: string[]): Promise<SessionRecord[]>;
+  insertNote(note: NoteRecord): Promise<void>;
+  /** The notes of these sessions, oldest first. */
+  listNotes(sessionIds: string[]): Promise<NoteRecord[]>;
 
   /** An org's webhooks, each with its signing secret (stored sealed, opened here). */
   listWebhooks(orgId: string): Promise<WebhookRecord[]>;

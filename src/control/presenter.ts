@@ -1,11 +1,20 @@
 // Turns domain records into the protocol's resources.
-import type { Call, CallQuality, CoachingSession, Hearing, User, WidgetCall } from "../protocol/resources.ts";
+import type {
+  Call,
+  CallQuality,
+  CoachingNote,
+  CoachingSession,
+  Hearing,
+  User,
+  WidgetCall,
+} from "../protocol/resources.ts";
 import type { ToldState } from "./agentState.ts";
 import { userGrants } from "./grants.ts";
 import type {
   CallRecord,
   CommentRecord,
   ContactRecord,
+  NoteRecord,
   SessionEventRecord,
   SessionRecord,
   UserRecord,
@@ -48,12 +57,28 @@ export function sessionHearing(
   return hearingOf(call && s.endedAt === null ? routingOf(call, s.mode) : SILENT);
 }
 
-/** `call`: the session's call as it is now (null: ended, or not at hand: nobody hears anybody). */
+/** Coaching notes as resources, with their authors' names (`users`: at least the authors). */
+export function presentNotes(notes: NoteRecord[], users: Pick<UserRecord, "id" | "name">[]): CoachingNote[] {
+  return notes.map((n) => ({
+    id: n.id,
+    sessionId: n.sessionId,
+    authorId: n.authorId,
+    authorName: users.find((u) => u.id === n.authorId)?.name ?? "",
+    text: n.text,
+    createdAt: n.createdAt.toISOString(),
+  }));
+}
+
+/**
+ * `call`: the session's call as it is now (null: ended, or not at hand: nobody hears anybody);
+ * `events` and `notes` may hold other sessions' too (only this one's are kept).
+ */
 export function presentSession(
   s: SessionRecord,
   coachName: string,
   call: CallSituation | null,
   events: SessionEventRecord[] = [],
+  notes: CoachingNote[] = [],
 ): CoachingSession {
   return {
     id: s.id,
@@ -74,6 +99,7 @@ export function presentSession(
     messages: events
       .filter((e) => e.sessionId === s.id && e.kind === "message")
       .map((e) => ({ at: e.at.toISOString(), text: e.detail ?? "" })),
+    notes: notes.filter((n) => n.sessionId === s.id),
     hearing: sessionHearing(s, call),
   };
 }

@@ -23,3 +23,9 @@ export type CallCodec = "opus" | "pcmu";
 export function callCodec(channel: CustomerChannel): CallCodec {
   return channel === "widget" ? "opus" : "pcmu";
 }
+
+/** A coaching note's length, in characters (the API refuses a longer one; the form stops there). */
+export const COACHING_NOTE_MAX = 2000;
+
+/** The call history's page size (GET /calls `limit`). */
+export const HISTORY_PAGE = { default: 25, max: 100 } as const;

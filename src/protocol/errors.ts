@@ -35,6 +35,7 @@ export const ERRORS = {
   already_answered: { status: 409, message: "Someone else already answered this call." },
   not_ringing_for_you: { status: 409, message: "This call is not ringing for you." },
   session_ended: { status: 409, message: "This coaching session has already ended." },
+  call_not_ended: { status: 409, message: "A coaching note can be left only after the call has ended." },
   user_unavailable: { status: 409, message: "That user is not available." },
   no_available_user: { status: 409, message: "Nobody in the line distribution is available." },
   email_taken: { status: 409, message: "A user with that email already exists." },

@@ -1,4 +1,7 @@
-// Resource types shared by the server and the web app. This module imports nothing.
+// Resource types shared by the server and the web app. This module imports only its siblings.
+import type { CallQuality } from "./quality.ts";
+
+export type { CallQuality, LegQuality } from "./quality.ts";
 
 export type Role = "admin" | "supervisor" | "agent";
 export const ROLES: readonly Role[] = ["admin", "supervisor", "agent"];
@@ -152,6 +155,8 @@ export interface CallGrants {
   hangUp: Grant;
   tag: Grant;
   comment: Grant;
+  /** Leave a coaching note on the call's coaching sessions (supervisors and admins, once the call ended). */
+  coachingNote: Grant;
 }
 
 /** What a user may do anywhere (not per call): the pages and panels they are offered. */
@@ -160,29 +165,6 @@ export interface UserGrants {
   monitor: Grant;
   /** The admin pages. */
   administer: Grant;
-}
-
-/**
- * How one leg of a live call sounds as it reaches the media plane, over the last few seconds
- * (docs/ARCHITECTURE.md "Call quality"): RFC 3550 loss and interarrival jitter, the round trip
- * where the transport measures one, and the E-model's estimated MOS. `poor` is the server's rule.
- */
-export interface LegQuality {
-  /** Share of the packets expected in the interval that did not arrive, 0–100. */
-  lossPct: number;
-  jitterMs: number;
-  /** ICE's round trip for a browser's leg; null where nothing measures it (SIP RTP, synthetic). */
-  rttMs: number | null;
-  /** Estimated MOS, 1–4.5. */
-  mos: number;
-  poor: boolean;
-}
-
-/** Each leg's quality (null: no leg, or nothing received from it yet). */
-export interface CallQuality {
-  customer: LegQuality | null;
-  agent: LegQuality | null;
-  coach: LegQuality | null;
 }
 
 /** How the customer is connected: demo network, web widget or SIP trunk. */
@@ -223,6 +205,11 @@ export interface Call {
   coachingSession: CoachingSession | null;
   /** The last measured quality of each leg (live calls; null before the first measure, and once ended). */
   quality: CallQuality | null;
+  /**
+   * Present in history reads (GET /calls without live=true): every coaching session of the call
+   * the viewer may know of, oldest first, each with its coaching notes (absent elsewhere).
+   */
+  coachingSessions?: CoachingSession[];
   /** Present in API answers: what the requesting user may do on this call (absent in events). */
   grants?: CallGrants;
   /**
@@ -263,6 +250,8 @@ export interface CoachingSession {
   endReason: CoachingEndReason | null;
   durationMs: number | null;
   messages: CoachingMessage[];
+  /** What supervisors wrote about the session after the call ended, oldest first (the audit keeps them). */
+  notes: CoachingNote[];
   /** Who hears the coach, and whom the coach hears, right now (the call's routing: hold and mute included). */
   hearing: Hearing;
 }
@@ -278,6 +267,16 @@ export interface Hearing {
 export interface CoachingMessage {
   at: string;
   text: string;
+}
+
+/** A supervisor's note on a coaching session, left after its call ended. */
+export interface CoachingNote {
+  id: string;
+  sessionId: string;
+  authorId: string;
+  authorName: string;
+  text: string;
+  createdAt: string;
 }
 
 export interface ApiError {

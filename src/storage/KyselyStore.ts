@@ -11,7 +11,7 @@ import type {
 import { isAgentOnCall } from "../control/policy.ts";
 import type { Store } from "../control/ports.ts";
 import { type Db, guard } from "./DirectoryQueries.ts";
-import { QueueQueries } from "./QueueQueries.ts";
+import { HistoryQueries } from "./HistoryQueries.ts";
 import {
   callFromRow,
   callToRow,
@@ -24,7 +24,7 @@ import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secretBox.ts";
 import { webhookFromRow } from "./WebhookRows.ts";
 
-export class KyselyStore extends QueueQueries implements Store {
+export class KyselyStore extends HistoryQueries implements Store {
   /** Seals webhook secrets at rest; null without EARSHOT_SECRET (then no webhook can be stored). */
   constructor(
     db: Db,

@@ -206,6 +206,29 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "010_history": {
+    async up(db: Kysely<unknown>) {
+      // The call history (storage/HistoryQueries.ts): an org's calls per agent, contact or
+      // number, newest first by (created_at, id); and the coaching notes supervisors leave on a
+      // session after its call ended.
+      await runScript(
+        db,
+        `
+        CREATE INDEX calls_history_agent ON calls (agent_id, created_at, id);
+        CREATE INDEX calls_history_contact ON calls (contact_id, created_at, id);
+        CREATE INDEX calls_history_number ON calls (number_id, created_at, id);
+        CREATE TABLE coaching_notes (
+          id text PRIMARY KEY,
+          session_id text NOT NULL REFERENCES coaching_sessions(id) ON DELETE CASCADE,
+          author_id text NOT NULL REFERENCES users(id),
+          text text NOT NULL CHECK (length(text) BETWEEN 1 AND 2000),
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX coaching_notes_session ON coaching_notes (session_id, created_at);
+      `,
+      );
+    },
+  },
 };
 
 /** Migrations that need the context (a key), after the plain ones. */

@@ -126,6 +126,14 @@ export interface CoachingEventsTable {
   detail: string | null;
 }
 
+export interface CoachingNotesTable {
+  id: string;
+  session_id: string;
+  author_id: string;
+  text: string;
+  created_at: CreatedAt;
+}
+
 export interface WebhooksTable {
   id: string;
   org_id: string;
@@ -151,4 +159,5 @@ export interface Database {
   call_comments: CallCommentsTable;
   coaching_sessions: CoachingSessionsTable;
   coaching_events: CoachingEventsTable;
+  coaching_notes: CoachingNotesTable;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../../control/errors.ts";
 import type { UserRecord } from "../../control/model.ts";
+import { HISTORY_PAGE } from "../../protocol/calls.ts";
 import { CallReply, CallsReply } from "../responses.ts";
 import {
   CallsQuery,
@@ -18,22 +19,39 @@ import type { Services } from "../services.ts";
 
 type Id = { Params: { id: string } };
 
+/** A UTC time as `before` carries it (…Z) that names a real instant (no 30 February). */
+function isUtcTime(at: string): boolean {
+  const t = Date.parse(at);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === at.slice(0, 19);
+}
+
 export async function callRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const { calls } = s;
   const { actions, notes } = calls;
   const present = async (viewer: UserRecord, id: string) => ({ call: await calls.get(viewer, id) });
 
-  app.get<{ Querystring: { live?: "true" | "false" } }>(
+  app.get<{ Querystring: typeof CallsQuery.static }>(
     "/calls",
     {
       schema: {
         querystring: CallsQuery,
         tags: ["calls"],
-        summary: "Calls, each with what you may do on it (grants)",
+        summary:
+          "live=true: the calls not ended; otherwise the call history (yours, or the org's with Live Monitoring), newest first, paged — each call with what you may do on it (grants)",
         response: { 200: CallsReply },
       },
     },
-    async (req) => ({ calls: await calls.list(req.viewer, req.query.live === "true") }),
+    async (req) => {
+      const { live, limit, ...filter } = req.query;
+      if (live === "true") {
+        if (limit || Object.keys(filter).length > 0)
+          fail("bad_request", "Filters and paging are for the call history (without live=true).");
+        return { calls: await calls.list(req.viewer, true), nextBefore: null };
+      }
+      if (filter.before && !isUtcTime(filter.before.split("~")[0]))
+        fail("bad_request", "`before` is not a valid time.");
+      return calls.history.page(req.viewer, { ...filter, limit: Number(limit ?? HISTORY_PAGE.default) });
+    },
   );
   app.get<Id>(
     "/calls/:id",

@@ -1,8 +1,8 @@
 // Coaching sessions: start, switch mode, leave, text whisper, audit log (SPEC §3, §5).
 import type { FastifyInstance } from "fastify";
 import type { CoachingMode } from "../../protocol/resources.ts";
-import { MessageReply, SessionReply, SessionsReply } from "../responses.ts";
-import { CoachingBody, IdParams, MessageBody, ModeBody, SessionsQuery } from "../schemas.ts";
+import { MessageReply, NoteReply, SessionReply, SessionsReply } from "../responses.ts";
+import { CoachingBody, IdParams, MessageBody, ModeBody, NoteBody, SessionsQuery } from "../schemas.ts";
 import type { Services } from "../services.ts";
 
 type Id = { Params: { id: string } };
@@ -70,13 +70,29 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
         .status(201)
         .send({ message: await coaching.sendMessage(req.viewer, req.params.id, req.body.text) }),
   );
+  app.post<Id & { Body: { text: string } }>(
+    "/coaching-sessions/:id/notes",
+    {
+      schema: {
+        params: IdParams,
+        body: NoteBody,
+        tags: ["coaching"],
+        summary: "Leave a coaching note on the session once its call ended (supervisors, admins)",
+        response: { 201: NoteReply },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send({ note: await s.calls.history.addNote(req.viewer, req.params.id, req.body.text) }),
+  );
   app.get<{ Querystring: typeof SessionsQuery.static }>(
     "/coaching-sessions",
     {
       schema: {
         querystring: SessionsQuery,
         tags: ["coaching"],
-        summary: "The coaching audit log",
+        summary: "The coaching audit log (each session with its coaching notes)",
         response: { 200: SessionsReply },
       },
     },

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { Admin } from "../admin/Admin.tsx";
 import { ContactPage, Conversation } from "../conversation/Conversation.tsx";
+import { History } from "../history/History.tsx";
 import { LiveMonitoring } from "../monitoring/LiveMonitoring.tsx";
 import { Wallboard } from "../monitoring/Wallboard.tsx";
 import { Diagnostics } from "../setup/Diagnostics.tsx";
@@ -41,6 +42,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
   const nav = [
     ["softphone", t("softphone")],
     ...(monitor ? [["monitoring", t("liveMonitoring")]] : []),
+    ["history", t("history")],
     ...(administer ? [["admin", t("admin")]] : []),
     ["diagnostics", t("diagnostics")],
     ["account", t("account")],
@@ -100,6 +102,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
       {page === "account" && <Account onSignOut={onSignOut} />}
       {"callId" in route && <Conversation live={live} callId={route.callId} />}
       {"contactId" in route && <ContactPage contactId={route.contactId} />}
+      {"of" in route && <History live={live} of={route.of} />}
     </div>
   );
 }

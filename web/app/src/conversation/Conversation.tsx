@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import type { Call, Contact } from "../../../../src/protocol/resources.ts";
 import { ok, rest } from "../shared/api.ts";
+import { HistoryLink } from "../shared/HistoryLink.tsx";
 import { useLive } from "../shared/hooks.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -25,6 +26,18 @@ export function ContactName({ call }: { call: Call }) {
     );
   }
   return <span>{customerLabel(t, call)}</span>;
+}
+
+function ContactHistoryLink({ contact }: { contact: Contact }) {
+  const { t } = useI18n();
+  const label = t("history_contactLink", { name: contact.name });
+  return (
+    <p>
+      <HistoryLink of={{ by: "contact", id: contact.id }} label={label}>
+        {label}
+      </HistoryLink>
+    </p>
+  );
 }
 
 export function Conversation({
@@ -62,6 +75,7 @@ export function Conversation({
         {contact?.company ? ` · ${contact.company}` : ""}
       </p>
       {contact?.notes && <p>{contact.notes}</p>}
+      {contact && <ContactHistoryLink contact={contact} />}
       <p>
         {t("liveState")}:{" "}
         <span className={`call-state state-${call.state}`}>{t(`callState_${call.state}`)}</span>
@@ -101,6 +115,7 @@ export function ContactPage({ contactId }: { contactId: string }) {
       <p>{contact.phoneNumbers.join(", ")}</p>
       {contact.company && <p>{contact.company}</p>}
       {contact.notes && <p>{contact.notes}</p>}
+      <ContactHistoryLink contact={contact} />
       <button type="button" onClick={() => history.back()}>
         {t("back")}
       </button>

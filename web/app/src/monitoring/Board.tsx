@@ -5,6 +5,7 @@
 import { useEffect } from "react";
 import type { LiveStats, NumberStats, PeriodStats } from "../../../../src/protocol/stats.ts";
 import { useClock } from "../shared/clock.ts";
+import { HistoryLink } from "../shared/HistoryLink.tsx";
 import { useLive } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -69,7 +70,18 @@ function PeriodTable({ stats, which, now }: { stats: LiveStats; which: "today" |
       <tbody>
         {rows.map((n) => (
           <tr key={n.numberId ?? "total"} className={n.numberId ? undefined : "total"}>
-            <th scope="row">{n.numberId ? n.name : t("board_total")}</th>
+            <th scope="row">
+              {n.numberId ? (
+                <HistoryLink
+                  of={{ by: "number", id: n.numberId }}
+                  label={t("history_link", { name: n.name })}
+                >
+                  {n.name}
+                </HistoryLink>
+              ) : (
+                t("board_total")
+              )}
+            </th>
             {which === "today" && (
               <>
                 <td data-label={t("board_waiting")}>{formatCount(lang, n.waiting)}</td>

@@ -6,6 +6,7 @@ import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CoachingMode } from "../../../../src/protocol/resources.ts";
 import { ContactName, Conversation } from "../conversation/Conversation.tsx";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
+import { HistoryLink } from "../shared/HistoryLink.tsx";
 import { useAudioLeg, useLive } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
@@ -233,7 +234,11 @@ export function LiveMonitoring({ live }: { live: Live }) {
               const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
               return (
                 <tr key={u.id} data-user={u.email}>
-                  <td data-label={t("name")}>{u.name}</td>
+                  <td data-label={t("name")}>
+                    <HistoryLink of={{ by: "agent", id: u.id }} label={t("history_link", { name: u.name })}>
+                      {u.name}
+                    </HistoryLink>
+                  </td>
                   <td data-label={t("role")}>{t(`role_${u.role}`)}</td>
                   <td data-label={t("availability")}>
                     {u.availability === "available" ? t("available") : t("unavailable")}

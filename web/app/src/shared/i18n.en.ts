@@ -1,4 +1,5 @@
 // The English strings of the web app (the default language); every key of the UI is here.
+import { historyEn } from "../history/i18n.history.ts";
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
 import { coachingEn } from "./i18n.coaching.ts";
@@ -143,6 +144,7 @@ export const en = {
   ...queueEn,
   ...designEn,
   ...boardEn,
+  ...historyEn,
 };
 
 export type Key = keyof typeof en;

@@ -1,4 +1,5 @@
 // The Spanish strings of the web app: one for every English key.
+import { historyEs } from "../history/i18n.history.ts";
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
 import { coachingEs } from "./i18n.coaching.ts";
@@ -146,4 +147,5 @@ export const es: Record<Key, string> = {
   ...queueEs,
   ...designEs,
   ...boardEs,
+  ...historyEs,
 };

@@ -27,9 +27,25 @@ export function widgetRoute(path: string): string | null {
 export type ShellRoute =
   | { page: "conversation"; callId: string }
   | { page: "contact"; contactId: string }
+  | { page: "history"; of: HistoryOf }
   | { page: string | null };
 
+/** Whose calls a history page lists: an agent's, a contact's, a number's (null: every call you may see). */
+export type HistoryOf = { by: "agent" | "contact" | "number"; id: string } | null;
+
+const HISTORY_SEGMENTS = { agent: "agents", contact: "contacts", number: "numbers" } as const;
+
+/** The path of a history page: /history, /history/agents/:id, /history/contacts/:id, /history/numbers/:id. */
+export function historyPath(of: HistoryOf): string {
+  return of ? `/history/${HISTORY_SEGMENTS[of.by]}/${of.id}` : "/history";
+}
+
 export function shellRoute(path: string): ShellRoute {
+  const hist = /^\/history(?:\/(agents|contacts|numbers)\/([\w-]+))?\/?$/.exec(path);
+  if (hist) {
+    const by = hist[1] ? (hist[1].slice(0, -1) as "agent" | "contact" | "number") : null;
+    return { page: "history", of: by ? { by, id: hist[2] } : null };
+  }
   const conversation = /^\/calls\/([\w-]+)/.exec(path);
   if (conversation) return { page: "conversation", callId: conversation[1] };
   const contact = /^\/contacts\/([\w-]+)/.exec(path);
