@@ -4,7 +4,7 @@
 // response with its schema (fast-json-stringify drops every property the schema does not name),
 // so each schema is checked against its interface at compile time (`same` below): a field added
 // to the interface and not here fails tsc instead of vanishing from the answers.
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
 import { WEBHOOK_EVENTS } from "../control/model.ts";
 import type { WebhookView } from "../control/Webhooks.ts";
 import {
@@ -25,37 +25,11 @@ import {
   type WidgetCall,
 } from "../protocol/resources.ts";
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
+import type { CallTransfer } from "../protocol/transfers.ts";
+import { literals, NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 import { Access, Mode, Role } from "./schemas.ts";
 
-/** A reference to a named schema (`$ref`), typed as the schema it names. */
-export function ref<T extends TSchema>(schema: T) {
-  if (!schema.$id) throw new Error("ref() needs a schema with an $id");
-  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
-}
-
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const literals = <const L extends readonly string[]>(values: L) =>
-  Type.Unsafe<L[number]>(Type.Union(values.map((v) => Type.Literal(v))));
-const object = <P extends Parameters<typeof Type.Object>[0]>(id: string, props: P, description?: string) =>
-  Type.Object(props, { $id: id, additionalProperties: false, ...(description ? { description } : {}) });
-const Str = Type.String();
-const NullableStr = nullable(Str);
-
-/**
- * Compile-time: `Static<schema>` and the interface are the same type (each assignable to the
- * other, and the same keys, optional ones included). Nested objects are refs to their own
- * checked schema, so the check covers them too.
- */
-type Same<A, B> = [A] extends [B]
-  ? [B] extends [A]
-    ? [keyof A] extends [keyof B]
-      ? [keyof B] extends [keyof A]
-        ? true
-        : false
-      : false
-    : false
-  : false;
-const same = <S extends TSchema, I>(_check: Same<Static<S>, I>): void => {};
+export { ref };
 
 export const GrantSchema = object("Grant", {
   allowed: Type.Boolean(),
@@ -76,6 +50,9 @@ export const CallGrantsSchema = object("CallGrants", {
   transfer: grant,
   addParty: grant,
   raiseHand: grant,
+  acceptTransfer: grant,
+  declineTransfer: grant,
+  cancelTransfer: grant,
   hangUp: grant,
   tag: grant,
   comment: grant,
@@ -175,6 +152,13 @@ export const CoachingSessionSchema = object("CoachingSession", {
   hearing: ref(HearingSchema),
 });
 
+export const CallTransferSchema = object("CallTransfer", {
+  fromUserId: Str,
+  toUserId: Str,
+  state: literals(["ringing", "declined", "no_answer", "cancelled"]),
+  at: Str,
+});
+
 const CallStateSchema = literals(["ringing", "in_progress", "on_hold", "ended"]);
 
 export const CallSchema = object("Call", {
@@ -195,6 +179,7 @@ export const CallSchema = object("Call", {
   thirdParty: NullableStr,
   externalTransfer: Type.Boolean(),
   transferredTo: NullableStr,
+  transfer: nullable(ref(CallTransferSchema)),
   agentMuted: Type.Boolean(),
   customerChannel: literals(["demo", "widget", "sip"]),
   tags: Type.Array(Str),
@@ -267,6 +252,7 @@ same<typeof LegQualitySchema, LegQuality>(true);
 same<typeof CallQualitySchema, CallQuality>(true);
 same<typeof CoachingMessageSchema, CoachingMessage>(true);
 same<typeof CoachingSessionSchema, CoachingSession>(true);
+same<typeof CallTransferSchema, CallTransfer>(true);
 same<typeof CallSchema, Call>(true);
 same<typeof WidgetCallSchema, WidgetCall>(true);
 same<typeof PeriodStatsSchema, PeriodStats>(true);
@@ -288,6 +274,7 @@ export const RESOURCE_SCHEMAS = [
   CallQualitySchema,
   CoachingMessageSchema,
   CoachingSessionSchema,
+  CallTransferSchema,
   CallSchema,
   WidgetCallSchema,
   PeriodStatsSchema,

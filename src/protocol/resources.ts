@@ -1,4 +1,5 @@
-// Resource types shared by the server and the web app. This module imports nothing.
+// Resource types shared by the server and the web app. Imports only protocol types (transfers.ts).
+import type { CallTransfer, TransferGrants } from "./transfers.ts";
 
 export type Role = "admin" | "supervisor" | "agent";
 export const ROLES: readonly Role[] = ["admin", "supervisor", "agent"];
@@ -134,7 +135,7 @@ export interface Grant {
 }
 
 /** What the viewer may do on one call: coaching (SPEC §3) and each call action (SPEC §2). */
-export interface CallGrants {
+export interface CallGrants extends TransferGrants<Grant> {
   /** Start coaching this call (the supervision policy). */
   coach: Grant;
   /** Switch a coaching session to barge (Live Monitoring+). */
@@ -211,6 +212,8 @@ export interface Call {
   externalTransfer: boolean;
   /** The external number the call was transferred to, if any. */
   transferredTo: string | null;
+  /** A transfer to another user: ringing, or how the last one returned (null: none, or accepted). */
+  transfer: CallTransfer | null;
   agentMuted: boolean;
   customerChannel: CustomerChannel;
   tags: string[];

@@ -947,7 +947,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Transfer to a user or an external number */
+        /** Transfer to a user (it rings them) or an external number */
         post: {
             parameters: {
                 query?: never;
@@ -967,6 +967,177 @@ export interface paths {
                     };
                 };
             };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call: components["schemas"]["Call"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call: components["schemas"]["Call"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            call: components["schemas"]["Call"];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/transfer/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
             responses: {
                 /** @description Default Response */
                 "4XX": {
@@ -3082,6 +3253,7 @@ export interface components {
             state: "ringing" | "in_progress" | "on_hold" | "ended";
             tags: string[];
             thirdParty: string | null;
+            transfer: components["schemas"]["CallTransfer"] | null;
             transferredTo: string | null;
         };
         CallComment: {
@@ -3091,11 +3263,14 @@ export interface components {
             text: string;
         };
         CallGrants: {
+            acceptTransfer: components["schemas"]["Grant"];
             addParty: components["schemas"]["Grant"];
             answer: components["schemas"]["Grant"];
             barge: components["schemas"]["Grant"];
+            cancelTransfer: components["schemas"]["Grant"];
             coach: components["schemas"]["Grant"];
             comment: components["schemas"]["Grant"];
+            declineTransfer: components["schemas"]["Grant"];
             hangUp: components["schemas"]["Grant"];
             hold: components["schemas"]["Grant"];
             mute: components["schemas"]["Grant"];
@@ -3110,6 +3285,12 @@ export interface components {
             agent: components["schemas"]["LegQuality"] | null;
             coach: components["schemas"]["LegQuality"] | null;
             customer: components["schemas"]["LegQuality"] | null;
+        };
+        CallTransfer: {
+            at: string;
+            fromUserId: string;
+            state: "ringing" | "declined" | "no_answer" | "cancelled";
+            toUserId: string;
         };
         CoachingMessage: {
             at: string;
