@@ -1,6 +1,7 @@
 // The English strings of the web app (the default language); every key of the UI is here.
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
+import { transferEn } from "../softphone/i18n.transfer.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { diagEn } from "./i18n.diag.ts";
 import { queueEn } from "./i18n.queue.ts";
@@ -131,7 +132,7 @@ export const en = {
   reason_coach_left: "you left",
   reason_removed_by_admin: "an admin ended it",
   reason_call_ended: "the call ended",
-  reason_transferred: "the call was transferred",
+  reason_transferred: "the call was transferred to another agent",
   reason_conference: "the call became a conference",
   reason_external_transfer: "the call was transferred to an external number",
   reason_connection_lost: "your audio connection was lost and could not be restored",
@@ -140,6 +141,7 @@ export const en = {
   ...qualityEn,
   ...coachingEn,
   ...queueEn,
+  ...transferEn,
   ...boardEn,
 };
 

@@ -1,6 +1,7 @@
 // The Spanish strings of the web app: one for every English key.
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
+import { transferEs } from "../softphone/i18n.transfer.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
@@ -134,7 +135,7 @@ export const es: Record<Key, string> = {
   reason_coach_left: "saliste",
   reason_removed_by_admin: "un administrador la terminó",
   reason_call_ended: "la llamada terminó",
-  reason_transferred: "la llamada fue transferida",
+  reason_transferred: "la llamada se transfirió a otro agente",
   reason_conference: "la llamada pasó a ser una conferencia",
   reason_external_transfer: "la llamada fue transferida a un número externo",
   reason_connection_lost: "se perdió tu conexión de audio y no se pudo restablecer",
@@ -143,5 +144,6 @@ export const es: Record<Key, string> = {
   ...qualityEs,
   ...coachingEs,
   ...queueEs,
+  ...transferEs,
   ...boardEs,
 };
