@@ -2,12 +2,14 @@
 // customer is on hold meanwhile; the target accepts (they become the agent; a coaching session
 // of the agent who transferred ends with `transferred`), declines, or lets it ring out, and then
 // the call returns to the agent with the outcome; busy, offline and unavailable targets are
-// refused. Through the HTTP API (inject), on one in-memory database.
+// refused. Through the HTTP API (inject), on one in-memory database; across two nodes on
+// PostgreSQL and Redis (accepted on the other node; a stopped node's transfer rings out).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Call, CoachingSession, PhoneNumber, User } from "../../src/protocol/resources.ts";
 import { assertRefused, getCall, liveCall, signedIn, startCoaching } from "../support/calls.ts";
 import { type Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 
 /** Polls `read` until `ok` holds; fails after `ms` with the last value. */
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
@@ -181,5 +183,68 @@ describe("a transfer nobody answers", () => {
     assert.equal(back.state, "on_hold", "it was on hold before the transfer");
     assert.equal(await stateOf(org, org.luis), "available");
     await org.ana.post(`/calls/${call.id}/hangup`);
+  });
+});
+
+describe("transfers across nodes (PostgreSQL + Redis)", () => {
+  let backends: Backends;
+  const servers: TestServer[] = [];
+  before(async () => {
+    requireBackends();
+    backends = await startBackends();
+  });
+  after(async () => {
+    for (const s of servers) await s.close().catch(() => {});
+    await backends?.stop();
+  });
+
+  it("offered on node A, accepted on node B; a transfer whose node stopped rings out by the other's sweep", async () => {
+    const databaseUrl = await backends.database("transfers_cluster");
+    const opts = {
+      databaseUrl,
+      redisUrl: backends.redisUrl,
+      env: { EARSHOT_SECRET: "shared" },
+      ringTimeoutMs: RING_TIMEOUT_MS,
+      queueSweepMs: 200,
+    };
+    const a = await startApp(opts);
+    servers.push(a);
+    const b = await startApp(opts);
+    servers.push(b);
+    const oa = await demoOrg(a.url);
+    const ob = await demoOrg(b.url);
+    const made = await oa.admin.post<{ number: PhoneNumber }>("/numbers", {
+      name: "Transfer line",
+      e164: "+34910000919",
+      userIds: [oa.ana.id],
+    });
+    await signedIn(a, oa.ana);
+    await signedIn(b, ob.luis);
+    const created = await oa.admin.post<{ call: Call }>("/demo/calls", { numberId: made.body.number.id });
+    const call = await until(
+      async () => (await oa.ana.post<{ call: Call }>(`/calls/${created.body.call.id}/answer`)).body,
+      (r) => r.call?.state === "in_progress",
+      10_000,
+    ).then((r) => r.call);
+
+    assert.equal((await transfer(oa.ana, call.id, ob.luis)).status, 200);
+    const offer = (await ob.luis.get<{ calls: Call[] }>("/calls?live=true")).body.calls.find(
+      (c) => c.id === call.id,
+    );
+    assert.equal(offer?.grants?.acceptTransfer.allowed, true, "node B reads the offer from the database");
+    assert.equal((await ob.luis.post(`/calls/${call.id}/transfer/accept`)).status, 200);
+    assert.equal((await getCall(oa.admin, call.id)).agentId, ob.luis.id, "node A sees luis as the agent");
+
+    // luis transfers it back to ana through node B, and node B stops: its ring timer is gone,
+    // node A's sweep returns the transfer once it rang past the ring timeout.
+    assert.equal((await transfer(ob.luis, call.id, oa.ana)).status, 200);
+    await b.close();
+    const back = await until(
+      () => getCall(oa.admin, call.id),
+      (c) => c.transfer?.state !== "ringing",
+      RING_TIMEOUT_MS + 5000,
+    );
+    assert.deepEqual([back.transfer?.state, back.agentId], ["no_answer", ob.luis.id]);
+    await oa.admin.post(`/calls/${call.id}/hangup`);
   });
 });
