@@ -46,6 +46,7 @@ export async function seedLiveCalls(
         nodeId: null,
         thirdParty: null,
         queuedAt: null,
+        transfer: null,
       });
     }
   });

@@ -173,6 +173,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   });
   const directory = new Directory(ctx, coaching, (orgId) => calls.queue.agentsFreed(orgId));
   calls.queue.startSweep(parts.queueSweepMs ?? 5_000);
+  calls.transfers.startSweep(parts.queueSweepMs ?? 5_000);
   const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   const setupToken = await accounts.prepareFirstStart();

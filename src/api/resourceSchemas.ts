@@ -26,6 +26,7 @@ import {
   type WidgetCall,
 } from "../protocol/resources.ts";
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
+import type { CallTransfer } from "../protocol/transfers.ts";
 import { literals, NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 import { Access, Mode, Role } from "./schemas.ts";
 
@@ -50,6 +51,9 @@ export const CallGrantsSchema = object("CallGrants", {
   transfer: grant,
   addParty: grant,
   raiseHand: grant,
+  acceptTransfer: grant,
+  declineTransfer: grant,
+  cancelTransfer: grant,
   hangUp: grant,
   tag: grant,
   comment: grant,
@@ -160,6 +164,13 @@ export const CoachingSessionSchema = object("CoachingSession", {
   hearing: ref(HearingSchema),
 });
 
+export const CallTransferSchema = object("CallTransfer", {
+  fromUserId: Str,
+  toUserId: Str,
+  state: literals(["ringing", "declined", "no_answer", "cancelled"]),
+  at: Str,
+});
+
 const CallStateSchema = literals(["ringing", "in_progress", "on_hold", "ended"]);
 
 export const CallSchema = object("Call", {
@@ -180,6 +191,7 @@ export const CallSchema = object("Call", {
   thirdParty: NullableStr,
   externalTransfer: Type.Boolean(),
   transferredTo: NullableStr,
+  transfer: nullable(ref(CallTransferSchema)),
   agentMuted: Type.Boolean(),
   customerChannel: literals(["demo", "widget", "sip"]),
   tags: Type.Array(Str),
@@ -254,6 +266,7 @@ same<typeof CallQualitySchema, CallQuality>(true);
 same<typeof CoachingMessageSchema, CoachingMessage>(true);
 same<typeof CoachingNoteSchema, CoachingNote>(true);
 same<typeof CoachingSessionSchema, CoachingSession>(true);
+same<typeof CallTransferSchema, CallTransfer>(true);
 same<typeof CallSchema, Call>(true);
 same<typeof WidgetCallSchema, WidgetCall>(true);
 same<typeof PeriodStatsSchema, PeriodStats>(true);
@@ -276,6 +289,7 @@ export const RESOURCE_SCHEMAS = [
   CoachingMessageSchema,
   CoachingNoteSchema,
   CoachingSessionSchema,
+  CallTransferSchema,
   CallSchema,
   WidgetCallSchema,
   PeriodStatsSchema,

@@ -1,11 +1,11 @@
 // What the agent (and, for some, an admin or a supervisor) does on a call (SPEC §2): hold,
-// mute, transfer, conference, hang up, raise hand (notes are CallNotes). Each is one transition
+// mute, transfer, conference, hang up, raise hand (notes are CallNotes; a transfer to a user
+// rings them: Transfers.ts). Each is one transition
 // under the call's row lock; who may act is checked on the locked row.
 import type { Call } from "../protocol/resources.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import { assertVisible } from "./CallViews.ts";
 import type { CallAction } from "./callMachine.ts";
-import { fail } from "./errors.ts";
 import { asViewer, type CallActionKind, callActionRefusal, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import { callSeenBy } from "./presenter.ts";
@@ -20,16 +20,6 @@ export class CallActions {
 
   mute(viewer: UserRecord, callId: string, muted: boolean): Promise<Call> {
     return this.act(viewer, callId, muted ? "mute" : "unmute", { type: "mute", muted });
-  }
-
-  transferToUser(viewer: UserRecord, callId: string, toUserId: string): Promise<Call> {
-    return this.act(viewer, callId, "transfer", { type: "transfer", toUserId }, async (_call, tx) => {
-      const target = await tx.getUser(toUserId);
-      if (!target || target.orgId !== viewer.orgId) fail("not_found", "No such user.");
-      if (target.id === viewer.id) fail("conflict", "The call is already yours.");
-      if (target.availability !== "available" || (await tx.liveCallOfAgent(target.id)))
-        fail("user_unavailable");
-    });
   }
 
   transferExternal(viewer: UserRecord, callId: string, to: string): Promise<Call> {

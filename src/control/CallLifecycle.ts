@@ -139,6 +139,7 @@ export class CallLifecycle {
       nodeId: this.ctx.nodeId,
       thirdParty: null,
       queuedAt: null,
+      transfer: null,
       ...p,
     };
     return call;

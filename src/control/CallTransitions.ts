@@ -95,8 +95,13 @@ export class CallTransitions {
       case "resume":
         this.ctx.trunk.hold(after, action.type === "hold");
         break;
-      case "transfer":
+      case "transfer_accept":
         media?.detach(after.id, "agent", "transferred");
+        if (after.state !== before.state) this.ctx.trunk.hold(after, false);
+        break;
+      case "transfer": // rings the target: the customer is on hold meanwhile
+      case "transfer_return":
+        if (after.state !== before.state) this.ctx.trunk.hold(after, after.state === "on_hold");
         break;
       case "transfer_external":
         media?.detach(after.id, "agent", "external_transfer");
@@ -117,13 +122,18 @@ export class CallTransitions {
   }
 
   private tellQueue({ before, after }: Transition, action: CallAction): void {
-    if (action.type !== "end" && action.type !== "answer" && action.type !== "transfer") return;
-    if (action.type !== "transfer") this.hooks.stoppedRinging(after.id);
-    if (before.state === "ringing" && action.type !== "transfer") this.hooks.leftQueue(before);
+    const { type } = action;
+    const stopsRinging = type === "end" || type === "answer";
+    if (!stopsRinging && type !== "transfer_accept" && type !== "transfer_return") return;
+    if (stopsRinging) this.hooks.stoppedRinging(after.id);
+    if (before.state === "ringing" && stopsRinging) this.hooks.leftQueue(before);
     const freed = before.ringingUserIds.filter((id) => id !== after.agentId);
-    if (before.agentId && (action.type === "end" || before.agentId !== after.agentId))
-      freed.push(before.agentId);
-    if (freed.length > 0) this.hooks.agentsFreed(after.orgId, action.type !== "answer");
+    if (before.agentId && (type === "end" || before.agentId !== after.agentId)) freed.push(before.agentId);
+    // The user a transfer rang is free again unless they took the call.
+    const offered = before.transfer?.state === "ringing" ? before.transfer.toUserId : null;
+    if (offered && offered !== after.agentId) freed.push(offered);
+    if (freed.length > 0)
+      this.hooks.agentsFreed(after.orgId, type !== "answer" && type !== "transfer_return");
   }
 
   /** The conference's third party answered: the routing lets everyone hear everyone. */

@@ -15,8 +15,14 @@ export function maySeeCall(viewer: UserRecord, call: CallRecord, coachId: string
     canMonitor(viewer) ||
     call.agentId === viewer.id ||
     call.ringingUserIds.includes(viewer.id) ||
+    isOfferedTo(call, viewer.id) ||
     coachId === viewer.id
   );
+}
+
+/** A transfer of `call` rings `userId` now. */
+export function isOfferedTo(call: CallRecord, userId: string): boolean {
+  return call.transfer?.state === "ringing" && call.transfer.toUserId === userId;
 }
 
 /** Refuses (not_found) a viewer who may not see the locked `call`. */

@@ -20,6 +20,7 @@ import { canMonitor } from "./policy.ts";
 import { Publisher } from "./publisher.ts";
 import { Queue } from "./Queue.ts";
 import { RingTimers } from "./RingTimers.ts";
+import { Transfers } from "./Transfers.ts";
 
 export class Calls {
   readonly views: CallViews;
@@ -34,6 +35,8 @@ export class Calls {
   private readonly ringTimers: RingTimers;
   /** The numbers' queues: offers, their triggers and the sweep. */
   readonly queue: Queue;
+  /** Transfers to a user: offer, accept, decline, cancel, ring-out (Transfers.ts). */
+  readonly transfers: Transfers;
 
   constructor(
     private readonly ctx: ControlContext,
@@ -57,6 +60,7 @@ export class Calls {
       this.end(id, reason),
     );
     this.actions = new CallActions(this.transitions);
+    this.transfers = new Transfers(ctx, this.transitions, new RingTimers());
     this.notes = new CallNotes(ctx, this.transitions, this.views);
     this.history = new CallHistory(ctx, this.views, coaching);
     this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
@@ -128,9 +132,7 @@ export class Calls {
   /** The calls `viewer` may see; `unended`: those not ended (ringing ones included), else the latest 200. */
   async list(viewer: UserRecord, unended: boolean): Promise<Call[]> {
     const calls = await this.ctx.store.listCalls(viewer.orgId, { unended, limit: unended ? 10_000 : 200 });
-    const visible = canMonitor(viewer)
-      ? calls
-      : calls.filter((c) => c.agentId === viewer.id || c.ringingUserIds.includes(viewer.id));
+    const visible = canMonitor(viewer) ? calls : calls.filter((c) => maySeeCall(viewer, c, null));
     return this.views.present(visible, viewer);
   }
 
@@ -148,5 +150,6 @@ export class Calls {
   close(): void {
     this.ringTimers.close();
     this.queue.close();
+    this.transfers.close();
   }
 }

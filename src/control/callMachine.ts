@@ -1,7 +1,7 @@
 // The call as an explicit state machine: every change to a call goes through
 // callTransition() (its state) and applyCallAction() (the whole record), which reject an
 // illegal one. Pure: the lock, the write and the events are transition.ts's.
-import type { ErrorCode } from "../protocol/errors.ts";
+import { type ErrorCode, errorMessage } from "../protocol/errors.ts";
 import type { CallEndReason, CallState, CoachingEndReason } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
@@ -40,7 +40,12 @@ export type CallAction =
   | { type: "hold" }
   | { type: "resume" }
   | { type: "mute"; muted: boolean }
+  /** A transfer to a user begins to ring them (Transfers.ts); the customer hears hold music. */
   | { type: "transfer"; toUserId: string }
+  /** The user it rings accepted: they become the call's agent. */
+  | { type: "transfer_accept" }
+  /** The transfer returns to the agent: the user declined, it rang out, or the agent cancelled it. */
+  | { type: "transfer_return"; outcome: "declined" | "no_answer" | "cancelled" }
   | { type: "transfer_external"; to: string }
   | { type: "add_party"; number: string }
   | { type: "third_party_left" }
@@ -93,8 +98,33 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
     case "mute":
       return call.agentMuted === action.muted ? {} : { agentMuted: action.muted };
     case "transfer":
-      if (call.agentId === action.toUserId) fail("conflict", "The call is already theirs.");
-      return { agentId: action.toUserId, agentMuted: false, handRaised: false };
+      if (call.agentId === action.toUserId || !call.agentId) fail("conflict", "The call is already theirs.");
+      return {
+        transfer: {
+          fromUserId: call.agentId,
+          toUserId: action.toUserId,
+          state: "ringing",
+          at: now,
+          wasOnHold: call.state === "on_hold",
+        },
+        ...(call.state === "in_progress" ? { state: callTransition(call.state, "hold") } : {}),
+      };
+    case "transfer_accept":
+      return {
+        agentId: call.transfer?.toUserId ?? call.agentId,
+        agentMuted: false,
+        handRaised: false,
+        transfer: null,
+        ...(call.state === "on_hold" ? { state: callTransition(call.state, "resume") } : {}),
+      };
+    case "transfer_return": {
+      const t = call.transfer;
+      const resume = t && !t.wasOnHold && call.state === "on_hold";
+      return {
+        transfer: t && { ...t, state: action.outcome, at: now },
+        ...(resume ? { state: callTransition(call.state, "resume") } : {}),
+      };
+    }
     case "transfer_external":
       return { externalTransfer: true, transferredTo: action.to, handRaised: false };
     case "add_party":
@@ -117,6 +147,7 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
         endReason: endReasonOf(call, action.reason),
         ringingUserIds: [],
         handRaised: false,
+        ...(call.transfer?.state === "ringing" ? { transfer: null } : {}),
       };
   }
 }
@@ -139,7 +170,7 @@ export function endReasonOf(
  * check of the state machine, for applyCallAction and for the grants the web app renders.
  */
 export function stateRefusal(
-  call: Pick<CallRecord, "state" | "externalTransfer" | "conference">,
+  call: Pick<CallRecord, "state" | "externalTransfer" | "conference"> & Partial<Pick<CallRecord, "transfer">>,
   type: CallAction["type"],
 ): Refusal | null {
   const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
@@ -148,6 +179,14 @@ export function stateRefusal(
     if (call.externalTransfer)
       return refuse("invalid_transition", "The call was transferred to an external number.");
     if (call.state === "ringing") return refuse("invalid_transition", "The call is not connected yet.");
+  }
+  const transferRings = call.transfer?.state === "ringing";
+  // While a transfer rings the call may not be handed elsewhere (hold, mute and hand stay free).
+  if (transferRings && (type === "transfer" || type === "transfer_external" || type === "add_party"))
+    return refuse("transfer_pending", errorMessage("transfer_pending"));
+  if (type === "transfer_accept" || type === "transfer_return") {
+    if (call.state === "ended") return refuse("invalid_transition", "The call has ended.");
+    if (!transferRings) return refuse("no_transfer_offered", errorMessage("no_transfer_offered"));
   }
   if (type === "end" && call.state === "ended")
     return refuse("invalid_transition", "The call has already ended.");
@@ -167,7 +206,7 @@ export function endsCoachingAs(action: CallAction): CoachingEndReason | null {
       return action.reason;
     case "end":
       return "call_ended";
-    case "transfer":
+    case "transfer_accept": // transferred away from the coached agent (SPEC §3: uncoachable for them)
       return "transferred";
     case "transfer_external":
       return "external_transfer";

@@ -30,6 +30,7 @@ const call = (over: Partial<CallRecord> = {}): CallRecord => ({
   nodeId: null,
   thirdParty: null,
   queuedAt: null,
+  transfer: null,
   ...over,
 });
 const ana: Viewer = { id: "ana", role: "agent", monitoringAccess: "none", liveCallId: "c1" };

@@ -51,6 +51,12 @@ const answerBy: Who = (viewer, call) => {
   return viewer.liveCallId !== null ? refuse("conflict", "You are already on a call.") : null;
 };
 
+/** The user a ringing transfer is offered to (accept, decline). */
+const transferTarget: Who = (viewer, call) =>
+  call.transfer?.state === "ringing" && call.transfer.toUserId === viewer.id
+    ? null
+    : refuse("no_transfer_offered");
+
 /** Each call action: who may take it, and the state-machine action it is (null: no state change). */
 const CALL_ACTIONS = {
   answer: [answerBy, "answer"],
@@ -61,6 +67,9 @@ const CALL_ACTIONS = {
   transfer: [agentOnly, "transfer"],
   addParty: [agentOnly, "add_party"],
   raiseHand: [agentOnly, "hand"],
+  acceptTransfer: [transferTarget, "transfer_accept"],
+  declineTransfer: [transferTarget, "transfer_return"],
+  cancelTransfer: [agentOnly, "transfer_return"],
   hangUp: [hangUpBy, "end"],
   tag: [annotateBy, "tag"],
   comment: [annotateBy, "comment"],

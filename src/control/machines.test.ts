@@ -84,6 +84,7 @@ describe("applyCallAction: what each action changes on a call", () => {
     endReason: null,
     nodeId: null,
     queuedAt: null,
+    transfer: null,
     thirdParty: null,
   };
   const refused = (call: CallRecord, action: CallAction, code = "invalid_transition") =>
@@ -118,9 +119,50 @@ describe("applyCallAction: what each action changes on a call", () => {
     refused({ ...live, state: "on_hold" }, { type: "hold" });
     refused({ ...live, conference: true }, { type: "add_party", number: "+1" }, "conflict");
   });
+  it("a transfer to a user rings (hold music), then is accepted or returns to its agent", () => {
+    const offer = applyCallAction({ ...live, agentId: "ana" }, { type: "transfer", toUserId: "luis" }, now);
+    assert.equal(offer.state, "on_hold", "the customer hears hold music while it rings");
+    assert.deepEqual(offer.transfer, {
+      fromUserId: "ana",
+      toUserId: "luis",
+      state: "ringing",
+      at: now,
+      wasOnHold: false,
+    });
+    const ringing = { ...live, agentId: "ana", ...offer };
+    refused(ringing, { type: "transfer", toUserId: "marco" }, "transfer_pending");
+    refused(ringing, { type: "add_party", number: "+1" }, "transfer_pending");
+    const accepted = applyCallAction(ringing, { type: "transfer_accept" }, now);
+    assert.equal(accepted.agentId, "luis");
+    assert.equal(accepted.state, "in_progress");
+    assert.equal(accepted.transfer, null);
+    const later = new Date(now.getTime() + 5000);
+    const declined = applyCallAction(ringing, { type: "transfer_return", outcome: "declined" }, later);
+    assert.equal(declined.state, "in_progress", "back with the agent who transferred it");
+    assert.equal(declined.agentId, undefined, "the agent stays");
+    assert.deepEqual(declined.transfer, { ...offer.transfer, state: "declined", at: later });
+    // A call on hold before the transfer stays on hold when it returns.
+    const held = applyCallAction(
+      { ...live, agentId: "ana", state: "on_hold" },
+      { type: "transfer", toUserId: "luis" },
+      now,
+    );
+    const back = applyCallAction(
+      { ...live, agentId: "ana", state: "on_hold", ...held },
+      { type: "transfer_return", outcome: "no_answer" },
+      now,
+    );
+    assert.equal(back.state, undefined);
+    // Nothing to accept once it returned; the call's end drops a ringing transfer.
+    refused({ ...ringing, ...declined }, { type: "transfer_accept" }, "no_transfer_offered");
+    assert.equal(applyCallAction(ringing, { type: "end", reason: "hangup_customer" }, now).transfer, null);
+  });
   it("names the coaching end reason of the actions that make a call uncoachable", () => {
     assert.equal(endsCoachingAs({ type: "end", reason: "missed" }), "call_ended");
-    assert.equal(endsCoachingAs({ type: "transfer", toUserId: "luis" }), "transferred");
+    // A transfer that rings leaves the coached agent on the call; its acceptance takes it away.
+    assert.equal(endsCoachingAs({ type: "transfer", toUserId: "luis" }), null);
+    assert.equal(endsCoachingAs({ type: "transfer_accept" }), "transferred");
+    assert.equal(endsCoachingAs({ type: "transfer_return", outcome: "declined" }), null);
     assert.equal(endsCoachingAs({ type: "transfer_external", to: "+1" }), "external_transfer");
     assert.equal(endsCoachingAs({ type: "add_party", number: "+1" }), "conference");
     assert.equal(endsCoachingAs({ type: "hold" }), null);

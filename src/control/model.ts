@@ -9,6 +9,7 @@ import type {
   MonitoringAccess,
   Role,
 } from "../protocol/resources.ts";
+import type { TransferState } from "../protocol/transfers.ts";
 
 export interface UserRecord {
   id: string;
@@ -72,6 +73,19 @@ export interface CallRecord {
   thirdParty: string | null;
   /** Inbound: when the customer began waiting for an agent (the queue's order); null for outbound. */
   queuedAt: Date | null;
+  /** A transfer to another user: ringing, or how the last one returned (null: none, or accepted). */
+  transfer: TransferRecord | null;
+}
+
+/** A call's transfer to a user (protocol/transfers.ts CallTransfer, and whether to resume on return). */
+export interface TransferRecord {
+  fromUserId: string;
+  toUserId: string;
+  state: TransferState;
+  /** When it began ringing, or when it returned. */
+  at: Date;
+  /** The call was on hold already when the transfer began: it stays on hold when it returns. */
+  wasOnHold: boolean;
 }
 
 export interface CommentRecord {

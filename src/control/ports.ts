@@ -45,13 +45,15 @@ export interface Store {
   lockWaitingCalls(numberId: string): Promise<CallRecord[]>;
   /**
    * Locks the users of the number's distribution who could take a call now (available, on no
-   * call, rung for none, no call ended after `wrapUpFrom`), longest-idle first, skipping locked ones.
+   * call, rung for none, offered no transfer, no call ended after `wrapUpFrom`), longest-idle first, skipping locked ones.
    */
   lockFreeAgents(numberId: string, wrapUpFrom: Date): Promise<UserRecord[]>;
   /** The numbers (of `orgId`, or of every org) with a call waiting for nobody rung. */
   waitingNumbers(orgId: string | null): Promise<WaitingNumber[]>;
   /** The ids of inbound calls not answered past their number's maximum wait. */
   overdueWaitingCalls(now: Date): Promise<string[]>;
+  /** The ids of unended calls whose transfer has rung since before `offeredBefore` (Transfers' sweep). */
+  overdueTransfers(offeredBefore: Date): Promise<string[]>;
   /** Each unanswered inbound call's 1-based position in its number's queue. */
   queuePositions(callIds: string[]): Promise<Map<string, number>>;
 

@@ -132,6 +132,12 @@ export function presentCall(
     thirdParty: c.thirdParty,
     externalTransfer: c.externalTransfer,
     transferredTo: c.transferredTo,
+    transfer: c.transfer && {
+      fromUserId: c.transfer.fromUserId,
+      toUserId: c.transfer.toUserId,
+      state: c.transfer.state,
+      at: c.transfer.at.toISOString(),
+    },
     agentMuted: c.agentMuted,
     customerChannel: c.customerChannel,
     tags: c.tags,

@@ -42,12 +42,19 @@ export const build = {
 
 /** Who receives each kind of event. */
 export const audiences = {
-  /** A call's changes: monitors, the users it rings, its agent, its coach, its widget customer. */
-  call(call: CallRecord, coachId: string | null): Audience {
+  /**
+   * A call's changes: monitors, the users it rings (a transfer's target too), its agent, its
+   * coach, its widget customer; `before`: the call before the change, whose agent and transfer
+   * target are told it too (the agent who handed it on clears it, a declined target's offer goes).
+   */
+  call(call: CallRecord, coachId: string | null, before?: CallRecord): Audience {
     const userIds = [...call.ringingUserIds];
     if (call.agentId) userIds.push(call.agentId);
     if (coachId) userIds.push(coachId);
-    return { orgId: call.orgId, monitors: true, userIds, callId: call.id };
+    for (const c of before ? [call, before] : [call])
+      if (c.transfer?.state === "ringing") userIds.push(c.transfer.toUserId);
+    if (before?.agentId && before.agentId !== call.agentId) userIds.push(before.agentId);
+    return { orgId: call.orgId, monitors: true, userIds: [...new Set(userIds)], callId: call.id };
   },
   /** How a call's legs sound (every few seconds): the org's monitors (Live Monitoring, the coach's panel). */
   quality: (call: CallRecord): Audience => ({ orgId: call.orgId, monitors: true }),
@@ -115,7 +122,10 @@ export class Publisher {
     for (const change of t.changes) {
       if (change.kind === "call") {
         const type = change.ended ? "call.ended" : "call.updated";
-        told.envelopes.push({ audience: audiences.call(t.after, coachId), event: build[type](call) });
+        told.envelopes.push({
+          audience: audiences.call(t.after, coachId, t.before),
+          event: build[type](call),
+        });
       } else if (change.kind === "hand") {
         const type = change.raised ? "hand.raised" : "hand.lowered";
         told.envelopes.push({ audience: audiences.hand(t.after, coachId), event: build[type](call) });

@@ -58,8 +58,10 @@ export async function transition(
   if (Object.keys(patch).length > 0) await tx.updateCall(callId, patch);
   // An agent who ends or hands on a call is idle from now; one who let an offer ring out goes
   // behind the others (longest-idle first, docs/ARCHITECTURE.md "Queues").
-  if ((action.type === "end" || action.type === "transfer") && before.agentId)
+  if ((action.type === "end" || action.type === "transfer_accept") && before.agentId)
     await tx.updateUser(before.agentId, { idleSince: now });
+  if (action.type === "transfer_return" && action.outcome === "no_answer" && before.transfer)
+    await tx.updateUser(before.transfer.toUserId, { idleSince: now });
   if (action.type === "unanswered")
     for (const id of before.ringingUserIds) await tx.updateUser(id, { idleSince: now });
   if (action.type === "comment")
@@ -112,13 +114,18 @@ function changesOf(
   // it rang; the users an offer rings or stops ringing.
   const stateChanged = patch.state !== undefined && patch.state !== before.state;
   const users = new Set<string | null>();
-  if (stateChanged || ["answer", "end", "transfer", "transfer_external"].includes(action.type)) {
+  if (stateChanged || ["answer", "end", "transfer_accept", "transfer_external"].includes(action.type)) {
     users.add(before.agentId).add(patch.agentId ?? before.agentId);
   }
   if (stateChanged) for (const id of before.ringingUserIds) users.add(id);
   // The queue's offer rings users, an unanswered one stops ringing them (Queue.ts).
   if (action.type === "offer") for (const id of action.userIds) users.add(id);
   if (action.type === "unanswered") for (const id of before.ringingUserIds) users.add(id);
+  // A transfer rings its target, and stops ringing them (Transfers.ts).
+  if ("transfer" in patch) {
+    if (before.transfer?.state === "ringing") users.add(before.transfer.toUserId);
+    if (patch.transfer?.state === "ringing") users.add(patch.transfer.toUserId);
+  }
   for (const id of users) if (id) changes.push({ kind: "user", userId: id });
   return changes;
 }

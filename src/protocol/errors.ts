@@ -37,6 +37,10 @@ export const ERRORS = {
   session_ended: { status: 409, message: "This coaching session has already ended." },
   call_not_ended: { status: 409, message: "A coaching note can be left only after the call has ended." },
   user_unavailable: { status: 409, message: "That user is not available." },
+  user_busy: { status: 409, message: "That user is on another call or already has a call ringing." },
+  user_offline: { status: 409, message: "That user is not signed in, so the transfer cannot ring them." },
+  transfer_pending: { status: 409, message: "A transfer of this call is ringing; wait for it or cancel it." },
+  no_transfer_offered: { status: 409, message: "No transfer of this call is ringing." },
   no_available_user: { status: 409, message: "Nobody in the line distribution is available." },
   email_taken: { status: 409, message: "A user with that email already exists." },
   webhook_url_refused: {

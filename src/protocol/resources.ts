@@ -1,5 +1,6 @@
 // Resource types shared by the server and the web app. This module imports only its siblings.
 import type { CallQuality } from "./quality.ts";
+import type { CallTransfer, TransferGrants } from "./transfers.ts";
 
 export type { CallQuality, LegQuality } from "./quality.ts";
 
@@ -137,7 +138,7 @@ export interface Grant {
 }
 
 /** What the viewer may do on one call: coaching (SPEC §3) and each call action (SPEC §2). */
-export interface CallGrants {
+export interface CallGrants extends TransferGrants<Grant> {
   /** Start coaching this call (the supervision policy). */
   coach: Grant;
   /** Switch a coaching session to barge (Live Monitoring+). */
@@ -193,6 +194,8 @@ export interface Call {
   externalTransfer: boolean;
   /** The external number the call was transferred to, if any. */
   transferredTo: string | null;
+  /** A transfer to another user: ringing, or how the last one returned (null: none, or accepted). */
+  transfer: CallTransfer | null;
   agentMuted: boolean;
   customerChannel: CustomerChannel;
   tags: string[];

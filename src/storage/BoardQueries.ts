@@ -21,10 +21,13 @@ export class BoardQueries extends DirectoryQueries {
         eb
           .exists(eb.selectFrom("user_presence as p").select("p.user_id").whereRef("p.user_id", "=", "u.id"))
           .as("online"),
-        // calls_live narrows this to the org's unended calls.
-        sql<Date | string | null>`(SELECT min(c.created_at) FROM calls c WHERE c.org_id = u.org_id
+        // calls_live narrows this to the org's unended calls; a transfer offered rings too
+        // (calls_transfer_ringing). LEAST ignores a null.
+        sql<Date | string | null>`LEAST((SELECT min(c.created_at) FROM calls c WHERE c.org_id = u.org_id
           AND c.state <> 'ended' AND c.state = 'ringing' AND c.direction = 'inbound'
-          AND c.ringing_user_ids @> jsonb_build_array(u.id))`.as("ringing_since"),
+          AND c.ringing_user_ids @> jsonb_build_array(u.id)),
+          (SELECT min(c.transfer_at) FROM calls c WHERE c.transfer_to_id = u.id
+          AND c.transfer_state = 'ringing' AND c.state <> 'ended'))`.as("ringing_since"),
         // calls_agent_ended: the newest end of the user's calls.
         sql<Date | string | null>`(SELECT max(c.ended_at) FROM calls c WHERE c.agent_id = u.id)`.as(
           "last_ended_at",

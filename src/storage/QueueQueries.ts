@@ -38,6 +38,10 @@ export class QueueQueries extends BoardQueries {
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.state = 'ringing' AND c.ringing_user_ids @> jsonb_build_array(users.id))`,
       )
+      // Not offered a transfer (Transfers.ts): a transfer rings one user at a time too.
+      .where(
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.transfer_to_id = users.id AND c.transfer_state = 'ringing' AND c.state <> 'ended')`,
+      )
       // Not in wrap-up: no call of theirs ended since `wrapUpFrom` (agentState.ts's inWrapUp).
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = users.id AND c.ended_at > ${wrapUpFrom})`,
@@ -71,6 +75,17 @@ export class QueueQueries extends BoardQueries {
       .where("calls.state", "=", "ringing")
       .where("calls.direction", "=", "inbound")
       .where(sql<boolean>`calls.queued_at + numbers.max_wait_s * interval '1 second' <= ${now}`)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async overdueTransfers(offeredBefore: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("calls")
+      .select("id")
+      .where("transfer_state", "=", "ringing")
+      .where("state", "<>", "ended")
+      .where("transfer_at", "<=", offeredBefore)
       .execute();
     return rows.map((r) => r.id);
   }

@@ -206,6 +206,24 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "009_transfers": {
+    async up(db: Kysely<unknown>) {
+      // A transfer to a user rings them (SPEC §2, docs/ARCHITECTURE.md "Transfers"): who
+      // transferred, to whom, ringing or how it returned, since when, and whether the call was
+      // on hold already (it stays so when the transfer returns).
+      await runScript(
+        db,
+        `
+        ALTER TABLE calls ADD COLUMN transfer_from_id text;
+        ALTER TABLE calls ADD COLUMN transfer_to_id text;
+        ALTER TABLE calls ADD COLUMN transfer_state text;
+        ALTER TABLE calls ADD COLUMN transfer_at timestamptz;
+        ALTER TABLE calls ADD COLUMN transfer_was_on_hold boolean NOT NULL DEFAULT false;
+        CREATE INDEX calls_transfer_ringing ON calls (transfer_to_id) WHERE transfer_state = 'ringing';
+      `,
+      );
+    },
+  },
   "010_history": {
     async up(db: Kysely<unknown>) {
       // The call history (storage/HistoryQueries.ts): an org's calls per agent, contact or

@@ -7,6 +7,7 @@ import type {
   ContactRecord,
   SessionEventRecord,
   SessionRecord,
+  TransferRecord,
   UserRecord,
 } from "../control/model.ts";
 import type {
@@ -77,6 +78,27 @@ export function callFromRow(r: Selectable<CallsTable>): CallRecord {
     nodeId: r.node_id,
     thirdParty: r.third_party,
     queuedAt: dateOrNull(r.queued_at),
+    transfer:
+      r.transfer_from_id && r.transfer_to_id && r.transfer_state && r.transfer_at
+        ? {
+            fromUserId: r.transfer_from_id,
+            toUserId: r.transfer_to_id,
+            state: r.transfer_state as TransferRecord["state"],
+            at: date(r.transfer_at),
+            wasOnHold: r.transfer_was_on_hold,
+          }
+        : null,
+  };
+}
+
+/** A call's transfer as its five columns (all null, and false, for none). */
+function transferToRow(t: TransferRecord | null): Record<string, unknown> {
+  return {
+    transfer_from_id: t?.fromUserId ?? null,
+    transfer_to_id: t?.toUserId ?? null,
+    transfer_state: t?.state ?? null,
+    transfer_at: t?.at ?? null,
+    transfer_was_on_hold: t?.wasOnHold ?? false,
   };
 }
 
@@ -113,6 +135,7 @@ export function callToRow(c: Partial<Omit<CallRecord, "createdAt">>): Record<str
       row[column] = convert ? convert(v as never) : v;
     }
   }
+  if ("transfer" in c) Object.assign(row, transferToRow(c.transfer ?? null));
   return row;
 }
 

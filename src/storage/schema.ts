@@ -91,6 +91,11 @@ export interface CallsTable {
   node_id: string | null;
   third_party: string | null;
   queued_at: Timestamp | null;
+  transfer_from_id: string | null;
+  transfer_to_id: string | null;
+  transfer_state: string | null;
+  transfer_at: Timestamp | null;
+  transfer_was_on_hold: boolean;
 }
 
 export interface CallCommentsTable {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Call, CoachingSession, User } from "../../src/protocol/resources.ts";
-import { assertRefused, getCall, liveCall, startCoaching } from "../support/calls.ts";
+import { assertRefused, getCall, liveCall, signedIn, startCoaching } from "../support/calls.ts";
 import { Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 describe("coaching rules over HTTP", () => {
@@ -213,7 +213,9 @@ describe("coaching rules over HTTP", () => {
     await hangUpAll();
     const call = await liveCall(org.admin, org.ana, org.support);
     const s = await startCoaching(org.sofia, call.id);
+    await signedIn(server, org.luis); // a transfer rings a softphone that is open
     await org.ana.post(`/calls/${call.id}/transfer`, { toUserId: org.luis.id });
+    assert.equal((await org.luis.post(`/calls/${call.id}/transfer/accept`)).status, 200);
     await assertEnded(s, "transferred");
     assert.equal((await getCall(org.luis, call.id)).agentId, org.luis.id);
     const s2 = await startCoaching(org.sofia, call.id);

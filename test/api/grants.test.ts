@@ -20,6 +20,9 @@ const REQUESTS: Partial<Record<keyof CallGrants, [string, unknown]>> = {
   addParty: ["participants", { number: "+34600000001" }],
   raiseHand: ["hand", { raised: true }],
   hangUp: ["hangup", {}],
+  acceptTransfer: ["transfer/accept", {}],
+  declineTransfer: ["transfer/decline", {}],
+  cancelTransfer: ["transfer/cancel", {}],
 };
 
 describe("grants and hearing over HTTP", () => {

@@ -82,7 +82,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     // The database as an older Earshot left it: a plaintext secret, the sealing migration not run.
     await query("UPDATE webhooks SET secret = 'legacy-plaintext-secret'");
     // (Migrations run in name order, so the later ones are undone too — a new migration adds
-    // its undo here: 006's set-up tokens, 007's live board, 008's queues, 010's history.)
+    // its undo here: 006's set-up tokens, 007's live board, 008's queues, 009's transfers, 010's history.)
     await query("DELETE FROM kysely_migration WHERE name >= '005'");
     await query("DROP TABLE setup_tokens");
     await query("DROP INDEX auth_tokens_user");
@@ -94,6 +94,10 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
       "ALTER TABLE users DROP COLUMN agent_state, DROP COLUMN agent_state_since, DROP COLUMN idle_since",
     );
     await query("ALTER TABLE calls DROP COLUMN queued_at");
+    await query("DROP INDEX calls_transfer_ringing");
+    await query(
+      "ALTER TABLE calls DROP COLUMN transfer_from_id, DROP COLUMN transfer_to_id, DROP COLUMN transfer_state, DROP COLUMN transfer_at, DROP COLUMN transfer_was_on_hold",
+    );
     await query("ALTER TABLE numbers DROP COLUMN max_wait_s");
     await query("DROP TABLE coaching_notes");
     await query("DROP INDEX calls_history_agent, calls_history_contact, calls_history_number");

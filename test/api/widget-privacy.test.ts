@@ -14,6 +14,7 @@ const FORBIDDEN = [
   "agentId",
   "ringingUserIds",
   "transferredTo",
+  "transfer",
   "thirdParty",
   "handRaised",
   "agentMuted",

@@ -19,6 +19,7 @@ import {
 import type { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
 import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
+import { EventClient } from "../support/ws.ts";
 
 describe("coaching audio through the API and WebSocket signalling", { timeout: 150_000 }, () => {
   let rig: SupervisionRig;
@@ -105,7 +106,10 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
     await expectHearing(b, WHISPER, { label: "resumed", never: [["customer", "coach"]] });
 
     // Transfer away from ana: the session ends with the reason and the coach's leg is closed.
+    // A transfer rings luis's open softphone (his socket) and he accepts it.
+    const luisPhone = await EventClient.connect(rig.server.url, `token=${org.luis.token}`);
     await org.ana.post(`/calls/${call.id}/transfer`, { toUserId: org.luis.id });
+    assert.equal((await org.luis.post(`/calls/${call.id}/transfer/accept`)).status, 200);
     const audit = (
       await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
     ).body.sessions;
@@ -132,6 +136,7 @@ describe("coaching audio through the API and WebSocket signalling", { timeout: 1
       ],
     });
     await org.luis.post(`/calls/${call.id}/hangup`);
+    luisPhone.close();
     assert.equal((await getCall(org.admin, call.id)).state, "ended");
     const ended = (
       await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)

@@ -1,7 +1,7 @@
 // Test helpers that drive calls through the public API, as users would.
 import assert from "node:assert/strict";
 import type { Call, CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
-import type { Client, Fetcher } from "./server.ts";
+import type { Client, Fetcher, TestServer } from "./server.ts";
 
 /** The demo caller calls `numberId` and `agent` answers: a live inbound call. */
 export async function liveCall(caller: Client, agent: Client, numberId: string): Promise<Call> {
@@ -53,4 +53,15 @@ export async function widgetCall(
   const text = await res.text();
   assert.equal(res.status, 201, text);
   return JSON.parse(text) as { call: WidgetCall; callToken: string };
+}
+
+/**
+ * `client`'s softphone is open: one socket counted on this node, as the WebSocket hub counts
+ * it on connect (user_presence), so a transfer can ring them (startApp opens no socket).
+ */
+export async function signedIn(server: TestServer, client: Client): Promise<void> {
+  const { ctx, directory } = server.earshot.services;
+  const user = client.user && (await ctx.store.getUser(client.user.id));
+  assert.ok(user, "a signed-in client");
+  await directory.socketChanged(user, 1);
 }

@@ -27,7 +27,7 @@ function isUtcTime(at: string): boolean {
 
 export async function callRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const { calls } = s;
-  const { actions, notes } = calls;
+  const { actions, notes, transfers } = calls;
   const present = async (viewer: UserRecord, id: string) => ({ call: await calls.get(viewer, id) });
 
   app.get<{ Querystring: typeof CallsQuery.static }>(
@@ -86,6 +86,10 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
   action("mute", (v, id) => actions.mute(v, id, true));
   action("unmute", (v, id) => actions.mute(v, id, false));
   action("hangup", (v, id) => actions.hangup(v, id));
+  // A transfer that rings: its target accepts or declines, its agent may cancel it (Transfers.ts).
+  action("transfer/accept", (v, id) => transfers.accept(v, id));
+  action("transfer/decline", (v, id) => transfers.decline(v, id));
+  action("transfer/cancel", (v, id) => transfers.cancel(v, id));
 
   app.post<Id & { Body: { toUserId: string } | { toNumber: string } }>(
     "/calls/:id/transfer",
@@ -94,14 +98,14 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
         params: IdParams,
         body: TransferBody,
         tags: ["calls"],
-        summary: "Transfer to a user or an external number",
+        summary: "Transfer to a user (it rings them) or an external number",
         response: { 200: CallReply },
       },
     },
     async (req) => ({
       call:
         "toUserId" in req.body
-          ? await actions.transferToUser(req.viewer, req.params.id, req.body.toUserId)
+          ? await transfers.offer(req.viewer, req.params.id, req.body.toUserId)
           : await actions.transferExternal(req.viewer, req.params.id, req.body.toNumber),
     }),
   );

@@ -12,6 +12,7 @@ import { LanguageSwitch, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 import { navigate, shellRoute } from "../shared/router.ts";
 import { Softphone } from "../softphone/Softphone.tsx";
+import { TransferOffer } from "../softphone/TransferOffer.tsx";
 import { Account } from "./Account.tsx";
 
 interface HomeProps {
@@ -95,6 +96,7 @@ function Shell({ path, onSignOut, live, startError }: HomeProps & { live: Live; 
         </button>
       </header>
       {error && <p role="alert">{error}</p>}
+      <TransferOffer live={live} onSoftphone={page === "softphone"} />
       {page === "softphone" && <Softphone live={live} />}
       {page === "monitoring" && monitor && <LiveMonitoring live={live} />}
       {page === "admin" && administer && <Admin live={live} />}

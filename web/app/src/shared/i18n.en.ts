@@ -2,6 +2,7 @@
 import { historyEn } from "../history/i18n.history.ts";
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
+import { transferEn } from "../softphone/i18n.transfer.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { designEn } from "./i18n.design.ts";
 import { diagEn } from "./i18n.diag.ts";
@@ -133,7 +134,7 @@ export const en = {
   reason_coach_left: "you left",
   reason_removed_by_admin: "an admin ended it",
   reason_call_ended: "the call ended",
-  reason_transferred: "the call was transferred",
+  reason_transferred: "the call was transferred to another agent",
   reason_conference: "the call became a conference",
   reason_external_transfer: "the call was transferred to an external number",
   reason_connection_lost: "your audio connection was lost and could not be restored",
@@ -143,6 +144,7 @@ export const en = {
   ...coachingEn,
   ...queueEn,
   ...designEn,
+  ...transferEn,
   ...boardEn,
   ...historyEn,
 };

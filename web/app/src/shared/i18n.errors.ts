@@ -33,6 +33,10 @@ export const errorsEn: Record<ErrorCode, string> = {
   session_ended: "This coaching session has already ended.",
   call_not_ended: "You can leave a coaching note only after the call has ended.",
   user_unavailable: "That user is not available.",
+  user_busy: "That user is on another call or already has a call ringing.",
+  user_offline: "That user is not signed in, so the transfer cannot ring them.",
+  transfer_pending: "A transfer of this call is ringing; wait for it or cancel it.",
+  no_transfer_offered: "No transfer of this call is ringing.",
   no_available_user: "Nobody in the line distribution is available.",
   email_taken: "A user with that email already exists.",
   webhook_url_refused:
@@ -82,6 +86,10 @@ export const errorsEs: Record<ErrorCode, string> = {
   session_ended: "Esta sesión de supervisión ya ha terminado.",
   call_not_ended: "Solo puedes dejar una nota de coaching cuando la llamada haya terminado.",
   user_unavailable: "Ese usuario no está disponible.",
+  user_busy: "Ese usuario está en otra llamada o ya tiene una llamada sonando.",
+  user_offline: "Ese usuario no ha iniciado sesión, así que la transferencia no puede sonarle.",
+  transfer_pending: "Hay una transferencia de esta llamada sonando; espera o cancélala.",
+  no_transfer_offered: "No hay ninguna transferencia de esta llamada sonando.",
   no_available_user: "No hay nadie disponible en la distribución de líneas.",
   email_taken: "Ya existe un usuario con ese correo electrónico.",
   webhook_url_refused:

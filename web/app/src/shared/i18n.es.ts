@@ -2,6 +2,7 @@
 import { historyEs } from "../history/i18n.history.ts";
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
+import { transferEs } from "../softphone/i18n.transfer.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { designEs } from "./i18n.design.ts";
 import { diagEs } from "./i18n.diag.ts";
@@ -136,7 +137,7 @@ export const es: Record<Key, string> = {
   reason_coach_left: "saliste",
   reason_removed_by_admin: "un administrador la terminó",
   reason_call_ended: "la llamada terminó",
-  reason_transferred: "la llamada fue transferida",
+  reason_transferred: "la llamada se transfirió a otro agente",
   reason_conference: "la llamada pasó a ser una conferencia",
   reason_external_transfer: "la llamada fue transferida a un número externo",
   reason_connection_lost: "se perdió tu conexión de audio y no se pudo restablecer",
@@ -146,6 +147,7 @@ export const es: Record<Key, string> = {
   ...coachingEs,
   ...queueEs,
   ...designEs,
+  ...transferEs,
   ...boardEs,
   ...historyEs,
 };

@@ -11,6 +11,7 @@ import type { Live } from "../shared/live.ts";
 import { audioText } from "../shared/words.ts";
 import { CallControls } from "./CallControls.tsx";
 import { CoachBanner } from "./CoachBanner.tsx";
+import { TransferStatus } from "./TransferStatus.tsx";
 
 export function Softphone({ live }: { live: Live }) {
   const { t, te } = useI18n();
@@ -84,6 +85,7 @@ export function Softphone({ live }: { live: Live }) {
             <span data-audio={audio.state}>{audioText(t, te, audio.state)}</span>
           </p>
           {call.tags.length > 0 && <p>{call.tags.map((tg) => `#${tg}`).join(" ")}</p>}
+          <TransferStatus call={call} users={state.users} now={now} onError={setError} />
           <CallControls call={call} users={state.users} meId={me.id} onError={setError} />
           {messages.length > 0 && (
             <section aria-label={t("coachMessages")}>
