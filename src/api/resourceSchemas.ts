@@ -20,6 +20,7 @@ import {
   type Hearing,
   type LegQuality,
   type PhoneNumber,
+  type SessionEndingGrant,
   type User,
   type UserGrants,
   type WidgetCall,
@@ -57,12 +58,11 @@ type Same<A, B> = [A] extends [B]
   : false;
 const same = <S extends TSchema, I>(_check: Same<Static<S>, I>): void => {};
 
-export const GrantSchema = object("Grant", {
-  allowed: Type.Boolean(),
-  code: NullableStr,
-  message: NullableStr,
-});
+const GRANT = { allowed: Type.Boolean(), code: NullableStr, message: NullableStr };
+export const GrantSchema = object("Grant", GRANT);
 const grant = ref(GrantSchema);
+const endsCoaching = Type.Boolean();
+export const SessionEndingGrantSchema = object("SessionEndingGrant", { ...GRANT, endsCoaching });
 export const UserGrantsSchema = object("UserGrants", { monitor: grant, administer: grant });
 export const CallGrantsSchema = object("CallGrants", {
   coach: grant,
@@ -73,8 +73,8 @@ export const CallGrantsSchema = object("CallGrants", {
   resume: grant,
   mute: grant,
   unmute: grant,
-  transfer: grant,
-  addParty: grant,
+  transfer: ref(SessionEndingGrantSchema),
+  addParty: ref(SessionEndingGrantSchema),
   raiseHand: grant,
   hangUp: grant,
   tag: grant,
@@ -153,6 +153,7 @@ const COACHING_END_REASONS = [
   "external_transfer",
   "connection_lost",
   "permission_changed",
+  "agent_disconnected",
 ] as const;
 
 export const CoachingSessionSchema = object("CoachingSession", {
@@ -256,6 +257,7 @@ export const WebhookSchema = object("Webhook", {
 });
 
 same<typeof GrantSchema, Grant>(true);
+same<typeof SessionEndingGrantSchema, SessionEndingGrant>(true);
 same<typeof UserGrantsSchema, UserGrants>(true);
 same<typeof CallGrantsSchema, CallGrants>(true);
 same<typeof UserSchema, User>(true);
@@ -277,6 +279,7 @@ same<typeof WebhookSchema, WebhookView>(true);
 /** Every named schema, in dependency order (Fastify's addSchema). */
 export const RESOURCE_SCHEMAS = [
   GrantSchema,
+  SessionEndingGrantSchema,
   UserGrantsSchema,
   CallGrantsSchema,
   UserSchema,

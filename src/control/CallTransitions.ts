@@ -39,6 +39,8 @@ export interface QueueHooks {
   leftQueue(call: CallRecord): void;
   /** Users of the org may be free now (a call ended, was answered by another, or was handed on). */
   agentsFreed(orgId: string, afterCall: boolean): void;
+  /** A connected call waits in its number's queue again (its agent's softphone disappeared). */
+  requeued(call: CallRecord): void;
 }
 
 export class CallTransitions {
@@ -104,6 +106,11 @@ export class CallTransitions {
       case "add_party":
         media?.detach(after.id, "coach", "conference");
         break;
+      case "requeue":
+        media?.detach(after.id, "agent", "agent_disconnected");
+        // The trunk sends and receives again: the next agent hears the customer at once.
+        if (before.state === "on_hold") this.ctx.trunk.hold(after, false);
+        break;
     }
     this.audio.route(after, t.session);
     if (action.type === "transfer_external") this.ctx.trunk.transferExternal(after, action.to);
@@ -117,6 +124,10 @@ export class CallTransitions {
   }
 
   private tellQueue({ before, after }: Transition, action: CallAction): void {
+    if (action.type === "requeue") {
+      this.hooks.requeued(after);
+      return;
+    }
     if (action.type !== "end" && action.type !== "answer" && action.type !== "transfer") return;
     if (action.type !== "transfer") this.hooks.stoppedRinging(after.id);
     if (before.state === "ringing" && action.type !== "transfer") this.hooks.leftQueue(before);

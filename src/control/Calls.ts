@@ -4,6 +4,7 @@
 // its file: a call's beginning and ringing (CallLifecycle, RingTimers), the agent's actions
 // (CallActions), notes (CallNotes), calls of stopped nodes (NodeRecovery); reads here.
 import type { Call, CallEndReason } from "../protocol/resources.ts";
+import { AgentGone } from "./AgentGone.ts";
 import { CallActions } from "./CallActions.ts";
 import { CallAudio } from "./CallAudio.ts";
 import { CallLifecycle, type InboundCall } from "./CallLifecycle.ts";
@@ -31,6 +32,8 @@ export class Calls {
   private readonly ringTimers: RingTimers;
   /** The numbers' queues: offers, their triggers and the sweep. */
   readonly queue: Queue;
+  /** Agents whose softphone disappeared: their calls go back to the queue. */
+  readonly agentGone: AgentGone;
 
   constructor(
     private readonly ctx: ControlContext,
@@ -49,11 +52,13 @@ export class Calls {
       },
       leftQueue: (call) => later("queue moved", this.queue.left(call)),
       agentsFreed: (orgId, afterCall) => later("queue offer", this.queue.agentsFreed(orgId, afterCall)),
+      requeued: (call) => later("requeue", this.queue.requeued(call)),
     });
     this.queue = new Queue(ctx, this.transitions, publisher, this.ringTimers, waitTimers, (id, reason) =>
       this.end(id, reason),
     );
-    this.actions = new CallActions(this.transitions);
+    this.actions = new CallActions(this.transitions, ctx.settings);
+    this.agentGone = new AgentGone(ctx, this.transitions);
     this.notes = new CallNotes(ctx, this.transitions, this.views);
     this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
   }
@@ -94,12 +99,13 @@ export class Calls {
 
   /**
    * A party's audio leg lost its path and was not restored by an ICE restart within the media
-   * plane's reconnection grace period: a customer or agent without audio ends the call, a coach
-   * without audio ends the session; both with "connection_lost". Only the node that carries the
-   * call's media calls this (once per lost leg).
+   * plane's reconnection grace period: a customer without audio ends the call, a coach without
+   * audio ends the session (both "connection_lost"), an agent's call goes back to its queue
+   * (AgentGone). Only the node that carries the call's media calls this (once per lost leg).
    */
   async legLost(callId: string, party: "customer" | "agent" | "coach"): Promise<void> {
     if (party === "coach") await this.coaching.endOfCall(callId, "connection_lost");
+    else if (party === "agent") await this.agentGone.audioLost(callId);
     else await this.end(callId, "connection_lost");
   }
 
@@ -144,5 +150,6 @@ export class Calls {
   close(): void {
     this.ringTimers.close();
     this.queue.close();
+    this.agentGone.close();
   }
 }

@@ -118,6 +118,25 @@ describe("applyCallAction: what each action changes on a call", () => {
     refused({ ...live, state: "on_hold" }, { type: "hold" });
     refused({ ...live, conference: true }, { type: "add_party", number: "+1" }, "conflict");
   });
+  it("requeues a connected inbound call: it waits as a new one, nobody its agent", () => {
+    const later = new Date(now.getTime() + 60_000);
+    for (const state of ["in_progress", "on_hold"] as const)
+      assert.deepEqual(applyCallAction({ ...live, state, agentMuted: true }, { type: "requeue" }, later), {
+        state: "ringing",
+        agentId: null,
+        agentMuted: false,
+        handRaised: false,
+        ringingUserIds: [],
+        answeredAt: null,
+        queuedAt: later,
+      });
+    refused({ ...live, state: "ringing" }, { type: "requeue" });
+    refused({ ...live, state: "ended" }, { type: "requeue" });
+    refused({ ...live, externalTransfer: true }, { type: "requeue" });
+    refused({ ...live, direction: "outbound" }, { type: "requeue" });
+    refused({ ...live, conference: true }, { type: "requeue" });
+    assert.equal(endsCoachingAs({ type: "requeue" }), "agent_disconnected");
+  });
   it("names the coaching end reason of the actions that make a call uncoachable", () => {
     assert.equal(endsCoachingAs({ type: "end", reason: "missed" }), "call_ended");
     assert.equal(endsCoachingAs({ type: "transfer", toUserId: "luis" }), "transferred");

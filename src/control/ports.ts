@@ -42,7 +42,8 @@ export interface Store {
   lockWaitingCalls(numberId: string): Promise<CallRecord[]>;
   /**
    * Locks the users of the number's distribution who could take a call now (available, on no
-   * call, rung for none, no call ended after `wrapUpFrom`), longest-idle first, skipping locked ones.
+   * call, rung for none, not gone offline, no call ended after `wrapUpFrom`), longest-idle
+   * first, skipping locked ones.
    */
   lockFreeAgents(numberId: string, wrapUpFrom: Date): Promise<UserRecord[]>;
   /** The numbers (of `orgId`, or of every org) with a call waiting for nobody rung. */
@@ -51,6 +52,12 @@ export interface Store {
   overdueWaitingCalls(now: Date): Promise<string[]>;
   /** Each unanswered inbound call's 1-based position in its number's queue. */
   queuePositions(callIds: string[]): Promise<Map<string, number>>;
+  /** The user's last socket closed at `at` (null: a socket of theirs is open again). */
+  markOffline(userId: string, at: Date | null): Promise<void>;
+  /** The live calls whose agent has had no socket on any node since `before` or earlier (AgentGone.ts). */
+  callsOfAgentsOfflineSince(before: Date): Promise<string[]>;
+  /** Whether the user has a socket open on any node. */
+  isOnline(userId: string): Promise<boolean>;
 
   insertOrg(org: { id: string; name: string }): Promise<void>;
   listOrgs(): Promise<{ id: string; name: string }[]>;

@@ -38,6 +38,11 @@ export const ERRORS = {
   user_unavailable: { status: 409, message: "That user is not available." },
   no_available_user: { status: 409, message: "Nobody in the line distribution is available." },
   email_taken: { status: 409, message: "A user with that email already exists." },
+  invalid_phone_number: {
+    status: 400,
+    message:
+      "Enter the number in international format: + and the country code, then the number (8 to 15 digits in all), or an emergency number.",
+  },
   webhook_url_refused: {
     status: 400,
     message:

@@ -54,7 +54,9 @@ export type CoachingEndReason =
   /** The coach's audio leg lost its network path and no ICE restart restored it in time. */
   | "connection_lost"
   /** The coach's role, monitoring access or line distribution no longer allows the session. */
-  | "permission_changed";
+  | "permission_changed"
+  /** The agent's softphone disappeared (every tab, or their audio): the call went back to its queue. */
+  | "agent_disconnected";
 
 /** Why a call ended. */
 export type CallEndReason =
@@ -133,6 +135,9 @@ export interface Grant {
   message: string | null;
 }
 
+/** A transfer's or third party's grant: does it end a coaching session the viewer knows of (grants.ts)? */
+export type SessionEndingGrant = Grant & { endsCoaching: boolean };
+
 /** What the viewer may do on one call: coaching (SPEC §3) and each call action (SPEC §2). */
 export interface CallGrants {
   /** Start coaching this call (the supervision policy). */
@@ -146,8 +151,8 @@ export interface CallGrants {
   resume: Grant;
   mute: Grant;
   unmute: Grant;
-  transfer: Grant;
-  addParty: Grant;
+  transfer: SessionEndingGrant;
+  addParty: SessionEndingGrant;
   raiseHand: Grant;
   hangUp: Grant;
   tag: Grant;

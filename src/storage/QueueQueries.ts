@@ -38,6 +38,10 @@ export class QueueQueries extends BoardQueries {
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.state = 'ringing' AND c.ringing_user_ids @> jsonb_build_array(users.id))`,
       )
+      // Not gone: a user whose last socket closed is offered nothing until one opens (AgentGone.ts).
+      .where(
+        sql<boolean>`(users.offline_since IS NULL OR EXISTS (SELECT 1 FROM user_presence p WHERE p.user_id = users.id))`,
+      )
       // Not in wrap-up: no call of theirs ended since `wrapUpFrom` (agentState.ts's inWrapUp).
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = users.id AND c.ended_at > ${wrapUpFrom})`,
@@ -90,5 +94,31 @@ export class QueueQueries extends BoardQueries {
       .where("c.queued_at", "is not", null)
       .execute();
     return new Map(rows.map((r) => [r.id, Number(r.position)]));
+  }
+
+  async markOffline(userId: string, at: Date | null): Promise<void> {
+    await this.db.updateTable("users").set({ offline_since: at }).where("id", "=", userId).execute();
+  }
+
+  async callsOfAgentsOfflineSince(before: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("calls")
+      .innerJoin("users", "users.id", "calls.agent_id")
+      .select("calls.id")
+      .where("calls.state", "in", ["in_progress", "on_hold"])
+      .where("calls.external_transfer", "=", false)
+      .where("users.offline_since", "<=", before)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM user_presence p WHERE p.user_id = users.id)`)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async isOnline(userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("user_presence")
+      .select("user_id")
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 }

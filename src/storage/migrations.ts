@@ -206,6 +206,13 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "011_agent_offline_since": {
+    async up(db: Kysely<unknown>) {
+      // When a user's last socket closed (control/AgentGone.ts): past a short grace, the live
+      // call of an agent still without a socket on any node goes back to its queue.
+      await runScript(db, "ALTER TABLE users ADD COLUMN offline_since timestamptz;");
+    },
+  },
 };
 
 /** Migrations that need the context (a key), after the plain ones. */

@@ -82,7 +82,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     // The database as an older Earshot left it: a plaintext secret, the sealing migration not run.
     await query("UPDATE webhooks SET secret = 'legacy-plaintext-secret'");
     // (Migrations run in name order, so the later ones are undone too — a new migration adds
-    // its undo here: 006's set-up tokens, 007's live board, 008's queues.)
+    // its undo here: 006's set-up tokens, 007's live board, 008's queues, 011's offline_since.)
     await query("DELETE FROM kysely_migration WHERE name >= '005'");
     await query("DROP TABLE setup_tokens");
     await query("DROP INDEX auth_tokens_user");
@@ -95,6 +95,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     );
     await query("ALTER TABLE calls DROP COLUMN queued_at");
     await query("ALTER TABLE numbers DROP COLUMN max_wait_s");
+    await query("ALTER TABLE users DROP COLUMN offline_since");
     await assert.rejects(
       startApp({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /webhook\(s\) are registered and EARSHOT_SECRET is not set/,

@@ -3091,7 +3091,7 @@ export interface components {
             text: string;
         };
         CallGrants: {
-            addParty: components["schemas"]["Grant"];
+            addParty: components["schemas"]["SessionEndingGrant"];
             answer: components["schemas"]["Grant"];
             barge: components["schemas"]["Grant"];
             coach: components["schemas"]["Grant"];
@@ -3103,7 +3103,7 @@ export interface components {
             raiseHand: components["schemas"]["Grant"];
             resume: components["schemas"]["Grant"];
             tag: components["schemas"]["Grant"];
-            transfer: components["schemas"]["Grant"];
+            transfer: components["schemas"]["SessionEndingGrant"];
             unmute: components["schemas"]["Grant"];
         };
         CallQuality: {
@@ -3123,7 +3123,7 @@ export interface components {
             coachName: string;
             durationMs: number | null;
             endedAt: string | null;
-            endReason: ("coach_left" | "removed_by_admin" | "call_ended" | "transferred" | "conference" | "external_transfer" | "connection_lost" | "permission_changed") | null;
+            endReason: ("coach_left" | "removed_by_admin" | "call_ended" | "transferred" | "conference" | "external_transfer" | "connection_lost" | "permission_changed" | "agent_disconnected") | null;
             hearing: components["schemas"]["Hearing"];
             id: string;
             messages: components["schemas"]["CoachingMessage"][];
@@ -3205,6 +3205,12 @@ export interface components {
             name: string;
             orgId: string;
             userIds: string[];
+        };
+        SessionEndingGrant: {
+            allowed: boolean;
+            code: string | null;
+            endsCoaching: boolean;
+            message: string | null;
         };
         User: {
             availability: "available" | "unavailable";

@@ -1,6 +1,7 @@
 // The English strings of the web app (the default language); every key of the UI is here.
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
+import { softphoneEn } from "../softphone/i18n.softphone.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { diagEn } from "./i18n.diag.ts";
 import { queueEn } from "./i18n.queue.ts";
@@ -140,6 +141,7 @@ export const en = {
   ...qualityEn,
   ...coachingEn,
   ...queueEn,
+  ...softphoneEn,
   ...boardEn,
 };
 

@@ -1,6 +1,7 @@
 // The Spanish strings of the web app: one for every English key.
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
+import { softphoneEs } from "../softphone/i18n.softphone.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { diagEs } from "./i18n.diag.ts";
 import type { Key } from "./i18n.en.ts";
@@ -143,5 +144,6 @@ export const es: Record<Key, string> = {
   ...qualityEs,
   ...coachingEs,
   ...queueEs,
+  ...softphoneEs,
   ...boardEs,
 };
