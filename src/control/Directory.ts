@@ -176,8 +176,6 @@ export class Directory {
   async socketChanged(user: UserRecord, delta: 1 | -1): Promise<void> {
     if (!(await this.ctx.store.countSocket(user.id, this.ctx.nodeId, delta))) return;
     await (delta === 1 ? this.presence?.cameBack(user.id) : this.presence?.wentOffline(user.id));
-    // Back online, they may take a waiting call again (the queue offers nothing to the gone).
-    if (delta === 1) await this.agentsFreed(user.orgId);
     const fresh = await this.ctx.store.getUser(user.id);
     if (fresh) await this.publishUser(fresh);
   }

@@ -42,8 +42,7 @@ export interface Store {
   lockWaitingCalls(numberId: string): Promise<CallRecord[]>;
   /**
    * Locks the users of the number's distribution who could take a call now (available, on no
-   * call, rung for none, not gone offline, no call ended after `wrapUpFrom`), longest-idle
-   * first, skipping locked ones.
+   * call, rung for none, no call ended after `wrapUpFrom`), longest-idle first, skipping locked ones.
    */
   lockFreeAgents(numberId: string, wrapUpFrom: Date): Promise<UserRecord[]>;
   /** The numbers (of `orgId`, or of every org) with a call waiting for nobody rung. */

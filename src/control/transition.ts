@@ -60,6 +60,9 @@ export async function transition(
   // behind the others (longest-idle first, docs/ARCHITECTURE.md "Queues").
   if ((action.type === "end" || action.type === "transfer" || action.type === "requeue") && before.agentId)
     await tx.updateUser(before.agentId, { idleSince: now });
+  // An agent whose softphone disappeared takes no calls until they say so again (AgentGone.ts).
+  if (action.type === "requeue" && before.agentId)
+    await tx.updateUser(before.agentId, { availability: "unavailable" });
   if (action.type === "unanswered")
     for (const id of before.ringingUserIds) await tx.updateUser(id, { idleSince: now });
   if (action.type === "comment")

@@ -38,10 +38,6 @@ export class QueueQueries extends BoardQueries {
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.state = 'ringing' AND c.ringing_user_ids @> jsonb_build_array(users.id))`,
       )
-      // Not gone: a user whose last socket closed is offered nothing until one opens (AgentGone.ts).
-      .where(
-        sql<boolean>`(users.offline_since IS NULL OR EXISTS (SELECT 1 FROM user_presence p WHERE p.user_id = users.id))`,
-      )
       // Not in wrap-up: no call of theirs ended since `wrapUpFrom` (agentState.ts's inWrapUp).
       .where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM calls c WHERE c.agent_id = users.id AND c.ended_at > ${wrapUpFrom})`,

@@ -114,13 +114,17 @@ describe("agent gone, numbers dialled", () => {
       (e) => e.type === "coaching.ended" && e.session.id === session.id,
     )) as Extract<ServerMessage, { type: "coaching.ended" }>;
     assert.equal(ended.session.endReason, "agent_disconnected");
-    // Offered as a new call would be: to the free agents, never to the one who is gone.
+    // Offered as a new call would be: to the free agents.
     const offered = await until(
       () => getCall(org.admin, call.id),
       (c) => c.ringingUserIds.length > 0,
     );
     assert.ok(offered.ringingUserIds.includes(org.luis.id), JSON.stringify(offered.ringingUserIds));
+    // The gone agent is not rung: unavailable until she says otherwise.
     assert.ok(!offered.ringingUserIds.includes(org.ana.id), "the gone agent is not rung");
+    const me = await org.ana.get<{ user: { availability: string } }>("/me");
+    assert.equal(me.body.user.availability, "unavailable");
+    assert.equal((await org.ana.patch("/me", { availability: "available" })).status, 200);
     const answered = await org.luis.post<{ call: Call }>(`/calls/${call.id}/answer`);
     assert.equal(answered.status, 200, JSON.stringify(answered.body));
     assert.equal(answered.body.call.agentId, org.luis.id);
