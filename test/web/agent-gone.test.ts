@@ -100,7 +100,7 @@ describe("the queue and an agent gone, in the web app (Chromium)", { timeout: 18
 
     await customer.goto(`${server.url}/widget/${org.support}`);
     await customer.getByRole("button", { name: "Call" }).click();
-    await customer.getByText("You are number 1 in the queue").waitFor();
+    await customer.getByRole("status").getByText("Ringing…").waitFor();
     await holdMusic(customer, "the waiting caller hears hold music");
 
     const row = waiting.getByRole("row").filter({ hasText: "waiting for a free agent" });
@@ -144,7 +144,7 @@ describe("the queue and an agent gone, in the web app (Chromium)", { timeout: 18
     const requeued = await getCall(org.admin, callId);
     assert.deepEqual([requeued.state, requeued.agentId], ["ringing", null]);
     assert.ok(requeued.queuedAt && Date.parse(requeued.queuedAt) >= closedAt, "queued anew");
-    await customer.getByText("You are number 1 in the queue").waitFor();
+    await customer.getByRole("status").getByText("Ringing…").waitFor();
     assert.deepEqual(cspViolations, []);
   });
 });
