@@ -8,7 +8,8 @@ import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call, PhoneNumber } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
-import { type Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
+import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { EventClient } from "../support/ws.ts";
 
 const GRACE_MS = 600;
@@ -176,5 +177,43 @@ describe("agent gone, numbers dialled", () => {
     const gone = await getCall(org.ana, out.body.call.id);
     assert.deepEqual([gone.state, gone.endReason], ["ended", "connection_lost"]);
     ana.close();
+  });
+});
+
+describe("agent gone across two nodes (PostgreSQL and Redis)", () => {
+  let backends: Backends;
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    requireBackends();
+    backends = await startBackends();
+    const databaseUrl = await backends.database("agent_gone");
+    const opts = { databaseUrl, redisUrl: backends.redisUrl, agentGraceMs: GRACE_MS, queueSweepMs: 100 };
+    a = await startServer({ ...opts, env: { EARSHOT_SECRET: "shared" } });
+    b = await startServer({ ...opts, env: { EARSHOT_SECRET: "shared" } });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await backends?.stop();
+  });
+
+  it("a reload that lands on the other node keeps the call; that tab closing past the grace requeues it", async () => {
+    const org = await demoOrg(a.url);
+    const anaOnB = await Client.login(b.url, "ana@demo.test");
+    const onA = await EventClient.connect(a.url, `token=${org.ana.token}`);
+    const call = await liveCall(org.admin, org.ana, org.support);
+    onA.close();
+    await onA.closed;
+    const onB = await EventClient.connect(b.url, `token=${anaOnB.token}`);
+    await new Promise((r) => setTimeout(r, GRACE_MS * 2));
+    const kept = await getCall(org.admin, call.id);
+    assert.deepEqual([kept.state, kept.agentId], ["in_progress", org.ana.id], "the reload kept the call");
+    onB.close();
+    const requeued = await until(
+      () => getCall(org.admin, call.id),
+      (c) => c.state === "ringing",
+    );
+    assert.equal(requeued.agentId, null);
   });
 });
