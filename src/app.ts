@@ -61,6 +61,8 @@ export interface EarshotParts {
   serviceLevelMs?: number;
   /** How often the queue's safety-net sweep runs (overdue calls end, waiting calls are offered). */
   queueSweepMs?: number;
+  /** How long an agent may be without any socket before their call returns to its queue (EARSHOT_AGENT_RECONNECT_GRACE_S). */
+  agentGraceMs?: number;
   /** Also receives the SIP trunk's log lines (observability, tests). */
   onTrunkLog?: (msg: string, fields: Record<string, unknown>) => void;
   /** Delays before webhook retries (default 1 s, 10 s, 60 s). */
@@ -144,6 +146,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       tokenTtlMs: 12 * 3600_000,
       maxRingingPerNumber: config.maxRingingPerNumber,
       wrapUpMs: parts.wrapUpMs ?? config.board.wrapUpMs,
+      agentGraceMs: parts.agentGraceMs ?? config.agentReconnectGraceMs,
     },
     now: () => new Date(),
     newId: randomUUID,
@@ -171,9 +174,10 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       log.error({ err: error, callId }, "could not end what a lost audio leg carried");
     });
   });
-  const directory = new Directory(ctx, coaching, (orgId) => calls.queue.agentsFreed(orgId));
+  const directory = new Directory(ctx, coaching, (orgId) => calls.queue.agentsFreed(orgId), calls.agentGone);
   calls.queue.startSweep(parts.queueSweepMs ?? 5_000);
   calls.transfers.startSweep(parts.queueSweepMs ?? 5_000);
+  calls.agentGone.startSweep(parts.queueSweepMs ?? 5_000);
   const accounts = new Accounts(ctx, directory);
   const seeded = config.demo ? await seedDemo(store, randomUUID) : false;
   const setupToken = await accounts.prepareFirstStart();

@@ -30,6 +30,8 @@ export interface Config {
   mediaPorts: [number, number] | undefined;
   /** How long a browser leg that lost its network path waits for an ICE restart (ms). */
   mediaReconnectGraceMs: number;
+  /** How long an agent may have no socket open (a reload) before their call returns to its queue (ms). */
+  agentReconnectGraceMs: number;
   /** STUN/TURN servers for browsers (and STUN for the media plane). */
   ice: IceConfig;
   /** Certificate and key (PEM) when the server itself serves HTTPS and WSS. */
@@ -250,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaHosts: mediaHosts(env),
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
     mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,
+    agentReconnectGraceMs: int(env, "EARSHOT_AGENT_RECONNECT_GRACE_S", 10, 1, 600) * 1000,
     ice: iceConfig(env),
     tls: tlsConfig(env),
     trustProxy: proxies,

@@ -21,23 +21,23 @@ import {
   type Hearing,
   type LegQuality,
   type PhoneNumber,
+  type SessionEndingGrant,
   type User,
   type UserGrants,
   type WidgetCall,
 } from "../protocol/resources.ts";
-import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
 import type { CallTransfer } from "../protocol/transfers.ts";
 import { literals, NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 import { Access, Mode, Role } from "./schemas.ts";
+import { LiveStatsSchema, NumberStatsSchema, PeriodStatsSchema } from "./statsSchemas.ts";
 
 export { ref };
 
-export const GrantSchema = object("Grant", {
-  allowed: Type.Boolean(),
-  code: NullableStr,
-  message: NullableStr,
-});
+const GRANT = { allowed: Type.Boolean(), code: NullableStr, message: NullableStr };
+export const GrantSchema = object("Grant", GRANT);
 const grant = ref(GrantSchema);
+const endsCoaching = Type.Boolean();
+export const SessionEndingGrantSchema = object("SessionEndingGrant", { ...GRANT, endsCoaching });
 export const UserGrantsSchema = object("UserGrants", { monitor: grant, administer: grant });
 export const CallGrantsSchema = object("CallGrants", {
   coach: grant,
@@ -48,8 +48,8 @@ export const CallGrantsSchema = object("CallGrants", {
   resume: grant,
   mute: grant,
   unmute: grant,
-  transfer: grant,
-  addParty: grant,
+  transfer: ref(SessionEndingGrantSchema),
+  addParty: ref(SessionEndingGrantSchema),
   raiseHand: grant,
   acceptTransfer: grant,
   declineTransfer: grant,
@@ -141,6 +141,7 @@ const COACHING_END_REASONS = [
   "external_transfer",
   "connection_lost",
   "permission_changed",
+  "agent_disconnected",
 ] as const;
 
 export const CoachingSessionSchema = object("CoachingSession", {
@@ -208,35 +209,6 @@ export const CallSchema = object("Call", {
   grants: Type.Optional(ref(CallGrantsSchema)),
 });
 
-const nullableNum = nullable(Type.Number());
-
-export const PeriodStatsSchema = object("PeriodStats", {
-  answered: Type.Number(),
-  abandoned: Type.Number(),
-  serviceLevel: nullableNum,
-  averageSpeedOfAnswerMs: nullableNum,
-  averageHandleTimeMs: nullableNum,
-});
-
-export const NumberStatsSchema = object("NumberStats", {
-  numberId: NullableStr,
-  name: Str,
-  waiting: Type.Number(),
-  longestWaitMs: Type.Number(),
-  today: ref(PeriodStatsSchema),
-  last15m: ref(PeriodStatsSchema),
-});
-
-export const LiveStatsSchema = object("LiveStats", {
-  orgId: Str,
-  at: Str,
-  timeZone: Str,
-  dayStart: Str,
-  serviceLevelThresholdMs: Type.Number(),
-  numbers: Type.Array(ref(NumberStatsSchema)),
-  total: ref(NumberStatsSchema),
-});
-
 export const WidgetCallSchema = object(
   "WidgetCall",
   { id: Str, state: CallStateSchema, numberId: Str, queuePosition: nullable(Type.Integer()) },
@@ -254,6 +226,7 @@ export const WebhookSchema = object("Webhook", {
 });
 
 same<typeof GrantSchema, Grant>(true);
+same<typeof SessionEndingGrantSchema, SessionEndingGrant>(true);
 same<typeof UserGrantsSchema, UserGrants>(true);
 same<typeof CallGrantsSchema, CallGrants>(true);
 same<typeof UserSchema, User>(true);
@@ -269,14 +242,12 @@ same<typeof CoachingSessionSchema, CoachingSession>(true);
 same<typeof CallTransferSchema, CallTransfer>(true);
 same<typeof CallSchema, Call>(true);
 same<typeof WidgetCallSchema, WidgetCall>(true);
-same<typeof PeriodStatsSchema, PeriodStats>(true);
-same<typeof NumberStatsSchema, NumberStats>(true);
-same<typeof LiveStatsSchema, LiveStats>(true);
 same<typeof WebhookSchema, WebhookView>(true);
 
 /** Every named schema, in dependency order (Fastify's addSchema). */
 export const RESOURCE_SCHEMAS = [
   GrantSchema,
+  SessionEndingGrantSchema,
   UserGrantsSchema,
   CallGrantsSchema,
   UserSchema,

@@ -2,17 +2,22 @@
 // mute, transfer, conference, hang up, raise hand (notes are CallNotes; a transfer to a user
 // rings them: Transfers.ts). Each is one transition
 // under the call's row lock; who may act is checked on the locked row.
+import { isDiallable } from "../protocol/phoneNumbers.ts";
 import type { Call } from "../protocol/resources.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
 import { assertVisible } from "./CallViews.ts";
 import type { CallAction } from "./callMachine.ts";
+import { fail } from "./errors.ts";
 import { asViewer, type CallActionKind, callActionRefusal, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import { callSeenBy } from "./presenter.ts";
 import type { TransitionGuard } from "./transition.ts";
 
 export class CallActions {
-  constructor(private readonly transitions: CallTransitions) {}
+  constructor(
+    private readonly transitions: CallTransitions,
+    private readonly settings: { emergencyNumbers: readonly string[] },
+  ) {}
 
   hold(viewer: UserRecord, callId: string, onHold: boolean): Promise<Call> {
     return this.act(viewer, callId, onHold ? "hold" : "resume", { type: onHold ? "hold" : "resume" });
@@ -23,12 +28,12 @@ export class CallActions {
   }
 
   transferExternal(viewer: UserRecord, callId: string, to: string): Promise<Call> {
-    return this.act(viewer, callId, "transfer", { type: "transfer_external", to });
+    return this.act(viewer, callId, "transfer", { type: "transfer_external", to }, this.diallable(to));
   }
 
   /** Adds a third party: the call becomes a conference. */
   addParticipant(viewer: UserRecord, callId: string, number: string): Promise<Call> {
-    return this.act(viewer, callId, "addParty", { type: "add_party", number });
+    return this.act(viewer, callId, "addParty", { type: "add_party", number }, this.diallable(number));
   }
 
   /** Raise hand (SPEC §5): the agent asks for help; supervisors who may coach see it at once. */
@@ -38,6 +43,13 @@ export class CallActions {
 
   hangup(viewer: UserRecord, callId: string): Promise<Call> {
     return this.act(viewer, callId, "hangUp", { type: "end", reason: "hangup_agent" });
+  }
+
+  /** Refuses a number that is neither E.164 nor an emergency number (protocol/phoneNumbers.ts). */
+  private diallable(number: string): TransitionGuard {
+    return () => {
+      if (!isDiallable(number, this.settings.emergencyNumbers)) fail("invalid_phone_number");
+    };
   }
 
   /** `kind` as `action`, refused on the locked row by the rule its grant shows, then `more` checks. */

@@ -39,6 +39,8 @@ export interface QueueHooks {
   leftQueue(call: CallRecord): void;
   /** Users of the org may be free now (a call ended, was answered by another, or was handed on). */
   agentsFreed(orgId: string, afterCall: boolean): void;
+  /** A connected call waits in its number's queue again (its agent's softphone disappeared). */
+  requeued(call: CallRecord): void;
 }
 
 export class CallTransitions {
@@ -109,6 +111,11 @@ export class CallTransitions {
       case "add_party":
         media?.detach(after.id, "coach", "conference");
         break;
+      case "requeue":
+        media?.detach(after.id, "agent", "agent_disconnected");
+        // The trunk sends and receives again: the next agent hears the customer at once.
+        if (before.state === "on_hold") this.ctx.trunk.hold(after, false);
+        break;
     }
     this.audio.route(after, t.session);
     if (action.type === "transfer_external") this.ctx.trunk.transferExternal(after, action.to);
@@ -123,6 +130,10 @@ export class CallTransitions {
 
   private tellQueue({ before, after }: Transition, action: CallAction): void {
     const { type } = action;
+    if (type === "requeue") {
+      this.hooks.requeued(after);
+      return;
+    }
     const stopsRinging = type === "end" || type === "answer";
     if (!stopsRinging && type !== "transfer_accept" && type !== "transfer_return") return;
     if (stopsRinging) this.hooks.stoppedRinging(after.id);

@@ -5,7 +5,7 @@ import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import { callGrants } from "./grants.ts";
 import type { CallRecord, UserRecord } from "./model.ts";
-import { canMonitor } from "./policy.ts";
+import { agentMayKnow, canMonitor } from "./policy.ts";
 import type { Store } from "./ports.ts";
 import { callFacts, callSeenBy, coachFacts, presentCall, presentSession } from "./presenter.ts";
 
@@ -83,7 +83,13 @@ export class CallViews {
       });
       if (viewer && viewerFacts) {
         const numberUserIds = numbers.find((n) => n.id === c.numberId)?.userIds ?? [];
-        call.grants = callGrants(viewerFacts, c, callFacts(c, numberUserIds, s?.coachId ?? null));
+        const knownSession = s !== undefined && agentMayKnow(s, viewer.id);
+        call.grants = callGrants(
+          viewerFacts,
+          c,
+          callFacts(c, numberUserIds, s?.coachId ?? null),
+          knownSession,
+        );
         call.coach = call.grants.coach;
         return callSeenBy(call, viewer.id);
       }

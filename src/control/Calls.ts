@@ -4,6 +4,7 @@
 // its file: a call's beginning and ringing (CallLifecycle, RingTimers), the agent's actions
 // (CallActions), notes (CallNotes), calls of stopped nodes (NodeRecovery); reads here.
 import type { Call, CallEndReason } from "../protocol/resources.ts";
+import { AgentGone } from "./AgentGone.ts";
 import { CallActions } from "./CallActions.ts";
 import { CallAudio } from "./CallAudio.ts";
 import { CallHistory } from "./CallHistory.ts";
@@ -37,6 +38,8 @@ export class Calls {
   readonly queue: Queue;
   /** Transfers to a user: offer, accept, decline, cancel, ring-out (Transfers.ts). */
   readonly transfers: Transfers;
+  /** Agents whose softphone disappeared: their calls go back to the queue. */
+  readonly agentGone: AgentGone;
 
   constructor(
     private readonly ctx: ControlContext,
@@ -55,12 +58,14 @@ export class Calls {
       },
       leftQueue: (call) => later("queue moved", this.queue.left(call)),
       agentsFreed: (orgId, afterCall) => later("queue offer", this.queue.agentsFreed(orgId, afterCall)),
+      requeued: (call) => later("requeue", this.queue.requeued(call)),
     });
     this.queue = new Queue(ctx, this.transitions, publisher, this.ringTimers, waitTimers, (id, reason) =>
       this.end(id, reason),
     );
-    this.actions = new CallActions(this.transitions);
+    this.actions = new CallActions(this.transitions, ctx.settings);
     this.transfers = new Transfers(ctx, this.transitions, new RingTimers());
+    this.agentGone = new AgentGone(ctx, this.transitions);
     this.notes = new CallNotes(ctx, this.transitions, this.views);
     this.history = new CallHistory(ctx, this.views, coaching);
     this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
@@ -102,12 +107,13 @@ export class Calls {
 
   /**
    * A party's audio leg lost its path and was not restored by an ICE restart within the media
-   * plane's reconnection grace period: a customer or agent without audio ends the call, a coach
-   * without audio ends the session; both with "connection_lost". Only the node that carries the
-   * call's media calls this (once per lost leg).
+   * plane's reconnection grace period: a customer without audio ends the call, a coach without
+   * audio ends the session (both "connection_lost"), an agent's call goes back to its queue
+   * (AgentGone). Only the node that carries the call's media calls this (once per lost leg).
    */
   async legLost(callId: string, party: "customer" | "agent" | "coach"): Promise<void> {
     if (party === "coach") await this.coaching.endOfCall(callId, "connection_lost");
+    else if (party === "agent") await this.agentGone.audioLost(callId);
     else await this.end(callId, "connection_lost");
   }
 
@@ -151,5 +157,6 @@ export class Calls {
     this.ringTimers.close();
     this.queue.close();
     this.transfers.close();
+    this.agentGone.close();
   }
 }

@@ -2,6 +2,7 @@
 // distribution) and contacts (Contacts.ts). Admins write; everyone in the org reads.
 import { createHash, randomBytes } from "node:crypto";
 import type { Availability, MonitoringAccess, Role, User } from "../protocol/resources.ts";
+import type { AgentGone } from "./AgentGone.ts";
 import type { Coaching } from "./Coaching.ts";
 import { Contacts } from "./Contacts.ts";
 import type { ControlContext } from "./context.ts";
@@ -38,6 +39,8 @@ export class Directory {
     private readonly coaching: Coaching,
     /** The queue's trigger: a user became available (Calls.queue.agentsFreed). */
     private readonly agentsFreed: (orgId: string) => Promise<void>,
+    /** Told when a user's last socket closes and when one opens again (Calls.agentGone). */
+    private readonly presence?: Pick<AgentGone, "wentOffline" | "cameBack">,
   ) {
     this.publisher = new Publisher(ctx);
     this.numbers = new Numbers(ctx, coaching);
@@ -172,6 +175,7 @@ export class Directory {
    */
   async socketChanged(user: UserRecord, delta: 1 | -1): Promise<void> {
     if (!(await this.ctx.store.countSocket(user.id, this.ctx.nodeId, delta))) return;
+    await (delta === 1 ? this.presence?.cameBack(user.id) : this.presence?.wentOffline(user.id));
     const fresh = await this.ctx.store.getUser(user.id);
     if (fresh) await this.publishUser(fresh);
   }

@@ -43,6 +43,12 @@ export class Queue {
     await this.offer(call.numberId);
   }
 
+  /** A connected call waits again (AgentGone.ts): as a new call, with the number's maximum wait. */
+  async requeued(call: CallRecord): Promise<void> {
+    const number = await this.ctx.store.getNumber(call.numberId);
+    if (number) await this.entered(call, number.maxWaitS);
+  }
+
   /** Offers the number's waiting calls to its free agents, in one transaction. */
   async offer(numberId: string): Promise<void> {
     const offered = await this.ctx.store.transaction(async (tx) => {

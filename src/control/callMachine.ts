@@ -6,12 +6,12 @@ import type { CallEndReason, CallState, CoachingEndReason } from "../protocol/re
 import { fail } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
 
-export type StateAction = "answer" | "hold" | "resume" | "end";
+export type StateAction = "answer" | "hold" | "resume" | "requeue" | "end";
 
 const TRANSITIONS: Record<CallState, Partial<Record<StateAction, CallState>>> = {
   ringing: { answer: "in_progress", end: "ended" },
-  in_progress: { hold: "on_hold", end: "ended" },
-  on_hold: { resume: "in_progress", end: "ended" },
+  in_progress: { hold: "on_hold", requeue: "ringing", end: "ended" },
+  on_hold: { resume: "in_progress", requeue: "ringing", end: "ended" },
   ended: {},
 };
 
@@ -37,6 +37,11 @@ export type CallAction =
   | { type: "unanswered" }
   /** A call ahead in the queue left it: this call's position changed (told, nothing written). */
   | { type: "queue_moved" }
+  /**
+   * The agent's softphone disappeared (AgentGone.ts): the connected inbound call waits in its
+   * number's queue again, as a new one would, and the customer hears hold music.
+   */
+  | { type: "requeue" }
   | { type: "hold" }
   | { type: "resume" }
   | { type: "mute"; muted: boolean }
@@ -92,6 +97,18 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
       return call.ringingUserIds.length === 0 ? {} : { ringingUserIds: [] };
     case "queue_moved":
       return {};
+    case "requeue":
+      if (call.direction !== "inbound" || call.conference)
+        fail("invalid_transition", "Only a two-party inbound call can wait in its queue again.");
+      return {
+        state: callTransition(call.state, "requeue"),
+        agentId: null,
+        agentMuted: false,
+        handRaised: false,
+        ringingUserIds: [],
+        answeredAt: null,
+        queuedAt: now,
+      };
     case "hold":
     case "resume":
       return { state: callTransition(call.state, action.type) };
@@ -192,7 +209,9 @@ export function stateRefusal(
     return refuse("invalid_transition", "The call has already ended.");
   if (type === "add_party" && call.conference)
     return refuse("conflict", "This call already has a third party.");
-  if (type === "answer" || type === "hold" || type === "resume" || type === "end") {
+  if (type === "requeue" && call.externalTransfer)
+    return refuse("invalid_transition", "The call was transferred to an external number.");
+  if (type === "answer" || type === "hold" || type === "resume" || type === "requeue" || type === "end") {
     if (!TRANSITIONS[call.state][type])
       return refuse("invalid_transition", `A call that is ${call.state.replace("_", " ")} cannot ${type}.`);
   }
@@ -212,6 +231,8 @@ export function endsCoachingAs(action: CallAction): CoachingEndReason | null {
       return "external_transfer";
     case "add_party":
       return "conference";
+    case "requeue":
+      return "agent_disconnected";
     default:
       return null;
   }

@@ -14,6 +14,8 @@ export interface ControlSettings {
   maxRingingPerNumber: number;
   /** How long an agent stays in wrap-up after a call, not offered calls (EARSHOT_WRAP_UP_S, default 0). */
   wrapUpMs?: number;
+  /** How long an agent may be without any socket before their call returns to its queue (AgentGone.ts). */
+  agentGraceMs?: number;
 }
 
 /** What the publisher tells the live board (control/liveStats.ts LiveBoard). */

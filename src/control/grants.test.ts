@@ -158,6 +158,17 @@ describe("callGrants", () => {
     assert.equal(g.resume.code, "invalid_transition");
     assert.equal(g.coach.code, "role_not_allowed");
   });
+  it("a transfer and a third party say they end a coaching session the agent knows of", () => {
+    const known = callGrants(coach(ana), call(), facts({ activeCoachId: "sofia" }), true);
+    assert.deepEqual([known.transfer.endsCoaching, known.addParty.endsCoaching], [true, true]);
+    assert.equal(known.transfer.allowed, true);
+    // A silent listener the agent is not aware of is not told, and no session: nothing ends.
+    const unknown = callGrants(coach(ana), call(), facts({ activeCoachId: "sofia" }), false);
+    assert.deepEqual([unknown.transfer.endsCoaching, unknown.addParty.endsCoaching], [false, false]);
+    // A refused action ends nothing.
+    const conf = callGrants(coach(ana), call({ conference: true }), facts(), true);
+    assert.deepEqual([conf.addParty.allowed, conf.addParty.endsCoaching], [false, false]);
+  });
   it("coach, barge and open the conversation from the policy", () => {
     const s = callGrants(coach(sofia), call(), facts());
     assert.deepEqual([s.coach.allowed, s.barge.allowed, s.openConversation.allowed], [true, true, true]);

@@ -2,7 +2,7 @@
 // services call it and fail with its code) and the grant the resources carry (Call.grants,
 // User.grants), so the button the web app shows and the answer the API gives cannot drift.
 import { errorMessage } from "../protocol/errors.ts";
-import type { CallGrants, Grant, UserGrants } from "../protocol/resources.ts";
+import type { CallGrants, Grant, SessionEndingGrant, UserGrants } from "../protocol/resources.ts";
 import { type CallAction, type Refusal, stateRefusal } from "./callMachine.ts";
 import { fail } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
@@ -153,17 +153,30 @@ export function grant(refusal: Refusal | null): Grant {
     : { allowed: true, code: null, message: null };
 }
 
-/** Everything `viewer` may do on `call` (`facts`: the same call as the policy reads it). */
-export function callGrants(viewer: CoachFacts, call: CallRecord, facts: CallFacts): CallGrants {
+/**
+ * Everything `viewer` may do on `call` (`facts`: the same call as the policy reads it).
+ * `knownSession`: the call has an active coaching session the viewer may know of (an agent is
+ * not told of a silent listener they are not aware of yet): then a transfer or a third party,
+ * which end it (callMachine's endsCoachingAs), say so.
+ */
+export function callGrants(
+  viewer: CoachFacts,
+  call: CallRecord,
+  facts: CallFacts,
+  knownSession = false,
+): CallGrants {
   const actions = Object.fromEntries(
     CALL_ACTION_KINDS.map((kind) => [kind, grant(callActionRefusal(viewer, call, kind))]),
   ) as Record<CallActionKind, Grant>;
+  const ending = (g: Grant): SessionEndingGrant => ({ ...g, endsCoaching: knownSession && g.allowed });
   return {
     coach: grant(coachRefusal(viewer, facts)),
     barge: grant(bargeRefusal(viewer)),
     openConversation: grant(openConversationRefusal(viewer, facts)),
     coachingNote: grant(coachingNoteRefusal(viewer, facts)),
     ...actions,
+    transfer: ending(actions.transfer),
+    addParty: ending(actions.addParty),
   };
 }
 

@@ -157,6 +157,25 @@ describe("applyCallAction: what each action changes on a call", () => {
     refused({ ...ringing, ...declined }, { type: "transfer_accept" }, "no_transfer_offered");
     assert.equal(applyCallAction(ringing, { type: "end", reason: "hangup_customer" }, now).transfer, null);
   });
+  it("requeues a connected inbound call: it waits as a new one, nobody its agent", () => {
+    const later = new Date(now.getTime() + 60_000);
+    for (const state of ["in_progress", "on_hold"] as const)
+      assert.deepEqual(applyCallAction({ ...live, state, agentMuted: true }, { type: "requeue" }, later), {
+        state: "ringing",
+        agentId: null,
+        agentMuted: false,
+        handRaised: false,
+        ringingUserIds: [],
+        answeredAt: null,
+        queuedAt: later,
+      });
+    refused({ ...live, state: "ringing" }, { type: "requeue" });
+    refused({ ...live, state: "ended" }, { type: "requeue" });
+    refused({ ...live, externalTransfer: true }, { type: "requeue" });
+    refused({ ...live, direction: "outbound" }, { type: "requeue" });
+    refused({ ...live, conference: true }, { type: "requeue" });
+    assert.equal(endsCoachingAs({ type: "requeue" }), "agent_disconnected");
+  });
   it("names the coaching end reason of the actions that make a call uncoachable", () => {
     assert.equal(endsCoachingAs({ type: "end", reason: "missed" }), "call_ended");
     // A transfer that rings leaves the coached agent on the call; its acceptance takes it away.

@@ -56,6 +56,12 @@ export interface Store {
   overdueTransfers(offeredBefore: Date): Promise<string[]>;
   /** Each unanswered inbound call's 1-based position in its number's queue. */
   queuePositions(callIds: string[]): Promise<Map<string, number>>;
+  /** The user's last socket closed at `at` (null: a socket of theirs is open again). */
+  markOffline(userId: string, at: Date | null): Promise<void>;
+  /** The live calls whose agent has had no socket on any node since `before` or earlier (AgentGone.ts). */
+  callsOfAgentsOfflineSince(before: Date): Promise<string[]>;
+  /** Whether the user has a socket open on any node. */
+  isOnline(userId: string): Promise<boolean>;
 
   insertOrg(org: { id: string; name: string }): Promise<void>;
   listOrgs(): Promise<{ id: string; name: string }[]>;

@@ -39,7 +39,7 @@ export type TransitionGuard = (call: CallRecord, tx: Store) => Promise<void> | v
 export interface TransitionRules {
   guard?: TransitionGuard;
   /** Skips the action (no change, no refusal) unless the locked call satisfies this: trunk events, timers. */
-  when?: (call: CallRecord) => boolean;
+  when?: (call: CallRecord, tx: Store) => boolean | Promise<boolean>;
 }
 
 /** Locks the call, checks, applies `action` through the state machine and writes it. Null: skipped. */
@@ -52,16 +52,22 @@ export async function transition(
 ): Promise<Transition | null> {
   const before = await tx.lockCall(callId);
   if (!before) fail("not_found", "No such call.");
-  if (rules.when && !rules.when(before)) return null;
+  if (rules.when && !(await rules.when(before, tx))) return null;
   await rules.guard?.(before, tx);
   const patch = applyCallAction(before, action, now);
   if (Object.keys(patch).length > 0) await tx.updateCall(callId, patch);
   // An agent who ends or hands on a call is idle from now; one who let an offer ring out goes
   // behind the others (longest-idle first, docs/ARCHITECTURE.md "Queues").
-  if ((action.type === "end" || action.type === "transfer_accept") && before.agentId)
+  if (
+    (action.type === "end" || action.type === "transfer_accept" || action.type === "requeue") &&
+    before.agentId
+  )
     await tx.updateUser(before.agentId, { idleSince: now });
   if (action.type === "transfer_return" && action.outcome === "no_answer" && before.transfer)
     await tx.updateUser(before.transfer.toUserId, { idleSince: now });
+  // An agent whose softphone disappeared takes no calls until they say so again (AgentGone.ts).
+  if (action.type === "requeue" && before.agentId)
+    await tx.updateUser(before.agentId, { availability: "unavailable" });
   if (action.type === "unanswered")
     for (const id of before.ringingUserIds) await tx.updateUser(id, { idleSince: now });
   if (action.type === "comment")
@@ -114,7 +120,10 @@ function changesOf(
   // it rang; the users an offer rings or stops ringing.
   const stateChanged = patch.state !== undefined && patch.state !== before.state;
   const users = new Set<string | null>();
-  if (stateChanged || ["answer", "end", "transfer_accept", "transfer_external"].includes(action.type)) {
+  if (
+    stateChanged ||
+    ["answer", "end", "transfer_accept", "transfer_external", "requeue"].includes(action.type)
+  ) {
     users.add(before.agentId).add(patch.agentId ?? before.agentId);
   }
   if (stateChanged) for (const id of before.ringingUserIds) users.add(id);

@@ -43,6 +43,11 @@ export const ERRORS = {
   no_transfer_offered: { status: 409, message: "No transfer of this call is ringing." },
   no_available_user: { status: 409, message: "Nobody in the line distribution is available." },
   email_taken: { status: 409, message: "A user with that email already exists." },
+  invalid_phone_number: {
+    status: 400,
+    message:
+      "Enter the number in international format: + and the country code, then the number (8 to 15 digits in all), or an emergency number.",
+  },
   webhook_url_refused: {
     status: 400,
     message:

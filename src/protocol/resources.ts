@@ -1,7 +1,10 @@
 // Resource types shared by the server and the web app. This module imports only its siblings.
-import type { CallQuality } from "./quality.ts";
-import type { CallTransfer, TransferGrants } from "./transfers.ts";
 
+import type { CallGrants, Grant, UserGrants } from "./grants.ts";
+import type { CallQuality } from "./quality.ts";
+import type { CallTransfer } from "./transfers.ts";
+
+export type { CallGrants, Grant, SessionEndingGrant, UserGrants } from "./grants.ts";
 export type { CallQuality, LegQuality } from "./quality.ts";
 
 export type Role = "admin" | "supervisor" | "agent";
@@ -58,7 +61,9 @@ export type CoachingEndReason =
   /** The coach's audio leg lost its network path and no ICE restart restored it in time. */
   | "connection_lost"
   /** The coach's role, monitoring access or line distribution no longer allows the session. */
-  | "permission_changed";
+  | "permission_changed"
+  /** The agent's softphone disappeared (every tab, or their audio): the call went back to its queue. */
+  | "agent_disconnected";
 
 /** Why a call ended. */
 export type CallEndReason =
@@ -124,48 +129,6 @@ export interface CallComment {
   authorId: string;
   text: string;
   createdAt: string;
-}
-
-/**
- * One thing a viewer may or may not do, and if not why: `code` is a code of protocol/errors.ts
- * and `message` its sentence (LiveKit's grants, as data). The server computes it with the same
- * function that refuses the request (control/grants.ts); clients only render it.
- */
-export interface Grant {
-  allowed: boolean;
-  code: string | null;
-  message: string | null;
-}
-
-/** What the viewer may do on one call: coaching (SPEC §3) and each call action (SPEC §2). */
-export interface CallGrants extends TransferGrants<Grant> {
-  /** Start coaching this call (the supervision policy). */
-  coach: Grant;
-  /** Switch a coaching session to barge (Live Monitoring+). */
-  barge: Grant;
-  /** "Open the target conversation": coaches in the number's line distribution. */
-  openConversation: Grant;
-  answer: Grant;
-  hold: Grant;
-  resume: Grant;
-  mute: Grant;
-  unmute: Grant;
-  transfer: Grant;
-  addParty: Grant;
-  raiseHand: Grant;
-  hangUp: Grant;
-  tag: Grant;
-  comment: Grant;
-  /** Leave a coaching note on the call's coaching sessions (supervisors and admins, once the call ended). */
-  coachingNote: Grant;
-}
-
-/** What a user may do anywhere (not per call): the pages and panels they are offered. */
-export interface UserGrants {
-  /** See Live Monitoring (calls and users, coaching). */
-  monitor: Grant;
-  /** The admin pages. */
-  administer: Grant;
 }
 
 /** How the customer is connected: demo network, web widget or SIP trunk. */

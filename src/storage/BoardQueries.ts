@@ -96,7 +96,7 @@ export class BoardQueries extends DirectoryQueries {
     const { rows } = await sql<Record<string, string | number | Date | null>>`
       SELECT number_id,
         count(*) FILTER (WHERE ${waiting})::int AS waiting,
-        min(created_at) FILTER (WHERE ${waiting}) AS oldest_waiting_at,
+        min(coalesce(queued_at, created_at)) FILTER (WHERE ${waiting}) AS oldest_waiting_at,
         ${today}, ${recent}
       FROM calls
       WHERE org_id = ${w.orgId} AND direction = 'inbound' AND (created_at >= ${from} OR state <> 'ended')

@@ -106,4 +106,30 @@ export class QueueQueries extends BoardQueries {
       .execute();
     return new Map(rows.map((r) => [r.id, Number(r.position)]));
   }
+
+  async markOffline(userId: string, at: Date | null): Promise<void> {
+    await this.db.updateTable("users").set({ offline_since: at }).where("id", "=", userId).execute();
+  }
+
+  async callsOfAgentsOfflineSince(before: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("calls")
+      .innerJoin("users", "users.id", "calls.agent_id")
+      .select("calls.id")
+      .where("calls.state", "in", ["in_progress", "on_hold"])
+      .where("calls.external_transfer", "=", false)
+      .where("users.offline_since", "<=", before)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM user_presence p WHERE p.user_id = users.id)`)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async isOnline(userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("user_presence")
+      .select("user_id")
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
 }

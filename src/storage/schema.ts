@@ -24,6 +24,8 @@ export interface UsersTable {
   agent_state: string | null;
   agent_state_since: Timestamp | null;
   idle_since: Timestamp | null;
+  /** When the user's last socket closed (null: online, or never signed in). */
+  offline_since: Timestamp | null;
 }
 
 export interface UserPresenceTable {

@@ -4,11 +4,14 @@
 // dropping the server's UDP port of that leg (iptables, loopback): the browser restarts ICE,
 // the leg comes back as the same leg, and the FFT says the agent hears customer + coach and the
 // customer only the agent, never the coach. Cut for longer than the reconnection grace period,
-// the call ends with "connection_lost", as the API and the call.ended event say.
+// the agent's softphone is gone (SPEC §2): the call goes back to its queue, the customer hears
+// hold music, and the coaching session ends with "agent_disconnected", as the API and the
+// events say.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { MediaPlane } from "../../src/media/plane.ts";
+import { HOLD_MUSIC_NOTES } from "../../src/media/sources.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import type { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
@@ -36,7 +39,7 @@ describe("a leg that loses its path", { timeout: 180_000 }, () => {
   });
   after(() => rig?.close());
 
-  it("restarts ICE on the same leg with the routing unchanged, and ends the call with connection_lost past the grace period", async () => {
+  it("restarts ICE on the same leg with the routing unchanged; past the grace period the call goes back to its queue", async () => {
     const call = await rig.connectedCall();
     const start = await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {});
     assert.equal(start.status, 201);
@@ -91,20 +94,26 @@ describe("a leg that loses its path", { timeout: 180_000 }, () => {
       restore();
     }
 
-    // Cut for longer than the grace period: the call ends, with the reason, for everyone.
+    // Cut for longer than the grace period: the call waits in its queue again, for everyone to see.
     const events = await EventClient.connect(server.url, `token=${org.sofia.token}`);
     restore = cutUdpPort(before.serverPort);
     try {
-      const ended = (await events.next(
-        (m) => m.type === "call.ended" && m.call.id === call.id,
+      const requeued = (await events.next(
+        (m) => m.type === "call.updated" && m.call.id === call.id && m.call.state === "ringing",
         GRACE_MS + 20_000,
       )) as { call: Call };
-      assert.equal(ended.call.endReason, "connection_lost");
-      assert.equal((await getCall(org.admin, call.id)).endReason, "connection_lost");
+      assert.equal(requeued.call.agentId, null);
+      const now = await getCall(org.admin, call.id);
+      assert.deepEqual([now.state, now.endReason], ["ringing", null]);
       const sessions = (
         await org.admin.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`)
       ).body.sessions;
-      assert.equal(sessions.find((s) => s.id === start.body.session.id)?.endReason, "call_ended");
+      assert.equal(sessions.find((s) => s.id === start.body.session.id)?.endReason, "agent_disconnected");
+      // The customer hears hold music (one of its notes, by FFT) while the call waits.
+      await waitFor(async () => {
+        const slots = await b.customer.levels(HOLD_MUSIC_NOTES);
+        return !!slots && slots[0].levels.some((db) => db > -45);
+      }, "back in the queue: the customer hears hold music");
       await waitFor(
         async () =>
           (await b.agent.wsMessages()).some(

@@ -37,7 +37,7 @@ describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () =>
     carrierB = await startPhone(dir, "b", {
       tone: TONE.carrier,
       rtpPorts: "21100-21199",
-      users: ["15550001", "15550003", "112"],
+      users: ["+15550001", "+15550003", "112"],
       avoid: [phoneA.sipPort],
     });
     ({ server, trunkPort } = await startTrunkServer({
@@ -142,7 +142,7 @@ describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () =>
     const call = await inboundCall();
     const session = (await org.sofia.post<{ session: CoachingSession }>(`/calls/${call.id}/coaching`, {}))
       .body.session;
-    const t = await org.ana.post<{ call: Call }>(`/calls/${call.id}/transfer`, { toNumber: "15550003" });
+    const t = await org.ana.post<{ call: Call }>(`/calls/${call.id}/transfer`, { toNumber: "+15550003" });
     assert.equal(t.status, 200);
     await carrierB.waitEvent("CALL_ESTABLISHED");
     const audit = (
@@ -178,10 +178,10 @@ describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () =>
     await coach.joinViaApi(ws(org.sofia.token), call.id, "coach", "pcmu");
     const closed = async () => (await coach.wsMessages()).filter((m) => m.type === "media.closed").length;
     const closedBefore = await closed();
-    const r = await org.ana.post<{ call: Call }>(`/calls/${call.id}/participants`, { number: "15550001" });
+    const r = await org.ana.post<{ call: Call }>(`/calls/${call.id}/participants`, { number: "+15550001" });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.call.conference, true);
-    assert.equal(r.body.call.thirdParty, "15550001");
+    assert.equal(r.body.call.thirdParty, "+15550001");
     await carrierB.waitEvent("CALL_ESTABLISHED");
     await until(async () => (await closed()) > closedBefore, "the standby coach leg is closed");
     await agent.waitTone(0, TONE.customer, true, 8000);
@@ -217,7 +217,7 @@ describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () =>
     assert.ok(customer.coach < -60 && third.coach < -60, `nobody hears the cut-off coach: ${msg}`);
 
     // The third party hangs up (baresip's "hangup" acts on its first account's call, hence
-    // 15550001): only its leg ends; the customer and ana go on.
+    // +15550001): only its leg ends; the customer and ana go on.
     await carrierB.command("hangup");
     await carrierB.waitEvent("CALL_CLOSED");
     await agent.waitTone(1, TONE.carrier, false, 5000);

@@ -1,7 +1,8 @@
 // The live board: per number, today and the last 15 minutes (control/liveStats.ts).
 import type { FastifyInstance } from "fastify";
-import { LiveStatsSchema, ref } from "../resourceSchemas.ts";
+import { ref } from "../resourceSchemas.ts";
 import type { Services } from "../services.ts";
+import { LiveStatsSchema } from "../statsSchemas.ts";
 
 export async function statsRoutes(app: FastifyInstance, s: Services): Promise<void> {
   app.get(

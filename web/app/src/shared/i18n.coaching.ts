@@ -18,6 +18,8 @@ export const coachingEn = {
   bannerEnd_external_transfer: "{name} stopped coaching: the call was transferred to an external number.",
   bannerEnd_connection_lost: "{name} stopped coaching: the coach's audio connection was lost.",
   bannerEnd_permission_changed: "{name} stopped coaching: the coach's permissions changed.",
+  bannerEnd_agent_disconnected:
+    "{name} stopped coaching: your softphone disconnected and the call went back to the queue.",
   dismiss: "Dismiss",
   // Raw values as words.
   callState_ringing: "Ringing",
@@ -71,6 +73,8 @@ export const coachingEs: Record<keyof typeof coachingEn, string> = {
     "{name} ya no supervisa tu llamada: la llamada se transfirió a un número externo.",
   bannerEnd_connection_lost: "{name} ya no supervisa tu llamada: se perdió su conexión de audio.",
   bannerEnd_permission_changed: "{name} ya no supervisa tu llamada: sus permisos cambiaron.",
+  bannerEnd_agent_disconnected:
+    "{name} ya no supervisa la llamada: tu softphone se desconectó y la llamada volvió a la cola.",
   dismiss: "Cerrar aviso",
   callState_ringing: "Sonando",
   callState_in_progress: "En conversación",

@@ -2,6 +2,7 @@
 import { historyEn } from "../history/i18n.history.ts";
 import { boardEn } from "../monitoring/i18n.board.ts";
 import { qualityEn } from "../monitoring/i18n.quality.ts";
+import { softphoneEn } from "../softphone/i18n.softphone.ts";
 import { transferEn } from "../softphone/i18n.transfer.ts";
 import { coachingEn } from "./i18n.coaching.ts";
 import { designEn } from "./i18n.design.ts";
@@ -145,6 +146,7 @@ export const en = {
   ...queueEn,
   ...designEn,
   ...transferEn,
+  ...softphoneEn,
   ...boardEn,
   ...historyEn,
 };

@@ -39,6 +39,8 @@ export const errorsEn: Record<ErrorCode, string> = {
   no_transfer_offered: "No transfer of this call is ringing.",
   no_available_user: "Nobody in the line distribution is available.",
   email_taken: "A user with that email already exists.",
+  invalid_phone_number:
+    "Enter the number in international format: + and the country code, then the number (8 to 15 digits in all), or an emergency number.",
   webhook_url_refused:
     "Webhooks may not point to loopback, private, link-local or other non-public addresses (the operator can allow them with EARSHOT_WEBHOOK_ALLOW_PRIVATE=1).",
   server_secret_required:
@@ -92,6 +94,8 @@ export const errorsEs: Record<ErrorCode, string> = {
   no_transfer_offered: "No hay ninguna transferencia de esta llamada sonando.",
   no_available_user: "No hay nadie disponible en la distribución de líneas.",
   email_taken: "Ya existe un usuario con ese correo electrónico.",
+  invalid_phone_number:
+    "Escribe el número en formato internacional: + y el prefijo del país, y luego el número (de 8 a 15 dígitos en total), o un número de emergencia.",
   webhook_url_refused:
     "Los webhooks no pueden apuntar a direcciones de loopback, privadas, de enlace local ni a otras no públicas (el operador puede permitirlas con EARSHOT_WEBHOOK_ALLOW_PRIVATE=1).",
   server_secret_required:

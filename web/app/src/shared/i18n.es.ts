@@ -2,6 +2,7 @@
 import { historyEs } from "../history/i18n.history.ts";
 import { boardEs } from "../monitoring/i18n.board.ts";
 import { qualityEs } from "../monitoring/i18n.quality.ts";
+import { softphoneEs } from "../softphone/i18n.softphone.ts";
 import { transferEs } from "../softphone/i18n.transfer.ts";
 import { coachingEs } from "./i18n.coaching.ts";
 import { designEs } from "./i18n.design.ts";
@@ -148,6 +149,7 @@ export const es: Record<Key, string> = {
   ...queueEs,
   ...designEs,
   ...transferEs,
+  ...softphoneEs,
   ...boardEs,
   ...historyEs,
 };

@@ -5,6 +5,7 @@ import { isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CallGrants, User } from "../../../../src/protocol/resources.ts";
 import { ok, rest } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";
+import { ThirdPartyForm, useEndCoachingConfirm, useNumberField } from "./NumberDialling.tsx";
 
 export function CallControls({
   call,
@@ -19,7 +20,8 @@ export function CallControls({
 }) {
   const { t, te } = useI18n();
   const [target, setTarget] = useState("");
-  const [external, setExternal] = useState("");
+  const external = useNumberField(`external-${call.id}`);
+  const ending = useEndCoachingConfirm();
   const id = { path: { id: call.id } };
   const act = (request: Parameters<typeof ok>[0]) => ok(request).catch((e: unknown) => onError(te(e)));
   if (!isLive(call.state)) return null;
@@ -82,8 +84,15 @@ export function CallControls({
           e.preventDefault();
           if (target)
             void act(rest.POST("/api/v1/calls/{id}/transfer", { params: id, body: { toUserId: target } }));
-          else if (external)
-            void act(rest.POST("/api/v1/calls/{id}/transfer", { params: id, body: { toNumber: external } }));
+          else if (external.value.trim()) {
+            const toNumber = external.checked();
+            if (toNumber)
+              ending.confirm(call.grants?.transfer, "external", () =>
+                ok(rest.POST("/api/v1/calls/{id}/transfer", { params: id, body: { toNumber } })).catch(
+                  (e: unknown) => external.refused(e, onError),
+                ),
+              );
+          }
         }}
       >
         <label>
@@ -99,28 +108,19 @@ export function CallControls({
               ))}
           </select>
         </label>
-        <label>
-          {t("transferToNumber")}{" "}
-          <input value={external} onChange={(e) => setExternal(e.target.value)} placeholder="+34…" />
-        </label>
+        <label htmlFor={`external-${call.id}`}>{t("transferToNumber")}</label> {external.input("+34…")}
         <button type="submit" {...may("transfer")}>
           {t("transfer")}
         </button>
+        {external.problem}
+        {ending.dialog}
       </form>
       {call.conference ? (
         <p className="row" role="status">
           {call.thirdParty ? `${t("conferenceWith")} ${call.thirdParty}` : t("thirdPartyLeft")}
         </p>
       ) : (
-        <FieldForm
-          label={t("thirdParty")}
-          button={t("addToCall")}
-          placeholder="+34…"
-          grant={may("addParty")}
-          onSubmit={(number) =>
-            act(rest.POST("/api/v1/calls/{id}/participants", { params: id, body: { number } }))
-          }
-        />
+        <ThirdPartyForm callId={call.id} grant={call.grants?.addParty} onError={onError} />
       )}
       <FieldForm
         label={t("tag")}

@@ -1,0 +1,38 @@
+// The live board's figures (protocol/stats.ts) as TypeBox schemas, named by $id like the other
+// resources (resourceSchemas.ts lists them in RESOURCE_SCHEMAS) and checked against their types.
+import { Type } from "@sinclair/typebox";
+import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
+import { NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
+
+const nullableNum = nullable(Type.Number());
+
+export const PeriodStatsSchema = object("PeriodStats", {
+  answered: Type.Number(),
+  abandoned: Type.Number(),
+  serviceLevel: nullableNum,
+  averageSpeedOfAnswerMs: nullableNum,
+  averageHandleTimeMs: nullableNum,
+});
+
+export const NumberStatsSchema = object("NumberStats", {
+  numberId: NullableStr,
+  name: Str,
+  waiting: Type.Number(),
+  longestWaitMs: Type.Number(),
+  today: ref(PeriodStatsSchema),
+  last15m: ref(PeriodStatsSchema),
+});
+
+export const LiveStatsSchema = object("LiveStats", {
+  orgId: Str,
+  at: Str,
+  timeZone: Str,
+  dayStart: Str,
+  serviceLevelThresholdMs: Type.Number(),
+  numbers: Type.Array(ref(NumberStatsSchema)),
+  total: ref(NumberStatsSchema),
+});
+
+same<typeof PeriodStatsSchema, PeriodStats>(true);
+same<typeof NumberStatsSchema, NumberStats>(true);
+same<typeof LiveStatsSchema, LiveStats>(true);
