@@ -5,6 +5,7 @@ import { callCodec } from "../protocol/calls.ts";
 import type { Call } from "../protocol/resources.ts";
 import type { CallAudio } from "./CallAudio.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
+import { newCallRecord } from "./callRecord.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
 import { callActionRefusal, refuseIf } from "./grants.ts";
@@ -118,30 +119,6 @@ export class CallLifecycle {
     orgId: string,
     p: Partial<CallRecord> & Pick<CallRecord, "direction" | "numberId" | "customerNumber">,
   ) {
-    const call: Omit<CallRecord, "createdAt"> = {
-      id: this.ctx.newId(),
-      orgId,
-      state: "ringing",
-      agentId: null,
-      ringingUserIds: [],
-      contactId: null,
-      emergency: false,
-      conference: false,
-      externalTransfer: false,
-      transferredTo: null,
-      agentMuted: false,
-      customerChannel: "demo",
-      tags: [],
-      handRaised: false,
-      answeredAt: null,
-      endedAt: null,
-      endReason: null,
-      nodeId: this.ctx.nodeId,
-      thirdParty: null,
-      queuedAt: null,
-      transfer: null,
-      ...p,
-    };
-    return call;
+    return newCallRecord({ id: this.ctx.newId(), orgId, nodeId: this.ctx.nodeId, ...p });
   }
 }

@@ -1,36 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CallState } from "../protocol/resources.ts";
+import { newCallRecord } from "./callRecord.ts";
 import { type CallActionKind, callActionRefusal, callGrants, userGrants, type Viewer } from "./grants.ts";
 import type { CallRecord } from "./model.ts";
 import type { CallFacts, CoachFacts } from "./policy.ts";
 
 const call = (over: Partial<CallRecord> = {}): CallRecord => ({
-  id: "c1",
-  orgId: "o",
-  direction: "inbound",
+  ...newCallRecord({ id: "c1", orgId: "o", direction: "inbound", numberId: "n", customerNumber: "+1" }),
   state: "in_progress",
-  numberId: "n",
   agentId: "ana",
-  ringingUserIds: [],
-  customerNumber: "+1",
-  contactId: null,
-  emergency: false,
-  conference: false,
-  externalTransfer: false,
-  transferredTo: null,
-  agentMuted: false,
-  customerChannel: "demo",
-  tags: [],
-  handRaised: false,
   createdAt: new Date(0),
-  answeredAt: null,
-  endedAt: null,
-  endReason: null,
-  nodeId: null,
-  thirdParty: null,
-  queuedAt: null,
-  transfer: null,
   ...over,
 });
 const ana: Viewer = { id: "ana", role: "agent", monitoringAccess: "none", liveCallId: "c1" };

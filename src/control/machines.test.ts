@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyCallAction, type CallAction, callTransition, endsCoachingAs } from "./callMachine.ts";
+import { newCallRecord } from "./callRecord.ts";
 import { changeMode } from "./coachingMachine.ts";
 import { EarshotError } from "./errors.ts";
 import type { CallRecord } from "./model.ts";
@@ -61,31 +62,18 @@ describe("coaching session state machine", () => {
 describe("applyCallAction: what each action changes on a call", () => {
   const now = new Date("2026-12-01T10:00:00Z");
   const live: CallRecord = {
-    id: "c1",
-    orgId: "o",
-    direction: "inbound",
+    ...newCallRecord({
+      id: "c1",
+      orgId: "o",
+      direction: "inbound",
+      numberId: "n",
+      customerNumber: "+34600000000",
+    }),
     state: "in_progress",
-    numberId: "n",
     agentId: "ana",
-    ringingUserIds: [],
-    customerNumber: "+34600000000",
-    contactId: null,
-    emergency: false,
-    conference: false,
-    externalTransfer: false,
-    transferredTo: null,
-    agentMuted: false,
     customerChannel: "widget",
-    tags: [],
-    handRaised: false,
     createdAt: now,
     answeredAt: now,
-    endedAt: null,
-    endReason: null,
-    nodeId: null,
-    queuedAt: null,
-    transfer: null,
-    thirdParty: null,
   };
   const refused = (call: CallRecord, action: CallAction, code = "invalid_transition") =>
     assert.throws(

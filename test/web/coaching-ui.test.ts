@@ -105,6 +105,12 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await expectAudio(customer, "customer", [TONE.agent], [TONE.coach], "customer hears ana");
     await expectAudio(ana, "agent", [TONE.customer], [TONE.coach], "ana hears the customer");
 
+    // A comment stays on the agent's call card, with who wrote it (it used to vanish once sent).
+    await ana.getByRole("textbox", { name: "Comment" }).fill("Wants a refund");
+    await ana.getByRole("button", { name: "Add comment" }).click();
+    await ana.getByRole("region", { name: "Comments" }).getByText("Wants a refund").waitFor();
+    assert.match(await ana.getByRole("region", { name: "Comments" }).innerText(), /Wants a refund\s+— Ana,/);
+
     // Raise hand: sofia sees it at once; it is lowered when she joins.
     await ana.getByRole("button", { name: "Raise hand" }).click();
     await row.getByText("Hand raised").waitFor();

@@ -44,4 +44,13 @@ describe("server refusals in Spanish (Chromium)", { timeout: 90_000 }, () => {
     assert.doesNotMatch((await page.getByRole("alert").allTextContents()).join(" "), /must|body\//);
     assert.deepEqual(cspViolations, []);
   });
+
+  it("the demo call starts on the agent's own line, says what it did, and rings her", async () => {
+    const picker = page.getByRole("combobox", { name: "Llamada de demostración a" });
+    const chosen = await picker.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
+    assert.equal(chosen, "Support", "ana is in Support's distribution, not in Sales'");
+    await page.getByRole("button", { name: "Iniciar llamada de demostración" }).click();
+    await page.getByRole("status").filter({ hasText: "Llamada de demostración a Support iniciada" }).waitFor();
+    await page.getByRole("region", { name: "Llamada entrante" }).waitFor();
+  });
 });

@@ -136,7 +136,7 @@ describe("screenshots of every main screen (Chromium)", { timeout: 240_000 }, ()
     const sofia = await page();
     await signIn(sofia, server.url, "sofia@demo.test");
     await sofia.getByRole("heading", { name: "Live Monitoring" }).waitFor();
-    await sofia.locator(".demo").getByRole("combobox").selectOption({ label: "Support" });
+    await sofia.getByRole("combobox", { name: "Demo call to" }).selectOption({ label: "Support" });
     await sofia.getByRole("button", { name: "Start demo call" }).click();
     const calls = sofia.getByRole("tabpanel", { name: /Calls|Llamadas/ });
     await shoot(sofia, "monitoring", bySwitch(sofia), () => calls.locator("tr[data-waiting-call]"), {

@@ -127,7 +127,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
         />
       )}
       {mine && openConversation && <Conversation live={live} callId={mine.id} embedded />}
-      <DemoCallButton numbers={state.numbers} onError={setError} />
+      <DemoCallButton numbers={state.numbers} meId={state.me?.id ?? null} onError={setError} />
       <Board live={live} />
       <a
         href="/wallboard"

@@ -136,6 +136,7 @@ export function CallControls({
         grant={may("comment")}
         onSubmit={(text) => act(rest.POST("/api/v1/calls/{id}/comments", { params: id, body: { text } }))}
       />
+      <Comments call={call} users={users} />
     </div>
   );
 }
@@ -179,5 +180,27 @@ function FieldForm({
         {button}
       </button>
     </form>
+  );
+}
+
+/** The call's comments, oldest first, with who wrote them and when (they stay on the call). */
+function Comments({ call, users }: { call: Call; users: User[] }) {
+  const { t, lang } = useI18n();
+  if (call.comments.length === 0) return null;
+  const time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  return (
+    <section aria-label={t("comments")}>
+      <ul className="comments">
+        {call.comments.map((c) => (
+          <li key={c.id}>
+            {c.text}{" "}
+            <small>
+              — {users.find((u) => u.id === c.authorId)?.name ?? t("someone")},{" "}
+              {time.format(new Date(c.createdAt))}
+            </small>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -126,7 +126,7 @@ export function Softphone({ live }: { live: Live }) {
           <button type="submit">{t("dial")}</button>
         </form>
       )}
-      <DemoCallButton numbers={state.numbers} onError={setError} />
+      <DemoCallButton numbers={state.numbers} meId={state.me?.id ?? null} onError={setError} />
     </main>
   );
 }
