@@ -3,6 +3,7 @@
 // supervisors (copies of sofia) with a sign-in token each.
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { newCallRecord } from "../src/control/callRecord.ts";
 import type { CallRecord } from "../src/control/model.ts";
 import { callToRow } from "../src/storage/rows.ts";
 import type { Database } from "../src/storage/schema.ts";
@@ -16,32 +17,17 @@ function inboundCall(
   agentId: string | null,
   p: Partial<CallRecord>,
 ): Omit<CallRecord, "createdAt"> {
-  return {
+  return newCallRecord({
     id: randomUUID(),
     orgId: org.ana.user?.orgId as string,
     direction: "inbound",
-    state: "in_progress",
     numberId: org.support,
-    agentId,
-    ringingUserIds: [],
     customerNumber: "+34600000000",
-    contactId: null,
-    emergency: false,
-    conference: false,
-    externalTransfer: false,
-    transferredTo: null,
-    agentMuted: false,
-    customerChannel: "demo",
-    tags: [],
-    handRaised: false,
+    state: "in_progress",
+    agentId,
     answeredAt: new Date(),
-    endedAt: null,
-    endReason: null,
-    nodeId: null,
-    thirdParty: null,
-    queuedAt: null,
     ...p,
-  };
+  });
 }
 
 /**

@@ -109,7 +109,10 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
     await ana.getByRole("textbox", { name: "Comment" }).fill("Wants a refund");
     await ana.getByRole("button", { name: "Add comment" }).click();
     await ana.getByRole("region", { name: "Comments" }).getByText("Wants a refund").waitFor();
-    assert.match(await ana.getByRole("region", { name: "Comments" }).innerText(), /Wants a refund\s+— Ana,/);
+    assert.match(
+      (await ana.getByRole("region", { name: "Comments" }).textContent()) ?? "",
+      /Wants a refund\s+— Ana,/,
+    );
 
     // Raise hand: sofia sees it at once; it is lowered when she joins.
     await ana.getByRole("button", { name: "Raise hand" }).click();

@@ -50,7 +50,10 @@ describe("server refusals in Spanish (Chromium)", { timeout: 90_000 }, () => {
     const chosen = await picker.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent);
     assert.equal(chosen, "Support", "ana is in Support's distribution, not in Sales'");
     await page.getByRole("button", { name: "Iniciar llamada de demostración" }).click();
-    await page.getByRole("status").filter({ hasText: "Llamada de demostración a Support iniciada" }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Llamada de demostración a Support iniciada" })
+      .waitFor();
     await page.getByRole("region", { name: "Llamada entrante" }).waitFor();
   });
 });
