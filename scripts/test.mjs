@@ -3,9 +3,10 @@
 //                (scripts/unit-guard.mjs makes one fail at once); as many files at a time as cores.
 //   integration  the rest of test/ without a browser: real servers on free ports, PGlite (from one
 //                migrated snapshot per run, test/support/snapshot.ts), PostgreSQL, Redis, baresip,
-//                nginx; two files at a time — most of their time is waiting on sockets.
+//                nginx; two processes at a time — most of their time is waiting on sockets.
 //   browser      every file that drives Chromium or Firefox (it imports test/support/browser.ts,
-//                web.ts or playwright), one at a time: they measure audio by FFT on two cores.
+//                web.ts or playwright), two processes at a time: a browser test waits far more than
+//                it computes (the serial tier used ≈ 0.6 of a core), so two leave the FFTs headroom.
 //   network      test/network/: network namespaces, one at a time.
 // `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
 // files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
@@ -75,7 +76,7 @@ function tiers() {
   return {
     unit: { files: unit, concurrency: availableParallelism(), guard: true },
     integration: { files: integration, concurrency: 2, processes: 6 },
-    browser: { files: browser, concurrency: 1, processes: 3 },
+    browser: { files: browser, concurrency: 2, processes: 4 },
     network: { files: network, concurrency: 1, processes: 1 },
   };
 }
