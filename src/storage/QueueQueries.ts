@@ -119,6 +119,8 @@ export class QueueQueries extends BoardQueries {
       .where("calls.state", "in", ["in_progress", "on_hold"])
       .where("calls.external_transfer", "=", false)
       .where("users.offline_since", "<=", before)
+      // An agent who took the call while already without a socket gets the grace from then.
+      .where(sql<Date>`COALESCE(calls.answered_at, calls.created_at)`, "<=", before)
       .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM user_presence p WHERE p.user_id = users.id)`)
       .execute();
     return rows.map((r) => r.id);

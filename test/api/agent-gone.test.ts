@@ -150,6 +150,29 @@ describe("agent gone, numbers dialled", () => {
     reloaded.close();
   });
 
+  it("an agent long without a socket who answers gets the grace from the answer, not from the socket's close", async () => {
+    const number = await line();
+    const tab = await socketOf(org.ana);
+    tab.close();
+    await tab.closed;
+    await new Promise((r) => setTimeout(r, GRACE_MS * 2)); // offline for longer than the grace
+    const call = await liveCall(org.admin, org.ana, number);
+    const answeredAt = Date.now();
+    const requeued = await until(
+      () => getCall(org.admin, call.id),
+      (c) => c.state === "ringing",
+    );
+    assert.ok(Date.now() - answeredAt >= GRACE_MS, "the call stayed hers for the grace after the answer");
+    assert.equal(requeued.agentId, null);
+    assert.equal((await org.ana.patch("/me", { availability: "available" })).status, 200);
+    await until(
+      () => getCall(org.admin, call.id),
+      (c) => c.ringingUserIds.includes(org.luis.id),
+    );
+    assert.equal((await org.luis.post(`/calls/${call.id}/answer`)).status, 200);
+    await org.luis.post(`/calls/${call.id}/hangup`);
+  });
+
   it("the agent's audio leg lost past the media grace: the call waits again; an outbound one ends", async () => {
     const number = await line();
     const ana = await socketOf(org.ana);

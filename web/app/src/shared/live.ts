@@ -2,9 +2,10 @@
 // Keeps the live lists the panels show; resources with the viewer's Coach permission
 // come from the API, refetched when an event says something changed.
 import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
-import type { Call, CoachingSession, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
+import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import type { LiveStats } from "../../../../src/protocol/stats.ts";
 import { ok, rest, session, wsUrl } from "./api.ts";
+import { applyEvent, settle } from "./liveMerge.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
 export interface LiveState {
@@ -29,6 +30,8 @@ export class Live {
   private readonly changeListeners = new Set<() => void>();
   private readonly pending = new Map<string, (m: ServerMessage) => void>();
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The events that arrived since each refetch on its way was asked (liveMerge.settle). */
+  private readonly inFlight = new Set<ServerMessage[]>();
   private closed = false;
   /** How many boards show the stats: while any does, a reconnect reloads them. */
   private statsWatchers = 0;
@@ -77,53 +80,21 @@ export class Live {
   }
 
   private apply(m: ServerMessage): void {
-    if (m.type === "call.quality") {
-      // Every few seconds per call: merged in place, no refetch (nothing else changed).
-      const calls = this.state.calls.map((c) => (c.id === m.callId ? { ...c, quality: m.quality } : c));
-      this.set({ calls });
-      return;
-    }
     if (m.type === "stats.updated") {
       // At most once a second per org: replaces the board in place, no refetch.
       if (m.stats.at >= (this.state.stats?.at ?? "")) this.set({ stats: m.stats });
       return;
     }
-    if (m.type === "user.updated") {
-      const users = this.state.users.some((u) => u.id === m.user.id)
-        ? this.state.users.map((u) => (u.id === m.user.id ? m.user : u))
-        : [...this.state.users, m.user];
-      const mine = this.state.me?.id === m.user.id;
-      this.set({ users, me: mine ? m.user : this.state.me });
-      // My role or access changed: my grants on every call may have too.
-      if (mine) this.scheduleRefetch();
-    }
-    if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand.")) {
-      if ("call" in m) this.mergeCall(m.call);
-      if (m.type === "coaching.started" || m.type === "coaching.mode_changed") this.mergeSession(m.session);
+    const lists = { me: this.state.me, users: this.state.users, calls: this.state.calls };
+    const next = applyEvent(lists, m);
+    if (next !== lists) this.set(next);
+    // A refetch on its way may have been answered before this event: it is applied on top.
+    for (const log of this.inFlight) log.push(m);
+    if (m.type === "call.quality") return; // nothing else changed
+    // My role or access changed: my grants on every call may have too.
+    if (m.type === "user.updated" && m.user.id === this.state.me?.id) this.scheduleRefetch();
+    if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand."))
       this.scheduleRefetch();
-    }
-  }
-
-  private mergeCall(call: Call): void {
-    const old = this.state.calls.find((c) => c.id === call.id);
-    // Events carry no viewer's grants: the last answer's stay until the refetch brings new ones.
-    const merged = { ...call, grants: old?.grants ?? call.grants };
-    const calls =
-      call.state === "ended"
-        ? this.state.calls.filter((c) => c.id !== call.id)
-        : old
-          ? this.state.calls.map((c) => (c.id === call.id ? merged : c))
-          : [merged, ...this.state.calls];
-    this.set({ calls });
-  }
-
-  /** A session's new mode and hearing, shown at once (the refetch follows). */
-  private mergeSession(session: CoachingSession): void {
-    if (!this.state.calls.some((c) => c.id === session.callId)) return;
-    const calls = this.state.calls.map((c) =>
-      c.id === session.callId ? { ...c, coachingSession: session } : c,
-    );
-    this.set({ calls });
   }
 
   private scheduleRefetch(): void {
@@ -139,13 +110,20 @@ export class Live {
   }
 
   async refetch(): Promise<void> {
-    const [me, users, calls, numbers] = await Promise.all([
-      ok(rest.GET("/api/v1/me")),
-      ok(rest.GET("/api/v1/users")),
-      ok(rest.GET("/api/v1/calls", { params: { query: { live: "true" } } })),
-      ok(rest.GET("/api/v1/numbers")),
-    ]);
-    this.set({ me: me.user, users: users.users, calls: calls.calls, numbers: numbers.numbers });
+    const since: ServerMessage[] = [];
+    this.inFlight.add(since);
+    try {
+      const [me, users, calls, numbers] = await Promise.all([
+        ok(rest.GET("/api/v1/me")),
+        ok(rest.GET("/api/v1/users")),
+        ok(rest.GET("/api/v1/calls", { params: { query: { live: "true" } } })),
+        ok(rest.GET("/api/v1/numbers")),
+      ]);
+      const answer = { me: me.user, users: users.users, calls: calls.calls };
+      this.set({ ...settle(answer, since), numbers: numbers.numbers });
+    } finally {
+      this.inFlight.delete(since);
+    }
   }
 
   /**
