@@ -52,19 +52,34 @@ export class CallActions {
     };
   }
 
-  /** `kind` as `action`, refused on the locked row by the rule its grant shows, then `more` checks. */
-  private async act(
+  private act(
     viewer: UserRecord,
     callId: string,
     kind: CallActionKind,
     action: CallAction,
     more?: TransitionGuard,
   ): Promise<Call> {
-    const applied = await this.transitions.run(callId, action, async (call, tx) => {
-      await assertVisible(viewer, call, tx);
-      refuseIf(callActionRefusal(asViewer(viewer), call, kind));
-      await more?.(call, tx);
-    });
-    return callSeenBy(applied.dto, viewer.id);
+    return actOn(this.transitions, viewer, callId, kind, action, more);
   }
+}
+
+/**
+ * A viewer's call action: `action` on the locked row, refused there by the rule its grant `kind`
+ * shows (the same function that computes the grant), then by `more`; the call as the viewer sees it.
+ * Every agent action runs through here (CallActions, Transfers).
+ */
+export async function actOn(
+  transitions: CallTransitions,
+  viewer: UserRecord,
+  callId: string,
+  kind: CallActionKind,
+  action: CallAction,
+  more?: TransitionGuard,
+): Promise<Call> {
+  const applied = await transitions.run(callId, action, async (call, tx) => {
+    await assertVisible(viewer, call, tx);
+    refuseIf(callActionRefusal(asViewer(viewer), call, kind));
+    await more?.(call, tx);
+  });
+  return callSeenBy(applied.dto, viewer.id);
 }

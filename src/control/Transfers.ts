@@ -7,15 +7,14 @@
 // timer lives on the node that made the offer; the sweep on every node is the safety net.
 import { errorMessage } from "../protocol/errors.ts";
 import type { Call } from "../protocol/resources.ts";
+import { actOn } from "./CallActions.ts";
 import type { CallTransitions } from "./CallTransitions.ts";
-import { assertVisible } from "./CallViews.ts";
 import type { CallAction, Refusal } from "./callMachine.ts";
 import type { ControlContext } from "./context.ts";
 import { fail } from "./errors.ts";
-import { asViewer, type CallActionKind, callActionRefusal, refuseIf } from "./grants.ts";
+import { type CallActionKind, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import type { Store } from "./ports.ts";
-import { callSeenBy } from "./presenter.ts";
 import type { RingTimers } from "./RingTimers.ts";
 import type { TransitionGuard } from "./transition.ts";
 
@@ -147,19 +146,13 @@ export class Transfers {
     return call;
   }
 
-  /** As CallActions: `kind` refused on the locked row by the rule its grant shows, then `more`. */
-  private async act(
+  private act(
     viewer: UserRecord,
     callId: string,
     kind: CallActionKind,
     action: CallAction,
     more?: TransitionGuard,
   ): Promise<Call> {
-    const applied = await this.transitions.run(callId, action, async (call, tx) => {
-      await assertVisible(viewer, call, tx);
-      refuseIf(callActionRefusal(asViewer(viewer), call, kind));
-      await more?.(call, tx);
-    });
-    return callSeenBy(applied.dto, viewer.id);
+    return actOn(this.transitions, viewer, callId, kind, action, more);
   }
 }
