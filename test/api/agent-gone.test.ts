@@ -8,23 +8,12 @@ import { after, before, describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call, PhoneNumber } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
+import { until } from "../support/poll.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { EventClient } from "../support/ws.ts";
 
 const GRACE_MS = 600;
-
-/** Polls `read` until `ok` holds; fails after `ms` with the last value. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 4000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`not reached within ${ms} ms: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 25));
-    last = await read();
-  }
-  return last;
-}
 
 describe("agent gone, numbers dialled", () => {
   let server: TestServer;

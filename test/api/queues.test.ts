@@ -6,20 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Call, PhoneNumber } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
+import { until } from "../support/poll.ts";
 import { type Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
-
-/** Polls `read` until `ok` holds; fails after `ms` with the last value. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`not reached within ${ms} ms: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 20));
-    last = await read();
-  }
-  return last;
-}
 
 async function setup(url: string) {
   const org = await demoOrg(url);

@@ -8,20 +8,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Call, CoachingSession, PhoneNumber, User } from "../../src/protocol/resources.ts";
 import { assertRefused, getCall, liveCall, signedIn, startCoaching } from "../support/calls.ts";
+import { until } from "../support/poll.ts";
 import { type Client, demoOrg, startApp, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
-
-/** Polls `read` until `ok` holds; fails after `ms` with the last value. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline) assert.fail(`not reached within ${ms} ms: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 20));
-    last = await read();
-  }
-  return last;
-}
 
 const RING_TIMEOUT_MS = 1500;
 

@@ -80,6 +80,19 @@ export async function signIn(page: Page, baseUrl: string, email: string, setup =
   if (setup) await passSetup(page);
 }
 
+/** A new page in its own context of `browser`, signed in as `email` (in Spanish with "es"). */
+export async function openSignedIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  lang?: "es",
+): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  if (lang) await page.addInitScript(() => localStorage.setItem("earshot.lang", "es"));
+  await signIn(page, baseUrl, email);
+  return page;
+}
+
 export async function passSetup(page: Page): Promise<void> {
   await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click();
   await page.getByRole("button", { name: /Finish set-up|Terminar configuración/ }).click();

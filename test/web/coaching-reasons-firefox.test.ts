@@ -10,7 +10,7 @@ import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import { liveCall } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { englishOn } from "../support/untranslated.ts";
-import { launchFirefox, signIn } from "../support/web.ts";
+import { launchFirefox, openSignedIn } from "../support/web.ts";
 
 /** Proper names of the demo data, the same in every language. */
 const NAMES = ["Admin", "Support", "Sales"];
@@ -28,12 +28,7 @@ describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }
     await server?.close();
   });
 
-  const open = async (email: string, lang?: "es"): Promise<Page> => {
-    const page = await (await firefox.newContext()).newPage();
-    if (lang) await page.addInitScript(() => localStorage.setItem("earshot.lang", "es"));
-    await signIn(page, server.url, email);
-    return page;
-  };
+  const open = (email: string, lang?: "es"): Promise<Page> => openSignedIn(firefox, server.url, email, lang);
 
   it("Barge refused with its reason; a busy coach sees why; no English in Spanish", async () => {
     const org = await demoOrg(server.url);

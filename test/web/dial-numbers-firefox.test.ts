@@ -9,7 +9,7 @@ import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { launchFirefox, signIn } from "../support/web.ts";
+import { launchFirefox, openSignedIn } from "../support/web.ts";
 
 describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { timeout: 150_000 }, () => {
   let server: TestServer;
@@ -24,12 +24,7 @@ describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { ti
     await server?.close();
   });
 
-  const open = async (email: string, lang?: "es"): Promise<Page> => {
-    const page = await (await firefox.newContext()).newPage();
-    if (lang) await page.addInitScript(() => localStorage.setItem("earshot.lang", "es"));
-    await signIn(page, server.url, email);
-    return page;
-  };
+  const open = (email: string, lang?: "es"): Promise<Page> => openSignedIn(firefox, server.url, email, lang);
   /** Replaces a field's text key by key (Firefox's fill() does not reach React's inputs). */
   const type = async (field: Locator, text: string) => {
     await field.click();
