@@ -10,8 +10,10 @@ import type { CallRecord, NumberRecord } from "../../src/control/model.ts";
 import type { Logger } from "../../src/control/ports.ts";
 import { MediaPlane } from "../../src/media/plane.ts";
 import { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
+import { freePort } from "../support/services.ts";
 
 const DID = "+34910000001";
+const TRUNK_HOST = "127.0.0.2";
 const quiet = () => {};
 const silent: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 
@@ -19,10 +21,10 @@ function invite(trunkPort: number, phonePort: number): string {
   const sdp =
     "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
   return [
-    `INVITE sip:${DID}@127.0.0.1:${trunkPort} SIP/2.0`,
+    `INVITE sip:${DID}@${TRUNK_HOST}:${trunkPort} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${phonePort};branch=z9hG4bKearly1`,
     "From: <sip:+34600111222@127.0.0.1>;tag=1",
-    `To: <sip:${DID}@127.0.0.1:${trunkPort}>`,
+    `To: <sip:${DID}@${TRUNK_HOST}:${trunkPort}>`,
     "Call-ID: early-answer-1",
     "CSeq: 1 INVITE",
     `Contact: <sip:phone@127.0.0.1:${phonePort}>`,
@@ -34,14 +36,6 @@ function invite(trunkPort: number, phonePort: number): string {
   ].join("\r\n");
 }
 
-async function udpPort(): Promise<number> {
-  const s = dgram.createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 describe("SIP trunk: an inbound call answered before its dialog is ready", () => {
   let media: MediaPlane;
   let trunk: SipTrunk;
@@ -51,7 +45,9 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
 
   before(async () => {
     media = await MediaPlane.create({ hosts: ["127.0.0.1"] });
-    trunkPort = await udpPort();
+    // As startTrunkServer (support/sip-phone.ts): the trunk on 127.0.0.2, where no test's HTTP
+    // server listens, so its TCP listener cannot meet a port another test file holds.
+    trunkPort = await freePort();
     phone.on("message", (m) => received.push(m.toString()));
     await new Promise<void>((r) => phone.bind(0, "127.0.0.1", r));
     const number = {
@@ -64,7 +60,7 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
     } as NumberRecord;
     trunk = new SipTrunk({
       settings: {
-        listenAddress: "127.0.0.1",
+        listenAddress: TRUNK_HOST,
         listenPort: trunkPort,
         carrierAddress: "127.0.0.1",
         carrierPort: phone.address().port,
@@ -99,7 +95,7 @@ describe("SIP trunk: an inbound call answered before its dialog is ready", () =>
   });
 
   it("sends the 200 OK, with its SDP, as soon as the dialog exists", async () => {
-    phone.send(invite(trunkPort, phone.address().port), trunkPort, "127.0.0.1");
+    phone.send(invite(trunkPort, phone.address().port), trunkPort, TRUNK_HOST);
     const deadline = Date.now() + 3000;
     while (!received.some((m) => m.startsWith("SIP/2.0 200")) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
