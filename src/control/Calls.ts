@@ -135,9 +135,9 @@ export class Calls {
     return applied !== null;
   }
 
-  /** The calls `viewer` may see; `unended`: those not ended (ringing ones included), else the latest 200. */
-  async list(viewer: UserRecord, unended: boolean): Promise<Call[]> {
-    const calls = await this.ctx.store.listCalls(viewer.orgId, { unended, limit: unended ? 10_000 : 200 });
+  /** The calls not ended (ringing ones included) that `viewer` may see; ended ones are the history's. */
+  async list(viewer: UserRecord): Promise<Call[]> {
+    const calls = await this.ctx.store.listCalls(viewer.orgId, { unended: true, limit: 10_000 });
     const visible = canMonitor(viewer) ? calls : calls.filter((c) => maySeeCall(viewer, c, null));
     return this.views.present(visible, viewer);
   }

@@ -46,7 +46,7 @@ export async function callRoutes(app: FastifyInstance, s: Services): Promise<voi
       if (live === "true") {
         if (limit || Object.keys(filter).length > 0)
           fail("bad_request", "Filters and paging are for the call history (without live=true).");
-        return { calls: await calls.list(req.viewer, true), nextBefore: null };
+        return { calls: await calls.list(req.viewer), nextBefore: null };
       }
       if (filter.before && !isUtcTime(filter.before.split("~")[0]))
         fail("bad_request", "`before` is not a valid time.");
