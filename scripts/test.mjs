@@ -7,10 +7,11 @@
 //   browser      every file that drives Chromium or Firefox (it imports test/support/browser.ts,
 //                web.ts or playwright), two processes at a time: a browser test waits far more than
 //                it computes (the serial tier used ≈ 0.6 of a core), so two leave the FFTs headroom.
-//   network      test/network/: network namespaces, one at a time.
+//   network      test/network/: network namespaces, one file at a time, beside the integration
+//                tier (it mostly waits: on 2 cores the integration tier leaves ≈ 0.4 core idle).
 // `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
 // files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -75,7 +76,11 @@ function tiers() {
   const integration = rest.filter((f) => !network.includes(f) && !browser.includes(f));
   return {
     unit: { files: unit, concurrency: availableParallelism(), guard: true },
-    integration: { files: integration, concurrency: 2, processes: 6 },
+    integration: {
+      files: integration,
+      concurrency: Number(process.env.IC ?? 2),
+      processes: Number(process.env.IP ?? 6),
+    },
     browser: { files: browser, concurrency: 2, processes: 4 },
     network: { files: network, concurrency: 1, processes: 1 },
   };
@@ -110,12 +115,34 @@ for (const [name, url] of ${urls}) {
   });
 }
 
-function run(files, concurrency, { guard = false, processes = 0, dir = "" } = {}) {
-  if (files.length === 0) return 0;
+// Runs the files in one node --test process, its output passed through as it comes (or, with
+// `quiet`, held and printed whole when it ends, for a tier that runs beside another); resolves
+// with its exit status and the reporter's closing "failing tests" section, repeated at the end
+// of the run so that a failure's details are not lost above thousands of passing lines.
+function run(files, concurrency, { guard = false, processes = 0, dir = "", quiet = false } = {}) {
+  if (files.length === 0) return Promise.resolve({ status: 0, failures: "" });
   const entries = processes > 0 ? shared(files, processes, dir) : files;
   const args = ["--import", "tsx", ...(guard ? ["--import", "./scripts/unit-guard.mjs"] : [])];
   args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...entries);
-  return spawnSync(process.execPath, args, { stdio: "inherit" }).status ?? 1;
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let held = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+    if (quiet) held += d;
+    else process.stdout.write(d);
+  });
+  child.stderr.on("data", (d) => {
+    if (quiet) held += d;
+    else process.stderr.write(d);
+  });
+  return new Promise((done) =>
+    child.on("close", (status) => {
+      if (quiet) process.stdout.write(held);
+      const at = out.lastIndexOf("failing tests:");
+      done({ status: status ?? 1, failures: at < 0 ? "" : out.slice(out.lastIndexOf("\n", at) + 1) });
+    }),
+  );
 }
 
 const all = tiers();
@@ -127,7 +154,7 @@ if (unknown.length > 0) {
   console.error(`unknown tier ${unknown.join(", ")}: one of ${Object.keys(all).join(", ")}, or test files`);
   process.exit(2);
 }
-if (files.length > 0) process.exit(run(files, 1));
+if (files.length > 0) process.exit((await run(files, 1)).status);
 if (names.includes("--list")) {
   for (const [name, tier] of Object.entries(all)) console.log(`${name}:\n  ${tier.files.join("\n  ")}`);
   process.exit(0);
@@ -143,20 +170,34 @@ if (impure.length > 0) {
 // One migrated PGlite for the whole run (test/support/snapshot.ts), removed afterwards.
 const snapshots = mkdtempSync(join(tmpdir(), "earshot-test-"));
 process.env.EARSHOT_TEST_SNAPSHOT_DIR = snapshots;
+// The whole run: the tiers in order, except that the network tier (mostly waiting: TURN expiry,
+// grace periods, ICE restarts) runs beside the integration tier, its output held until it ends.
+// Named tiers run the same way (`integration network` side by side, as in the whole run).
+const order = [["unit"], ["integration", "network"], ["browser"]]
+  .map((group) => group.filter((n) => names.length === 0 || names.includes(n)))
+  .filter((group) => group.length > 0);
 const took = [];
-let failed = 0;
+const failures = [];
 try {
-  for (const name of names.length > 0 ? names : Object.keys(all)) {
-    const tier = all[name];
-    const start = Date.now();
-    const status = run(tier.files, tier.concurrency, { ...tier, dir: snapshots });
-    took.push(
-      `${name}: ${tier.files.length} files, ${Math.round((Date.now() - start) / 1000)} s${status ? " (failed)" : ""}`,
+  for (const group of order) {
+    const results = await Promise.all(
+      group.map(async (name, i) => {
+        const tier = all[name];
+        const start = Date.now();
+        const r = await run(tier.files, tier.concurrency, { ...tier, dir: snapshots, quiet: i > 0 });
+        const s = Math.round((Date.now() - start) / 1000);
+        took.push(`${name}: ${tier.files.length} files, ${s} s${r.status ? " (failed)" : ""}`);
+        if (r.status)
+          failures.push(
+            `── ${name} ──\n${r.failures || `(exit ${r.status}, no failing tests listed: see above)\n`}`,
+          );
+        return r.status;
+      }),
     );
-    failed ||= status;
+    if (results.some(Boolean)) process.exitCode = 1;
   }
 } finally {
   rmSync(snapshots, { recursive: true, force: true });
 }
+if (failures.length > 0) console.log(`\nwhat failed, again:\n${failures.join("\n")}`);
 console.log(`\ntiers — ${took.join("; ")}`);
-process.exit(failed);

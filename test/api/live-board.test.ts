@@ -115,11 +115,15 @@ describe("the live board", () => {
   });
 });
 
+const WRAP_UP_MS = 2500;
+
 describe("agent states with their start", () => {
   let server: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
   before(async () => {
-    server = await startServer({ wrapUpMs: 500 });
+    // Long enough that the next call below is made while ana is still in wrap-up, even on a
+    // loaded machine (at 500 ms it once came after the end of her wrap-up, and rang her).
+    server = await startServer({ wrapUpMs: WRAP_UP_MS });
     org = await demoOrg(server.url);
   });
   after(() => server.close());
@@ -138,6 +142,7 @@ describe("agent states with their start", () => {
             x.user.id === (org.ana.user as User).id &&
             x.user.state === state &&
             x.user.stateSince > after,
+          WRAP_UP_MS + 3000,
         );
         return (e as { user: User }).user;
       };
@@ -167,9 +172,9 @@ describe("agent states with their start", () => {
     const next = (await org.admin.post<{ call: Call }>("/demo/calls", { numberId: org.support })).body.call;
     assert.ok(!next.ringingUserIds.includes((org.ana.user as User).id), "an agent in wrap-up does not ring");
     await org.luis.post(`/calls/${next.id}/answer`);
-    // Wrap-up ends by itself after 500 ms, and the new state starts when it ended.
+    // Wrap-up ends by itself after WRAP_UP_MS, and the new state starts when it ended.
     const free = await of("available", wrap.stateSince)();
-    assert.equal(ms(free.stateSince, wrap.stateSince), 500);
+    assert.equal(ms(free.stateSince, wrap.stateSince), WRAP_UP_MS);
     await org.luis.post(`/calls/${next.id}/hangup`);
 
     await org.ana.patch("/me", { availability: "unavailable" });

@@ -35,12 +35,12 @@ describe("a SIP trunk call across two nodes", {
     dir = mkdtempSync(join(tmpdir(), "earshot-sip-cluster-"));
     backends = await startBackends();
     const databaseUrl = await backends.database("sip_cluster");
-    phone = await startPhone(dir, "phone", { tone: PHONE_TONE, seconds: 60, rtpPorts: "21200-21299" });
+    phone = await startPhone(dir, "phone", { tone: PHONE_TONE, seconds: 60, rtpPorts: "21400-21499" });
     const common = { databaseUrl, redisUrl: backends.redisUrl };
     ({ server: a, trunkPort } = await startTrunkServer({
       ...common,
       carrier: `127.0.0.1:${phone.sipPort}`,
-      rtpPorts: "23100-23199",
+      rtpPorts: "23300-23399",
       env: { EARSHOT_SECRET: "shared" },
     }));
     b = await startServer({

@@ -121,11 +121,19 @@ export async function connectDataChannel(
   const localType = (page: Page) =>
     page.evaluate(async () => {
       const pc = (window as never as { probePc: RTCPeerConnection }).probePc;
-      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
-      const pair = stats.find((s) => s.type === "candidate-pair" && s.nominated && s.state === "succeeded");
-      const local = stats.find((s) => s.id === pair?.localCandidateId);
-      pc.close();
-      return String(local?.candidateType ?? "none");
+      // The transport's selected pair: a pair's `nominated` flag can still be unset in the stats
+      // when the channel opens on a loaded machine (seen once as "none"), so wait up to 2 s.
+      for (let i = 0; ; i++) {
+        const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+        const transport = stats.find((s) => s.type === "transport" && s.selectedCandidatePairId);
+        const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+        const local = stats.find((s) => s.id === pair?.localCandidateId);
+        if (local || i === 20) {
+          pc.close();
+          return String(local?.candidateType ?? "none");
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
     });
   return { ms, localTypes: [await localType(a.page), await localType(b.page)] };
 }

@@ -1,6 +1,8 @@
 // The SIP tests' shared set-up: Debian's baresip as a phone playing a tone (the customer's, or
 // the carrier's far ends), Earshot with a SIP trunk on 127.0.0.2 that takes calls from
 // 127.0.0.1, a call dialled in to Support's DID until it rings, and polling until a condition.
+import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
@@ -35,8 +37,41 @@ export interface PhoneOptions {
   rtpPorts: string;
   /** The users it answers automatically (default alice, a phone that only dials). */
   users?: string[];
-  /** SIP ports it must not take (another phone's, which uses the ports above its own too). */
-  avoid?: number[];
+}
+
+/** Whether `port` can be bound on 127.0.0.1 now, by TCP or UDP as asked (then released). */
+function bindable(port: number, proto: "tcp" | "udp"): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (proto === "udp") {
+      const s = createSocket("udp4");
+      s.once("error", () => resolve(false));
+      s.bind(port, "127.0.0.1", () => s.close(() => resolve(true)));
+      return;
+    }
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Ports for one baresip: SIP on UDP+TCP p and TLS on TCP p+1, and its control port — below
+ * the kernel's ephemeral range (32768+), so that no other test process's outgoing connection
+ * can take one between this check and baresip's bind, as freePort's could (a phone that did not
+ * start, seen once in CI with test files sharing processes).
+ */
+async function phonePorts(): Promise<{ sipPort: number; ctrlPort: number }> {
+  const pick = async (): Promise<number> => {
+    for (;;) {
+      const p = 24000 + Math.floor(Math.random() * 8000);
+      if ((await bindable(p, "udp")) && (await bindable(p, "tcp")) && (await bindable(p + 1, "tcp")))
+        return p;
+    }
+  };
+  const sipPort = await pick();
+  let ctrlPort = await pick();
+  while (Math.abs(ctrlPort - sipPort) <= 1) ctrlPort = await pick();
+  return { sipPort, ctrlPort };
 }
 
 /** A baresip phone in `dir`/`name` on free loopback ports; fails (never skips) without baresip. */
@@ -46,17 +81,11 @@ export async function startPhone(
   opts: PhoneOptions,
 ): Promise<Baresip & { sipPort: number }> {
   requireBaresip();
-  let sipPort = await freePort();
-  while (opts.avoid?.some((p) => Math.abs(p - sipPort) <= 2)) sipPort = await freePort();
   const wav = join(dir, `${name}.wav`);
   writeUlawRateWav(wav, opts.tone, opts.seconds ?? 120);
-  const phone = await Baresip.start(join(dir, name), {
-    sipPort,
-    ctrlPort: await freePort(),
-    rtpPorts: opts.rtpPorts,
-    wav,
-    users: opts.users ?? ["alice"],
-  });
+  const { sipPort, ctrlPort } = await phonePorts();
+  const settings = { sipPort, ctrlPort, rtpPorts: opts.rtpPorts, wav, users: opts.users ?? ["alice"] };
+  const phone = await Baresip.start(join(dir, name), settings);
   return Object.assign(phone, { sipPort });
 }
 
