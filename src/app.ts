@@ -229,6 +229,9 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   ) => {
     const ended = await calls.endCallsOfStoppedNodes(alive, unknownStopped);
     if (ended) log.warn({ calls: ended }, "ended the calls of a server process that stopped");
+    const offline = await directory.forgetStoppedNodes(alive);
+    if (offline)
+      log.warn({ users: offline }, "users whose sockets were on a stopped server process are offline");
   };
   const presence = config.redisUrl
     ? await NodePresence.start(
@@ -239,11 +242,8 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
         log,
       )
     : null;
-  if (!presence) {
-    await callsOfStoppedNodes(async () => new Set(), true);
-    // Alone, no socket of a previous run is open.
-    await store.forgetSocketsOfNodesBut([nodeId]);
-  }
+  // Alone, this node is the whole system: no call or socket of a previous run lives on.
+  if (!presence) await callsOfStoppedNodes(async () => new Set(), true);
   return {
     http: server,
     services,

@@ -180,6 +180,24 @@ export class Directory {
     if (fresh) await this.publishUser(fresh);
   }
 
+  /**
+   * Forgets the sockets counted on nodes that stopped without closing them (a crash): the users
+   * left online on no node go offline, as if their last socket had closed (the agent-gone grace
+   * starts), and the org is told. `alive` tells which of the other nodes run.
+   */
+  async forgetStoppedNodes(alive: (nodeIds: string[]) => Promise<Set<string>>): Promise<number> {
+    const others = await this.ctx.store.presenceNodes(this.ctx.nodeId);
+    if (others.length === 0) return 0;
+    const running = await alive(others);
+    const offline = await this.ctx.store.forgetSocketsOfNodes(others.filter((id) => !running.has(id)));
+    for (const id of offline) {
+      await this.presence?.wentOffline(id);
+      const fresh = await this.ctx.store.getUser(id);
+      if (fresh) await this.publishUser(fresh);
+    }
+    return offline.length;
+  }
+
   /** Tells the org the user's state. */
   publishUser(user: UserRecord): Promise<User> {
     return this.publisher.userState(user);

@@ -109,8 +109,10 @@ export interface Store {
   recordAgentState(userId: string, told: ToldState): Promise<void>;
   /** One socket of the user opened (+1) or closed (-1) on `nodeId`; true when they came online or went offline. */
   countSocket(userId: string, nodeId: string, delta: 1 | -1): Promise<boolean>;
-  /** Forgets the sockets of nodes that stopped (all nodes but `aliveNodeIds`); the users it concerned. */
-  forgetSocketsOfNodesBut(aliveNodeIds: string[]): Promise<string[]>;
+  /** The nodes other than `nodeId` that have sockets counted. */
+  presenceNodes(exceptNodeId: string): Promise<string[]>;
+  /** Forgets the sockets counted on these (stopped) nodes; the users now online on no node. */
+  forgetSocketsOfNodes(nodeIds: string[]): Promise<string[]>;
   /** The live board's counts of an org's inbound calls per number, in one query. */
   numberCallCounts(window: StatsWindow): Promise<NumberCallCounts[]>;
 

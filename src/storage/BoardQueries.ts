@@ -79,11 +79,32 @@ export class BoardQueries extends DirectoryQueries {
     return (before === 0) !== (after === 0);
   }
 
-  async forgetSocketsOfNodesBut(aliveNodeIds: string[]): Promise<string[]> {
-    let q = this.db.deleteFrom("user_presence").returning("user_id");
-    if (aliveNodeIds.length > 0) q = q.where("node_id", "not in", aliveNodeIds);
-    const rows = await q.execute();
-    return [...new Set(rows.map((r) => r.user_id))];
+  async presenceNodes(exceptNodeId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("user_presence")
+      .select("node_id")
+      .distinct()
+      .where("node_id", "<>", exceptNodeId)
+      .execute();
+    return rows.map((r) => r.node_id);
+  }
+
+  async forgetSocketsOfNodes(nodeIds: string[]): Promise<string[]> {
+    if (nodeIds.length === 0) return [];
+    const rows = await this.db
+      .deleteFrom("user_presence")
+      .where("node_id", "in", nodeIds)
+      .returning("user_id")
+      .execute();
+    const users = [...new Set(rows.map((r) => r.user_id))];
+    if (users.length === 0) return [];
+    const still = await this.db
+      .selectFrom("user_presence")
+      .select("user_id")
+      .where("user_id", "in", users)
+      .execute();
+    const online = new Set(still.map((r) => r.user_id));
+    return users.filter((id) => !online.has(id));
   }
 
   async numberCallCounts(w: StatsWindow): Promise<NumberCallCounts[]> {

@@ -5,11 +5,14 @@
 // that stopped are ended by another.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import pg from "pg";
 import { MediaPlane } from "../../src/media/plane.ts";
-import type { CoachingSession } from "../../src/protocol/resources.ts";
+import type { CoachingSession, User } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
+import { until } from "../support/poll.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
+import { EventClient } from "../support/ws.ts";
 
 describe("calls left live by a previous run", () => {
   let backends: Backends;
@@ -110,5 +113,36 @@ describe("calls left live by a previous run", () => {
       (await org.ana.post(`/calls/${(await widgetCall(b.url, org.support)).call.id}/answer`)).status,
       200,
     );
+  });
+
+  it("a cluster node that crashed: the sockets it counted are forgotten, and users online only there go offline", async (t) => {
+    const databaseUrl = await backends.database("node_crashed");
+    const a = await start(databaseUrl, backends.redisUrl);
+    const org = await demoOrg(a.url);
+    const ana = org.ana.user as User;
+    const anaOf = async () =>
+      (await org.sofia.get<{ users: User[] }>("/users")).body.users.find((u) => u.id === ana.id) as User;
+    assert.equal((await anaOf()).state, "offline");
+    const watch = await EventClient.connect(a.url, `token=${org.sofia.token}`);
+    t.after(() => watch.close());
+    // What a node that crashed leaves behind: ana's socket counted on it (its Redis key expired).
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    t.after(() => db.end());
+    await db.query("INSERT INTO user_presence (user_id, node_id, sockets) VALUES ($1, 'crashed-node', 1)", [
+      ana.id,
+    ]);
+    assert.equal((await anaOf()).state, "available", "counted online while the row is there");
+
+    const told = await watch.next(
+      (e) => e.type === "user.updated" && e.user.id === ana.id && e.user.state === "offline",
+      5000,
+    );
+    assert.ok(told, "the org is told she went offline");
+    await until(anaOf, (u) => u.state === "offline");
+    const left = await db.query(
+      "SELECT count(*)::int AS n FROM user_presence WHERE node_id = 'crashed-node'",
+    );
+    assert.equal(left.rows[0].n, 0, "the crashed node's rows are gone");
   });
 });
