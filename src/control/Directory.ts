@@ -12,7 +12,9 @@ import type { UserRecord } from "./model.ts";
 import { Numbers } from "./Numbers.ts";
 import { checkNewPassword } from "./passwordRules.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { agentMayKnow } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
+import { coachSeenByUnaware } from "./presenter.ts";
 import { Publisher } from "./publisher.ts";
 import { revokeUserTokens } from "./revocation.ts";
 
@@ -72,12 +74,20 @@ export class Directory {
     return user;
   }
 
-  async present(user: UserRecord): Promise<User> {
-    return this.publisher.presentUserState(user);
+  /** The User resource of `user` as `viewer` sees it (a coach, by their unaware agent: not coaching). */
+  async present(user: UserRecord, viewer: Pick<UserRecord, "id"> = user): Promise<User> {
+    const dto = await this.publisher.presentUserState(user);
+    if (!dto.coachingSessionId || viewer.id === user.id) return dto;
+    const session = await this.ctx.store.getSession(dto.coachingSessionId);
+    return session && !agentMayKnow(session, viewer.id) ? coachSeenByUnaware(dto) : dto;
   }
 
   async listUsers(viewer: UserRecord): Promise<User[]> {
-    return this.publisher.presentUserStates(await this.ctx.store.listUsers(viewer.orgId), viewer.orgId);
+    return this.publisher.presentUserStates(
+      await this.ctx.store.listUsers(viewer.orgId),
+      viewer.orgId,
+      viewer.id,
+    );
   }
 
   async getUser(viewer: UserRecord, id: string): Promise<UserRecord> {

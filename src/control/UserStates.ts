@@ -6,9 +6,9 @@ import { type AgentFacts, agentState } from "./agentState.ts";
 import type { AgentActivity } from "./boardFacts.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
-import { isAgentOnCall } from "./policy.ts";
+import { agentMayKnow, isAgentOnCall } from "./policy.ts";
 import type { Store } from "./ports.ts";
-import { presentUser } from "./presenter.ts";
+import { coachSeenByUnaware, presentUser } from "./presenter.ts";
 
 export class UserStates {
   constructor(
@@ -30,8 +30,8 @@ export class UserStates {
     return this.presentWith(user, call ?? null, session ?? null, activity, store);
   }
 
-  /** The org's users, read in a few queries (GET /users). */
-  async presentAll(users: UserRecord[], orgId: string): Promise<User[]> {
+  /** The org's users as `viewerId` sees them, read in a few queries (GET /users). */
+  async presentAll(users: UserRecord[], orgId: string, viewerId: string): Promise<User[]> {
     const { store } = this.ctx;
     const [calls, activity] = await Promise.all([
       store.listCalls(orgId, { unended: true, limit: 10_000 }),
@@ -39,15 +39,18 @@ export class UserStates {
     ]);
     const sessions = await store.activeSessionsOfCalls(calls.map((c) => c.id));
     return Promise.all(
-      users.map((u) =>
-        this.presentWith(
+      users.map(async (u) => {
+        const session = sessions.find((x) => x.coachId === u.id) ?? null;
+        const call = calls.find((c) => isAgentOnCall(c, u.id)) ?? null;
+        const dto = await this.presentWith(
           u,
-          calls.find((c) => isAgentOnCall(c, u.id)) ?? null,
-          sessions.find((x) => x.coachId === u.id) ?? null,
+          call,
+          session,
           activity.find((a) => a.userId === u.id),
           store,
-        ),
-      ),
+        );
+        return session && !agentMayKnow(session, viewerId) ? coachSeenByUnaware(dto) : dto;
+      }),
     );
   }
 

@@ -5,7 +5,7 @@ import type { ServerEvent, WidgetMessage } from "../protocol/messages.ts";
 import type { UserRecord } from "./model.ts";
 import { agentMayKnow, canMonitor } from "./policy.ts";
 import type { Audience, Envelope } from "./ports.ts";
-import { callSeenBy, presentWidgetCall } from "./presenter.ts";
+import { callSeenBy, coachSeenByUnaware, presentWidgetCall } from "./presenter.ts";
 
 /** A connection that events are delivered to: a signed-in user's, or a widget customer's. */
 export interface Recipient {
@@ -35,15 +35,17 @@ export function receives(r: Recipient, a: Audience): boolean {
 export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetMessage | null {
   if (!receives(r, envelope.audience)) return null;
   const ev = envelope.event;
-  if (!r.widgetCallId) return r.user ? userView(ev, r.user.id) : ev;
+  if (!r.widgetCallId) return r.user ? userView(envelope, r.user.id) : ev;
   if (ev.type !== "call.updated" && ev.type !== "call.ended" && ev.type !== "call.created") return null;
   const call = presentWidgetCall(ev.call);
   return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
 }
 
-/** `ev` as user `userId` may see it: nothing of a coaching session its agent is not aware of yet. */
-function userView(ev: ServerEvent, userId: string): ServerEvent | null {
+/** The event as user `userId` may see it: nothing of a coaching session its agent is not aware of yet. */
+function userView({ event: ev, coaching }: Envelope, userId: string): ServerEvent | null {
   if ("session" in ev) return agentMayKnow(ev.session, userId) ? ev : null;
+  if (ev.type === "user.updated" && coaching && !agentMayKnow(coaching, userId))
+    return { ...ev, user: coachSeenByUnaware(ev.user) };
   if (!("call" in ev)) return ev;
   const call = callSeenBy(ev.call, userId);
   return call === ev.call ? ev : { ...ev, call };

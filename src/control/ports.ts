@@ -180,6 +180,11 @@ export interface Audience {
 export interface Envelope {
   audience: Audience;
   event: ServerEvent;
+  /**
+   * With a user.updated of a coach: the session they run. Its agent, while not aware of it,
+   * sees the coach as not coaching (delivery.ts, as GET /users does).
+   */
+  coaching?: { agentId: string; agentAwareAt: string | null };
 }
 
 /** Cross-node event fan-out: in-process on one machine, Redis pub/sub beyond. */

@@ -47,6 +47,15 @@ export function presentUser(
 }
 
 /**
+ * A coach as the agent of their session sees them while not aware of it (SPEC §3: told at join
+ * with Notify user, else when the coach first becomes audible): unavailable, as coaching makes
+ * them, and not coaching.
+ */
+export function coachSeenByUnaware(u: User): User {
+  return { ...u, coachingSessionId: null, state: "unavailable" };
+}
+
+/**
  * Who hears the coach of `s` and whom the coach hears, under the routing the media plane applies
  * for `call` (computeRouting: hold, mute, barge, conference). Nobody, once the session ended.
  */

@@ -171,7 +171,7 @@ export class Publisher {
   /** The user's state (availability, live call, coaching, agent state) to their org. */
   async userState(user: UserRecord): Promise<User> {
     const dto = await this.presentUserState(user);
-    this.ctx.bus.publish({ audience: audiences.org(user.orgId), event: build["user.updated"](dto) });
+    this.ctx.bus.publish(await this.userUpdated(user.orgId, dto, this.ctx.store));
     return dto;
   }
 
@@ -180,9 +180,9 @@ export class Publisher {
     return this.states.present(user, store);
   }
 
-  /** The org's users as presentUserState has them, read in a few queries (GET /users). */
-  presentUserStates(users: UserRecord[], orgId: string): Promise<User[]> {
-    return this.states.presentAll(users, orgId);
+  /** The org's users as presentUserState has them, as `viewerId` sees them (GET /users). */
+  presentUserStates(users: UserRecord[], orgId: string, viewerId: string): Promise<User[]> {
+    return this.states.presentAll(users, orgId, viewerId);
   }
 
   /** Wrap-up ends without a change of the user's: tell their state when it does (this process). */
@@ -199,8 +199,19 @@ export class Publisher {
   private async userEnvelope(userId: string, store: Store): Promise<Envelope[]> {
     const user = await store.getUser(userId);
     if (!user) return [];
-    const dto = await this.presentUserState(user, store);
-    return [{ audience: audiences.org(user.orgId), event: build["user.updated"](dto) }];
+    return [await this.userUpdated(user.orgId, await this.presentUserState(user, store), store)];
+  }
+
+  /** user.updated to the org; a coach's carries their session's agent and awareness (delivery.ts). */
+  private async userUpdated(orgId: string, dto: User, store: Store): Promise<Envelope> {
+    const envelope: Envelope = { audience: audiences.org(orgId), event: build["user.updated"](dto) };
+    const session = dto.coachingSessionId ? await store.getSession(dto.coachingSessionId) : undefined;
+    if (session)
+      envelope.coaching = {
+        agentId: session.agentId,
+        agentAwareAt: session.agentAwareAt?.toISOString() ?? null,
+      };
+    return envelope;
   }
 
   /** Joined: the session to monitors, agent and coach; the agent notified if asked; the coach unavailable. */
@@ -224,7 +235,10 @@ export class Publisher {
   async sessionModeChanged(session: SessionRecord, firstAudible: boolean): Promise<CoachingSession> {
     const dto = await this.presentSession(session);
     this.ctx.bus.publish(this.sessionEnvelope("coaching.mode_changed", session, dto));
-    if (firstAudible) this.notifyAgent(session, dto);
+    if (firstAudible) {
+      this.notifyAgent(session, dto);
+      await this.userStateOf(session.coachId); // the agent sees the coach's state from now on
+    }
     return dto;
   }
 

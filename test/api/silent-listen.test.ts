@@ -5,15 +5,16 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
-import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
+import type { Call, CoachingSession, User } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
 import { type Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { EventClient } from "../support/ws.ts";
 
-/** Anything in `e` about `sessionId`: a coaching event of it, or a call carrying it. */
+/** Anything in `e` about `sessionId`: a coaching event of it, a call or a coach carrying it. */
 const aboutSession = (sessionId: string) => (e: ServerMessage) =>
   ("session" in e && (e.session as CoachingSession).id === sessionId) ||
-  ("call" in e && (e.call as Call).coachingSession?.id === sessionId);
+  ("call" in e && (e.call as Call).coachingSession?.id === sessionId) ||
+  ("user" in e && (e.user as User | null)?.coachingSessionId === sessionId);
 
 describe("a silent listener (listen without Notify user)", () => {
   let server: TestServer;
@@ -82,12 +83,33 @@ describe("a silent listener (listen without Notify user)", () => {
     assert.equal(list.body.calls.find((c) => c.id === call.id)?.coachingSession, null);
     const log = await org.ana.get<{ sessions: CoachingSession[] }>(`/coaching-sessions?callId=${call.id}`);
     assert.deepEqual(log.body.sessions, []);
+    // Nor the coach's own state: to ana, sofia is unavailable, not coaching; a monitor sees it.
+    const sofiaId = (org.sofia.user as User).id;
+    const coachTo = async (c: Client) => {
+      const all = (await c.get<{ users: User[] }>("/users")).body.users.find((u) => u.id === sofiaId);
+      const one = (await c.get<{ user: User }>(`/users/${sofiaId}`)).body.user;
+      assert.deepEqual(one, all, "GET /users/:id says what GET /users does");
+      return one;
+    };
+    assert.deepEqual(
+      [(await coachTo(org.ana)).state, (await coachTo(org.ana)).coachingSessionId],
+      ["unavailable", null],
+    );
+    assert.equal((await coachTo(org.marco)).coachingSessionId, s.id);
+    assert.ok(
+      ana.events.some(
+        (e) => e.type === "user.updated" && e.user.id === sofiaId && e.user.state === "unavailable",
+      ),
+      "ana was told the coach's state, without the session",
+    );
 
     // The coach becomes audible: the agent is told, and from then on sees the session.
     const whisper = await org.sofia.patch(`/coaching-sessions/${s.id}`, { mode: "whisper" });
     assert.equal(whisper.status, 200, JSON.stringify(whisper.body));
     await ana.next((e) => e.type === "coaching.notify" && e.session.id === s.id);
     await ana.next((e) => e.type === "coaching.mode_changed" && e.session.mode === "whisper");
+    await ana.next((e) => e.type === "user.updated" && e.user.coachingSessionId === s.id);
+    assert.equal((await coachTo(org.ana)).state, "coaching");
     const seen = await getCall(org.ana, call.id);
     assert.equal(seen.coachingSession?.id, s.id);
     assert.ok(seen.coachingSession?.agentAwareAt);

@@ -70,7 +70,7 @@ export async function directoryRoutes(app: FastifyInstance, s: Services): Promis
     "/users/:id",
     { schema: { params: IdParams, tags: ["users"], response: { 200: UserReply } } },
     async (req) => ({
-      user: await directory.present(await directory.getUser(req.viewer, req.params.id)),
+      user: await directory.present(await directory.getUser(req.viewer, req.params.id), req.viewer),
     }),
   );
   app.post<{ Body: typeof NewUserBody.static }>(
