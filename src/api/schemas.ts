@@ -102,6 +102,8 @@ export const HandBody = body({ raised: Type.Boolean() });
 export const CoachingBody = body({
   notifyUser: Type.Optional(Type.Boolean({ default: false })),
   openConversation: Type.Optional(Type.Boolean({ default: false })),
+  /** The mode to start in (default listen): a one-click Whisper or Barge is one request. */
+  mode: Type.Optional(Mode),
 });
 export const ModeBody = body({ mode: Mode });
 export const MessageBody = body({ text: Str(1, 500) });

@@ -30,6 +30,8 @@ export type ReviewEnded = { session: SessionRecord; call: CallRecord; told: Told
 export interface StartOptions {
   notifyUser: boolean;
   openConversation: boolean;
+  /** The mode it starts in (one-click Whisper or Barge): refused as a switch to it would be. */
+  mode: CoachingMode;
 }
 
 export class Coaching {
@@ -78,6 +80,13 @@ export class Coaching {
     const facts = await policyFactsIn(tx, coach, call);
     refuseIf(coachRefusal(...facts));
     const now = this.ctx.now();
+    // The mode as a switch from nothing: barge refused without Live Monitoring+, and a coach who
+    // starts audible makes the agent aware at once (as a first audible switch would).
+    const start = changeMode(
+      { mode: "listen", modesUsed: [], endedAt: null, agentAwareAt: null },
+      opts.mode,
+      canBarge(coach),
+    );
     const session: Omit<SessionRecord, "startedAt"> = {
       id: this.ctx.newId(),
       orgId: coach.orgId,
@@ -85,18 +94,18 @@ export class Coaching {
       coachId: coach.id,
       // The policy admits only a live call with an agent (call_not_live otherwise).
       agentId: call.agentId as string,
-      mode: "listen",
-      modesUsed: ["listen"],
+      mode: start.mode,
+      modesUsed: start.modesUsed,
       notifyUser: opts.notifyUser,
       openConversation: opts.openConversation && openConversationRefusal(...facts) === null,
       coachPrevAvailability: coach.availability,
-      agentAwareAt: opts.notifyUser ? now : null,
+      agentAwareAt: opts.notifyUser || start.firstAudible ? now : null,
       endedAt: null,
       endReason: null,
     };
     await tx.insertSession(session);
     await tx.updateUser(coach.id, { availability: "unavailable" });
-    await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: "listen" });
+    await tx.insertSessionEvent({ sessionId: session.id, kind: "started", detail: start.mode });
     return { session: (await tx.getSession(session.id)) as SessionRecord, call, coach };
   }
 

@@ -214,7 +214,7 @@ export class Publisher {
     return envelope;
   }
 
-  /** Joined: the session to monitors, agent and coach; the agent notified if asked; the coach unavailable. */
+  /** Joined: the session to monitors, agent and coach; the agent notified if asked or the coach starts audible; the coach unavailable. */
   async sessionStarted(
     session: SessionRecord,
     coach: UserRecord,
@@ -223,7 +223,7 @@ export class Publisher {
   ): Promise<CoachingSession> {
     const dto = presentSession(session, coach.name, call);
     this.ctx.bus.publish(this.sessionEnvelope("coaching.started", session, dto));
-    if (session.notifyUser) this.notifyAgent(session, dto);
+    if (session.agentAwareAt) this.notifyAgent(session, dto);
     // The call's change (built under its lock) goes before anything awaits: a hang-up committed
     // right after must not be told before it.
     this.send(callTold);

@@ -1,6 +1,6 @@
 // Test helpers that drive calls through the public API, as users would.
 import assert from "node:assert/strict";
-import type { Call, CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
+import type { Call, CoachingMode, CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import type { Client, Fetcher, TestServer } from "./server.ts";
 
 /** The demo caller calls `numberId` and `agent` answers: a live inbound call. */
@@ -16,7 +16,7 @@ export async function liveCall(caller: Client, agent: Client, numberId: string):
 export async function startCoaching(
   coach: Client,
   callId: string,
-  body: { notifyUser?: boolean; openConversation?: boolean } = {},
+  body: { notifyUser?: boolean; openConversation?: boolean; mode?: CoachingMode } = {},
 ): Promise<CoachingSession> {
   const r = await coach.post<{ session: CoachingSession }>(`/calls/${callId}/coaching`, body);
   assert.equal(r.status, 201, JSON.stringify(r.body));

@@ -10,14 +10,15 @@ type Id = { Params: { id: string } };
 export async function coachingRoutes(app: FastifyInstance, s: Services): Promise<void> {
   const { coaching } = s;
 
-  app.post<Id & { Body: { notifyUser?: boolean; openConversation?: boolean } }>(
+  app.post<Id & { Body: { notifyUser?: boolean; openConversation?: boolean; mode?: CoachingMode } }>(
     "/calls/:id/coaching",
     {
       schema: {
         params: IdParams,
         body: CoachingBody,
         tags: ["coaching"],
-        summary: "Start coaching a live call (listen mode); refusals carry SPEC §3's codes",
+        summary:
+          "Start coaching a live call, in listen mode unless `mode` says otherwise (barge needs Live Monitoring+); refusals carry SPEC §3's codes",
         response: { 201: SessionReply },
       },
     },
@@ -25,6 +26,7 @@ export async function coachingRoutes(app: FastifyInstance, s: Services): Promise
       const session = await coaching.start(req.viewer, req.params.id, {
         notifyUser: req.body?.notifyUser ?? false,
         openConversation: req.body?.openConversation ?? false,
+        mode: req.body?.mode ?? "listen",
       });
       return reply.status(201).send({ session });
     },

@@ -16,24 +16,18 @@ export interface JoinOptions {
 }
 
 /**
- * Starts coaching `call` and puts the session in `mode`. A one-click whisper or barge starts
- * without Notify user: the agent is told the moment the coach becomes audible, once, by the
- * server (SPEC §3), rather than "listening" and then "speaking" a few milliseconds apart.
+ * Starts coaching `call` in `mode`, in one request: the server applies the routing once, with
+ * that mode, and audits the session as started in it. A one-click whisper or barge starts
+ * without Notify user: the agent is told the moment the coach is audible, once, by the server
+ * (SPEC §3), never "listening" first.
  */
 export async function joinCoaching(live: Live, call: Call, opts: JoinOptions): Promise<void> {
-  const started = await ok(
+  await ok(
     rest.POST("/api/v1/calls/{id}/coaching", {
       params: { path: { id: call.id } },
-      body: { notifyUser: opts.notifyUser, openConversation: opts.openConversation },
+      body: { notifyUser: opts.notifyUser, openConversation: opts.openConversation, mode: opts.mode },
     }),
   );
-  if (opts.mode !== "listen")
-    await ok(
-      rest.PATCH("/api/v1/coaching-sessions/{id}", {
-        params: { path: { id: started.session.id } },
-        body: { mode: opts.mode },
-      }),
-    );
   await live.refetch();
 }
 
