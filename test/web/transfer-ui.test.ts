@@ -3,14 +3,16 @@
 // transfers, which customer) with Accept and Decline and a chime; ana sees it ringing with
 // Cancel transfer. Declined, the call is back with ana and she is told so in words; accepted,
 // luis has the call, ana's card is gone at once (no dead card to hang up), and sofia, who was
-// coaching ana, is told in her panel why her session ended. Controls by role and accessible name.
+// coaching ana, is told in her panel why her session ended. While it rings, Live Monitoring's row
+// says so in words (sofia in English; marco in Spanish on a phone-sized screen, where the row is a
+// card). Controls by role and accessible name.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import { liveCall, startCoaching } from "../support/calls.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { launchChromium, signIn, until } from "../support/web.ts";
+import { launchChromium, openSignedIn, signIn, until } from "../support/web.ts";
 
 /** The customer as the softphone names them: the contact, else the number. */
 const customerOf = (call: Call) => call.contactName ?? call.customerNumber;
@@ -25,6 +27,7 @@ describe("a transfer that rings (Chromium)", { timeout: 150_000 }, () => {
   let ana: Page;
   let luis: Page;
   let sofia: Page;
+  let marco: Page;
 
   before(async () => {
     server = await startServer();
@@ -35,6 +38,9 @@ describe("a transfer that rings (Chromium)", { timeout: 150_000 }, () => {
     await signIn(luis, server.url, "luis@demo.test");
     await signIn(sofia, server.url, "sofia@demo.test");
     await sofia.getByRole("link", { name: "Live Monitoring" }).click();
+    marco = await openSignedIn(browser, server.url, "marco@demo.test", "es");
+    await marco.setViewportSize({ width: 390, height: 800 });
+    await marco.getByRole("link", { name: "Supervisión en vivo" }).click();
   });
   after(async () => {
     await browser?.close();
@@ -59,6 +65,10 @@ describe("a transfer that rings (Chromium)", { timeout: 150_000 }, () => {
     const { card, offer } = await transferToLuis(call);
     assert.ok(await card.getByRole("button", { name: "Cancel transfer" }).isEnabled());
     assert.ok((await chimes(luis)).includes("transfer offered"), "luis's tab chimed as it rang");
+    // The monitors' row (a card at 390 px) says the transfer rings, and to whom, in each language.
+    const rowOf = (page: Page) => page.getByRole("row").filter({ hasText: customerOf(call) });
+    await rowOf(sofia).getByText("Transferring to Luis — ringing").waitFor();
+    await rowOf(marco).getByText("Transfiriendo a Luis: sonando").waitFor();
 
     await offer.getByRole("button", { name: "Decline" }).click();
     await card
@@ -67,6 +77,8 @@ describe("a transfer that rings (Chromium)", { timeout: 150_000 }, () => {
       .waitFor();
     await offer.waitFor({ state: "detached" });
     await card.getByText("Talking", { exact: false }).first().waitFor(); // off hold, with ana again
+    await rowOf(sofia).getByText("Transferring to Luis — ringing").waitFor({ state: "detached" });
+    await rowOf(marco).getByText("Transfiriendo a Luis: sonando").waitFor({ state: "detached" });
     await until(
       async () => ((await chimes(ana)).includes("transfer declined") ? null : "no chime"),
       "ana's chime as the call came back",

@@ -20,6 +20,7 @@ import { CallFilters, UserFilters } from "./ListFilters.tsx";
 import { NO_CALL_FILTER, NO_USER_FILTER, visibleCalls, visibleUsers } from "./lists.ts";
 import { QualityNote } from "./Quality.tsx";
 import { joinCoaching, RowActions } from "./RowActions.tsx";
+import { TransferNote } from "./TransferNote.tsx";
 import { WaitingCalls } from "./WaitingCalls.tsx";
 
 export function LiveMonitoring({ live }: { live: Live }) {
@@ -191,6 +192,7 @@ export function LiveMonitoring({ live }: { live: Live }) {
                   </td>
                   <td data-label={t("state")}>
                     <span className={`call-state state-${c.state}`}>{t(`callState_${c.state}`)}</span>
+                    <TransferNote call={c} nameOf={nameOf} />
                   </td>
                   <td data-label={t("coach")}>
                     {c.coachingSession ? (

@@ -1,5 +1,6 @@
-// The strings of a transfer to a user (TransferOffer.tsx, TransferStatus.tsx), English and
-// Spanish; i18n.en.ts / i18n.es.ts merge them into their dictionaries.
+// The strings of a transfer to a user (TransferOffer.tsx, TransferStatus.tsx, a Live Monitoring
+// row's monitoring/TransferNote.tsx), English and Spanish; i18n.en.ts / i18n.es.ts merge them
+// into their dictionaries.
 
 export const transferEn = {
   transferOffer: "Incoming transfer",
@@ -12,6 +13,7 @@ export const transferEn = {
   transferBack_no_answer: "{to} did not answer the transfer: the call is back with you.",
   transferBack_cancelled: "You cancelled the transfer to {to}: the call is back with you.",
   transferSomeone: "a colleague",
+  transferRowRinging: "Transferring to {to} — ringing",
 };
 
 export const transferEs = {
@@ -25,4 +27,5 @@ export const transferEs = {
   transferBack_no_answer: "{to} no contestó la transferencia: la llamada vuelve a ti.",
   transferBack_cancelled: "Cancelaste la transferencia a {to}: la llamada vuelve a ti.",
   transferSomeone: "un compañero",
+  transferRowRinging: "Transfiriendo a {to}: sonando",
 } satisfies Record<keyof typeof transferEn, string>;
