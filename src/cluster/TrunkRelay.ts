@@ -28,6 +28,7 @@ const TrunkCommand = Type.Union([
   Type.Object({ op: Type.Literal("answered"), call: Call }),
   Type.Object({ op: Type.Literal("transferExternal"), call: Call, to: Type.String() }),
   Type.Object({ op: Type.Literal("addParty"), call: Call, number: Type.String() }),
+  Type.Object({ op: Type.Literal("dropParty"), call: Call }),
   Type.Object({ op: Type.Literal("hangup"), call: Call }),
   Type.Object({ op: Type.Literal("hold"), call: Call, onHold: Type.Boolean() }),
 ]);
@@ -105,6 +106,11 @@ export class TrunkRelay implements Trunk {
     else this.#send({ op: "addParty", call, number });
   }
 
+  dropParty(call: CallRecord): void {
+    if (this.#here(call)) this.local.dropParty(call);
+    else this.#send({ op: "dropParty", call });
+  }
+
   hangup(call: CallRecord): void {
     if (this.#here(call)) this.local.hangup(call);
     else this.#send({ op: "hangup", call });
@@ -154,6 +160,9 @@ export class TrunkRelay implements Trunk {
           answered: () => calls.thirdPartyAnswered(id),
           left: () => calls.thirdPartyLeft(id),
         });
+        break;
+      case "dropParty":
+        this.local.dropParty(call);
         break;
       case "hangup":
         this.local.hangup(call);

@@ -1,8 +1,9 @@
 // An agent whose softphone disappears leaves no ghost call (SPEC §2): every tab of theirs gone
 // past a short grace (a reload reconnects within it), or their audio leg lost past the media
 // plane's reconnection grace, and a connected inbound call waits in its number's queue again
-// (the customer hears hold music; a coaching session on it ends with "agent_disconnected").
-// A call that cannot wait in a queue (outbound, a conference) ends with "connection_lost".
+// (the customer hears hold music; a coaching session on it ends with "agent_disconnected"; a
+// conference's third party is dropped, their leg ended, and the next agent gets a two-party call).
+// A call that cannot wait in a queue (outbound) ends with "connection_lost".
 // The state is the database's (users.offline_since, user_presence), so a timer on the node
 // where the last socket closed, or any node's sweep, acts on it (docs/ARCHITECTURE.md "Queues").
 import { isLive } from "../protocol/calls.ts";
@@ -15,9 +16,9 @@ import { RingTimers } from "./RingTimers.ts";
 /** How long an agent may be without any socket before their call goes back to the queue. */
 export const DEFAULT_AGENT_GRACE_MS = 10_000;
 
-/** The call waits in its queue again when its agent goes: a connected two-party inbound call. */
+/** The call waits in its queue again when its agent goes: a connected inbound call (a conference's third party goes). */
 export const requeueable = (c: CallRecord): boolean =>
-  isLive(c.state) && c.direction === "inbound" && !c.conference && !c.externalTransfer;
+  isLive(c.state) && c.direction === "inbound" && !c.externalTransfer;
 
 export class AgentGone {
   /** This node's grace timers, one per user whose last socket closed here. */

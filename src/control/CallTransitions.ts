@@ -113,6 +113,11 @@ export class CallTransitions {
         break;
       case "requeue":
         media?.detach(after.id, "agent", "agent_disconnected");
+        // A conference's third party is dropped (ringing or answered): the customer waits alone.
+        if (before.conference) {
+          this.ctx.trunk.dropParty(before);
+          media?.detach(after.id, "coach", "agent_disconnected");
+        }
         // The trunk sends and receives again: the next agent hears the customer at once.
         if (before.state === "on_hold") this.ctx.trunk.hold(after, false);
         break;

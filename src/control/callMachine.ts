@@ -98,11 +98,13 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
     case "queue_moved":
       return {};
     case "requeue":
-      if (call.direction !== "inbound" || call.conference)
-        fail("invalid_transition", "Only a two-party inbound call can wait in its queue again.");
+      if (call.direction !== "inbound")
+        fail("invalid_transition", "Only an inbound call can wait in its queue again.");
       return {
         state: callTransition(call.state, "requeue"),
         agentId: null,
+        // A conference's third party is dropped with its agent: the next agent gets a two-party call.
+        ...(call.conference ? { conference: false, thirdParty: null } : {}),
         agentMuted: false,
         handRaised: false,
         ringingUserIds: [],

@@ -161,7 +161,21 @@ describe("applyCallAction: what each action changes on a call", () => {
     refused({ ...live, state: "ended" }, { type: "requeue" });
     refused({ ...live, externalTransfer: true }, { type: "requeue" });
     refused({ ...live, direction: "outbound" }, { type: "requeue" });
-    refused({ ...live, conference: true }, { type: "requeue" });
+    // A conference waits again too, without its third party: the next agent gets a two-party call.
+    assert.deepEqual(
+      applyCallAction({ ...live, conference: true, thirdParty: "+34600999888" }, { type: "requeue" }, later),
+      {
+        state: "ringing",
+        agentId: null,
+        agentMuted: false,
+        handRaised: false,
+        ringingUserIds: [],
+        answeredAt: null,
+        queuedAt: later,
+        conference: false,
+        thirdParty: null,
+      },
+    );
     assert.equal(endsCoachingAs({ type: "requeue" }), "agent_disconnected");
   });
   it("names the coaching end reason of the actions that make a call uncoachable", () => {

@@ -41,6 +41,11 @@ export interface Trunk {
    * reached (only its leg ends; the call goes on).
    */
   addParty(call: CallRecord, number: string, events: { answered(): void; left(): void }): void;
+  /**
+   * The conference's third party leaves (its agent's softphone disappeared and the customer waits
+   * in the queue again): their leg ends, ringing or answered, and no `left` follows that matters.
+   */
+  dropParty(call: CallRecord): void;
   /** The call ended on our side (agent hung up, ring timeout): release the far end. */
   hangup(call: CallRecord): void;
   /** The call was put on hold / resumed. */

@@ -16,6 +16,8 @@ export interface DemoNetworkOptions {
 export class DemoNetwork implements Trunk {
   readonly channel = "demo" as const;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** A simulated third party still ringing, per call. */
+  private readonly ringingParties = new Map<string, NodeJS.Timeout>();
   #calls: TrunkCalls | null = null;
 
   constructor(private readonly opts: DemoNetworkOptions) {}
@@ -33,10 +35,21 @@ export class DemoNetwork implements Trunk {
 
   /** The simulated third party answers after the usual ring and stays until the call ends. */
   addParty(call: CallRecord, _number: string, events: { answered(): void }): void {
-    this.later(this.opts.answerDelayMs, () => {
+    const ring = this.later(this.opts.answerDelayMs, () => {
+      this.ringingParties.delete(call.id);
       this.opts.media?.attachSynthetic(call.id, "coach"); // the third party's position
       events.answered();
     });
+    this.ringingParties.set(call.id, ring);
+  }
+
+  /** A ringing simulated third party never answers; an answered one's leg the control plane detaches. */
+  dropParty(call: CallRecord): void {
+    const ring = this.ringingParties.get(call.id);
+    if (!ring) return;
+    clearTimeout(ring);
+    this.timers.delete(ring);
+    this.ringingParties.delete(call.id);
   }
 
   transferExternal(call: CallRecord): void {
@@ -49,13 +62,14 @@ export class DemoNetwork implements Trunk {
 
   hold(): void {}
 
-  private later(ms: number, fn: () => void): void {
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
     const t = setTimeout(() => {
       this.timers.delete(t);
       fn();
     }, ms);
     t.unref();
     this.timers.add(t);
+    return t;
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,14 @@
 // Adding a third party on the demo network: the simulated callee answers into the call's
 // media in the coach's position, the routing lets everyone hear the two others, a standby coach
-// leg is cut off first, and a second third party is refused.
+// leg is cut off first, and a second third party is refused. When the agent's softphone
+// disappears, the third party is dropped (their leg ended, ringing or answered) and the customer
+// waits in the queue again with hold music, for a two-party call with the next agent.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
-import { liveCall } from "../support/calls.ts";
+import { getCall, liveCall } from "../support/calls.ts";
+import { until } from "../support/poll.ts";
 import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 
 describe("conference on the demo network", () => {
@@ -63,5 +66,74 @@ describe("conference on the demo network", () => {
       coach: [null, null],
     });
     await org.ana.post(`/calls/${call.id}/hangup`);
+  });
+
+  /** ana's conference with the simulated third party (answered or, `answered` false, still ringing). */
+  async function conference(answered: boolean) {
+    const org = await demoOrg(server.url);
+    const call = await liveCall(org.admin, org.ana, org.support);
+    const media = plane.node.getCall(call.id);
+    assert.ok(media, "the call has media");
+    const r = await org.ana.post(`/calls/${call.id}/participants`, { number: "+34600999888" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    if (answered)
+      await until(
+        async () => media.leg("coach")?.kind ?? null,
+        (kind) => kind === "synthetic",
+      );
+    return { org, call, media };
+  }
+
+  it("the agent gone: the third party is dropped, the customer waits with hold music for the next agent", async () => {
+    const { org, call, media } = await conference(true);
+    await server.earshot.services.calls.legLost(call.id, "agent");
+    const waiting = await getCall(org.admin, call.id);
+    assert.deepEqual(
+      [waiting.state, waiting.agentId, waiting.conference, waiting.thirdParty],
+      ["ringing", null, false, null],
+      "back in the queue, without the third party",
+    );
+    assert.ok(waiting.queuedAt);
+    assert.equal(media.leg("coach"), undefined, "the third party's leg ended");
+    assert.equal(media.leg("agent"), undefined, "the gone agent's leg ended");
+    assert.deepEqual(media.routing, {
+      customer: ["hold_music", null],
+      agent: [null, null],
+      coach: [null, null],
+    });
+    await until(
+      () => getCall(org.admin, call.id),
+      (c) => c.ringingUserIds.includes(org.luis.id),
+    );
+    const answered = await org.luis.post<{ call: Call }>(`/calls/${call.id}/answer`);
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.deepEqual(media.routing, {
+      customer: ["agent", null],
+      agent: ["customer", null],
+      coach: [null, null],
+    });
+    const seen = await getCall(org.sofia, call.id);
+    assert.equal(seen.grants?.coach.allowed, true, "a two-party call again: coachable");
+    await org.luis.post(`/calls/${call.id}/hangup`);
+    await org.ana.patch("/me", { availability: "available" });
+  });
+
+  it("the agent gone while the third party still rings: they never join", async () => {
+    const { org, call, media } = await conference(false);
+    await server.earshot.services.calls.legLost(call.id, "agent");
+    // Past the simulated callee's ring (1 s): the dropped party must not answer into the call.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(media.leg("coach"), undefined);
+    const waiting = await getCall(org.admin, call.id);
+    assert.deepEqual([waiting.state, waiting.thirdParty, waiting.conference], ["ringing", null, false]);
+    assert.deepEqual(media.routing.customer, ["hold_music", null]);
+    await until(
+      () => getCall(org.admin, call.id),
+      (c) => c.ringingUserIds.includes(org.luis.id),
+    );
+    assert.equal((await org.luis.post(`/calls/${call.id}/answer`)).status, 200);
+    assert.equal(media.leg("coach"), undefined, "nor after the next agent answered");
+    await org.luis.post(`/calls/${call.id}/hangup`);
+    await org.ana.patch("/me", { availability: "available" });
   });
 });

@@ -231,4 +231,33 @@ describe("SIP trunk against baresip: inbound calls", { timeout: 240_000 }, () =>
     await agent.leave();
     await coach.leave();
   });
+
+  it("the agent gone in a trunk conference: Earshot sends the third party a BYE, the customer waits again", async () => {
+    carrierB.events.length = 0;
+    const call = await inboundCall();
+    assert.equal((await org.ana.post(`/calls/${call.id}/participants`, { number: "+15550001" })).status, 200);
+    await carrierB.waitEvent("CALL_ESTABLISHED");
+    await agent.waitTone(1, TONE.carrier, true, 8000);
+    const releasedBefore = trunkLog.length;
+    await server.earshot.services.calls.legLost(call.id, "agent");
+    await carrierB.waitEvent("CALL_CLOSED");
+    const released = trunkLog
+      .slice(releasedBefore)
+      .filter((l) => l.msg === "sip: releasing far end" && l.fields.callId === call.id);
+    assert.deepEqual(
+      released.map((l) => [l.fields.party, l.fields.state]),
+      [["coach", "confirmed"]],
+      "only the third party is released (a BYE); the customer stays",
+    );
+    const waiting = await getCall(org.admin, call.id);
+    assert.deepEqual(
+      [waiting.state, waiting.agentId, waiting.conference, waiting.thirdParty],
+      ["ringing", null, false, null],
+    );
+    await agent.leave();
+    await phoneA.command("hangup");
+    await until(async () => (await getCall(org.admin, call.id)).state === "ended", "the customer hangs up");
+    assert.equal((await getCall(org.admin, call.id)).endReason, "abandoned");
+    await org.ana.patch("/me", { availability: "available" });
+  });
 });

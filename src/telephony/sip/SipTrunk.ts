@@ -12,7 +12,8 @@ import type { Logger } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
 import { type Dialog, Dialogs } from "./Dialogs.ts";
 import { sendInvite } from "./outbound.ts";
-import { ackRequest, cancelRequest } from "./requests.ts";
+import { sendRelease } from "./release.ts";
+import { ackRequest } from "./requests.ts";
 import { SipEndpoint } from "./SipEndpoint.ts";
 import { answerDirection, chooseG711, type Direction, makeSdp, parseSdp } from "./sdp.ts";
 import type { SipTrunkSettings } from "./settings.ts";
@@ -252,15 +253,18 @@ export class SipTrunk implements Trunk {
 
   hangup(call: CallRecord): void {
     this.answeredEarly.delete(call.id);
-    const ep = this.endpoint;
-    for (const d of this.dialogs.byCall(call.id)) {
-      this.deps.log.info({ callId: call.id, party: d.party, state: d.state }, "sip: releasing far end");
-      if (d.state === "confirmed") ep.inDialog(d, "BYE");
-      else if (d.state === "early" && d.direction === "inbound")
-        ep.respond(d.invite, 480, "Temporarily Unavailable", { to: d.local });
-      else if (d.state === "early" && d.invite) ep.send(cancelRequest(d.invite));
-      this.end(d, false);
-    }
+    for (const d of this.dialogs.byCall(call.id)) this.release(d);
+  }
+
+  /** The conference's third party (the coach's position) only: BYE, or CANCEL while it rings. */
+  dropParty(call: CallRecord): void {
+    for (const d of this.dialogs.byCall(call.id)) if (d.party === "coach") this.release(d);
+  }
+
+  private release(d: Dialog): void {
+    this.deps.log.info({ callId: d.callId, party: d.party, state: d.state }, "sip: releasing far end");
+    sendRelease(this.endpoint, d);
+    this.end(d, false);
   }
 
   hold(call: CallRecord, onHold: boolean): void {
