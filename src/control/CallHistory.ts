@@ -10,6 +10,7 @@ import { asViewer, coachingNoteRefusal, refuseIf } from "./grants.ts";
 import type { HistoryFilter, NoteRecord, SessionRecord, UserRecord } from "./model.ts";
 import { agentMayKnow, canMonitor } from "./policy.ts";
 import { callFacts, presentNotes, presentSession } from "./presenter.ts";
+import type { Publisher } from "./publisher.ts";
 
 /** A page of the call history (GET /calls): `nextBefore` asks for the next, older page (null: none). */
 export interface CallPage {
@@ -37,6 +38,7 @@ export class CallHistory {
     private readonly ctx: ControlContext,
     private readonly views: CallViews,
     private readonly coaching: Pick<Coaching, "get">,
+    private readonly publisher: Pick<Publisher, "noteAdded">,
   ) {}
 
   /**
@@ -116,6 +118,8 @@ export class CallHistory {
       createdAt: this.ctx.now(),
     };
     await this.ctx.store.insertNote(note);
-    return presentNotes([note], [viewer])[0];
+    const presented = presentNotes([note], [viewer])[0];
+    this.publisher.noteAdded(session, presented);
+    return presented;
   }
 }

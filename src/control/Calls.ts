@@ -67,7 +67,7 @@ export class Calls {
     this.transfers = new Transfers(ctx, this.transitions, new RingTimers());
     this.agentGone = new AgentGone(ctx, this.transitions);
     this.notes = new CallNotes(ctx, this.transitions, this.views);
-    this.history = new CallHistory(ctx, this.views, coaching);
+    this.history = new CallHistory(ctx, this.views, coaching, publisher);
     this.lifecycle = new CallLifecycle(ctx, this.transitions, publisher, audio, this.queue);
   }
 

@@ -4,7 +4,7 @@
 // (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
 // audience.
 import type { RevokeReason, ServerEvent } from "../protocol/messages.ts";
-import type { Call, CallQuality, CoachingSession, User } from "../protocol/resources.ts";
+import type { Call, CallQuality, CoachingNote, CoachingSession, User } from "../protocol/resources.ts";
 import type { LiveStats } from "../protocol/stats.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
@@ -33,6 +33,16 @@ export const build = {
     callId: s.callId,
     text,
     at,
+  }),
+  "coaching.note_added": (s: SessionRecord, note: CoachingNote) => ({
+    type: "coaching.note_added",
+    session: {
+      id: s.id,
+      callId: s.callId,
+      agentId: s.agentId,
+      agentAwareAt: s.agentAwareAt?.toISOString() ?? null,
+    },
+    note,
   }),
   "hand.raised": (call: Call) => ({ type: "hand.raised", call }),
   "hand.lowered": (call: Call) => ({ type: "hand.lowered", call }),
@@ -69,6 +79,11 @@ export const audiences = {
     monitors: true,
     userIds: [s.agentId, s.coachId],
   }),
+  /**
+   * A coaching note: who may read the call's history — monitors, and its agent (only once aware
+   * of the session: delivery.ts, as for every session event).
+   */
+  note: (s: SessionRecord): Audience => ({ orgId: s.orgId, monitors: true, userIds: [s.agentId] }),
   /** A text whisper: only the agent and the coach. */
   whisper: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId, s.coachId] }),
   /** Told to the agent alone (the coach joined with Notify user, or first became audible). */
@@ -253,6 +268,11 @@ export class Publisher {
   /** A text whisper. */
   whisper(s: SessionRecord, text: string, at: string): void {
     this.ctx.bus.publish({ audience: audiences.whisper(s), event: build["coaching.message"](s, text, at) });
+  }
+
+  /** A new coaching note, so that open history pages show it. */
+  noteAdded(s: SessionRecord, note: CoachingNote): void {
+    this.ctx.bus.publish({ audience: audiences.note(s), event: build["coaching.note_added"](s, note) });
   }
 
   /** The sockets of `user`'s revoked tokens close (on every node). */

@@ -1,6 +1,6 @@
 // WebSocket messages of /api/v1/ws, shared by the server and the web app.
 // Discriminated unions on `type`: a renamed message breaks the build, not production.
-import type { Call, CallQuality, CoachingSession, User, WidgetCall } from "./resources.ts";
+import type { Call, CallQuality, CoachingNote, CoachingSession, User, WidgetCall } from "./resources.ts";
 import type { LiveStats } from "./stats.ts";
 
 /** Which party of a call a media leg carries. */
@@ -25,6 +25,15 @@ export type ServerEvent =
   | { type: "coaching.ended"; session: CoachingSession }
   /** To the agent only: the coach joined with Notify user, or first became audible. */
   | { type: "coaching.notify"; session: CoachingSession }
+  /**
+   * A coaching note left on an ended call's session: to whoever may read the call's history
+   * (monitors) and its agent once aware of the session (`session` says which, as delivery reads it).
+   */
+  | {
+      type: "coaching.note_added";
+      session: Pick<CoachingSession, "id" | "callId" | "agentId" | "agentAwareAt">;
+      note: CoachingNote;
+    }
   /** Text whisper: only the agent and the coach receive it. */
   | { type: "coaching.message"; sessionId: string; callId: string; text: string; at: string }
   /** Every few seconds while a call is live, to monitors: how each leg sounds (Call.quality). */

@@ -3,7 +3,8 @@
 // coaching session in words, leaves a coaching note that then shows in the list (and in the
 // audit, GET /coaching-sessions); the same page in Spanish; the contact's history (from the
 // conversation and contact views) and the number's (from the board), which a call ending
-// meanwhile joins without a reload. Calls are driven through the API; controls are found by
+// meanwhile joins without a reload; another supervisor's note reaching an open history page
+// (coaching.note_added), shown once. Calls are driven through the API; controls are found by
 // role and accessible name.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -13,7 +14,7 @@ import { startCoaching } from "../support/calls.ts";
 import { answered, hangUp } from "../support/history.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { englishOn } from "../support/untranslated.ts";
-import { launchChromium, signIn } from "../support/web.ts";
+import { launchChromium, openSignedIn, signIn } from "../support/web.ts";
 
 const NOTE = "Warm opening; offer the refund before the customer asks.";
 
@@ -142,5 +143,29 @@ describe("the call history in the web app (Chromium)", { timeout: 150_000 }, () 
     await hangUp(org.ana, later.id);
     const first = sofia.getByRole("list", { name: "Calls" }).getByRole("listitem").first();
     await first.filter({ hasText: "Lucía Fernández" }).waitFor();
+  });
+
+  it("another supervisor's note shows on an open history page without a reload, once", async () => {
+    const marco = await openSignedIn(browser, server.url, "marco@demo.test");
+    await marco.goto(`${server.url}/history/agents/${org.ana.id}`);
+    await marco.getByRole("heading", { name: "Call history: Ana" }).waitFor();
+    await marco.getByText(NOTE).waitFor();
+    const second = "Second look: the hold was too long.";
+    const r = await org.sofia.post(`/coaching-sessions/${session.id}/notes`, { text: second });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const note = marco.getByRole("listitem").filter({ hasText: second });
+    await note.last().waitFor();
+    // The author's own page has both the answer and the event: the note is shown once.
+    await sofia.goto(`${server.url}/history/agents/${org.ana.id}`);
+    await sofia.getByText(second).waitFor();
+    const third = "Third: well closed.";
+    const item = sofia.getByRole("list", { name: "Calls" }).getByRole("listitem").filter({ hasText: NOTE });
+    await item.getByRole("textbox", { name: "Coaching note" }).fill(third);
+    await item.getByRole("button", { name: "Save note" }).click();
+    await item.getByRole("status").filter({ hasText: "Note saved." }).waitFor();
+    await marco.getByText(third).waitFor();
+    assert.equal(await sofia.getByText(third).count(), 1, "shown once on the author's page");
+    assert.equal(await marco.getByText(second).count(), 1, "and once on another's");
+    await marco.context().close();
   });
 });

@@ -66,13 +66,16 @@ export function History({ live, of }: { live: Live; of: HistoryOf }) {
   }, [of?.by, of?.id]);
 
   // A call that ends (or is tagged or commented after its end) refreshes the newest page in
-  // place: its calls replace theirs, new ones go on top.
+  // place: its calls replace theirs, new ones go on top. A new coaching note is added to its
+  // session (once: the author's own answer adds it too).
   // biome-ignore lint/correctness/useExhaustiveDependencies: the subscription follows the subject
   useEffect(
     () =>
       live.on((m) => {
         if ((m.type === "call.ended" || m.type === "call.updated") && m.call.state === "ended")
           void refresh();
+        // Another supervisor's note (or this one's, from another tab): shown without a reload.
+        if (m.type === "coaching.note_added") noted(m.note);
       }),
     [live, of?.by, of?.id],
   );
@@ -98,7 +101,9 @@ export function History({ live, of }: { live: Live; of: HistoryOf }) {
       (shown ?? []).map((c) => ({
         ...c,
         coachingSessions: c.coachingSessions?.map((s) =>
-          s.id === note.sessionId ? { ...s, notes: [...s.notes, note] } : s,
+          s.id === note.sessionId && !s.notes.some((n) => n.id === note.id)
+            ? { ...s, notes: [...s.notes, note] }
+            : s,
         ),
       })),
     );
