@@ -5,12 +5,12 @@
 // the agent's loss and the poor warning in words, in English and Spanish, while the customer's
 // and the coach's legs stay good.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { startCoaching, widgetCall } from "../support/calls.ts";
+import { boundPorts, PacketLoss } from "../support/packetLoss.ts";
 import { type SupervisionRig, startRig } from "../support/rig.ts";
 import { launchChromium, signIn, until } from "../support/web.ts";
 
@@ -18,46 +18,12 @@ import { launchChromium, signIn, until } from "../support/web.ts";
 const PORTS: [number, number] = [47_300, 47_399];
 const DROP = 0.15;
 
-/** The UDP ports bound in PORTS right now (ss: every socket of the machine). */
-function boundPorts(): Set<number> {
-  const out = execFileSync("ss", ["-Huan"], { encoding: "utf8" });
-  const ports = new Set<number>();
-  for (const line of out.split("\n")) {
-    const local = line.trim().split(/\s+/)[3] ?? "";
-    const port = Number(local.slice(local.lastIndexOf(":") + 1));
-    if (port >= PORTS[0] && port <= PORTS[1]) ports.add(port);
-  }
-  return ports;
-}
-
-const rule = (port: number) => [
-  "INPUT",
-  "-i",
-  "lo",
-  "-p",
-  "udp",
-  "--dport",
-  String(port),
-  "-m",
-  "statistic",
-  "--mode",
-  "random",
-  "--probability",
-  String(DROP),
-  "-m",
-  "comment",
-  "--comment",
-  `earshot-quality-test-${process.pid}`,
-  "-j",
-  "DROP",
-];
-
 describe("call quality: a leg that loses packets is shown poor, the others good", {
   timeout: 120_000,
 }, () => {
   let rig: SupervisionRig;
   let browser: Browser;
-  const rules: number[] = [];
+  const loss = new PacketLoss(DROP);
 
   before(async () => {
     rig = await startRig(
@@ -66,7 +32,7 @@ describe("call quality: a leg that loses packets is shown poor, the others good"
     browser = await launchChromium();
   });
   after(async () => {
-    for (const port of rules) execFileSync("iptables", ["-D", ...rule(port)]);
+    loss.remove();
     await browser?.close();
     await rig?.close();
   });
@@ -81,14 +47,11 @@ describe("call quality: a leg that loses packets is shown poor, the others good"
       "customer",
       "opus",
     );
-    const before = boundPorts();
+    const before = boundPorts(PORTS);
     await parties.agent.joinViaApi(ws(`token=${org.ana.token}`), call.id, "agent", "opus");
-    const agentPorts = [...boundPorts()].filter((p) => !before.has(p));
+    const agentPorts = [...boundPorts(PORTS)].filter((p) => !before.has(p));
     assert.ok(agentPorts.length > 0, "the agent's leg has its own port");
-    for (const port of agentPorts) {
-      execFileSync("iptables", ["-I", ...rule(port)]);
-      rules.push(port);
-    }
+    for (const port of agentPorts) loss.drop(port);
     await startCoaching(org.sofia, call.id);
     await parties.coach.joinViaApi(ws(`token=${org.sofia.token}`), call.id, "coach", "opus");
 
