@@ -41,9 +41,18 @@ export function viewFor(r: Recipient, envelope: Envelope): ServerEvent | WidgetM
   return { type: call.state === "ended" ? "call.ended" : "call.updated", call };
 }
 
-/** The event as user `userId` may see it: nothing of a coaching session its agent is not aware of yet. */
+/**
+ * The event as user `userId` may see it: nothing of a coaching session its agent is not aware of
+ * yet, and a session's text whispers only for its coach and agent (as CallViews gives the call).
+ */
 function userView({ event: ev, coaching }: Envelope, userId: string): ServerEvent | null {
-  if ("session" in ev) return agentMayKnow(ev.session, userId) ? ev : null;
+  if ("session" in ev) {
+    if (!agentMayKnow(ev.session, userId)) return null;
+    const s = ev.session;
+    if (!("messages" in s) || s.messages.length === 0 || s.coachId === userId || s.agentId === userId)
+      return ev;
+    return { ...ev, session: { ...s, messages: [] } } as ServerEvent;
+  }
   if (ev.type === "user.updated" && coaching && !agentMayKnow(coaching, userId))
     return { ...ev, user: coachSeenByUnaware(ev.user) };
   if (!("call" in ev)) return ev;

@@ -48,9 +48,25 @@ describe("WebSocket events", () => {
     });
     await ana.next((e) => e.type === "coaching.message" && e.text === "Ask for the order number");
     await marco.next((e) => e.type === "coaching.started");
+    // A mode change and the end carry the session: its text whispers only to its coach and agent.
+    await org.sofia.patch(`/coaching-sessions/${r.body.session.id}`, { mode: "whisper" });
+    const whispers = (e: ServerMessage) =>
+      "session" in e && "messages" in e.session ? e.session.messages : [];
+    const switched = await sofia.next((e) => e.type === "coaching.mode_changed");
+    assert.deepEqual(
+      whispers(switched).map((m) => m.text),
+      ["Ask for the order number"],
+      "the coach has her whispers",
+    );
+    assert.deepEqual(whispers(await marco.next((e) => e.type === "coaching.mode_changed")), []);
     await org.ana.post(`/calls/${call.id}/hangup`);
     await marco.next((e) => e.type === "call.ended" && e.call.id === call.id);
-    await ana.next((e) => e.type === "coaching.ended");
+    assert.equal(
+      whispers(await ana.next((e) => e.type === "coaching.ended")).length,
+      1,
+      "the agent has them",
+    );
+    assert.deepEqual(whispers(await marco.next((e) => e.type === "coaching.ended")), []);
     // luis, an agent of the same org, is told about users but never about ana's call or its coaching.
     assert.ok(!luis.has(aboutCall(call.id)), "an agent does not get other agents' calls");
     assert.ok(!luis.has((e) => e.type.startsWith("coaching.")), "an agent does not get others' coaching");
