@@ -34,14 +34,9 @@ export const build = {
     text,
     at,
   }),
-  "coaching.note_added": (s: SessionRecord, note: CoachingNote) => ({
+  "coaching.note_added": ({ id, callId, agentId, agentAwareAt: at }: SessionRecord, note: CoachingNote) => ({
     type: "coaching.note_added",
-    session: {
-      id: s.id,
-      callId: s.callId,
-      agentId: s.agentId,
-      agentAwareAt: s.agentAwareAt?.toISOString() ?? null,
-    },
+    session: { id, callId, agentId, agentAwareAt: at?.toISOString() ?? null },
     note,
   }),
   "hand.raised": (call: Call) => ({ type: "hand.raised", call }),
@@ -79,10 +74,7 @@ export const audiences = {
     monitors: true,
     userIds: [s.agentId, s.coachId],
   }),
-  /**
-   * A coaching note: who may read the call's history — monitors, and its agent (only once aware
-   * of the session: delivery.ts, as for every session event).
-   */
+  /** A coaching note: who may read the call's history (monitors; its agent once aware: delivery.ts). */
   note: (s: SessionRecord): Audience => ({ orgId: s.orgId, monitors: true, userIds: [s.agentId] }),
   /** A text whisper: only the agent and the coach. */
   whisper: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId, s.coachId] }),
