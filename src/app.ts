@@ -27,7 +27,7 @@ import { Webhooks } from "./control/Webhooks.ts";
 import { Widget } from "./control/Widget.ts";
 import { LocalBus } from "./events/LocalBus.ts";
 import { createLogger, type RootLogger, teeLogger } from "./logger.ts";
-import type { MediaPlane } from "./media/plane.ts";
+import type { NodeMedia } from "./media/commands.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
@@ -49,7 +49,7 @@ export interface Earshot {
 
 export interface EarshotParts {
   /** The media plane; null runs the control plane alone (no audio). */
-  media?: MediaPlane | null;
+  media?: NodeMedia | null;
   /** WebSocket keep-alive ping interval (default 25 s). */
   wsHeartbeatMs?: number;
   /** Ring timeout for inbound calls. */
@@ -97,7 +97,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
   // offers to the node that owns the call. The SIP trunk drives this node's plane directly: a
   // trunk call is opened, and so owned, by the node whose trunk carries it.
   const plane = parts.media ?? null;
-  const media: MediaPlane | MediaRelay | null =
+  const media: NodeMedia | MediaRelay | null =
     plane && config.redisUrl ? await MediaRelay.connect(config.redisUrl, plane, { nodeId, log }) : plane;
   const store = new KyselyStore(database.db, box);
   const webhookCount = await store.countWebhooks();
@@ -172,6 +172,12 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     if (reason !== "connection_lost") return;
     calls.legLost(callId, party).catch((error: unknown) => {
       log.error({ err: error, callId }, "could not end what a lost audio leg carried");
+    });
+  });
+  // A call whose media worker failed ends (media_failed): its sessions end, its people are freed.
+  const stopMediaFailed = plane?.onCallFailed((callId) => {
+    calls.end(callId, "media_failed").catch((error: unknown) => {
+      log.error({ err: error, callId }, "could not end a call whose media failed");
     });
   });
   const directory = new Directory(ctx, coaching, (orgId) => calls.queue.agentsFreed(orgId), calls.agentGone);
@@ -251,6 +257,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     setupToken,
     async close() {
       stopLegLost?.();
+      stopMediaFailed?.();
       quality.close();
       await presence?.close();
       await server.close();

@@ -30,6 +30,8 @@ export interface Config {
   mediaPorts: [number, number] | undefined;
   /** How long a browser leg that lost its network path waits for an ICE restart (ms). */
   mediaReconnectGraceMs: number;
+  /** Worker threads the media plane runs in (EARSHOT_MEDIA_WORKERS); 0: in the main thread. */
+  mediaWorkers: number;
   /** How long an agent may have no socket open (a reload) before their call returns to its queue (ms). */
   agentReconnectGraceMs: number;
   /** STUN/TURN servers for browsers (and STUN for the media plane). */
@@ -252,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaHosts: mediaHosts(env),
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
     mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,
+    mediaWorkers: int(env, "EARSHOT_MEDIA_WORKERS", 0, 0, 256),
     agentReconnectGraceMs: int(env, "EARSHOT_AGENT_RECONNECT_GRACE_S", 10, 1, 600) * 1000,
     ice: iceConfig(env),
     tls: tlsConfig(env),

@@ -2,7 +2,7 @@
 import { networkInterfaces } from "node:os";
 import { createEarshot } from "./app.ts";
 import { ConfigError, isLoopbackHost, loadConfig } from "./config.ts";
-import { MediaPlane } from "./media/plane.ts";
+import { createMedia } from "./media/nodeMedia.ts";
 import { DataDirInUse } from "./storage/dataDirLock.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./storage/demoData.ts";
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const media = await MediaPlane.create({
+  const media = await createMedia(config.mediaWorkers, {
     hosts: config.mediaHosts ?? machineAddresses(),
     portRange: config.mediaPorts,
     stunUrls: config.ice.stunUrls,

@@ -10,11 +10,18 @@ import { randomUUID } from "node:crypto";
 import type { MediaAttach, MediaPort } from "../control/mediaPorts.ts";
 import type { Logger } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
+import {
+  MediaAnswer,
+  type MediaCommand,
+  MediaMessage,
+  type NodeMedia,
+  runCommand,
+} from "../media/commands.ts";
 import type { MediaCodec } from "../media/MediaTypes.ts";
-import { type MediaPlane, notify } from "../media/plane.ts";
+import { notify } from "../media/plane.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { CallQuality } from "../protocol/resources.ts";
-import { LegCandidate, LegClosed, MediaAnswer, MediaMessage, runCommand } from "./mediaCommands.ts";
+import { LegCandidate, LegClosed } from "./mediaCommands.ts";
 import { decode, NodeLink } from "./NodeLink.ts";
 import { RedisChannels } from "./redis.ts";
 
@@ -27,8 +34,6 @@ const OWNER_TTL_S = 24 * 3600;
 /** Owners remembered per node (oldest forgotten first; a miss costs one GET). */
 const OWNER_CACHE = 10_000;
 
-/** What the control plane or the signalling tells a call's media without waiting for an answer. */
-type Command = Exclude<MediaMessage, { op: "attach" | "restart" }>;
 type LegCloseListener = (callId: string, legId: string, reason: string) => void;
 type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
 
@@ -53,7 +58,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
   readonly #candidateListeners = new Set<LegCandidateListener>();
 
   private constructor(
-    readonly plane: MediaPlane,
+    readonly plane: NodeMedia,
     readonly nodeId: string,
     channels: RedisChannels,
     options: MediaRelayOptions,
@@ -80,7 +85,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
     );
   }
 
-  static async connect(url: string, plane: MediaPlane, options: MediaRelayOptions): Promise<MediaRelay> {
+  static async connect(url: string, plane: NodeMedia, options: MediaRelayOptions): Promise<MediaRelay> {
     const nodeId = options.nodeId ?? randomUUID();
     let relay: MediaRelay | undefined;
     // While Redis is away, calls owned here keep working and other commands are lost (the call
@@ -238,7 +243,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
   }
 
   /** Runs a command where the call's media is, keeping each call's commands in order. */
-  #run(command: Command): void {
+  #run(command: MediaCommand): void {
     const { callId } = command;
     const known = this.#owners.get(callId);
     if (known && !this.#queues.has(callId)) {
@@ -260,7 +265,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
     });
   }
 
-  #dispatch(owner: string, command: Command): void {
+  #dispatch(owner: string, command: MediaCommand): void {
     if (command.op === "closeCall") {
       // The call is over wherever its media is. The node closing it deletes the owner key: the
       // owner may be a node that stopped (its calls are ended by the others).
@@ -275,7 +280,7 @@ export class MediaRelay implements MediaPort, MediaAttach {
     else this.#send(owner, command);
   }
 
-  #send(owner: string, message: Command): void {
+  #send(owner: string, message: MediaCommand): void {
     this.#link.send(owner, message);
   }
 

@@ -29,9 +29,9 @@ export class MediaNode extends EnhancedEmitter<MediaNodeEvents> {
   #frames = 0;
   #closed = false;
 
-  /** Generates (once per process) the DTLS certificate every leg presents. */
+  /** Generates (once per process, unless given one) the DTLS certificate every leg presents. */
   static async create(options: MediaNodeOptions = {}): Promise<MediaNode> {
-    const certificate = await RTCDtlsTransport.SetupCertificate();
+    const certificate = options.certificate ?? (await RTCDtlsTransport.SetupCertificate());
     void prepareOpusSources(); // in the background: the first Opus hold or demo voice is then ready
     return new MediaNode(options, certificate);
   }

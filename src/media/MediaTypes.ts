@@ -1,4 +1,5 @@
 // Public types of the media plane: MediaNode → MediaCall → legs.
+import type { RTCCertificate } from "werift";
 import type { Logger } from "../control/ports.ts";
 import type { Party } from "../control/routing.ts";
 import type { CallCodec } from "../protocol/calls.ts";
@@ -36,6 +37,8 @@ export interface MediaNodeOptions {
   qualityIntervalMs?: number;
   /** Where the plane reports what no caller waits for (default: warnings and errors to stderr). */
   log?: Logger;
+  /** The DTLS certificate every leg presents (a media worker gets its process's); default a new one. */
+  certificate?: RTCCertificate;
 }
 
 export interface CallOptions {

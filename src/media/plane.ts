@@ -2,12 +2,13 @@
 // process, driven through the MediaPort (routing, synthetic parties, detach, close) and
 // MediaAttach (browser legs) seams. Any failure here fails closed: the call goes silent.
 
-import type { MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../control/mediaPorts.ts";
+import type { TrunkMedia } from "../control/mediaPorts.ts";
 import type { Logger } from "../control/ports.ts";
 import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { CallQuality } from "../protocol/resources.ts";
+import type { NodeMedia } from "./commands.ts";
 import { MediaNode } from "./MediaNode.ts";
 import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes.ts";
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
@@ -29,7 +30,7 @@ type LegCloseListener = (callId: string, legId: string, reason: string, party: P
 type LegCandidateListener = (callId: string, legId: string, candidate: IceCandidateInit | null) => void;
 type QualityListener = (callId: string, quality: CallQuality) => void;
 
-export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
+export class MediaPlane implements NodeMedia {
   private readonly legCloseListeners = new Set<LegCloseListener>();
   private readonly legCandidateListeners = new Set<LegCandidateListener>();
   private readonly wired = new WeakSet<object>();
@@ -180,6 +181,11 @@ export class MediaPlane implements MediaPort, MediaAttach, MediaProbe {
   onLegClose(listener: LegCloseListener): () => void {
     this.legCloseListeners.add(listener);
     return () => this.legCloseListeners.delete(listener);
+  }
+
+  /** In one thread nothing fails apart from the process: no call's media fails alone. */
+  onCallFailed(): () => void {
+    return () => {};
   }
 
   onLegCandidate(listener: LegCandidateListener): () => void {

@@ -82,7 +82,9 @@ export type CallEndReason =
    * The customer's or the agent's audio leg lost its network path and no ICE restart restored
    * it within the reconnection grace period (EARSHOT_MEDIA_RECONNECT_GRACE_S).
    */
-  | "connection_lost";
+  | "connection_lost"
+  /** The media worker carrying the call's audio failed (EARSHOT_MEDIA_WORKERS); it was restarted. */
+  | "media_failed";
 
 export interface User {
   id: string;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Party } from "../../src/control/routing.ts";
-import type { MediaPlane } from "../../src/media/plane.ts";
+import type { NodeMedia } from "../../src/media/commands.ts";
 import type { WidgetCall } from "../../src/protocol/resources.ts";
 import { launchParties } from "../media/routing.browser.ts";
 import type { BrowserParty } from "./browser.ts";
@@ -26,7 +26,7 @@ export interface SupervisionRig {
   close(): Promise<void>;
 }
 
-export async function startRig(media: MediaPlane, options: ServerOptions = {}): Promise<SupervisionRig> {
+export async function startRig(media: NodeMedia, options: ServerOptions = {}): Promise<SupervisionRig> {
   const dir = mkdtempSync(join(tmpdir(), "earshot-rig-"));
   const server = await startServer({ ...options, media });
   const harness = await startSignalHarness().catch(async (e) => {

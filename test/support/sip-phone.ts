@@ -4,7 +4,7 @@
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { MediaPlane } from "../../src/media/plane.ts";
+import { createMedia } from "../../src/media/nodeMedia.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { Baresip, requireBaresip, writeUlawRateWav } from "./baresip.ts";
 import type { Client } from "./server.ts";
@@ -103,7 +103,8 @@ export async function startTrunkServer(
   const { carrier, rtpPorts, env, ...rest } = opts;
   const trunkPort = await freePort();
   const server = await startServer({
-    media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+    // EARSHOT_MEDIA_WORKERS=2 runs the SIP tests on this helper with the media plane in workers.
+    media: await createMedia(Number(process.env.EARSHOT_MEDIA_WORKERS ?? 0), { hosts: ["127.0.0.1"] }),
     ...rest,
     env: {
       SIP_TRUNK_CARRIER: carrier,
