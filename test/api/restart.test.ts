@@ -3,12 +3,14 @@
 // ("server_stopped"), closes their coaching sessions and frees their agent and coach. In a
 // cluster (REDIS_URL) a node leaves the calls of running nodes alone, and the calls of a node
 // that stopped are ended by another.
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { MediaPlane } from "../../src/media/plane.ts";
+import type { NodeMedia } from "../../src/media/commands.ts";
 import type { CoachingSession, User } from "../../src/protocol/resources.ts";
 import { getCall, widgetCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { until } from "../support/poll.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
@@ -19,7 +21,7 @@ describe("calls left live by a previous run", () => {
   const servers: TestServer[] = [];
   // Cluster nodes announce themselves every 200 ms and look for stopped nodes' calls as often.
   const presence = { heartbeatMs: 200, sweepMs: 200 };
-  const start = async (databaseUrl: string, redisUrl?: string, media?: MediaPlane) => {
+  const start = async (databaseUrl: string, redisUrl?: string, media?: NodeMedia) => {
     const s = await startServer({
       databaseUrl,
       redisUrl,
@@ -81,8 +83,8 @@ describe("calls left live by a previous run", () => {
 
   it("when a cluster node stops, another ends the calls it carried and releases their media", async (t) => {
     const databaseUrl = await backends.database("node_stopped");
-    const a = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ hosts: ["127.0.0.1"] }));
-    const b = await start(databaseUrl, backends.redisUrl, await MediaPlane.create({ hosts: ["127.0.0.1"] }));
+    const a = await start(databaseUrl, backends.redisUrl, await testMedia({ hosts: ["127.0.0.1"] }));
+    const b = await start(databaseUrl, backends.redisUrl, await testMedia({ hosts: ["127.0.0.1"] }));
     const onA = await demoOrg(a.url);
     const { call: live } = await widgetCall(a.url, onA.support);
     assert.equal((await onA.ana.post(`/calls/${live.id}/answer`)).status, 200);

@@ -2,14 +2,15 @@
 // gathering would wait for every STUN server; here one never answers), its server-reflexive
 // candidate follows the answer as media.candidate, and only the connection that attached a leg
 // may add candidates to it or restart it; malformed candidates are refused with a clear error.
+
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { classes, Message, methods, parseMessage, RTCPeerConnection, useOPUS } from "werift";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import { widgetCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { EventClient } from "../support/ws.ts";
 
@@ -51,7 +52,7 @@ describe("trickle ICE signalling", { timeout: 60_000 }, () => {
   before(async () => {
     stun.push(await stunServer(true), await stunServer(false));
     const urls = stun.map((s) => `stun:127.0.0.1:${(s.address() as AddressInfo).port}`);
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"], stunUrls: urls }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"], stunUrls: urls }) });
     org = await demoOrg(server.url);
   });
   after(async () => {

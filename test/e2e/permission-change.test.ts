@@ -3,13 +3,14 @@
 // media plane already routes her to the agent only, and the customer's FFT stops hearing her;
 // made an agent, or removed from the number's distribution, her session ends and her leg is
 // detached before the answer. Three Chromiums with 440 / 1000 / 1700 Hz fake microphones.
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Party, Routing } from "../../src/control/routing.ts";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession, WidgetCall } from "../../src/protocol/resources.ts";
 import { BARGE, expectHearing, NO_COACH, type PARTIES, WHISPER, waitFor } from "../media/routing.browser.ts";
 import type { BrowserParty } from "../support/browser.ts";
+import { testMedia } from "../support/media.ts";
 import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
 
 /** What the control plane asked of the media plane for each call, in order. */
@@ -25,7 +26,7 @@ describe("a permission change reaches a live session's audio before it is acknow
   const b = {} as Record<(typeof PARTIES)[number], BrowserParty>;
 
   before(async () => {
-    const media = await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 });
+    const media = await testMedia({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 });
     const record = (callId: string, c: MediaCommand) =>
       commands.set(callId, [...(commands.get(callId) ?? []), c]);
     const applyRouting = media.applyRouting.bind(media);

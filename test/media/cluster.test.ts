@@ -4,16 +4,17 @@
 // leave all go through B, and still every party hears exactly SPEC §3's table; the end of
 // a leg reaches the coach's socket on B. An offer for a call whose media node has stopped
 // fails with a clear error instead of hanging.
+
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import type { BrowserParty } from "../support/browser.ts";
 import { widgetCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
@@ -47,7 +48,7 @@ describe("media across two nodes (PostgreSQL + Redis)", {
         databaseUrl,
         redisUrl: backends.redisUrl,
         env: { EARSHOT_SECRET: "shared" },
-        media: await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }),
+        media: await testMedia({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }),
       });
     a = await node();
     b = await node();

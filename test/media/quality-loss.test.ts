@@ -4,12 +4,13 @@
 // after), not a hook in our code. The API's Call.quality and the Live Monitoring row must show
 // the agent's loss and the poor warning in words, in English and Spanish, while the customer's
 // and the coach's legs stay good.
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { startCoaching, widgetCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { boundPorts, PacketLoss } from "../support/packetLoss.ts";
 import { type SupervisionRig, startRig } from "../support/rig.ts";
 import { launchChromium, signIn, until } from "../support/web.ts";
@@ -27,7 +28,7 @@ describe("call quality: a leg that loses packets is shown poor, the others good"
 
   before(async () => {
     rig = await startRig(
-      await MediaPlane.create({ hosts: ["127.0.0.1"], portRange: PORTS, qualityIntervalMs: 1000 }),
+      await testMedia({ hosts: ["127.0.0.1"], portRange: PORTS, qualityIntervalMs: 1000 }),
     );
     browser = await launchChromium();
   });

@@ -7,14 +7,15 @@
 // the agent's softphone is gone (SPEC §2): the call goes back to its queue, the customer hears
 // hold music, and the coaching session ends with "agent_disconnected", as the API and the
 // events say.
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { HOLD_MUSIC_NOTES } from "../../src/media/sources.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import type { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { cutUdpPort } from "../support/netcut.ts";
 import { type DemoOrg, type SupervisionRig, startRig } from "../support/rig.ts";
 import type { TestServer } from "../support/server.ts";
@@ -32,7 +33,7 @@ describe("a leg that loses its path", { timeout: 180_000 }, () => {
 
   before(async () => {
     rig = await startRig(
-      await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000, reconnectGraceMs: GRACE_MS }),
+      await testMedia({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000, reconnectGraceMs: GRACE_MS }),
     );
     ({ server, org } = rig);
     Object.assign(b, rig.parties);

@@ -1,9 +1,10 @@
 // A phone caller to a number whose ringing cap is reached hears busy (issue 13): the SIP
 // trunk answers 486 Busy Here, where any other refusal is 480 Temporarily Unavailable.
+
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { after, before, describe, it } from "node:test";
-import { MediaPlane } from "../../src/media/plane.ts";
+import { testMedia } from "../support/media.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 
@@ -32,7 +33,7 @@ describe("SIP: a number's ringing cap", { timeout: 60_000 }, () => {
   before(async () => {
     trunkPort = await freePort();
     server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+      media: await testMedia({ hosts: ["127.0.0.1"] }),
       env: {
         SIP_TRUNK_CARRIER: "127.0.0.1:5999",
         SIP_TRUNK_LISTEN: `127.0.0.2:${trunkPort}`,

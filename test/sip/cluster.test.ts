@@ -1,16 +1,17 @@
 // A SIP trunk in a cluster: the carrier's call reaches node A, which carries it (its SIP dialog,
 // its RTP and its media), while the agent works through node B. Her answer and her hang-up on
 // B must reach the phone through A's trunk, and her browser on B must hear the phone.
+
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { writeToneWav } from "../support/audio.ts";
 import type { Baresip } from "../support/baresip.ts";
 import { BrowserParty } from "../support/browser.ts";
 import { getCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type Backends, requireBackends, startBackends } from "../support/services.ts";
 import { type SignalHarness, startSignalHarness } from "../support/signal-harness.ts";
@@ -45,7 +46,7 @@ describe("a SIP trunk call across two nodes", {
     }));
     b = await startServer({
       ...common,
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+      media: await testMedia({ hosts: ["127.0.0.1"] }),
       env: { EARSHOT_SECRET: "shared" },
     });
     harness = await startSignalHarness();

@@ -1,13 +1,14 @@
 // Digest authentication toward the carrier: a carrier (a small `sip` stack in this test)
 // challenges the first INVITE with 401; Earshot answers the challenge with the configured
 // credentials, and the carrier verifies them.
+
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import type * as Sip from "sip";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { getCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 
@@ -38,7 +39,7 @@ describe("digest authentication toward the carrier", () => {
       carrier.send(sip.makeResponse(rq, ok ? 486 : 403, ok ? "Busy Here" : "Forbidden"));
     });
     server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+      media: await testMedia({ hosts: ["127.0.0.1"] }),
       env: {
         SIP_TRUNK_CARRIER: `127.0.0.3:${carrierPort}`,
         SIP_TRUNK_LISTEN: `127.0.0.2:${await freePort()}`,

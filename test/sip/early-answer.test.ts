@@ -3,13 +3,15 @@
 // once in the full suite; here it is made certain: the control plane's `inbound` answers the
 // call before it returns, which is before the trunk has a dialog for it. The carrier must get
 // its 200 OK all the same, not ring for ever. The phone is a raw UDP socket sending an INVITE.
+
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { after, before, describe, it } from "node:test";
 import type { CallRecord, NumberRecord } from "../../src/control/model.ts";
 import type { Logger } from "../../src/control/ports.ts";
-import { MediaPlane } from "../../src/media/plane.ts";
+import type { NodeMedia } from "../../src/media/commands.ts";
 import { SipTrunk } from "../../src/telephony/sip/SipTrunk.ts";
+import { testMedia } from "../support/media.ts";
 import { freePort } from "../support/services.ts";
 
 const DID = "+34910000001";
@@ -37,14 +39,14 @@ function invite(trunkPort: number, phonePort: number): string {
 }
 
 describe("SIP trunk: an inbound call answered before its dialog is ready", () => {
-  let media: MediaPlane;
+  let media: NodeMedia;
   let trunk: SipTrunk;
   let trunkPort: number;
   const phone = dgram.createSocket("udp4");
   const received: string[] = [];
 
   before(async () => {
-    media = await MediaPlane.create({ hosts: ["127.0.0.1"] });
+    media = await testMedia({ hosts: ["127.0.0.1"] });
     // As startTrunkServer (support/sip-phone.ts): the trunk on 127.0.0.2, where no test's HTTP
     // server listens, so its TCP listener cannot meet a port another test file holds.
     trunkPort = await freePort();

@@ -1,6 +1,7 @@
 // The trunk under hostile input: thousands of malformed SIP messages (fast-check) over
 // UDP and TCP, requests from unknown sources, an INVITE flood — while a call with a real
 // phone (baresip) keeps its audio.
+
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { Baresip, requireBaresip, writeUlawRateWav } from "../support/baresip.ts";
 import { getCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { freePort } from "../support/services.ts";
 
@@ -69,7 +70,7 @@ describe("SIP trunk robustness", { timeout: 180_000 }, () => {
       wav: join(dir, "a.wav"),
       users: ["alice"],
     });
-    const media = await MediaPlane.create({ hosts: ["127.0.0.1"] });
+    const media = await testMedia({ hosts: ["127.0.0.1"] });
     server = await startServer({
       media,
       env: {

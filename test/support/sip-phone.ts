@@ -1,12 +1,13 @@
 // The SIP tests' shared set-up: Debian's baresip as a phone playing a tone (the customer's, or
 // the carrier's far ends), Earshot with a SIP trunk on 127.0.0.2 that takes calls from
 // 127.0.0.1, a call dialled in to Support's DID until it rings, and polling until a condition.
+
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { createMedia } from "../../src/media/nodeMedia.ts";
 import type { Call } from "../../src/protocol/resources.ts";
 import { Baresip, requireBaresip, writeUlawRateWav } from "./baresip.ts";
+import { testMedia } from "./media.ts";
 import type { Client } from "./server.ts";
 import { type ServerOptions, startServer, type TestServer } from "./server.ts";
 import { freePort } from "./services.ts";
@@ -103,8 +104,7 @@ export async function startTrunkServer(
   const { carrier, rtpPorts, env, ...rest } = opts;
   const trunkPort = await freePort();
   const server = await startServer({
-    // EARSHOT_MEDIA_WORKERS=2 runs the SIP tests on this helper with the media plane in workers.
-    media: await createMedia(Number(process.env.EARSHOT_MEDIA_WORKERS ?? 0), { hosts: ["127.0.0.1"] }),
+    media: await testMedia({ hosts: ["127.0.0.1"] }),
     ...rest,
     env: {
       SIP_TRUNK_CARRIER: carrier,

@@ -44,6 +44,8 @@ export class MediaWorker {
   readonly ready: Promise<void>;
   /** The last heartbeat's answer: its load and counters. */
   load: WorkerLoad = { calls: 0, legs: 0, packetsIn: 0, packetsOut: 0, packetsDropped: 0 };
+  /** The thread reached its first message (a thread that dies before is not restarted at once). */
+  started = false;
   /** Heartbeats not answered within STALL_MS, since the thread started. */
   stalls = 0;
   #ping: { seq: number; sentAt: number; reported: boolean } | null = null;
@@ -66,8 +68,10 @@ export class MediaWorker {
     });
     this.ready.catch(() => {}); // a failed start is told by onDeath too
     this.thread.on("message", (m: FromWorker) => {
-      if (m.kind === "ready") started();
-      else this.#receive(m);
+      if (m.kind === "ready") {
+        this.started = true;
+        started();
+      } else this.#receive(m);
     });
     this.thread.on("error", (err) => {
       failed(err);

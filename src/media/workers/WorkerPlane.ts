@@ -88,8 +88,6 @@ export class WorkerPlane implements NodeMedia {
     );
   }
 
-  // Placement.
-
   #place(callId: string): MediaWorker {
     if (this.#closed) throw mediaGone();
     return this.#calls.place(callId, this.#workers);
@@ -183,18 +181,10 @@ export class WorkerPlane implements NodeMedia {
       onClose(p);
     });
     this.#probes.set(probeId, probe);
-    try {
-      const { answerSdp } = await worker.request<{ answerSdp: string }>((id) => ({
-        kind: "probe",
-        id,
-        probeId,
-        offerSdp,
-      }));
-      return { probe, answerSdp };
-    } catch (err) {
+    return probe.answer(offerSdp).catch((err: Error) => {
       this.#probes.delete(probeId);
       throw err;
-    }
+    });
   }
 
   // TrunkMedia: each worker binds its trunk RTP in its own slice of the range.
@@ -262,6 +252,12 @@ export class WorkerPlane implements NodeMedia {
       case "rtp.event":
         this.#rtp.get(m.rtpId)?.event(m);
         return;
+      case "rtp.stats":
+        for (const [id, stats] of m.stats) {
+          const handle = this.#rtp.get(id);
+          if (handle) handle.stats = stats;
+        }
+        return;
       case "probe.closed":
         this.#probes.get(m.probeId)?.ended();
         return;
@@ -285,9 +281,13 @@ export class WorkerPlane implements NodeMedia {
     }
     for (const [id, h] of this.#rtp) if (h.worker === worker) this.#rtp.delete(id);
     for (const p of this.#probes.values()) if (p.worker === worker) p.ended();
+    // A thread that could not even start waits a second before the next try (no busy loop).
+    setTimeout(() => this.#replace(worker), worker.started ? 0 : 1000).unref();
+  }
+
+  #replace(dead: MediaWorker): void {
     if (this.#closed) return;
-    const slot = this.#workers.indexOf(worker);
-    this.#workers[slot] = this.#start(worker.init);
+    this.#workers[this.#workers.indexOf(dead)] = this.#start(dead.init);
     this.restarts++;
   }
 

@@ -80,6 +80,18 @@ export class ProbeProxy implements ProbeHandle {
     private readonly onClose: (probe: ProbeHandle) => void,
   ) {}
 
+  /** Asks the worker to answer the probe's offer. */
+  async answer(offerSdp: string): Promise<{ probe: ProbeProxy; answerSdp: string }> {
+    const { probeId } = this;
+    const { answerSdp } = await this.worker.request<{ answerSdp: string }>((id) => ({
+      kind: "probe",
+      id,
+      probeId,
+      offerSdp,
+    }));
+    return { probe: this, answerSdp };
+  }
+
   close(_reason: "socket_closed"): void {
     if (!this.closed) this.worker.post({ kind: "probe.close", probeId: this.probeId });
   }

@@ -34,7 +34,7 @@ const plane = await MediaPlane.create({
   log,
 });
 const { node } = plane;
-const rtp = new Map<number, RtpParty>();
+const rtp = new Map<number, { callId: string; leg: RtpParty }>();
 const trunkMedia = new Map<string, TrunkMedia>();
 const probes = new Map<number, { close(reason: "socket_closed"): void }>();
 /** Counters of the calls that closed here (the live ones are read from their calls). */
@@ -64,7 +64,10 @@ plane.onLegClose((callId, legId, reason, party) => {
 });
 plane.onLegCandidate((callId, legId, candidate) => post({ kind: "legcandidate", callId, legId, candidate }));
 plane.onQuality((callId, quality) => post({ kind: "quality", callId, quality }));
-node.on("callclose", (callId) => post({ kind: "callclose", callId }));
+node.on("callclose", (callId) => {
+  for (const [id, party] of rtp) if (party.callId === callId) rtp.delete(id);
+  post({ kind: "callclose", callId });
+});
 
 function load() {
   let legs = 0;
@@ -102,7 +105,7 @@ function openRtp(m: Extract<ToWorker, { kind: "rtp.open" }>) {
       onForeignSource: (source) =>
         post({ kind: "rtp.event", rtpId: m.rtpId, event: "foreign", source, stats: { ...leg.stats } }),
     });
-    rtp.set(m.rtpId, leg);
+    rtp.set(m.rtpId, { callId: m.callId, leg });
     reportLegs(m.callId);
     return { port: leg.port };
   });
@@ -134,7 +137,7 @@ function onMessage(m: ToWorker): void {
       openRtp(m);
       return;
     case "rtp": {
-      const leg = rtp.get(m.rtpId);
+      const leg = rtp.get(m.rtpId)?.leg;
       if (!leg) return;
       if (m.op === "answered") leg.answered();
       else if (m.op === "retarget") leg.retarget(m.remote);
@@ -159,6 +162,9 @@ function onMessage(m: ToWorker): void {
       probes.get(m.probeId)?.close("socket_closed");
       return;
     case "ping":
+      // The trunk's RTP counters follow each heartbeat (tests and diagnostics read them).
+      if (rtp.size > 0)
+        post({ kind: "rtp.stats", stats: [...rtp].map(([id, p]) => [id, { ...p.leg.stats }]) });
       post({ kind: "pong", seq: m.seq, load: load() });
       return;
     case "close":

@@ -86,6 +86,7 @@ export type FromWorker =
   | { kind: "callclose"; callId: string }
   | { kind: "quality"; callId: string; quality: CallQuality }
   | { kind: "rtp.event"; rtpId: number; event: "dtmf" | "foreign"; source?: RtpTarget; stats: RtpStats }
+  | { kind: "rtp.stats"; stats: [rtpId: number, stats: RtpStats][] }
   | { kind: "probe.closed"; probeId: number; reason: string }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; fields: Record<string, unknown>; msg: string }
   | { kind: "pong"; seq: number; load: WorkerLoad }
