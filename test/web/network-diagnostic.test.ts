@@ -1,6 +1,7 @@
 // Issue 12 "The network diagnostic tests every path for real": the web app's check in Chromium
 // against Earshot's media plane and a real coturn on loopback (UDP, TCP and TLS), with the
 // TURN secret right, wrong, and with no TURN at all; and the probe's refusals on the socket.
+
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
@@ -9,9 +10,9 @@ import { RTCPeerConnection } from "werift";
 import WebSocket from "ws";
 import { loadConfig } from "../../src/config.ts";
 import { withoutDefaultStun } from "../../src/media/peerConfig.ts";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../support/browser.ts";
 import { makeTestCert, type TestCert } from "../support/certs.ts";
+import { testMedia } from "../support/media.ts";
 import { Client, startServer, type TestServer } from "../support/server.ts";
 import { type RunningTurn, startTurn } from "../support/turn.ts";
 import { cspViolations, firstUseCheck, reportingCsp, rowText } from "../support/web.ts";
@@ -20,7 +21,7 @@ const SECRET = "diagnostic-test-secret";
 const MEDIA_PORTS = "46400-46499";
 
 async function earshot(env: Record<string, string>): Promise<TestServer> {
-  const media = await MediaPlane.create({ hosts: ["127.0.0.1"], portRange: [46_400, 46_499] });
+  const media = await testMedia({ hosts: ["127.0.0.1"], portRange: [46_400, 46_499] });
   return startServer({ media, env: { EARSHOT_MEDIA_PORTS: MEDIA_PORTS, ...env } });
 }
 
