@@ -12,10 +12,10 @@ const HOST = new URL("./host.ts", import.meta.url).href;
 const PING_MS = 250;
 const STALL_MS = 1000;
 
-/** The worker's entry: tsx's loader first (the app runs under `node --import tsx`), then host.ts. */
-function bootUrl(): URL {
+/** The worker's entry: tsx's loader first (the app runs under `node --import tsx`), then `host`. */
+function bootUrl(host: string): URL {
   const tsx = import.meta.resolve("tsx/esm/api");
-  const source = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(HOST)});`;
+  const source = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(host)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
 }
 
@@ -57,8 +57,10 @@ export class MediaWorker {
     readonly init: WorkerInit,
     private readonly events: WorkerEvents,
     private readonly log: Logger,
+    /** The thread's module (tests give another one speaking the same protocol). */
+    host = HOST,
   ) {
-    this.thread = new Worker(bootUrl(), { workerData: init });
+    this.thread = new Worker(bootUrl(host), { workerData: init });
     this.thread.unref();
     let started: () => void = () => {};
     let failed: (e: Error) => void = () => {};
