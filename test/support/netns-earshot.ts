@@ -79,6 +79,10 @@ export async function startEarshotWorld(): Promise<EarshotWorld> {
       EARSHOT_DEMO: "1",
       EARSHOT_DEMO_ANSWER_DELAY_MS: "0",
       LOG_LEVEL: "warn",
+      // The media plane in worker threads when the test run asks for it (test/support/media.ts).
+      ...(process.env.EARSHOT_MEDIA_WORKERS
+        ? { EARSHOT_MEDIA_WORKERS: process.env.EARSHOT_MEDIA_WORKERS }
+        : {}),
     };
     // The browsers need none of the servers to start: launched meanwhile (an Earshot takes a while).
     const partyHost = { agent: "office", coach: "office", customer: "home" } as const;
