@@ -2,6 +2,7 @@
 // non-zero exit, never a half-started server.
 
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { type IceConfig, parseIceUrls } from "./api/iceServers.ts";
@@ -30,7 +31,7 @@ export interface Config {
   mediaPorts: [number, number] | undefined;
   /** How long a browser leg that lost its network path waits for an ICE restart (ms). */
   mediaReconnectGraceMs: number;
-  /** Worker threads the media plane runs in (EARSHOT_MEDIA_WORKERS); 0: in the main thread. */
+  /** Worker threads the media plane runs in (EARSHOT_MEDIA_WORKERS; default cores − 1, at least 1); 0: in the main thread. */
   mediaWorkers: number;
   /** How long an agent may have no socket open (a reload) before their call returns to its queue (ms). */
   agentReconnectGraceMs: number;
@@ -254,7 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaHosts: mediaHosts(env),
     mediaPorts: portRange(env, "EARSHOT_MEDIA_PORTS"),
     mediaReconnectGraceMs: int(env, "EARSHOT_MEDIA_RECONNECT_GRACE_S", 30, 1, 3600) * 1000,
-    mediaWorkers: int(env, "EARSHOT_MEDIA_WORKERS", 0, 0, 256),
+    // Default: every core but the one the control plane, the API and the database share.
+    mediaWorkers: int(env, "EARSHOT_MEDIA_WORKERS", Math.max(1, availableParallelism() - 1), 0, 256),
     agentReconnectGraceMs: int(env, "EARSHOT_AGENT_RECONNECT_GRACE_S", 10, 1, 600) * 1000,
     ice: iceConfig(env),
     tls: tlsConfig(env),
