@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call } from "../../src/protocol/resources.ts";
-import { applyEvent, type Lists, settle } from "../../web/app/src/shared/liveMerge.ts";
+import { applyEvent, keepSame, type Lists, settle } from "../../web/app/src/shared/liveMerge.ts";
 
 const call = (over: Partial<Call>): Call => ({ id: "c1", state: "in_progress", ...over }) as Call;
 const updated = (over: Partial<Call>): ServerMessage => ({ type: "call.updated", call: call(over) });
@@ -41,5 +41,40 @@ describe("the live lists", () => {
     const answer = lists([call({})]);
     assert.equal(settle(answer, []), answer);
     assert.equal(applyEvent(answer, { type: "stats.updated" } as ServerMessage), answer);
+  });
+
+  it("an event replaces its call's object only; the others keep theirs", () => {
+    const shown = lists([call({ id: "c1" }), call({ id: "c2" }), call({ id: "c3" })]);
+    const next = applyEvent(shown, updated({ id: "c2", state: "on_hold" }));
+    assert.equal(next.calls[0], shown.calls[0]);
+    assert.notEqual(next.calls[1], shown.calls[1]);
+    assert.equal(next.calls[1].state, "on_hold");
+    assert.equal(next.calls[2], shown.calls[2]);
+  });
+
+  it("a refetch's answer keeps the shown objects of calls and users that did not change", () => {
+    const user = { id: "u1", name: "Ana", grants: { monitor: { allowed: true } } } as never;
+    const shown: Lists = {
+      me: user,
+      users: [user],
+      calls: [call({ id: "c1" }), call({ id: "c2", tags: ["a"] })],
+    };
+    // The answer is new JSON: equal members, new objects; c2's grants changed.
+    const answer: Lists = structuredClone(shown);
+    answer.calls[1].grants = { hold: { allowed: false } } as never;
+    const kept = keepSame(shown, answer);
+    assert.equal(kept.me, shown.me);
+    assert.equal(kept.users, shown.users, "no user changed: the same list");
+    assert.equal(kept.calls[0], shown.calls[0]);
+    assert.equal(kept.calls[1], answer.calls[1], "the changed call is the answer's");
+    assert.notEqual(kept.calls, shown.calls);
+    // Nothing changed at all: the very lists shown.
+    const again = keepSame(kept, structuredClone(kept));
+    assert.equal(again.calls, kept.calls);
+    // A call gone or new is seen.
+    assert.deepEqual(
+      keepSame(shown, { ...shown, calls: [shown.calls[1]] }).calls.map((c) => c.id),
+      ["c2"],
+    );
   });
 });

@@ -1,26 +1,23 @@
 // Live Monitoring: every live call (Calls) and every user (Users), updated live. Each row has
 // one-click Listen / Whisper / Barge and the Coach dialog (RowActions.tsx); a refused action
 // stays visible and says why.
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { callCodec, isLive } from "../../../../src/protocol/calls.ts";
 import type { Call, CoachingMode } from "../../../../src/protocol/resources.ts";
-import { ContactName, Conversation } from "../conversation/Conversation.tsx";
+import { Conversation } from "../conversation/Conversation.tsx";
 import { DemoCallButton } from "../shared/DemoCallButton.tsx";
-import { HistoryLink } from "../shared/HistoryLink.tsx";
 import { useAudioLeg, useLive } from "../shared/hooks.ts";
 import { type Key, useI18n } from "../shared/i18n.tsx";
 import type { Live } from "../shared/live.ts";
 import { navigate } from "../shared/router.ts";
-import { AgentStateChip, Since } from "./AgentStateChip.tsx";
 import { Board } from "./Board.tsx";
+import { CallRow, type RowHandlers, UserRow } from "./CallRow.tsx";
 import { CoachDialog } from "./CoachDialog.tsx";
 import { CoachPanel } from "./CoachPanel.tsx";
 import { useHandChime } from "./handChime.ts";
 import { CallFilters, UserFilters } from "./ListFilters.tsx";
 import { NO_CALL_FILTER, NO_USER_FILTER, visibleCalls, visibleUsers } from "./lists.ts";
-import { QualityNote } from "./Quality.tsx";
-import { joinCoaching, RowActions } from "./RowActions.tsx";
-import { TransferNote } from "./TransferNote.tsx";
+import { joinCoaching } from "./RowActions.tsx";
 import { WaitingCalls } from "./WaitingCalls.tsx";
 
 export function LiveMonitoring({ live }: { live: Live }) {
@@ -51,7 +48,8 @@ export function LiveMonitoring({ live }: { live: Live }) {
   const usersById = new Map(state.users.map((u) => [u.id, u]));
   const callsById = new Map(calls.map((c) => [c.id, c]));
   const nameOf = (id: string | null) => (id && usersById.get(id)?.name) || "—";
-  const numberOf = (id: string) => state.numbers.find((n) => n.id === id)?.name ?? "—";
+  const numbersById = new Map(state.numbers.map((n) => [n.id, n]));
+  const numberOf = (id: string) => numbersById.get(id)?.name ?? "—";
   const shownCalls = visibleCalls(calls, callFilter, { numberName: numberOf, userName: nameOf });
   const shownUsers = visibleUsers(state.users, calls, state.numbers, userFilter);
 
@@ -66,29 +64,26 @@ export function LiveMonitoring({ live }: { live: Live }) {
     [live, me?.id, t],
   );
 
-  const join = async (
-    call: Call,
-    opts: { notifyUser: boolean; openConversation: boolean; mode: CoachingMode },
-  ) => {
-    try {
-      await joinCoaching(live, call, opts);
-      setOpenConversation(opts.openConversation);
-    } catch (e) {
-      setError(te(e));
-    } finally {
-      setDialogFor(null);
-    }
-  };
-
-  const actions = (call: Call | undefined, place: string, name?: string) => (
-    <RowActions
-      call={call}
-      place={place}
-      agentName={name ?? nameOf(call?.agentId ?? null)}
-      coachingThis={!!call && call.id === mine?.id}
-      onJoin={(c, mode) => void join(c, { notifyUser: mode === "listen", openConversation: false, mode })}
-      onOptions={setDialogFor}
-    />
+  // The same functions every render: the memoised rows (CallRow.tsx) compare them by identity.
+  const join = useCallback(
+    async (call: Call, opts: { notifyUser: boolean; openConversation: boolean; mode: CoachingMode }) => {
+      try {
+        await joinCoaching(live, call, opts);
+        setOpenConversation(opts.openConversation);
+      } catch (e) {
+        setError(te(e));
+      } finally {
+        setDialogFor(null);
+      }
+    },
+    [live, te],
+  );
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      onJoin: (c, mode) => void join(c, { notifyUser: mode === "listen", openConversation: false, mode }),
+      onOptions: setDialogFor,
+    }),
+    [join],
   );
 
   const tabProps = (id: "calls" | "users") => ({
@@ -179,32 +174,15 @@ export function LiveMonitoring({ live }: { live: Live }) {
             </thead>
             <tbody>
               {shownCalls.map((c) => (
-                <tr key={c.id} data-call={c.id}>
-                  <td data-label={t("number")}>{numberOf(c.numberId)}</td>
-                  <td data-label={t("agent")}>{nameOf(c.agentId)}</td>
-                  <td data-label={t("customer")}>
-                    <ContactName call={c} />
-                    {c.handRaised && <span className="hand"> ✋ {t("handRaised")}</span>}
-                    <QualityNote quality={c.quality} />
-                  </td>
-                  <td data-label={t("duration")}>
-                    <Since iso={c.answeredAt} />
-                  </td>
-                  <td data-label={t("state")}>
-                    <span className={`call-state state-${c.state}`}>{t(`callState_${c.state}`)}</span>
-                    <TransferNote call={c} nameOf={nameOf} />
-                  </td>
-                  <td data-label={t("coach")}>
-                    {c.coachingSession ? (
-                      <span className="coached">
-                        {t(`coachedBy_${c.coachingSession.mode}`, { name: c.coachingSession.coachName })}
-                      </span>
-                    ) : (
-                      t("notCoached")
-                    )}
-                  </td>
-                  <td className="actions">{actions(c, `call-${c.id}`)}</td>
-                </tr>
+                <CallRow
+                  key={c.id}
+                  call={c}
+                  numberName={numberOf(c.numberId)}
+                  agentName={nameOf(c.agentId)}
+                  transferToName={c.transfer ? nameOf(c.transfer.toUserId) : null}
+                  coachingThis={c.id === mine?.id}
+                  handlers={handlers}
+                />
               ))}
             </tbody>
           </table>
@@ -235,21 +213,13 @@ export function LiveMonitoring({ live }: { live: Live }) {
             {shownUsers.map((u) => {
               const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
               return (
-                <tr key={u.id} data-user={u.email}>
-                  <td data-label={t("name")}>
-                    <HistoryLink of={{ by: "agent", id: u.id }} label={t("history_link", { name: u.name })}>
-                      {u.name}
-                    </HistoryLink>
-                  </td>
-                  <td data-label={t("role")}>{t(`role_${u.role}`)}</td>
-                  <td data-label={t("availability")}>
-                    {u.availability === "available" ? t("available") : t("unavailable")}
-                  </td>
-                  <td data-label={t("state")}>
-                    <AgentStateChip user={u} />
-                  </td>
-                  <td className="actions">{actions(call, `user-${u.id}`, u.name)}</td>
-                </tr>
+                <UserRow
+                  key={u.id}
+                  user={u}
+                  call={call}
+                  coachingThis={!!call && call.id === mine?.id}
+                  handlers={handlers}
+                />
               );
             })}
           </tbody>

@@ -5,7 +5,7 @@ import type { ClientMessage, ServerMessage } from "../../../../src/protocol/mess
 import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import type { LiveStats } from "../../../../src/protocol/stats.ts";
 import { ok, rest, session, wsUrl } from "./api.ts";
-import { applyEvent, settle } from "./liveMerge.ts";
+import { applyEvent, keepSame, keepSameList, settle } from "./liveMerge.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
 export interface LiveState {
@@ -120,7 +120,11 @@ export class Live {
         ok(rest.GET("/api/v1/numbers")),
       ]);
       const answer = { me: me.user, users: users.users, calls: calls.calls };
-      this.set({ ...settle(answer, since), numbers: numbers.numbers });
+      const shown = { me: this.state.me, users: this.state.users, calls: this.state.calls };
+      this.set({
+        ...keepSame(shown, settle(answer, since)),
+        numbers: keepSameList(this.state.numbers, numbers.numbers),
+      });
     } finally {
       this.inFlight.delete(since);
     }
