@@ -11,6 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { LiveBoard } from "../src/control/liveStats.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../test/support/browser.ts";
 import { demoOrg, startServer, type TestServer } from "../test/support/server.ts";
 import { instrument, measureUpdates, startClients } from "./boardUpdates.ts";
@@ -75,10 +76,16 @@ const t0 = Date.now();
 const step = (what: string) =>
   process.stderr.write(`monitoring: ${what} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
 
-/** GET /stats/live as sofia (the HTTP round trip) and LiveBoard.compute (what a push costs), in ms. */
+/**
+ * GET /stats/live as sofia (the HTTP round trip) and LiveBoard.compute (what a push costs), in ms;
+ * first, one compute in a new LiveBoard: a node's first of the day, which reads the whole day.
+ */
 async function boardCost(server: TestServer, org: Awaited<ReturnType<typeof demoOrg>>) {
-  const { board } = server.earshot.services;
+  const { board, ctx } = server.earshot.services;
   const orgId = org.sofia.user?.orgId as string;
+  const t0 = performance.now();
+  await new LiveBoard(ctx, board.settings).compute(orgId);
+  const firstComputeMs = Math.round((performance.now() - t0) * 10) / 10;
   const http: number[] = [];
   const compute: number[] = [];
   for (let i = 0; i < 60; i++) {
@@ -91,7 +98,7 @@ async function boardCost(server: TestServer, org: Awaited<ReturnType<typeof demo
     await board.compute(orgId);
     if (i >= 10) compute.push(performance.now() - t);
   }
-  return { getStatsLiveMs: summarize(http), computeMs: summarize(compute) };
+  return { firstComputeMs, getStatsLiveMs: summarize(http), computeMs: summarize(compute) };
 }
 
 /**
@@ -223,6 +230,9 @@ export async function runMonitoringBench(): Promise<object> {
 
     step("the board with a day's calls");
     await seedEndedCalls(server, org, ENDED_CALLS);
+    // The seed wrote calls that ended in the past, before the running board's kept sums' bound,
+    // which it would never read (no real call ends in the past): it forgets its sums.
+    server.earshot.services.board.close();
     const fullBoard = await boardCost(server, org);
     const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
     return {

@@ -19,7 +19,7 @@ import { Calls } from "./control/Calls.ts";
 import { Coaching } from "./control/Coaching.ts";
 import type { ControlContext } from "./control/context.ts";
 import { Directory } from "./control/Directory.ts";
-import { LiveBoard } from "./control/liveStats.ts";
+import { LiveBoard, SETTLE_MS } from "./control/liveStats.ts";
 import type { Trunk } from "./control/mediaPorts.ts";
 import type { EventBus, Logger } from "./control/ports.ts";
 import { trunkCalls } from "./control/trunkCalls.ts";
@@ -57,6 +57,8 @@ export interface EarshotParts {
   /** Wrap-up after a call (default config.board.wrapUpMs) and the live board's push interval (default 1 s). */
   wrapUpMs?: number;
   boardPushMs?: number;
+  /** How long after its end a call joins the live board's kept sums (default SETTLE_MS, 60 s). */
+  boardSettleMs?: number;
   /** The service level threshold in ms (default EARSHOT_SERVICE_LEVEL_S): tests use a short one. */
   serviceLevelMs?: number;
   /** How often the queue's safety-net sweep runs (overdue calls end, waiting calls are offered). */
@@ -160,6 +162,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     timeZone: config.board.timeZone,
     serviceLevelMs: parts.serviceLevelMs ?? config.board.serviceLevelMs,
     pushIntervalMs: parts.boardPushMs ?? 1000,
+    settleMs: parts.boardSettleMs ?? SETTLE_MS,
   });
   ctx.board = board;
   const coaching = new Coaching(ctx);

@@ -36,4 +36,21 @@ export interface StatsWindow {
   dayStart: Date;
   recentStart: Date;
   thresholdMs: number;
+  /** Today's counts leave out the calls ended before this (LiveBoard holds their sums: settledCallCounts). */
+  settledBefore: Date;
+}
+
+/** The calls of the day (offered since dayStart) that ended in [from, to): from null, since the day began. */
+export interface SettledWindow {
+  orgId: string;
+  dayStart: Date;
+  thresholdMs: number;
+  from: Date | null;
+  to: Date;
+}
+
+/** One number's counts of the calls of a SettledWindow. */
+export interface SettledCounts {
+  numberId: string;
+  counts: PeriodCounts;
 }

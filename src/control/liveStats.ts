@@ -1,8 +1,11 @@
 // The live board (issue 15): per number, for today and the last 15 minutes, from the calls in
-// the database (Store.numberCallCounts, one aggregate query: correct across nodes). Pushed to
-// monitors as stats.updated, at most once a second per org after calls change (LiveBoard).
+// the database (correct across nodes). A call that ended does not change again, so LiveBoard
+// keeps the day's sums of the calls ended more than SETTLE_MS ago (Store.settledCallCounts, only
+// the newly ended ones each time) and each compute aggregates the rest: the last 15 minutes, the
+// calls not ended and those ended since (Store.numberCallCounts). Pushed to monitors as
+// stats.updated, at most once a second per org after calls change (LiveBoard).
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
-import type { NumberCallCounts, PeriodCounts } from "./boardFacts.ts";
+import type { NumberCallCounts, PeriodCounts, SettledCounts } from "./boardFacts.ts";
 import type { ControlContext } from "./context.ts";
 import { monitorRefusal, refuseIf } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
@@ -17,6 +20,12 @@ export const WAITING_STATES: readonly string[] = ["ringing"];
 export const ABANDONED_REASONS: readonly string[] = ["abandoned", "hangup_customer"];
 /** "The last 15 minutes". */
 export const RECENT_MS = 15 * 60_000;
+/**
+ * How long after its end a call joins the day's kept sums: longer than any transaction that
+ * ends a call takes to commit and than the nodes' clocks differ (ended_at is the ending node's
+ * clock), so no call ends "before" the sums' bound after they were brought past it.
+ */
+export const SETTLE_MS = 60_000;
 
 export interface BoardSettings {
   /** IANA time zone whose midnight starts "today" (EARSHOT_STATS_TIME_ZONE, default UTC). */
@@ -25,6 +34,8 @@ export interface BoardSettings {
   serviceLevelMs: number;
   /** Least time between two stats.updated of one org. */
   pushIntervalMs: number;
+  /** How long after its end a call joins the day's kept sums (SETTLE_MS; tests use a short one). */
+  settleMs: number;
 }
 
 /** The instant `now`'s day began in `timeZone` (its local midnight). */
@@ -68,7 +79,7 @@ export function periodStats(c: PeriodCounts): PeriodStats {
   };
 }
 
-const add = (a: PeriodCounts, b: PeriodCounts): PeriodCounts => {
+export const add = (a: PeriodCounts, b: PeriodCounts): PeriodCounts => {
   const out = { ...a };
   for (const k of Object.keys(EMPTY) as (keyof PeriodCounts)[]) out[k] = a[k] + b[k];
   return out;
@@ -127,6 +138,8 @@ export function boardOf(
 export class LiveBoard {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly lastPush = new Map<string, number>();
+  /** Per org, the day's sums of the calls ended before `before` (chained: one update at a time). */
+  private readonly settled = new Map<string, Promise<Settled>>();
   private readonly publisher: Publisher;
 
   constructor(
@@ -145,16 +158,42 @@ export class LiveBoard {
   async compute(orgId: string): Promise<LiveStats> {
     const now = this.ctx.now();
     const dayStart = startOfDay(now, this.settings.timeZone);
-    const [numbers, counts] = await Promise.all([
+    const [numbers, settled] = await Promise.all([
       this.ctx.store.listNumbers(orgId),
-      this.ctx.store.numberCallCounts({
-        orgId,
-        dayStart,
-        recentStart: new Date(now.getTime() - RECENT_MS),
-        thresholdMs: this.settings.serviceLevelMs,
-      }),
+      this.settledUpTo(orgId, dayStart, new Date(now.getTime() - this.settings.settleMs)),
     ]);
-    return boardOf(orgId, numbers, counts, now, dayStart, this.settings);
+    const counts = await this.ctx.store.numberCallCounts({
+      orgId,
+      dayStart,
+      recentStart: new Date(now.getTime() - RECENT_MS),
+      thresholdMs: this.settings.serviceLevelMs,
+      settledBefore: settled.before,
+    });
+    return boardOf(orgId, numbers, withSettled(counts, settled.counts), now, dayStart, this.settings);
+  }
+
+  /**
+   * The org's kept sums brought up to `before`: only the calls ended since the last bound are
+   * read; all of the day's again on a new day, a new threshold, or after a failed read. A bound
+   * already past `before` (a compute begun later got there first) is kept as it is.
+   */
+  private settledUpTo(orgId: string, dayStart: Date, before: Date): Promise<Settled> {
+    const thresholdMs = this.settings.serviceLevelMs;
+    const prev = this.settled.get(orgId)?.catch(() => undefined) ?? Promise.resolve(undefined);
+    const next = prev.then(async (s) => {
+      const same = s && s.dayStart === dayStart.getTime() && s.thresholdMs === thresholdMs;
+      if (same && s.before >= before) return s;
+      const from = same ? s.before : null;
+      const rows = await this.ctx.store.settledCallCounts({ orgId, dayStart, thresholdMs, from, to: before });
+      return {
+        dayStart: dayStart.getTime(),
+        thresholdMs,
+        before,
+        counts: addSettled(same ? s.counts : [], rows),
+      };
+    });
+    this.settled.set(orgId, next);
+    return next;
   }
 
   /** A call of the org changed: a push is due (now, or when the interval since the last allows). */
@@ -175,5 +214,35 @@ export class LiveBoard {
   close(): void {
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
+    this.settled.clear();
   }
+}
+
+/** An org's kept sums: its day's calls that ended before `before`, per number. */
+interface Settled {
+  dayStart: number;
+  thresholdMs: number;
+  before: Date;
+  counts: SettledCounts[];
+}
+
+function addSettled(kept: SettledCounts[], rows: SettledCounts[]): SettledCounts[] {
+  const out = new Map(kept.map((k) => [k.numberId, k.counts]));
+  for (const r of rows) out.set(r.numberId, add(out.get(r.numberId) ?? EMPTY, r.counts));
+  return [...out].map(([numberId, counts]) => ({ numberId, counts }));
+}
+
+/** The counts of the calls not yet settled with the kept sums added to today's. */
+function withSettled(counts: NumberCallCounts[], settled: SettledCounts[]): NumberCallCounts[] {
+  const out = new Map(counts.map((c) => [c.numberId, c]));
+  for (const k of settled) {
+    const c = out.get(k.numberId);
+    out.set(
+      k.numberId,
+      c
+        ? { ...c, today: add(c.today, k.counts) }
+        : { numberId: k.numberId, waiting: 0, oldestWaitingAt: null, today: k.counts, recent: EMPTY },
+    );
+  }
+  return [...out.values()];
 }

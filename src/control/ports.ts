@@ -2,7 +2,13 @@
 // plane's and the trunks' are in mediaPorts.ts. Control never imports their implementations.
 import type { ServerEvent } from "../protocol/messages.ts";
 import type { ToldState } from "./agentState.ts";
-import type { AgentActivity, NumberCallCounts, StatsWindow } from "./boardFacts.ts";
+import type {
+  AgentActivity,
+  NumberCallCounts,
+  SettledCounts,
+  SettledWindow,
+  StatsWindow,
+} from "./boardFacts.ts";
 import type {
   CallRecord,
   CommentRecord,
@@ -115,6 +121,8 @@ export interface Store {
   forgetSocketsOfNodes(nodeIds: string[]): Promise<string[]>;
   /** The live board's counts of an org's inbound calls per number, in one query. */
   numberCallCounts(window: StatsWindow): Promise<NumberCallCounts[]>;
+  /** The day's counts per number of the inbound calls that ended within the window. */
+  settledCallCounts(window: SettledWindow): Promise<SettledCounts[]>;
 
   insertCall(call: Omit<CallRecord, "createdAt">): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;

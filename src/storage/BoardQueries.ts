@@ -3,7 +3,14 @@
 // an org's inbound calls per number (docs/ARCHITECTURE.md, "The live board").
 import { type RawBuilder, sql } from "kysely";
 import type { ToldState } from "../control/agentState.ts";
-import type { AgentActivity, NumberCallCounts, PeriodCounts, StatsWindow } from "../control/boardFacts.ts";
+import type {
+  AgentActivity,
+  NumberCallCounts,
+  PeriodCounts,
+  SettledCounts,
+  SettledWindow,
+  StatsWindow,
+} from "../control/boardFacts.ts";
 import { ABANDONED_REASONS, WAITING_STATES } from "../control/liveStats.ts";
 import { DirectoryQueries } from "./DirectoryQueries.ts";
 
@@ -108,19 +115,22 @@ export class BoardQueries extends DirectoryQueries {
   }
 
   async numberCallCounts(w: StatsWindow): Promise<NumberCallCounts[]> {
-    const from = new Date(Math.min(w.dayStart.getTime(), w.recentStart.getTime()));
     const waiting = sql`state IN (${sql.join(WAITING_STATES)})`;
-    const today = periodColumns(sql`created_at >= ${w.dayStart}`, w.thresholdMs, "today");
+    // The calls ended before settledBefore are in LiveBoard's sums (settledCallCounts), not here.
+    const unsettled = sql`(ended_at IS NULL OR ended_at >= ${w.settledBefore})`;
+    const today = periodColumns(sql`created_at >= ${w.dayStart} AND ${unsettled}`, w.thresholdMs, "today");
     const recent = periodColumns(sql`created_at >= ${w.recentStart}`, w.thresholdMs, "recent");
-    // One pass over the org's inbound calls offered since `from` or not ended (calls_org_created
-    // and calls_live), grouped by number.
+    // The org's inbound calls offered in the last 15 minutes (calls_org_created), not ended
+    // (calls_live) or ended since settledBefore (calls_org_ended), grouped by number: a few
+    // thousand rows at most, however many the day had.
     const { rows } = await sql<Record<string, string | number | Date | null>>`
       SELECT number_id,
         count(*) FILTER (WHERE ${waiting})::int AS waiting,
         min(coalesce(queued_at, created_at)) FILTER (WHERE ${waiting}) AS oldest_waiting_at,
         ${today}, ${recent}
       FROM calls
-      WHERE org_id = ${w.orgId} AND direction = 'inbound' AND (created_at >= ${from} OR state <> 'ended')
+      WHERE org_id = ${w.orgId} AND direction = 'inbound'
+        AND (created_at >= ${w.recentStart} OR state <> 'ended' OR ended_at >= ${w.settledBefore})
       GROUP BY number_id`.execute(this.db);
     return rows.map((r) => ({
       numberId: String(r.number_id),
@@ -129,6 +139,17 @@ export class BoardQueries extends DirectoryQueries {
       today: periodOf(r, "today"),
       recent: periodOf(r, "recent"),
     }));
+  }
+
+  async settledCallCounts(w: SettledWindow): Promise<SettledCounts[]> {
+    const from = w.from ? sql`AND ended_at >= ${w.from}` : sql``;
+    const { rows } = await sql<Record<string, string | number | Date | null>>`
+      SELECT number_id, ${periodColumns(sql`TRUE`, w.thresholdMs, "settled")}
+      FROM calls
+      WHERE org_id = ${w.orgId} AND direction = 'inbound' AND created_at >= ${w.dayStart}
+        AND ended_at < ${w.to} ${from}
+      GROUP BY number_id`.execute(this.db);
+    return rows.map((r) => ({ numberId: String(r.number_id), counts: periodOf(r, "settled") }));
   }
 
   private async onlineNodes(userId: string): Promise<number> {

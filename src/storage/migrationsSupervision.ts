@@ -89,4 +89,11 @@ export const supervisionMigrations: Record<string, Migration> = {
       await runScript(db, "ALTER TABLE users ADD COLUMN offline_since timestamptz;");
     },
   },
+  "012_calls_org_ended": {
+    async up(db: Kysely<unknown>) {
+      // The live board's calls ended since its sums were last brought up to date
+      // (control/liveStats.ts, StatsQueries' settledCallCounts and numberCallCounts).
+      await runScript(db, "CREATE INDEX calls_org_ended ON calls (org_id, ended_at);");
+    },
+  },
 };
