@@ -79,6 +79,18 @@ const AGENT_ACTIONS = new Set<CallAction["type"]>([
  * What `action` changes on `call` (an empty patch: nothing), or a refusal. `now` stamps
  * answers and ends.
  */
+/**
+ * The customer's whole wait until `call`'s answer (ms): its earlier waits, and the last one from
+ * its requeue (queuedAt), or from its arrival when it never was; 0 before an answer.
+ */
+export function waitBeforeAnswer(
+  call: Pick<CallRecord, "createdAt" | "answeredAt" | "queuedAt" | "earlierWaitMs">,
+): number {
+  if (!call.answeredAt) return call.earlierWaitMs ?? 0;
+  const since = call.earlierWaitMs === null ? call.createdAt : (call.queuedAt ?? call.createdAt);
+  return (call.earlierWaitMs ?? 0) + Math.max(0, call.answeredAt.getTime() - since.getTime());
+}
+
 export function applyCallAction(call: CallRecord, action: CallAction, now: Date): Partial<CallRecord> {
   const refusal = stateRefusal(call, action.type);
   if (refusal) fail(refusal.code, refusal.message);
@@ -110,6 +122,7 @@ export function applyCallAction(call: CallRecord, action: CallAction, now: Date)
         ringingUserIds: [],
         answeredAt: null,
         queuedAt: now,
+        earlierWaitMs: waitBeforeAnswer(call),
       };
     case "hold":
     case "resume":

@@ -27,6 +27,7 @@ export function newCallRecord(
     nodeId: null,
     thirdParty: null,
     queuedAt: null,
+    earlierWaitMs: null,
     transfer: null,
     ...over,
   };

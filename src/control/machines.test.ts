@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyCallAction, type CallAction, callTransition, endsCoachingAs } from "./callMachine.ts";
+import {
+  applyCallAction,
+  type CallAction,
+  callTransition,
+  endsCoachingAs,
+  waitBeforeAnswer,
+} from "./callMachine.ts";
 import { newCallRecord } from "./callRecord.ts";
 import { changeMode } from "./coachingMachine.ts";
 import { EarshotError } from "./errors.ts";
@@ -156,7 +162,15 @@ describe("applyCallAction: what each action changes on a call", () => {
         ringingUserIds: [],
         answeredAt: null,
         queuedAt: later,
+        // The wait until the answer it had: from its arrival (it never waited again before).
+        earlierWaitMs: (live.answeredAt as Date).getTime() - live.createdAt.getTime(),
       });
+    // Requeued again after a second answer: both waits, the second from the requeue.
+    const t = (s: number) => new Date(now.getTime() + s * 1000);
+    const again = { ...live, earlierWaitMs: 5_000, queuedAt: t(60), answeredAt: t(70) };
+    assert.equal(applyCallAction(again, { type: "requeue" }, t(90)).earlierWaitMs, 15_000);
+    assert.equal(waitBeforeAnswer({ ...live, createdAt: t(0), answeredAt: t(8) }), 8_000);
+    assert.equal(waitBeforeAnswer({ ...again, answeredAt: null }), 5_000);
     refused({ ...live, state: "ringing" }, { type: "requeue" });
     refused({ ...live, state: "ended" }, { type: "requeue" });
     refused({ ...live, externalTransfer: true }, { type: "requeue" });

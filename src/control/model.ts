@@ -73,6 +73,12 @@ export interface CallRecord {
   thirdParty: string | null;
   /** Inbound: when the customer began waiting for an agent (the queue's order); null for outbound. */
   queuedAt: Date | null;
+  /**
+   * The customer's wait before the call was last requeued (ms, summed over each wait that ended
+   * in an answer); null: never requeued, the wait is from createdAt. The board's speed of answer
+   * is this plus the last wait, from queuedAt (docs/ARCHITECTURE.md, "The live board").
+   */
+  earlierWaitMs: number | null;
   /** A transfer to another user: ringing, or how the last one returned (null: none, or accepted). */
   transfer: TransferRecord | null;
 }

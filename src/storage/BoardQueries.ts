@@ -177,12 +177,17 @@ function periodColumns(inPeriod: RawBuilder<unknown>, thresholdMs: number, p: st
   const abandoned = sql`${inPeriod} AND answered_at IS NULL AND state = 'ended'
     AND end_reason IN (${sql.join(ABANDONED_REASONS)})`;
   const ms = (a: string, b: string) => sql.raw(`extract(epoch from (${a} - ${b})) * 1000`);
-  const waitMs = ms("answered_at", "created_at");
+  // The customer's whole wait until `end` (callMachine's waitBeforeAnswer): the waits before a
+  // requeue, and the last from its requeue (queued_at) or, never requeued, from its arrival.
+  const waitUntil = (end: string) =>
+    sql.raw(`(coalesce(earlier_wait_ms, 0) + extract(epoch from (${end} - CASE WHEN earlier_wait_ms IS NULL
+      THEN created_at ELSE coalesce(queued_at, created_at) END)) * 1000)`);
+  const waitMs = waitUntil("answered_at");
   const cols = {
     answered: sql`count(*) FILTER (WHERE ${answered})::int`,
     answeredWithin: sql`count(*) FILTER (WHERE ${answered} AND ${waitMs} <= ${thresholdMs})::int`,
     abandoned: sql`count(*) FILTER (WHERE ${abandoned})::int`,
-    abandonedAfter: sql`count(*) FILTER (WHERE ${abandoned} AND ${ms("ended_at", "created_at")} > ${thresholdMs})::int`,
+    abandonedAfter: sql`count(*) FILTER (WHERE ${abandoned} AND ${waitUntil("ended_at")} > ${thresholdMs})::int`,
     answerMsSum: sql`coalesce(sum(${waitMs}) FILTER (WHERE ${answered}), 0)::float8`,
     handled: sql`count(*) FILTER (WHERE ${answered} AND ended_at IS NOT NULL)::int`,
     handleMsSum: sql`coalesce(sum(${ms("ended_at", "answered_at")}) FILTER (WHERE ${answered} AND ended_at IS NOT NULL), 0)::float8`,

@@ -89,11 +89,18 @@ export const supervisionMigrations: Record<string, Migration> = {
       await runScript(db, "ALTER TABLE users ADD COLUMN offline_since timestamptz;");
     },
   },
-  "012_calls_org_ended": {
+  "012_live_board_sums": {
     async up(db: Kysely<unknown>) {
       // The live board's calls ended since its sums were last brought up to date
-      // (control/liveStats.ts, StatsQueries' settledCallCounts and numberCallCounts).
-      await runScript(db, "CREATE INDEX calls_org_ended ON calls (org_id, ended_at);");
+      // (control/liveStats.ts, StatsQueries' settledCallCounts and numberCallCounts); a
+      // requeued call's wait before its requeue (its speed of answer counts the whole wait).
+      await runScript(
+        db,
+        `
+        CREATE INDEX calls_org_ended ON calls (org_id, ended_at);
+        ALTER TABLE calls ADD COLUMN earlier_wait_ms bigint;
+      `,
+      );
     },
   },
 };

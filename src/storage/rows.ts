@@ -78,6 +78,7 @@ export function callFromRow(r: Selectable<CallsTable>): CallRecord {
     nodeId: r.node_id,
     thirdParty: r.third_party,
     queuedAt: dateOrNull(r.queued_at),
+    earlierWaitMs: r.earlier_wait_ms === null ? null : Number(r.earlier_wait_ms),
     transfer:
       r.transfer_from_id && r.transfer_to_id && r.transfer_state && r.transfer_at
         ? {
@@ -128,6 +129,7 @@ export function callToRow(c: Partial<Omit<CallRecord, "createdAt">>): Record<str
     ["nodeId", "node_id"],
     ["thirdParty", "third_party"],
     ["queuedAt", "queued_at"],
+    ["earlierWaitMs", "earlier_wait_ms"],
   ];
   for (const [key, column, convert] of map) {
     if (key in c) {

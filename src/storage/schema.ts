@@ -93,6 +93,7 @@ export interface CallsTable {
   node_id: string | null;
   third_party: string | null;
   queued_at: Timestamp | null;
+  earlier_wait_ms: number | null;
   transfer_from_id: string | null;
   transfer_to_id: string | null;
   transfer_state: string | null;

@@ -83,7 +83,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     await query("UPDATE webhooks SET secret = 'legacy-plaintext-secret'");
     // (Migrations run in name order, so the later ones are undone too — a new migration adds
     // its undo here: 006's set-up tokens, 007's live board, 008's queues, 009's transfers, 010's history,
-    // 011's offline_since, 012's calls_org_ended.)
+    // 011's offline_since, 012's board sums.)
     await query("DELETE FROM kysely_migration WHERE name >= '005'");
     await query("DROP TABLE setup_tokens");
     await query("DROP INDEX auth_tokens_user");
@@ -104,6 +104,7 @@ describe("webhook secrets at rest", { timeout: 120_000 }, () => {
     await query("DROP INDEX calls_history_agent, calls_history_contact, calls_history_number");
     await query("ALTER TABLE users DROP COLUMN offline_since");
     await query("DROP INDEX calls_org_ended");
+    await query("ALTER TABLE calls DROP COLUMN earlier_wait_ms");
     await assert.rejects(
       startApp({ databaseUrl, env: { EARSHOT_WEBHOOK_ALLOW_PRIVATE: "1" } }),
       /webhook\(s\) are registered and EARSHOT_SECRET is not set/,
