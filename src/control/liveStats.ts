@@ -79,7 +79,7 @@ export function periodStats(c: PeriodCounts): PeriodStats {
   };
 }
 
-export const add = (a: PeriodCounts, b: PeriodCounts): PeriodCounts => {
+const add = (a: PeriodCounts, b: PeriodCounts): PeriodCounts => {
   const out = { ...a };
   for (const k of Object.keys(EMPTY) as (keyof PeriodCounts)[]) out[k] = a[k] + b[k];
   return out;
