@@ -186,6 +186,7 @@ describe("applyCallAction: what each action changes on a call", () => {
         ringingUserIds: [],
         answeredAt: null,
         queuedAt: later,
+        earlierWaitMs: 0,
         conference: false,
         thirdParty: null,
       },
