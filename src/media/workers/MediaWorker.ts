@@ -50,7 +50,7 @@ export class MediaWorker {
   stalls = 0;
   #ping: { seq: number; sentAt: number; reported: boolean } | null = null;
   #seq = 0;
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
   #closed: (() => void) | undefined;
 
   constructor(
@@ -72,6 +72,9 @@ export class MediaWorker {
     this.thread.on("message", (m: FromWorker) => {
       if (m.kind === "ready") {
         this.started = true;
+        // Heartbeats from now on: loading its modules (tsx compiles them) is not a stall.
+        this.#timer = setInterval(() => this.#heartbeat(), PING_MS);
+        this.#timer.unref();
         started();
       } else this.#receive(m);
     });
@@ -83,8 +86,6 @@ export class MediaWorker {
       failed(new Error(`the media worker exited (${code})`));
       this.#die(`exited with code ${code}`);
     });
-    this.#timer = setInterval(() => this.#heartbeat(), PING_MS);
-    this.#timer.unref();
   }
 
   get index(): number {
