@@ -64,7 +64,9 @@ describe("call quality: a leg that loses packets is shown poor, the others good"
         seen = r.body.call.quality;
         const q = seen;
         if (!q?.agent || !q.customer || !q.coach) return `not every leg measured yet: ${JSON.stringify(q)}`;
-        if (!q.agent.poor || q.agent.lossPct < 5) return `the agent's leg: ${JSON.stringify(q.agent)}`;
+        // A measure is of the last interval: early ones may have lost fewer than 15 % by chance.
+        if (!q.agent.poor || q.agent.lossPct < 5 || q.agent.mos >= 3.6)
+          return `the agent's leg: ${JSON.stringify(q.agent)}`;
         // ICE's round trip comes with werift's first consent check (every 4–6 s).
         if (q.customer.rttMs === null || q.coach.rttMs === null)
           return `no round trip yet: ${JSON.stringify(q)}`;
@@ -75,7 +77,6 @@ describe("call quality: a leg that loses packets is shown poor, the others good"
     );
     const q = seen as unknown as NonNullable<Call["quality"]>;
     assert.ok(q.agent && q.agent.lossPct < 35, `about ${DROP * 100} % lost: ${JSON.stringify(q.agent)}`);
-    assert.ok(q.agent && q.agent.mos < 3.6, "the E-model's estimate is poor too");
     for (const leg of [q.customer, q.coach]) {
       assert.ok(leg && !leg.poor && leg.lossPct < 2 && leg.mos > 4, `a clean leg: ${JSON.stringify(leg)}`);
       assert.ok(
