@@ -52,11 +52,7 @@ export class Live {
     if (this.closed) return;
     const socket = new WebSocket(wsUrl(this.query));
     this.socket = socket;
-    socket.onopen = () => {
-      this.set({ connected: true });
-      // Pushes missed while the socket was closed: read the board again.
-      if (this.statsWatchers > 0) void this.loadStats();
-    };
+    socket.onopen = () => this.set({ connected: true });
     socket.onclose = (e) => {
       this.set({ connected: false });
       if (e.code === 4401 && !this.callToken) {
@@ -80,6 +76,14 @@ export class Live {
   }
 
   private apply(m: ServerMessage): void {
+    if (m.type === "hello") {
+      // The server's greeting: this socket gets every event from now on. What happened before it
+      // (between the first read and the socket, or while it was closed) is read again; events
+      // that arrive meanwhile are applied on top (settle).
+      this.scheduleRefetch();
+      if (this.statsWatchers > 0) void this.loadStats();
+      return;
+    }
     if (m.type === "stats.updated") {
       // At most once a second per org: replaces the board in place, no refetch.
       if (m.stats.at >= (this.state.stats?.at ?? "")) this.set({ stats: m.stats });
