@@ -148,7 +148,7 @@ async function runPlane(workers: number, levels: number[], durationMs: number, c
   return { workers, levels: results, maxLossFreeCalls: ok.length > 0 ? ok[ok.length - 1].calls : 0 };
 }
 
-export async function runWorkersBench(levels = [10, 25, 50], durationMs = 3000): Promise<object> {
+export async function runWorkersBench(levels = [10, 25, 50, 100], durationMs = 3000): Promise<object> {
   const core = partiesCore();
   const uptime = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   const planes = [];
