@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
-// subset: npm run bench -- control limits media latency monitoring
+// subset: npm run bench -- control limits media latency monitoring workers
 import { runControlBench } from "./control.ts";
 import { runForwardBench } from "./forward.ts";
 import { runLatencyBench } from "./latency.ts";
@@ -7,6 +7,7 @@ import { runLimiterBench } from "./limits.ts";
 import { runMediaBench } from "./media.ts";
 import { runMonitoringBench } from "./monitoring.ts";
 import { runSipBench } from "./sip.ts";
+import { runWorkersBench } from "./workers.ts";
 
 const suites: Record<string, () => Promise<object>> = {
   control: runControlBench,
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<object>> = {
   monitoring: runMonitoringBench,
   latency: () => runLatencyBench(),
   sip: () => runSipBench(),
+  workers: () => runWorkersBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in suites);

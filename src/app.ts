@@ -28,6 +28,7 @@ import { Widget } from "./control/Widget.ts";
 import { LocalBus } from "./events/LocalBus.ts";
 import { createLogger, type RootLogger, teeLogger } from "./logger.ts";
 import type { NodeMedia } from "./media/commands.ts";
+import { MediaWorkersReport } from "./media/workers/report.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
@@ -207,6 +208,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
       : null,
     // A probe tests this node's own media plane (its addresses), even in a cluster.
     probes: plane ? new Probes(plane) : null,
+    mediaWorkers: plane ? new MediaWorkersReport(plane) : null,
     publicConfig: {
       demo: config.demo,
       demoLogins: config.demo ? DEMO_USERS.map((u) => ({ email: u.email, role: u.role, name: u.name })) : [],

@@ -29,7 +29,13 @@ import {
 import type { CallTransfer } from "../protocol/transfers.ts";
 import { literals, NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 import { Access, Mode, Role } from "./schemas.ts";
-import { LiveStatsSchema, NumberStatsSchema, PeriodStatsSchema } from "./statsSchemas.ts";
+import {
+  LiveStatsSchema,
+  MediaWorkerStatsSchema,
+  MediaWorkersViewSchema,
+  NumberStatsSchema,
+  PeriodStatsSchema,
+} from "./statsSchemas.ts";
 
 export { ref };
 
@@ -266,5 +272,7 @@ export const RESOURCE_SCHEMAS = [
   PeriodStatsSchema,
   NumberStatsSchema,
   LiveStatsSchema,
+  MediaWorkerStatsSchema,
+  MediaWorkersViewSchema,
   WebhookSchema,
 ];

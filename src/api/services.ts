@@ -8,6 +8,7 @@ import type { Directory } from "../control/Directory.ts";
 import type { LiveBoard } from "../control/liveStats.ts";
 import type { Webhooks } from "../control/Webhooks.ts";
 import type { Widget } from "../control/Widget.ts";
+import type { MediaWorkersView } from "../protocol/mediaWorkers.ts";
 import type { CallTokens } from "./callTokens.ts";
 import type { IceConfig } from "./iceServers.ts";
 import type { Probes } from "./probes.ts";
@@ -38,6 +39,8 @@ export interface Services {
   signalling: Signalling | null;
   /** The network diagnostic's probes on this node's media plane; null without one. */
   probes?: Probes | null;
+  /** This node's media threads for admins (GET /media/workers); null without a media plane. */
+  mediaWorkers?: { read(): MediaWorkersView } | null;
   publicConfig: PublicConfig;
   /** How often the WebSocket hub pings its sockets (default wsHeartbeat.HEARTBEAT_MS). */
   wsHeartbeatMs?: number;

@@ -1,6 +1,7 @@
 // The live board's figures (protocol/stats.ts) as TypeBox schemas, named by $id like the other
 // resources (resourceSchemas.ts lists them in RESOURCE_SCHEMAS) and checked against their types.
 import { Type } from "@sinclair/typebox";
+import type { MediaWorkerStats, MediaWorkersView } from "../protocol/mediaWorkers.ts";
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
 import { NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 
@@ -33,6 +34,29 @@ export const LiveStatsSchema = object("LiveStats", {
   total: ref(NumberStatsSchema),
 });
 
+const Count = Type.Integer({ minimum: 0 });
+const Share = Type.Number({ minimum: 0, maximum: 1 });
+
+export const MediaWorkerStatsSchema = object("MediaWorkerStats", {
+  index: Count,
+  alive: Type.Boolean(),
+  calls: Count,
+  legs: Count,
+  packetsIn: Count,
+  packetsOut: Count,
+  packetsDropped: Count,
+  stalls: Count,
+  eventLoopUtilization: Share,
+});
+
+export const MediaWorkersViewSchema = object("MediaWorkersView", {
+  inProcess: Type.Boolean(),
+  mainThreadUtilization: Share,
+  workers: Type.Array(ref(MediaWorkerStatsSchema)),
+});
+
 same<typeof PeriodStatsSchema, PeriodStats>(true);
 same<typeof NumberStatsSchema, NumberStats>(true);
 same<typeof LiveStatsSchema, LiveStats>(true);
+same<typeof MediaWorkerStatsSchema, MediaWorkerStats>(true);
+same<typeof MediaWorkersViewSchema, MediaWorkersView>(true);

@@ -4,6 +4,7 @@
 // thread takes its place.
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../../control/ports.ts";
+import { EluWindow } from "../eluWindow.ts";
 import { MediaError } from "../MediaTypes.ts";
 import type { FromWorker, ToWorker, WireError, WorkerInit, WorkerLoad } from "./protocol.ts";
 
@@ -48,6 +49,10 @@ export class MediaWorker {
   started = false;
   /** Heartbeats not answered within STALL_MS, since the thread started. */
   stalls = 0;
+  /** The thread's event-loop utilisation over the last second, read at each heartbeat answer
+   * (Node 20 has no per-thread CPU time; this is the closest: the share of time it was busy). */
+  utilization = 0;
+  #elu: EluWindow | undefined;
   #ping: { seq: number; sentAt: number; reported: boolean } | null = null;
   #seq = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -72,6 +77,7 @@ export class MediaWorker {
     this.thread.on("message", (m: FromWorker) => {
       if (m.kind === "ready") {
         this.started = true;
+        this.#elu = new EluWindow((a, b) => this.thread.performance.eventLoopUtilization(a, b));
         // Heartbeats from now on: loading its modules (tsx compiles them) is not a stall.
         this.#timer = setInterval(() => this.#heartbeat(), PING_MS);
         this.#timer.unref();
@@ -120,6 +126,7 @@ export class MediaWorker {
       if (this.#ping?.reported) this.log.info({ worker: this.index }, "media: a media worker answers again");
       if (this.#ping?.seq === m.seq) this.#ping = null;
       this.load = m.load;
+      this.utilization = this.#elu?.read() ?? 0;
     } else if (m.kind === "closed") this.#closed?.();
     else this.events.onEvent(m, this);
   }
