@@ -28,13 +28,15 @@ describe("GET /media/workers: this node's media threads", { timeout: 60_000 }, (
   it("lists both workers, alive and idle, to an admin", async () => {
     const view = await read();
     assert.equal(view.inProcess, false);
+    // (Not stalls: a loaded machine can delay a heartbeat's answer past 1 s, which counts one.)
     assert.deepEqual(
-      view.workers.map((w) => [w.index, w.alive, w.calls, w.legs, w.stalls]),
+      view.workers.map((w) => [w.index, w.alive, w.calls, w.legs]),
       [
-        [0, true, 0, 0, 0],
-        [1, true, 0, 0, 0],
+        [0, true, 0, 0],
+        [1, true, 0, 0],
       ],
     );
+    for (const w of view.workers) assert.ok(Number.isInteger(w.stalls) && w.stalls >= 0);
     for (const w of view.workers) assert.ok(w.eventLoopUtilization >= 0 && w.eventLoopUtilization <= 1);
   });
 
