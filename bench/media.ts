@@ -2,12 +2,12 @@
 // peer connections in a child process, so this process's CPU is the media node's
 // alone. Reports forwarded packets/s, µs of CPU per forwarded packet, loss, and the
 // largest N with < 0.5 % loss. Run alone: node --import tsx bench/media.ts
-import { type ChildProcess, fork } from "node:child_process";
+import { fork } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import { computeRouting } from "../src/control/routing.ts";
 import type { MediaCall } from "../src/media/MediaCall.ts";
 import { MediaNode } from "../src/media/MediaNode.ts";
-import type { FromClient, ToClient } from "../test/support/mediaClient.ts";
+import { partiesOf } from "./parties.ts";
 import { projectedCallsPerCore } from "./stats.ts";
 import { runUdpFloor } from "./udpFloor.ts";
 
@@ -45,42 +45,21 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const calls: MediaCall[] = [];
-  const waiters: Array<(m: FromClient) => boolean> = [];
-  client.on("message", (m: FromClient) => {
-    if (m.type === "offer") {
-      const call = node.openCall(`bench-${m.call}`, { codec: "opus" });
-      if (!calls.includes(call)) calls.push(call);
-      call.attachWebRtc(m.role, m.sdp).then(
-        ({ answerSdp }) => tell(client, { type: "answer", id: m.id, sdp: answerSdp }),
-        (error) => console.error("bench: attach failed", error),
-      );
-      return;
-    }
-    const i = waiters.findIndex((w) => w(m));
-    if (i >= 0) waiters.splice(i, 1);
+  const { tell, next } = partiesOf(client, (m) => {
+    const call = node.openCall(`bench-${m.call}`, { codec: "opus" });
+    if (!calls.includes(call)) calls.push(call);
+    call.attachWebRtc(m.role, m.sdp).then(
+      ({ answerSdp }) => tell({ type: "answer", id: m.id, sdp: answerSdp }),
+      (error) => console.error("bench: attach failed", error),
+    );
   });
-  const next = <T extends FromClient["type"]>(type: T, timeoutMs: number) =>
-    new Promise<Extract<FromClient, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench: no ${type} in ${timeoutMs} ms`)), timeoutMs);
-      waiters.push((m) => {
-        if (m.type === "failed") {
-          clearTimeout(timer);
-          reject(new Error(`bench: the simulated parties failed: ${m.message}`));
-          return true;
-        }
-        if (m.type !== type) return false;
-        clearTimeout(timer);
-        resolve(m as Extract<FromClient, { type: T }>);
-        return true;
-      });
-    });
   const forwarded = () => calls.reduce((n, c) => n + c.stats.packetsOut, 0);
 
   const results: LevelResult[] = [];
   try {
     for (const n of levels) {
       const setupStart = performance.now();
-      tell(client, { type: "add", calls: n - calls.length });
+      tell({ type: "add", calls: n - calls.length });
       await next("ready", 300_000);
       const setupSeconds = (performance.now() - setupStart) / 1000;
       for (const call of calls) call.setRouting(WHISPER);
@@ -91,9 +70,9 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
       const idle = process.cpuUsage(idle0);
       const idlePercent = Number((((idle.user + idle.system) / 1e6 / 2) * 100).toFixed(1));
       // Warm up, then measure a window of steady forwarding.
-      tell(client, { type: "send", ms: 1000 });
+      tell({ type: "send", ms: 1000 });
       await next("sent", 30_000);
-      tell(client, { type: "send", ms: durationMs });
+      tell({ type: "send", ms: durationMs });
       const cpu0 = process.cpuUsage();
       const out0 = forwarded();
       const t0 = performance.now();
@@ -118,7 +97,7 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
       if (result.loss >= maxLoss || result.cpuPercentOfOneCore > 97) break;
     }
   } finally {
-    tell(client, { type: "exit" });
+    tell({ type: "exit" });
     node.close();
   }
   const ok = results.filter((r) => r.loss < maxLoss);
@@ -155,10 +134,6 @@ export async function runMediaBench(options: MediaBenchOptions = {}): Promise<ob
     },
     note: "parties simulated by werift peer connections (SRTP through the same lean path) in a child process; CPU is the media node process only. On a 2-core machine the simulated parties and the kernel's loopback delivery share the cores, so loss can appear before the media process is busy: projectedCallsPerCore extrapolates from the busiest loss-free level",
   };
-}
-
-function tell(child: ChildProcess, message: ToClient): void {
-  child.send(message);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

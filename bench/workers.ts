@@ -17,7 +17,7 @@ import type { NodeMedia } from "../src/media/commands.ts";
 import { createMedia } from "../src/media/nodeMedia.ts";
 import { MediaPlane } from "../src/media/plane.ts";
 import { WorkerPlane } from "../src/media/workers/WorkerPlane.ts";
-import type { FromClient, ToClient } from "../test/support/mediaClient.ts";
+import { partiesOf } from "./parties.ts";
 import { runUdpFloor } from "./udpFloor.ts";
 
 const WHISPER = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: "whisper" });
@@ -62,36 +62,18 @@ async function runPlane(workers: number, levels: number[], durationMs: number, c
       : spawn("taskset", ["-c", String(core), process.execPath, ...args], {
           stdio: ["ignore", "inherit", "inherit", "ipc"],
         });
-  const tell = (m: ToClient) => client.send(m);
   const opened = new Set<string>();
-  const waiters: Array<(m: FromClient) => boolean> = [];
-  client.on("message", (m: FromClient) => {
-    if (m.type === "offer") {
-      const callId = `bench-${m.call}`;
-      if (!opened.has(callId)) {
-        opened.add(callId);
-        media.openCall(callId, "opus");
-      }
-      media.attach(callId, m.role, m.sdp, "opus", null, `${callId}-${m.role}`).then(
-        ({ answerSdp }) => tell({ type: "answer", id: m.id, sdp: answerSdp }),
-        (error) => console.error("bench: attach failed", error),
-      );
-      return;
+  const { tell, next } = partiesOf(client, (m) => {
+    const callId = `bench-${m.call}`;
+    if (!opened.has(callId)) {
+      opened.add(callId);
+      media.openCall(callId, "opus");
     }
-    const i = waiters.findIndex((w) => w(m));
-    if (i >= 0) waiters.splice(i, 1);
+    media.attach(callId, m.role, m.sdp, "opus", null, `${callId}-${m.role}`).then(
+      ({ answerSdp }) => tell({ type: "answer", id: m.id, sdp: answerSdp }),
+      (error) => console.error("bench: attach failed", error),
+    );
   });
-  const next = <T extends FromClient["type"]>(type: T, timeoutMs: number) =>
-    new Promise<Extract<FromClient, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench: no ${type} in ${timeoutMs} ms`)), timeoutMs);
-      waiters.push((m) => {
-        if (m.type !== "failed" && m.type !== type) return false;
-        clearTimeout(timer);
-        if (m.type === "failed") reject(new Error(`bench: the simulated parties failed: ${m.message}`));
-        else resolve(m as Extract<FromClient, { type: T }>);
-        return true;
-      });
-    });
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const results = [];
   try {
