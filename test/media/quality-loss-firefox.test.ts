@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call } from "../../src/protocol/resources.ts";
+import { testMedia } from "../support/media.ts";
 import { boundPorts, PacketLoss } from "../support/packetLoss.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { launchFirefox, openSignedIn, until } from "../support/web.ts";
@@ -25,7 +25,7 @@ describe("call quality: a Firefox leg that loses packets is shown poor (Firefox 
   const loss = new PacketLoss(DROP);
 
   before(async () => {
-    const media = await MediaPlane.create({
+    const media = await testMedia({
       hosts: ["127.0.0.1"],
       portRange: PORTS,
       qualityIntervalMs: 1000,

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { HOLD_MUSIC_NOTES } from "../../src/media/sources.ts";
 import { writeToneWav } from "../support/audio.ts";
 import { getCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import {
   ABSENT_DB,
@@ -68,7 +68,7 @@ describe("the queue and an agent gone, in the web app (Chromium)", { timeout: 18
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-queue-"));
     server = await startServer({
-      media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+      media: await testMedia({ hosts: ["127.0.0.1"] }),
       agentGraceMs: GRACE_MS,
       queueSweepMs: 250,
     });

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { TONES } from "../media/routing.browser.ts";
+import { testMedia } from "../support/media.ts";
 import { type SupervisionRig, startRig } from "../support/rig.ts";
 import { ABSENT_DB, hears, PRESENT_DB, signIn, until } from "../support/web.ts";
 
@@ -22,7 +22,7 @@ describe("the agent knows, one-click coaching (Chromium)", { timeout: 150_000 },
   let ana: Page;
 
   before(async () => {
-    rig = await startRig(await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }));
+    rig = await startRig(await testMedia({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }));
     sofia = await (await rig.parties.coach.browser.newContext()).newPage();
     // ana's softphone runs in the agent party's Chromium (its microphone is the agent's tone);
     // its leg replaces the rig's agent page on the server.

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { Call, CoachingSession } from "../../src/protocol/resources.ts";
 import { liveCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { englishOn } from "../support/untranslated.ts";
 import { launchFirefox, openSignedIn } from "../support/web.ts";
@@ -20,7 +20,7 @@ describe("visible reasons and Spanish words (Firefox ESR)", { timeout: 150_000 }
   let firefox: Browser;
 
   before(async () => {
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"] }) });
     firefox = await launchFirefox(1700);
   });
   after(async () => {

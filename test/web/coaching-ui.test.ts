@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { writeToneWav } from "../support/audio.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import {
   ABSENT_DB,
@@ -53,7 +53,7 @@ describe("coaching in the web app (Chromium)", { timeout: 180_000 }, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-web-"));
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"] }) });
     const open = async (tone: number) => {
       const wav = join(dir, `${tone}.wav`);
       writeToneWav(wav, tone, 20);

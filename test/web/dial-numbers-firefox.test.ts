@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Locator, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { launchFirefox, openSignedIn } from "../support/web.ts";
 
@@ -16,7 +16,7 @@ describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { ti
   let firefox: Browser;
 
   before(async () => {
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"] }) });
     firefox = await launchFirefox(1000);
   });
   after(async () => {

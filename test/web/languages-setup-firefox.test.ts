@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { writeToneWav } from "../support/audio.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import {
   ABSENT_DB,
@@ -28,7 +28,7 @@ describe("languages, first-use set-up and Firefox", { timeout: 180_000 }, () => 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-web2-"));
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"] }) });
     const wav = join(dir, "1000.wav");
     writeToneWav(wav, 1000, 20);
     chromium = await launchChromium(wav);

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Locator, Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import { liveCall, widgetCall } from "../support/calls.ts";
+import { testMedia } from "../support/media.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { englishOn } from "../support/untranslated.ts";
 import { cspViolations, launchChromium, signIn } from "../support/web.ts";
@@ -31,7 +31,7 @@ describe("screenshots of every main screen (Chromium)", { timeout: 240_000 }, ()
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "earshot-shots-"));
     shots = process.env.EARSHOT_SCREENSHOTS_DIR ?? dir;
-    server = await startServer({ media: await MediaPlane.create({ hosts: ["127.0.0.1"] }) });
+    server = await startServer({ media: await testMedia({ hosts: ["127.0.0.1"] }) });
     browser = await launchChromium();
   });
   after(async () => {

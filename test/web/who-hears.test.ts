@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { MediaPlane } from "../../src/media/plane.ts";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { BARGE, type Expectation, expectHearing, FREQS, TONES } from "../media/routing.browser.ts";
+import { testMedia } from "../support/media.ts";
 import { type SupervisionRig, startRig } from "../support/rig.ts";
 import { hears, PRESENT_DB, signIn, until } from "../support/web.ts";
 
@@ -31,7 +31,7 @@ describe("who hears the coach: the indicator against the FFT (Chromium)", { time
   let sofia: Page;
 
   before(async () => {
-    rig = await startRig(await MediaPlane.create({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }));
+    rig = await startRig(await testMedia({ hosts: ["127.0.0.1"], connectTimeoutMs: 4000 }));
     // sofia's web app runs in the coach party's Chromium: its fake microphone is the coach's tone.
     sofia = await (await rig.parties.coach.browser.newContext()).newPage();
   });
