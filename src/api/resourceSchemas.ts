@@ -31,6 +31,7 @@ import { literals, NullableStr, nullable, object, ref, Str, same } from "./schem
 import { Access, Mode, Role } from "./schemas.ts";
 import {
   LiveStatsSchema,
+  LoopDelaySummarySchema,
   MediaWorkerStatsSchema,
   MediaWorkersViewSchema,
   NumberStatsSchema,
@@ -272,6 +273,7 @@ export const RESOURCE_SCHEMAS = [
   PeriodStatsSchema,
   NumberStatsSchema,
   LiveStatsSchema,
+  LoopDelaySummarySchema,
   MediaWorkerStatsSchema,
   MediaWorkersViewSchema,
   WebhookSchema,

@@ -1,7 +1,7 @@
 // The live board's figures (protocol/stats.ts) as TypeBox schemas, named by $id like the other
 // resources (resourceSchemas.ts lists them in RESOURCE_SCHEMAS) and checked against their types.
 import { Type } from "@sinclair/typebox";
-import type { MediaWorkerStats, MediaWorkersView } from "../protocol/mediaWorkers.ts";
+import type { LoopDelaySummary, MediaWorkerStats, MediaWorkersView } from "../protocol/mediaWorkers.ts";
 import type { LiveStats, NumberStats, PeriodStats } from "../protocol/stats.ts";
 import { NullableStr, nullable, object, ref, Str, same } from "./schemaKit.ts";
 
@@ -36,6 +36,14 @@ export const LiveStatsSchema = object("LiveStats", {
 
 const Count = Type.Integer({ minimum: 0 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
+const Ms = Type.Number({ minimum: 0 });
+
+export const LoopDelaySummarySchema = object("LoopDelaySummary", {
+  samples: Count,
+  p50: Ms,
+  p99: Ms,
+  max: Ms,
+});
 
 export const MediaWorkerStatsSchema = object("MediaWorkerStats", {
   index: Count,
@@ -47,6 +55,7 @@ export const MediaWorkerStatsSchema = object("MediaWorkerStats", {
   packetsDropped: Count,
   stalls: Count,
   eventLoopUtilization: Share,
+  loopDelayMs: ref(LoopDelaySummarySchema),
 });
 
 export const MediaWorkersViewSchema = object("MediaWorkersView", {
@@ -58,5 +67,6 @@ export const MediaWorkersViewSchema = object("MediaWorkersView", {
 same<typeof PeriodStatsSchema, PeriodStats>(true);
 same<typeof NumberStatsSchema, NumberStats>(true);
 same<typeof LiveStatsSchema, LiveStats>(true);
+same<typeof LoopDelaySummarySchema, LoopDelaySummary>(true);
 same<typeof MediaWorkerStatsSchema, MediaWorkerStats>(true);
 same<typeof MediaWorkersViewSchema, MediaWorkersView>(true);

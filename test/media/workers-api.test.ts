@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createMedia } from "../../src/media/nodeMedia.ts";
+import type { WorkerPlane } from "../../src/media/workers/WorkerPlane.ts";
 import type { MediaWorkersView } from "../../src/protocol/mediaWorkers.ts";
 import { assertRefused, liveCall } from "../support/calls.ts";
 import { until } from "../support/poll.ts";
@@ -13,8 +14,10 @@ import { demoOrg, startApp, type TestServer } from "../support/server.ts";
 describe("GET /media/workers: this node's media threads", { timeout: 60_000 }, () => {
   let server: TestServer;
   let org: Awaited<ReturnType<typeof demoOrg>>;
+  let media: WorkerPlane;
   before(async () => {
-    server = await startApp({ media: await createMedia(2, { hosts: ["127.0.0.1"] }) });
+    media = (await createMedia(2, { hosts: ["127.0.0.1"] })) as WorkerPlane;
+    server = await startApp({ media });
     org = await demoOrg(server.url);
   });
   after(() => server?.close());
@@ -38,6 +41,23 @@ describe("GET /media/workers: this node's media threads", { timeout: 60_000 }, (
     );
     for (const w of view.workers) assert.ok(Number.isInteger(w.stalls) && w.stalls >= 0);
     for (const w of view.workers) assert.ok(w.eventLoopUtilization >= 0 && w.eventLoopUtilization <= 1);
+  });
+
+  it("carries each worker's loop delay over its last second, sampled every millisecond", async () => {
+    // The first complete second, with the next heartbeat (every 250 ms).
+    const view = await until(read, (v) => v.workers.every((w) => w.loopDelayMs.samples > 0));
+    for (const { loopDelayMs: d } of view.workers) {
+      // About one sample per ms (fewer when the machine is busy; never more than 1,000).
+      assert.ok(d.samples > 100 && d.samples <= 1100, JSON.stringify(d));
+      assert.ok(d.p50 <= d.p99 && d.p99 <= d.max, JSON.stringify(d));
+    }
+    // A window of its own (what `npm run bench -- workers` reads while coaching starts are served).
+    const [worker] = media.workers;
+    const stop = await worker.measureLoopDelay();
+    await new Promise((r) => setTimeout(r, 300));
+    const own = await stop();
+    assert.ok(own.samples > 30 && own.samples <= 400, JSON.stringify(own));
+    await assert.rejects(stop(), /no loop-delay window/, "a window is read once");
   });
 
   it("a live call shows on one worker, with its packets counted", async () => {

@@ -4,6 +4,7 @@
 // thread takes its place.
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../../control/ports.ts";
+import type { LoopDelaySummary } from "../../protocol/mediaWorkers.ts";
 import { EluWindow } from "../eluWindow.ts";
 import { MediaError } from "../MediaTypes.ts";
 import type { FromWorker, ToWorker, WireError, WorkerInit, WorkerLoad } from "./protocol.ts";
@@ -44,7 +45,14 @@ export class MediaWorker {
   #dead = false;
   readonly ready: Promise<void>;
   /** The last heartbeat's answer: its load and counters. */
-  load: WorkerLoad = { calls: 0, legs: 0, packetsIn: 0, packetsOut: 0, packetsDropped: 0 };
+  load: WorkerLoad = {
+    calls: 0,
+    legs: 0,
+    packetsIn: 0,
+    packetsOut: 0,
+    packetsDropped: 0,
+    loopDelayMs: { samples: 0, p50: 0, p99: 0, max: 0 },
+  };
   /** The thread reached its first message (a thread that dies before is not restarted at once). */
   started = false;
   /** Heartbeats not answered within STALL_MS, since the thread started. */
@@ -114,6 +122,15 @@ export class MediaWorker {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.thread.postMessage(make(id));
     });
+  }
+
+  /**
+   * Starts measuring how late the thread's event loop runs (media/loopDelay.ts); the function
+   * it resolves to stops and answers the window's figures.
+   */
+  async measureLoopDelay(): Promise<() => Promise<LoopDelaySummary>> {
+    const window = await this.request<number>((id) => ({ kind: "loopDelay", id, op: "open" }));
+    return () => this.request<LoopDelaySummary>((id) => ({ kind: "loopDelay", id, op: "close", window }));
   }
 
   #receive(m: FromWorker): void {

@@ -7,6 +7,7 @@ import type { RtpParty, TrunkMedia } from "../../control/mediaPorts.ts";
 import type { Logger } from "../../control/ports.ts";
 import type { Party } from "../../control/routing.ts";
 import { runCommand } from "../commands.ts";
+import { LoopDelay, type LoopDelayWindow } from "../loopDelay.ts";
 import { MediaError } from "../MediaTypes.ts";
 import { MediaPlane } from "../plane.ts";
 import type { FromWorker, ToWorker, WireError, WorkerInit } from "./protocol.ts";
@@ -39,6 +40,18 @@ const trunkMedia = new Map<string, TrunkMedia>();
 const probes = new Map<number, { close(reason: "socket_closed"): void }>();
 /** Counters of the calls that closed here (the live ones are read from their calls). */
 const closedTotals = { packetsIn: 0, packetsOut: 0, packetsDropped: 0 };
+
+// How late this thread's loop runs (its forwarding's stall): the last complete second goes with
+// each heartbeat; the main thread may also open windows of its own (a bench's measurement).
+const delay = new LoopDelay();
+let second = delay.window();
+let lastSecond = second.read();
+setInterval(() => {
+  lastSecond = second.close();
+  second = delay.window();
+}, 1000).unref();
+const delayWindows = new Map<number, LoopDelayWindow>();
+let nextWindow = 1;
 
 const wire = (err: unknown): WireError => {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -79,7 +92,7 @@ function load() {
     totals.packetsOut += s.packetsOut;
     totals.packetsDropped += s.packetsDropped;
   }
-  return { calls: node.callCount, legs, ...totals };
+  return { calls: node.callCount, legs, ...totals, loopDelayMs: lastSecond };
 }
 
 /** A request's answer, or its refusal, back to the main thread. */
@@ -167,7 +180,20 @@ function onMessage(m: ToWorker): void {
         post({ kind: "rtp.stats", stats: [...rtp].map(([id, p]) => [id, { ...p.leg.stats }]) });
       post({ kind: "pong", seq: m.seq, load: load() });
       return;
+    case "loopDelay":
+      answer(m.id, async () => {
+        if (m.op === "open") {
+          delayWindows.set(nextWindow, delay.window());
+          return nextWindow++;
+        }
+        const w = delayWindows.get(m.window);
+        delayWindows.delete(m.window);
+        if (!w) throw new Error(`no loop-delay window ${m.window}`);
+        return w.close();
+      });
+      return;
     case "close":
+      delay.stop();
       plane.close().then(() => post({ kind: "closed" }));
       return;
   }

@@ -6,6 +6,7 @@
 import type { RTCCertificate } from "werift";
 import type { RtpTarget } from "../../control/mediaPorts.ts";
 import type { Party } from "../../control/routing.ts";
+import type { LoopDelaySummary } from "../../protocol/mediaWorkers.ts";
 import type { IceCandidateInit } from "../../protocol/messages.ts";
 import type { CallQuality } from "../../protocol/resources.ts";
 import type { MediaCommand, MediaMessage } from "../commands.ts";
@@ -48,6 +49,9 @@ export type ToWorker =
   | { kind: "probe"; id: number; probeId: number; offerSdp: string }
   | { kind: "probe.close"; probeId: number }
   | { kind: "ping"; seq: number }
+  /** Opens a window of the worker's loop delay (loopDelay.ts) / closes one and answers its figures. */
+  | { kind: "loopDelay"; id: number; op: "open" }
+  | { kind: "loopDelay"; id: number; op: "close"; window: number }
   | { kind: "close" };
 
 /** A refusal as it crosses (a MediaError keeps its code and reason for the API). */
@@ -72,6 +76,8 @@ export interface WorkerLoad {
   packetsIn: number;
   packetsOut: number;
   packetsDropped: number;
+  /** How late its event loop ran over the last complete second. */
+  loopDelayMs: LoopDelaySummary;
 }
 
 /** A worker to the main thread. */
