@@ -6,13 +6,15 @@
 // that is already present (the measuring overhead).
 // Both with the coach's leg direct (host UDP) and relayed through a real coturn over TCP
 // (iceTransportPolicy relay, credentials from /api/v1/ice-servers), in the same run.
+// Each twice in the same run: the media plane in the main thread, then in one media worker
+// (EARSHOT_MEDIA_WORKERS=1), with browsers and coturn of their own per plane.
 // Run alone: node --import tsx bench/latency.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { MediaPlane } from "../src/media/plane.ts";
+import { createMedia } from "../src/media/nodeMedia.ts";
 import type { CoachingSession } from "../src/protocol/resources.ts";
 import { writeToneWav } from "../test/support/audio.ts";
 import { BrowserParty } from "../test/support/browser.ts";
@@ -29,11 +31,20 @@ const TONES = { customer: 440, agent: 1000, coach: 1700 } as const;
 const FFT = 512;
 
 export async function runLatencyBench(switches = 20, joins = 10): Promise<object> {
+  const mainThread = await runPlane(0, switches, joins);
+  const oneWorker = await runPlane(1, switches, joins);
+  return {
+    planes: { mainThread, oneWorker },
+    note: "the same run, one plane after the other: the media plane in the main thread (EARSHOT_MEDIA_WORKERS=0), then in one worker thread (=1)",
+  };
+}
+
+async function runPlane(workers: 0 | 1, switches: number, joins: number): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), "earshot-latency-"));
   const cert = makeTestCert({ ips: ["127.0.0.1"], dns: ["localhost"] });
   const turn = await startTurn({ secret: "bench-turn-secret", cert });
   const server = await startServer({
-    media: await MediaPlane.create({ hosts: ["127.0.0.1"] }),
+    media: await createMedia(workers, { hosts: ["127.0.0.1"] }),
     env: {
       EARSHOT_TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=tcp`,
       EARSHOT_TURN_SECRET: "bench-turn-secret",

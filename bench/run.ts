@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, one JSON document on stdout. Pass names to run a
-// subset: npm run bench -- control limits media latency monitoring workers
+// subset: npm run bench -- control limits media latency monitoring workers stall
+import { runCoachingStallBench } from "./coachingStall.ts";
 import { runControlBench } from "./control.ts";
 import { runForwardBench } from "./forward.ts";
 import { runLatencyBench } from "./latency.ts";
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<object>> = {
   latency: () => runLatencyBench(),
   sip: () => runSipBench(),
   workers: () => runWorkersBench(),
+  stall: runCoachingStallBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in suites);

@@ -7,7 +7,6 @@
 // legs are set up (ICE, DTLS: what a coaching start costs) and while they forward. The bare
 // dgram relay of the same traffic (udpFloor.ts) is measured beside them.
 // Run alone: node --import tsx bench/workers.ts [levels, e.g. 10,30]
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -17,22 +16,11 @@ import type { NodeMedia } from "../src/media/commands.ts";
 import { createMedia } from "../src/media/nodeMedia.ts";
 import { MediaPlane } from "../src/media/plane.ts";
 import { WorkerPlane } from "../src/media/workers/WorkerPlane.ts";
-import { partiesOf } from "./parties.ts";
+import { coachedParties, partiesCore } from "./parties.ts";
 import { runUdpFloor } from "./udpFloor.ts";
 
 const WHISPER = computeRouting({ callState: "in_progress", agentMuted: false, coachMode: "whisper" });
 const MAX_LOSS = 0.005;
-
-/** The core the simulated parties are pinned to, if taskset exists and there are 2+ cores. */
-function partiesCore(): number | null {
-  if (cpus().length < 2) return null;
-  try {
-    execFileSync("taskset", ["-V"], { stdio: "ignore" });
-    return cpus().length - 1;
-  } catch {
-    return null;
-  }
-}
 
 /** A child's user + system CPU in µs (/proc: clock ticks of 10 ms). */
 function childCpuMicros(pid: number): number {
@@ -54,26 +42,7 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 async function runPlane(workers: number, levels: number[], durationMs: number, core: number | null) {
   const media = await createMedia(workers, { hosts: ["127.0.0.1"] });
-  const script = new URL("../test/support/mediaClient.ts", import.meta.url).pathname;
-  const args = ["--import", "tsx", script];
-  const client: ChildProcess =
-    core === null
-      ? spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] })
-      : spawn("taskset", ["-c", String(core), process.execPath, ...args], {
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-        });
-  const opened = new Set<string>();
-  const { tell, next } = partiesOf(client, (m) => {
-    const callId = `bench-${m.call}`;
-    if (!opened.has(callId)) {
-      opened.add(callId);
-      media.openCall(callId, "opus");
-    }
-    media.attach(callId, m.role, m.sdp, "opus", null, `${callId}-${m.role}`).then(
-      ({ answerSdp }) => tell({ type: "answer", id: m.id, sdp: answerSdp }),
-      (error) => console.error("bench: attach failed", error),
-    );
-  });
+  const { child: client, opened, tell, next } = coachedParties(media, core);
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const results = [];
   try {
