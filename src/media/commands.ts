@@ -5,7 +5,8 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { MediaAttach, MediaPort, MediaProbe, TrunkMedia } from "../control/mediaPorts.ts";
 import type { Logger } from "../control/ports.ts";
-import type { Party as CallParty } from "../control/routing.ts";
+import type { Party as CallParty, Routing as CallRouting } from "../control/routing.ts";
+import type { LegInfo } from "./MediaCall.ts";
 import type { RtpRange } from "./RtpParties.ts";
 
 /** A process's media plane as the composition root, the relay and the signalling use it. */
@@ -15,7 +16,15 @@ export interface NodeMedia extends MediaPort, MediaAttach, MediaProbe {
   onCallFailed(listener: (callId: string) => void): () => void;
   /** The trunk's RTP parties on this node's calls, bound in `range` (TrunkMedia). */
   rtpParties(range: RtpRange): TrunkMedia;
+  /** What a call's media is now, wherever it runs (diagnostics, tests); null: no such call here. */
+  inspect(callId: string): Promise<CallMediaState | null>;
   close(): Promise<void>;
+}
+
+/** A call's media as its plane holds it: the routing in force and each party's leg. */
+export interface CallMediaState {
+  routing: CallRouting;
+  legs: Partial<Record<CallParty, LegInfo>>;
 }
 
 export const Id = Type.String({ minLength: 1, maxLength: 200 });

@@ -8,7 +8,7 @@ import type { Party, Routing } from "../control/routing.ts";
 import { SILENT } from "../control/routing.ts";
 import type { IceCandidateInit } from "../protocol/messages.ts";
 import type { CallQuality } from "../protocol/resources.ts";
-import type { NodeMedia } from "./commands.ts";
+import type { CallMediaState, NodeMedia } from "./commands.ts";
 import { MediaNode } from "./MediaNode.ts";
 import { type MediaCodec, MediaError, type MediaNodeOptions } from "./MediaTypes.ts";
 import { type ProbeCloseReason, ProbeLeg } from "./ProbeLeg.ts";
@@ -120,6 +120,17 @@ export class MediaPlane implements NodeMedia {
 
   closeCall(callId: string, reason: string): void {
     this.node.getCall(callId)?.close(reason);
+  }
+
+  async inspect(callId: string): Promise<CallMediaState | null> {
+    const call = this.node.getCall(callId);
+    if (!call || call.closed) return null;
+    const legs: CallMediaState["legs"] = {};
+    for (const party of ["customer", "agent", "coach"] as const) {
+      const leg = call.leg(party);
+      if (leg) legs[party] = leg;
+    }
+    return { routing: call.routing, legs };
   }
 
   async attach(

@@ -10,13 +10,13 @@ import type { Party, Routing } from "../../control/routing.ts";
 import { fallbackLogger } from "../../logger.ts";
 import type { IceCandidateInit } from "../../protocol/messages.ts";
 import type { CallQuality } from "../../protocol/resources.ts";
-import type { MediaAnswer, MediaCommand, NodeMedia } from "../commands.ts";
+import type { CallMediaState, MediaAnswer, MediaCommand, NodeMedia } from "../commands.ts";
 import type { MediaCodec, MediaNodeOptions } from "../MediaTypes.ts";
 import { notify } from "../plane.ts";
 import type { RtpRange } from "../RtpParties.ts";
 import { ProbeProxy, RtpPartyHandle } from "./handles.ts";
 import { MediaWorker } from "./MediaWorker.ts";
-import { mediaGone, Placements, slice } from "./placement.ts";
+import { mediaGone, Placements, slice, workerInits } from "./placement.ts";
 import type { FromWorker, WorkerInit } from "./protocol.ts";
 
 type LegCloseListener = (callId: string, legId: string, reason: string, party: Party) => void;
@@ -49,17 +49,10 @@ export class WorkerPlane implements NodeMedia {
   /** Starts `workers` threads sharing one DTLS certificate (made here, once per process). */
   static async create(workers: number, options: MediaNodeOptions = {}): Promise<WorkerPlane> {
     if (!Number.isInteger(workers) || workers < 1) throw new Error("at least one media worker is needed");
-    const { log, certificate: given, portRange, ...rest } = options;
+    const { log, certificate: given, ...rest } = options;
     const c = given ?? (await RTCDtlsTransport.SetupCertificate());
     const certificate = { privateKeyPem: c.privateKey, certPem: c.certPem, signatureHash: c.signatureHash };
-    const inits = Array.from({ length: workers }, (_, index) => ({
-      index,
-      certificate,
-      options: {
-        ...rest,
-        ...(portRange ? { portRange: slice(portRange[0], portRange[1], workers, index) } : {}),
-      },
-    }));
+    const inits = workerInits(workers, rest, certificate);
     const plane = new WorkerPlane(inits, log ?? fallbackLogger);
     try {
       await Promise.all(plane.#workers.map((w) => w.ready));
@@ -168,6 +161,11 @@ export class WorkerPlane implements NodeMedia {
       id,
       command: { op: "addCandidate", callId, legId, candidate },
     }));
+  }
+
+  async inspect(callId: string): Promise<CallMediaState | null> {
+    const worker = this.#calls.get(callId)?.worker;
+    return worker ? worker.request((id) => ({ kind: "inspect", id, callId })) : null;
   }
 
   // MediaProbe: a probe runs on the least loaded worker, as a new call's legs would.

@@ -180,6 +180,9 @@ function onMessage(m: ToWorker): void {
         post({ kind: "rtp.stats", stats: [...rtp].map(([id, p]) => [id, { ...p.leg.stats }]) });
       post({ kind: "pong", seq: m.seq, load: load() });
       return;
+    case "inspect":
+      answer(m.id, () => plane.inspect(m.callId));
+      return;
     case "loopDelay":
       answer(m.id, async () => {
         if (m.op === "open") {

@@ -2,8 +2,9 @@
 // it; a new one goes to the live worker with the fewest live legs. Each worker binds its own
 // slice of a port range.
 import type { Party } from "../../control/routing.ts";
-import { MediaError } from "../MediaTypes.ts";
+import { MediaError, type MediaNodeOptions } from "../MediaTypes.ts";
 import type { MediaWorker } from "./MediaWorker.ts";
+import type { WorkerInit } from "./protocol.ts";
 
 /** A call's worker, and its live legs as that worker last told. */
 export interface Placement {
@@ -18,6 +19,22 @@ export function slice(min: number, max: number, n: number, i: number): [number, 
   const size = Math.floor((max - min + 1) / n);
   if (size < 2) throw new Error(`the port range ${min}-${max} is too small for ${n} media workers`);
   return [min + i * size, i === n - 1 ? max : min + (i + 1) * size - 1];
+}
+
+/** Each of `workers` threads' start: the options, its slice of the port range, the certificate. */
+export function workerInits(
+  workers: number,
+  { portRange, ...rest }: Omit<MediaNodeOptions, "log" | "certificate">,
+  certificate: WorkerInit["certificate"],
+): WorkerInit[] {
+  return Array.from({ length: workers }, (_, index) => ({
+    index,
+    certificate,
+    options: {
+      ...rest,
+      ...(portRange ? { portRange: slice(portRange[0], portRange[1], workers, index) } : {}),
+    },
+  }));
 }
 
 export class Placements extends Map<string, Placement> {

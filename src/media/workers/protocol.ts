@@ -49,6 +49,8 @@ export type ToWorker =
   | { kind: "probe"; id: number; probeId: number; offerSdp: string }
   | { kind: "probe.close"; probeId: number }
   | { kind: "ping"; seq: number }
+  /** What a call's media is now (NodeMedia.inspect); answered with a CallMediaState or null. */
+  | { kind: "inspect"; id: number; callId: string }
   /** Opens a window of the worker's loop delay (loopDelay.ts) / closes one and answers its figures. */
   | { kind: "loopDelay"; id: number; op: "open" }
   | { kind: "loopDelay"; id: number; op: "close"; window: number }
