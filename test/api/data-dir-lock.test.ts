@@ -56,6 +56,10 @@ describe("one writer per embedded database", () => {
     } finally {
       await server.stop();
     }
-    assert.equal(existsSync(lockOf(dir)), false);
+    assert.equal(
+      existsSync(lockOf(dir)),
+      false,
+      `a clean stop releases the lock (exit ${await server.exited()}); stderr: ${server.stderr()}`,
+    );
   });
 });
