@@ -2,24 +2,22 @@
 // own so that receiving does not run on the server's event loop: one /api/v1/ws socket per
 // token. On "fire" it makes the call event through the API (POST /calls/:id/hold|resume as the
 // call's agent) and times, from the request, each socket's receipt of that call.updated.
-// With `refetch` on, each socket also does what the page does after a call event (shared/live.ts):
-// 80 ms later (debounced) it reads /me, /users, /calls?live=true and /numbers with its token.
+// Each event carries the supervisor's grants on the call (control/delivery.ts), so a page reads
+// nothing after it (shared/live.ts); the sockets only receive.
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 
 export type ToClients =
   | { type: "open"; url: string; tokens: string[] }
-  | { type: "refetch"; on: boolean }
   | { type: "clock" }
   | { type: "fire"; url: string; token: string; callId: string; action: "hold" | "resume"; state: string }
   | { type: "exit" };
 export type FromClients =
   | { type: "opened"; sockets: number }
   | { type: "clock"; now: number }
-  | { type: "refetching"; on: boolean }
   /**
    * t0 on this process's clock (epoch ms); the rest in ms after t0; missing: sockets that got
-   * nothing; settledMs: until the refetches it caused were all answered (0 without refetch).
+   * nothing.
    */
   | {
       type: "fired";
@@ -28,9 +26,6 @@ export type FromClients =
       responseMs: number;
       arrivalsMs: number[];
       missing: number;
-      refetches: number;
-      failedRefetches: number;
-      settledMs: number;
     }
   | { type: "error"; message: string };
 
@@ -39,37 +34,6 @@ const reply = (m: FromClients) => process.send?.(m);
 const sockets: WebSocket[] = [];
 /** The event awaited: at its receipt each socket calls `got`. */
 let watch: { callId: string; state: string; got: (i: number, at: number) => void } | null = null;
-let refetch = false;
-/** Refetches waiting for their 80 ms, and those whose reads are not all answered. */
-let scheduled = 0;
-let inFlight = 0;
-let refetches = 0;
-let failedRefetches = 0;
-const PAGE_READS = ["/me", "/users", "/calls?live=true", "/numbers"];
-
-/** The page's refetch for one socket: debounced 80 ms, its reads together; one in flight is not cancelled. */
-function refetcher(url: string, token: string): () => void {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  return () => {
-    if (timer) clearTimeout(timer);
-    else scheduled++;
-    timer = setTimeout(() => {
-      timer = null;
-      scheduled--;
-      inFlight++;
-      refetches++;
-      const read = (path: string) =>
-        fetch(`${url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
-          r.arrayBuffer(),
-        );
-      // A refused or timed-out read is counted; the page would log it and wait for the next event.
-      void Promise.all(PAGE_READS.map(read))
-        .catch(() => failedRefetches++)
-        .finally(() => inFlight--);
-    }, 80);
-  };
-}
-
 async function open(url: string, tokens: string[]): Promise<void> {
   const wsUrl = `${url.replace("http", "ws")}/api/v1/ws`;
   for (let start = 0; start < tokens.length; start += 50) {
@@ -78,16 +42,9 @@ async function open(url: string, tokens: string[]): Promise<void> {
         const i = sockets.length;
         const ws = new WebSocket(`${wsUrl}?token=${token}`);
         sockets.push(ws);
-        const schedule = refetcher(url, token);
         ws.on("message", (raw: Buffer) => {
           const at = performance.now();
           const text = raw.toString("utf8");
-          if (
-            refetch &&
-            /^\{"type":"(call|coaching|hand)\./.test(text) &&
-            !text.startsWith('{"type":"call.quality"')
-          )
-            schedule();
           const w = watch;
           if (!w) return;
           if (!text.includes(w.callId)) return;
@@ -114,8 +71,6 @@ async function fire(m: Extract<ToClients, { type: "fire" }>): Promise<FromClient
     allGot = resolve;
   });
   if (pending === 0) allGot();
-  refetches = 0;
-  failedRefetches = 0;
   const t0 = performance.now();
   watch = {
     callId: m.callId,
@@ -136,11 +91,6 @@ async function fire(m: Extract<ToClients, { type: "fire" }>): Promise<FromClient
   const responseMs = performance.now() - t0;
   await Promise.race([all, new Promise((r) => setTimeout(r, 10_000))]);
   watch = null;
-  // The refetches the event caused, all answered (polled: 5 ms of resolution).
-  // Given up after 100 s: settledMs then says so.
-  const busy = () => scheduled > 0 || inFlight > 0 || (refetches === 0 && sockets.length > 0);
-  while (refetch && busy() && performance.now() - t0 < 100_000) await new Promise((r) => setTimeout(r, 5));
-  const settledMs = refetch ? performance.now() - t0 : 0;
   return {
     type: "fired",
     t0: t0Epoch,
@@ -148,9 +98,6 @@ async function fire(m: Extract<ToClients, { type: "fire" }>): Promise<FromClient
     responseMs,
     arrivalsMs: arrivals.filter((a) => a >= 0),
     missing: arrivals.filter((a) => a < 0).length,
-    refetches,
-    failedRefetches,
-    settledMs,
   };
 }
 
@@ -159,10 +106,6 @@ process.on("message", (m: ToClients) => {
     if (m.type === "open") {
       await open(m.url, m.tokens);
       return { type: "opened", sockets: sockets.length };
-    }
-    if (m.type === "refetch") {
-      refetch = m.on;
-      return { type: "refetching", on: refetch };
     }
     if (m.type === "clock") return { type: "clock", now: epochNow() };
     if (m.type === "fire") return fire(m);

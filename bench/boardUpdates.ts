@@ -155,17 +155,17 @@ export interface UpdateRun {
   rowNextFrameMs: ReturnType<typeof summarize>;
   /** The page's own share: its socket's receipt until its row changed (one clock, no offset). */
   pageSocketToRowMs: ReturnType<typeof summarize>;
-  /** With the sockets refetching as the page does: until the refetches were all answered. */
-  refetch?: { perEvent: number; failed: number; settledMs: ReturnType<typeof summarize> };
   /** The hold/resume request's own round trip. */
   requestMs: ReturnType<typeof summarize>;
   sockets: number;
   missed: number;
   /**
-   * Repetitions whose row went back to the old state within the pause: the page's refetch
-   * (80 ms after an event) began before the event and its answer arrived after it.
+   * Repetitions whose row went back to the old state within the pause (a page read answered
+   * with older state than the event's would show it: there should be none).
    */
   reverted: number;
+  /** The page's API requests during the run (events carry its grants: it should make none). */
+  pageApiRequests: number;
   clockErrorMsAtMost: number;
 }
 
@@ -183,15 +183,17 @@ export async function measureUpdates(
     return r.type === "clock" ? r.now : Number.NaN;
   });
   const pageClock = await offsetOf(() => page.evaluate(() => performance.timeOrigin + performance.now()));
+  let pageApiRequests = 0;
+  const counted = (r: { url(): string }) => {
+    if (new URL(r.url()).pathname.startsWith("/api/")) pageApiRequests++;
+  };
+  page.on("request", counted);
   const all: number[] = [];
   const last: number[] = [];
   const row: number[] = [];
   const frame: number[] = [];
   const socketToRow: number[] = [];
   const request: number[] = [];
-  const settled: number[] = [];
-  let refetches = 0;
-  let failed = 0;
   let sockets = 0;
   let missed = 0;
   let reverted = 0;
@@ -226,18 +228,16 @@ export async function measureUpdates(
     row.push(onPage(shown.rowAt));
     frame.push(onPage(shown.frameAt));
     request.push(fired.responseMs);
-    if (fired.refetches > 0) settled.push(fired.settledMs);
-    refetches += fired.refetches;
-    failed += fired.failedRefetches;
     sockets = arrivals.length + fired.missing + (shown.socketAt === null ? 1 : 0);
     missed += fired.missing + (shown.socketAt === null ? 1 : 0);
     await page.waitForTimeout(o.pauseMs);
     const back = await page.evaluate(() => window.__bench.reverted);
     if (back) reverted++;
     process.stderr.write(
-      `  rep ${i}: armed in ${Math.round(armedMs)} ms, row ${Math.round(onPage(shown.rowAt))} ms, last socket ${Math.round(Math.max(...arrivals))} ms${fired.refetches ? `, refetches settled ${Math.round(fired.settledMs)} ms` : ""}${back ? ", reverted" : ""}\n`,
+      `  rep ${i}: armed in ${Math.round(armedMs)} ms, row ${Math.round(onPage(shown.rowAt))} ms, last socket ${Math.round(Math.max(...arrivals))} ms${back ? ", reverted" : ""}\n`,
     );
   }
+  page.off("request", counted);
   return {
     socketMs: summarize(all),
     lastSocketMs: summarize(last),
@@ -245,12 +245,10 @@ export async function measureUpdates(
     rowNextFrameMs: summarize(frame),
     pageSocketToRowMs: summarize(socketToRow),
     requestMs: summarize(request),
-    ...(settled.length > 0
-      ? { refetch: { perEvent: Math.round(refetches / o.reps), failed, settledMs: summarize(settled) } }
-      : {}),
     sockets,
     missed,
     reverted,
+    pageApiRequests,
     clockErrorMsAtMost: Math.round(((clientClock.rttMs + pageClock.rttMs) / 2) * 100) / 100,
   };
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { hashToken } from "../control/Directory.ts";
-import { viewFor } from "../control/delivery.ts";
+import { type ViewerActivity, viewFor } from "../control/delivery.ts";
 import { EarshotError } from "../control/errors.ts";
 import type { UserRecord } from "../control/model.ts";
 import type { Envelope } from "../control/ports.ts";
@@ -23,6 +23,8 @@ interface Connection extends Peer {
   tokenHash?: string;
   /** A widget socket: the projection it was last sent (JSON), so an unchanged one is not sent again. */
   widgetSent?: string;
+  /** The user's call and session as last told (the hello, then their own user.updated): their grants on each call event. */
+  activity?: ViewerActivity;
 }
 
 /**
@@ -53,7 +55,9 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
         if (!message) continue;
         const ev = envelope.event;
         if (ev.type === "user.updated" && c.user?.id === ev.user.id) {
-          c.user = { ...c.user, role: ev.user.role, monitoringAccess: ev.user.monitoringAccess };
+          const { role, monitoringAccess, currentCallId, coachingSessionId } = ev.user;
+          c.user = { ...c.user, role, monitoringAccess };
+          c.activity = { currentCallId, coachingSessionId };
         }
         send(c, message);
         // Its token is gone (sign-out, password change or reset): the socket goes with it.
@@ -135,7 +139,9 @@ export async function wsRoutes(app: FastifyInstance, s: Services): Promise<void>
             .catch((err: unknown) => app.log.error({ err, callId: widgetCallId }, "widget hang-up failed"));
       });
       const withinBudget = app.socketLimits.messageBudget();
-      send(conn, build.hello(user ? await s.directory.present(user) : null, widgetCallId ?? undefined));
+      const me = user ? await s.directory.present(user) : null;
+      if (me) conn.activity = { currentCallId: me.currentCallId, coachingSessionId: me.coachingSessionId };
+      send(conn, build.hello(me, widgetCallId ?? undefined));
       if (socket.readyState === socket.OPEN) connections.add(conn);
       onMessage = (raw) => {
         if (withinBudget()) void handle(conn, raw);

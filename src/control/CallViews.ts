@@ -67,7 +67,7 @@ export class CallViews {
         store.liveCallOfAgent(viewer.id),
         store.activeSessionOfCoach(viewer.id),
       ]);
-      viewerFacts = coachFacts(viewer, live?.id ?? null, coaching?.callId ?? null);
+      viewerFacts = coachFacts(viewer, live?.id ?? null, coaching?.id ?? null);
     }
     return calls.map((c) => {
       const s = sessions.find((x) => x.callId === c.id);

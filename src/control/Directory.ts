@@ -165,6 +165,7 @@ export class Directory {
       fail("conflict", "That user is on a call or coaching; try again when they are free.");
     await revokeUserTokens(this.ctx, user, "user_deleted");
     await this.ctx.store.deleteUser(id);
+    this.publisher.userDeleted(user);
   }
 
   async setAvailability(viewer: UserRecord, availability: Availability): Promise<User> {

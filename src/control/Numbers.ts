@@ -8,13 +8,18 @@ import { EarshotError, fail } from "./errors.ts";
 import { requireAdmin } from "./grants.ts";
 import type { NumberRecord, UserRecord } from "./model.ts";
 import { UniqueViolation } from "./ports.ts";
+import { Publisher } from "./publisher.ts";
 
 export class Numbers {
+  private readonly publisher: Publisher;
+
   constructor(
     private readonly ctx: ControlContext,
     /** Permissions bite at once: a distribution change re-runs the policy for its sessions. */
     private readonly coaching: Coaching,
-  ) {}
+  ) {
+    this.publisher = new Publisher(ctx);
+  }
 
   async list(viewer: UserRecord): Promise<PhoneNumber[]> {
     return this.ctx.store.listNumbers(viewer.orgId);
@@ -39,6 +44,7 @@ export class Numbers {
       maxWaitS: input.maxWaitS ?? MAX_WAIT_S.default,
     };
     await this.uniqueNumber(() => this.ctx.store.insertNumber(n));
+    this.publisher.numbersChanged(viewer.orgId, n.id);
     return this.get(viewer, n.id);
   }
 
@@ -66,6 +72,7 @@ export class Numbers {
     );
     // The routing of every session the change touched, before the change is acknowledged.
     await this.coaching.settleReview(outcomes);
+    this.publisher.numbersChanged(viewer.orgId, id);
     return this.get(viewer, id);
   }
 
@@ -79,6 +86,7 @@ export class Numbers {
     } catch {
       fail("conflict", "That number has call history and cannot be deleted; rename it instead.");
     }
+    this.publisher.numbersChanged(viewer.orgId, id);
   }
 
   private async checkOrgUsers(viewer: UserRecord, userIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { audiences } from "./audiences.ts";
 import type { CallRecord } from "./model.ts";
-import { audiences } from "./publisher.ts";
 import { transferTargetRefusal } from "./Transfers.ts";
 
 describe("transfers", () => {

@@ -4,7 +4,7 @@
 import { type ErrorCode, errorMessage } from "../protocol/errors.ts";
 import type { CallEndReason, CallState, CoachingEndReason } from "../protocol/resources.ts";
 import { fail } from "./errors.ts";
-import type { CallRecord } from "./model.ts";
+import type { CallRecord, TransferRecord } from "./model.ts";
 
 export type StateAction = "answer" | "hold" | "resume" | "requeue" | "end";
 
@@ -202,7 +202,9 @@ export function endReasonOf(
  * check of the state machine, for applyCallAction and for the grants the web app renders.
  */
 export function stateRefusal(
-  call: Pick<CallRecord, "state" | "externalTransfer" | "conference"> & Partial<Pick<CallRecord, "transfer">>,
+  call: Pick<CallRecord, "state" | "externalTransfer" | "conference"> & {
+    transfer?: Pick<TransferRecord, "state"> | null;
+  },
   type: CallAction["type"],
 ): Refusal | null {
   const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });

@@ -120,7 +120,7 @@ describe("callGrants", () => {
     activeCoachId: null,
     ...over,
   });
-  const coach = (v: Viewer): CoachFacts => ({ ...v, coachingCallId: null });
+  const coach = (v: Viewer): CoachFacts => ({ ...v, coachingSessionId: null });
 
   it("is each action's refusal as data, with the sentence the API would answer", () => {
     const g = callGrants(coach(sofia), call(), facts());

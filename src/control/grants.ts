@@ -5,7 +5,7 @@ import { errorMessage } from "../protocol/errors.ts";
 import type { CallGrants, Grant, SessionEndingGrant, UserGrants } from "../protocol/resources.ts";
 import { type CallAction, type Refusal, stateRefusal } from "./callMachine.ts";
 import { fail } from "./errors.ts";
-import type { CallRecord } from "./model.ts";
+import type { CallRecord, TransferRecord } from "./model.ts";
 import {
   type CallFacts,
   type CoachFacts,
@@ -23,7 +23,23 @@ export function asViewer(user: Omit<Viewer, "liveCallId">): Viewer {
   return { id: user.id, role: user.role, monitoringAccess: user.monitoringAccess, liveCallId: null };
 }
 
-type Who = (viewer: Viewer, call: CallRecord) => Refusal | null;
+/**
+ * A call as the grants read it: its record (the services' checks, CallViews), or the Call
+ * resource an event carries (delivery.ts computes each recipient's grants from it).
+ */
+export type GrantedCall = Pick<
+  CallRecord,
+  | "id"
+  | "state"
+  | "direction"
+  | "agentId"
+  | "ringingUserIds"
+  | "emergency"
+  | "conference"
+  | "externalTransfer"
+> & { transfer: Pick<TransferRecord, "state" | "toUserId"> | null };
+
+type Who = (viewer: Viewer, call: GrantedCall) => Refusal | null;
 
 const refuse = (code: Refusal["code"], message: string = errorMessage(code)): Refusal => ({ code, message });
 
@@ -82,7 +98,7 @@ export const CALL_ACTION_KINDS = Object.keys(CALL_ACTIONS) as CallActionKind[];
  * Why `viewer` may not take `kind` on `call` now (null: they may): who may act first, then what
  * the call's state allows (the state machine's own check). The guard of every call action.
  */
-export function callActionRefusal(viewer: Viewer, call: CallRecord, kind: CallActionKind): Refusal | null {
+export function callActionRefusal(viewer: Viewer, call: GrantedCall, kind: CallActionKind): Refusal | null {
   const [who, type] = CALL_ACTIONS[kind];
   return who(viewer, call) ?? (type ? stateRefusal(call, type) : null);
 }
@@ -161,7 +177,7 @@ export function grant(refusal: Refusal | null): Grant {
  */
 export function callGrants(
   viewer: CoachFacts,
-  call: CallRecord,
+  call: GrantedCall,
   facts: CallFacts,
   knownSession = false,
 ): CallGrants {

@@ -8,7 +8,7 @@ const coach = (over: Partial<CoachFacts> = {}): CoachFacts => ({
   role: "supervisor",
   monitoringAccess: "live_monitoring_plus",
   liveCallId: null,
-  coachingCallId: null,
+  coachingSessionId: null,
   ...over,
 });
 const call = (over: Partial<CallFacts> = {}): CallFacts => ({
@@ -56,11 +56,11 @@ describe("canStartCoaching: every refusal code", () => {
     ["someone else coaches", coach(), call({ activeCoachId: "marco" }), "call_already_coached"],
     [
       "I already coach this call",
-      coach({ coachingCallId: "c1" }),
+      coach({ coachingSessionId: "s1" }),
       call({ activeCoachId: "sofia" }),
       "call_already_coached",
     ],
-    ["I coach another call", coach({ coachingCallId: "c2" }), call(), "coach_busy"],
+    ["I coach another call", coach({ coachingSessionId: "s2" }), call(), "coach_busy"],
     ["I am on a call", coach({ liveCallId: "c9" }), call(), "coach_on_call"],
     ["my own call", coach({ liveCallId: "c1" }), call({ agentId: "sofia" }), "coach_on_call"],
     ["LM (not plus) may coach", coach({ monitoringAccess: "live_monitoring" }), call(), null],

@@ -11,8 +11,8 @@ export interface CoachFacts {
   monitoringAccess: MonitoringAccess;
   /** The live call this user is on as agent, if any. */
   liveCallId: string | null;
-  /** The call this user is coaching right now, if any. */
-  coachingCallId: string | null;
+  /** The coaching session this user runs right now, if any (User.coachingSessionId). */
+  coachingSessionId: string | null;
 }
 
 export interface CallFacts {
@@ -47,7 +47,7 @@ export function canStartCoaching(coach: CoachFacts, call: CallFacts): PolicyAnsw
   if (!isLive(call.state) || call.agentId === null) return refuse("call_not_live");
   if (call.activeCoachId !== null) return refuse("call_already_coached");
   if (coach.liveCallId !== null) return refuse("coach_on_call");
-  if (coach.coachingCallId !== null) return refuse("coach_busy");
+  if (coach.coachingSessionId !== null) return refuse("coach_busy");
   return { allowed: true };
 }
 

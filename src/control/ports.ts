@@ -193,6 +193,12 @@ export interface Envelope {
    * sees the coach as not coaching (delivery.ts, as GET /users does).
    */
   coaching?: { agentId: string; agentAwareAt: string | null };
+  /**
+   * With an event that carries a call: its number's line distribution, the one fact of the call
+   * its grants need beyond the resource, so each recipient gets the call with their grants on it
+   * (delivery.ts) and a page need not read the calls again after an event.
+   */
+  lineUserIds?: string[];
 }
 
 /** Cross-node event fan-out: in-process on one machine, Redis pub/sub beyond. */

@@ -179,7 +179,11 @@ export function presentWidgetCall(
   return { id: c.id, state: c.state, numberId: c.numberId, queuePosition: c.queuePosition ?? null };
 }
 
-export function callFacts(c: CallRecord, numberUserIds: string[], activeCoachId: string | null): CallFacts {
+export function callFacts(
+  c: Pick<CallRecord, "id" | "state" | "agentId" | "emergency" | "conference" | "externalTransfer">,
+  numberUserIds: readonly string[],
+  activeCoachId: string | null,
+): CallFacts {
   return {
     id: c.id,
     state: c.state,
@@ -193,9 +197,9 @@ export function callFacts(c: CallRecord, numberUserIds: string[], activeCoachId:
 }
 
 export function coachFacts(
-  u: UserRecord,
+  u: Pick<UserRecord, "id" | "role" | "monitoringAccess">,
   liveCallId: string | null,
-  coachingCallId: string | null,
+  coachingSessionId: string | null,
 ): CoachFacts {
-  return { id: u.id, role: u.role, monitoringAccess: u.monitoringAccess, liveCallId, coachingCallId };
+  return { id: u.id, role: u.role, monitoringAccess: u.monitoringAccess, liveCallId, coachingSessionId };
 }

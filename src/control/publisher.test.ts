@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
+import { audiences } from "./audiences.ts";
 import { receives, viewFor } from "./delivery.ts";
 import type { Envelope } from "./ports.ts";
-import { audiences, build } from "./publisher.ts";
+import { build } from "./publisher.ts";
 
 const SRC = join(import.meta.dirname, "..");
 const sources = (dir: string): string[] =>

@@ -1,15 +1,16 @@
 // The one publisher: every event of the WebSocket channel (ServerEvent, protocol/messages.ts)
 // is built here by its one builder, with who receives it (its Audience); what one connection
 // receives of it is delivery.ts viewFor()'s answer. Services call Publisher, never the bus
-// (test: src/control/publisher.test.ts). docs/ARCHITECTURE.md has the table event → builder →
+// (test: src/control/publisher.test.ts); who receives each kind is audiences.ts. docs/ARCHITECTURE.md has the table event → builder →
 // audience.
 import type { RevokeReason, ServerEvent } from "../protocol/messages.ts";
 import type { Call, CallQuality, CoachingNote, CoachingSession, User } from "../protocol/resources.ts";
 import type { LiveStats } from "../protocol/stats.ts";
+import { audiences } from "./audiences.ts";
 import { CallViews } from "./CallViews.ts";
 import type { ControlContext } from "./context.ts";
 import type { CallRecord, SessionRecord, UserRecord } from "./model.ts";
-import type { Audience, Envelope, Store } from "./ports.ts";
+import type { Envelope, Store } from "./ports.ts";
 import { presentSession } from "./presenter.ts";
 import type { CallSituation } from "./routing.ts";
 import type { Transition } from "./transition.ts";
@@ -23,6 +24,7 @@ export const build = {
   "call.ended": (call: Call) => ({ type: "call.ended", call }),
   "call.quality": (callId: string, quality: CallQuality) => ({ type: "call.quality", callId, quality }),
   "user.updated": (user: User) => ({ type: "user.updated", user }),
+  "user.deleted": (userId: string) => ({ type: "user.deleted", userId }),
   "coaching.started": (session: CoachingSession) => ({ type: "coaching.started", session }),
   "coaching.mode_changed": (session: CoachingSession) => ({ type: "coaching.mode_changed", session }),
   "coaching.ended": (session: CoachingSession) => ({ type: "coaching.ended", session }),
@@ -43,53 +45,8 @@ export const build = {
   "hand.lowered": (call: Call) => ({ type: "hand.lowered", call }),
   "auth.revoked": (reason: RevokeReason) => ({ type: "auth.revoked", reason }),
   "stats.updated": (stats: LiveStats) => ({ type: "stats.updated", stats }),
+  "numbers.changed": (numberId: string) => ({ type: "numbers.changed", numberId }),
 } satisfies { [K in ServerEvent["type"]]: (...args: never[]) => Extract<ServerEvent, { type: K }> };
-
-/** Who receives each kind of event. */
-export const audiences = {
-  /**
-   * A call's changes: monitors, the users it rings (a transfer's target too), its agent, its
-   * coach, its widget customer; `before`: the call before the change, whose agent and transfer
-   * target are told it too (the agent who handed it on clears it, a declined target's offer goes).
-   */
-  call(call: CallRecord, coachId: string | null, before?: CallRecord): Audience {
-    const userIds = [...call.ringingUserIds];
-    if (call.agentId) userIds.push(call.agentId);
-    if (coachId) userIds.push(coachId);
-    for (const c of before ? [call, before] : [call])
-      if (c.transfer?.state === "ringing") userIds.push(c.transfer.toUserId);
-    if (before?.agentId && before.agentId !== call.agentId) userIds.push(before.agentId);
-    return { orgId: call.orgId, monitors: true, userIds: [...new Set(userIds)], callId: call.id };
-  },
-  /** How a call's legs sound (every few seconds): the org's monitors (Live Monitoring, the coach's panel). */
-  quality: (call: CallRecord): Audience => ({ orgId: call.orgId, monitors: true }),
-  /** A raised or lowered hand: monitors, the agent and the coach. */
-  hand(call: CallRecord, coachId: string | null): Audience {
-    const userIds = [call.agentId, coachId].filter((id): id is string => !!id);
-    return { orgId: call.orgId, monitors: true, userIds };
-  },
-  /** A session's start, mode changes and end: monitors, its coach, its agent (once aware: delivery.ts). */
-  session: (s: SessionRecord): Audience => ({
-    orgId: s.orgId,
-    monitors: true,
-    userIds: [s.agentId, s.coachId],
-  }),
-  /** A coaching note: who may read the call's history (monitors; its agent once aware: delivery.ts). */
-  note: (s: SessionRecord): Audience => ({ orgId: s.orgId, monitors: true, userIds: [s.agentId] }),
-  /** A text whisper: only the agent and the coach. */
-  whisper: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId, s.coachId] }),
-  /** Told to the agent alone (the coach joined with Notify user, or first became audible). */
-  agent: (s: SessionRecord): Audience => ({ orgId: s.orgId, userIds: [s.agentId] }),
-  /** The live board: every monitor of the org. */
-  board: (orgId: string): Audience => ({ orgId, monitors: true }),
-  /** A user's state: everyone of the org. */
-  org: (orgId: string): Audience => ({ orgId, everyone: true }),
-  /** Sockets of `user`: only those of `tokenHash`, or all but those of `exceptTokenHash`. */
-  tokens: (
-    user: Pick<UserRecord, "id" | "orgId">,
-    only: { tokenHash?: string; exceptTokenHash?: string },
-  ): Audience => ({ orgId: user.orgId, userIds: [user.id], ...only }),
-};
 
 /** Events built under a call's lock, sent after the commit (send()), in their order. */
 export interface Told {
@@ -124,18 +81,18 @@ export class Publisher {
     if (t.changes.length === 0) return told;
     this.ctx.board?.changed(t.after.orgId);
     const coachId = (t.session ?? t.endedSession)?.coachId ?? null;
-    const call = await this.views.presentOne(t.after, null, tx);
+    const [call, lineUserIds] = await Promise.all([
+      this.views.presentOne(t.after, null, tx),
+      this.lineOf(t.after, tx),
+    ]);
     told.call = call;
     for (const change of t.changes) {
       if (change.kind === "call") {
-        const type = change.ended ? "call.ended" : "call.updated";
-        told.envelopes.push({
-          audience: audiences.call(t.after, coachId, t.before),
-          event: build[type](call),
-        });
+        const event = build[change.ended ? "call.ended" : "call.updated"](call);
+        told.envelopes.push({ audience: audiences.call(t.after, coachId, t.before), event, lineUserIds });
       } else if (change.kind === "hand") {
-        const type = change.raised ? "hand.raised" : "hand.lowered";
-        told.envelopes.push({ audience: audiences.hand(t.after, coachId), event: build[type](call) });
+        const event = build[change.raised ? "hand.raised" : "hand.lowered"](call);
+        told.envelopes.push({ audience: audiences.hand(t.after, coachId), event, lineUserIds });
       } else if (change.kind === "session_ended") {
         told.session = await this.presentSession(change.session, tx);
         told.envelopes.push(this.sessionEnvelope("coaching.ended", change.session, told.session));
@@ -159,8 +116,12 @@ export class Publisher {
 
   /** A new call, told at once (nobody else can change it before its creator returns it). */
   async callCreated(call: CallRecord): Promise<void> {
-    const dto = await this.views.presentOne(call, null);
-    this.ctx.bus.publish({ audience: audiences.call(call, null), event: build["call.created"](dto) });
+    const [dto, lineUserIds] = await Promise.all([this.views.presentOne(call, null), this.lineOf(call)]);
+    this.ctx.bus.publish({
+      audience: audiences.call(call, null),
+      event: build["call.created"](dto),
+      lineUserIds,
+    });
     this.ctx.board?.changed(call.orgId);
     for (const id of call.ringingUserIds) await this.userStateOf(id);
   }
@@ -200,6 +161,11 @@ export class Publisher {
       });
     }, Math.max(0, inMs) + 5);
     timer.unref?.();
+  }
+
+  /** The line distribution of the call's number: with the resource, all its grants read (delivery.ts). */
+  private async lineOf(call: CallRecord, store: Store = this.ctx.store): Promise<string[]> {
+    return (await store.getNumber(call.numberId))?.userIds ?? [];
   }
 
   /** user.updated for `userId` (none for a user deleted meanwhile). */
@@ -265,6 +231,16 @@ export class Publisher {
   /** A new coaching note, so that open history pages show it. */
   noteAdded(s: SessionRecord, note: CoachingNote): void {
     this.ctx.bus.publish({ audience: audiences.note(s), event: build["coaching.note_added"](s, note) });
+  }
+
+  /** The user is gone: the org's lists drop them. */
+  userDeleted(user: Pick<UserRecord, "id" | "orgId">): void {
+    this.ctx.bus.publish({ audience: audiences.org(user.orgId), event: build["user.deleted"](user.id) });
+  }
+
+  /** A number was added, changed or removed: everyone's grants on its calls may have changed. */
+  numbersChanged(orgId: string, numberId: string): void {
+    this.ctx.bus.publish({ audience: audiences.org(orgId), event: build["numbers.changed"](numberId) });
   }
 
   /** The sockets of `user`'s revoked tokens close (on every node). */

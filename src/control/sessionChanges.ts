@@ -61,7 +61,7 @@ export async function policyFactsIn(
     store.activeSessionOfCall(call.id),
   ]);
   return [
-    coachFacts(coach, live?.id ?? null, mine?.callId ?? null),
+    coachFacts(coach, live?.id ?? null, mine?.id ?? null),
     callFacts(call, number?.userIds ?? [], active?.coachId ?? null),
   ];
 }

@@ -20,6 +20,8 @@ export type ServerEvent =
   | { type: "call.updated"; call: Call }
   | { type: "call.ended"; call: Call }
   | { type: "user.updated"; user: User }
+  /** An admin deleted the user: to everyone of the org, whose lists drop them. */
+  | { type: "user.deleted"; userId: string }
   | { type: "coaching.started"; session: CoachingSession }
   | { type: "coaching.mode_changed"; session: CoachingSession }
   | { type: "coaching.ended"; session: CoachingSession }
@@ -42,6 +44,11 @@ export type ServerEvent =
   | { type: "hand.lowered"; call: Call }
   /** The live board's figures, to monitors of the org: at most once a second after calls change. */
   | { type: "stats.updated"; stats: LiveStats }
+  /**
+   * A number was added, changed or removed, to everyone of the org: its line distribution decides
+   * who may answer and coach its calls, so a page reads its numbers and calls (with its grants) again.
+   */
+  | { type: "numbers.changed"; numberId: string }
   /** The token this socket signed in with was revoked; the server closes the socket (4401, reason). */
   | { type: "auth.revoked"; reason: RevokeReason };
 

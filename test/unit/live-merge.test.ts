@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ServerMessage } from "../../src/protocol/messages.ts";
 import type { Call } from "../../src/protocol/resources.ts";
-import { applyEvent, keepSame, type Lists, settle } from "../../web/app/src/shared/liveMerge.ts";
+import {
+  applyEvent,
+  keepSame,
+  type Lists,
+  needsRefetch,
+  settle,
+} from "../../web/app/src/shared/liveMerge.ts";
 
 const call = (over: Partial<Call>): Call => ({ id: "c1", state: "in_progress", ...over }) as Call;
 const updated = (over: Partial<Call>): ServerMessage => ({ type: "call.updated", call: call(over) });
@@ -20,7 +26,7 @@ describe("the live lists", () => {
     assert.deepEqual(
       shown.calls[0].grants,
       { hold: "fresh" },
-      "the answer's grants stay (events carry none)",
+      "an event without grants (none known for the socket yet) keeps the answer's",
     );
   });
 
@@ -76,5 +82,63 @@ describe("the live lists", () => {
       keepSame(shown, { ...shown, calls: [shown.calls[1]] }).calls.map((c) => c.id),
       ["c2"],
     );
+  });
+
+  it("an event's grants replace the shown ones; a whisper joins its session's history once", () => {
+    const shown = lists([call({ grants: { hold: "old" } as never, coach: "old" as never })]);
+    const next = applyEvent(shown, updated({ grants: { hold: "new" } as never, coach: "new" as never }));
+    assert.deepEqual([next.calls[0].grants, next.calls[0].coach], [{ hold: "new" }, "new"]);
+    const session = { id: "s1", messages: [] } as never;
+    const coached = lists([call({ coachingSession: session })]);
+    const whisper: ServerMessage = {
+      type: "coaching.message",
+      sessionId: "s1",
+      callId: "c1",
+      text: "hi",
+      at: "t1",
+    };
+    const once = applyEvent(coached, whisper);
+    assert.deepEqual(once.calls[0].coachingSession?.messages, [{ at: "t1", text: "hi" }]);
+    assert.equal(applyEvent(once, whisper), once, "the same whisper again changes nothing");
+    const other: ServerMessage = { ...whisper, sessionId: "s0" };
+    assert.equal(applyEvent(coached, other), coached, "an earlier session's whisper is not this one's");
+  });
+
+  it("a deleted user leaves the lists", () => {
+    const users = [{ id: "u1" }, { id: "u2" }] as never;
+    const next = applyEvent({ me: null, users, calls: [] }, { type: "user.deleted", userId: "u1" });
+    assert.deepEqual(
+      next.users.map((u) => u.id),
+      ["u2"],
+    );
+  });
+
+  it("reads the lists again only for what no event carries", () => {
+    const me = {
+      id: "me",
+      role: "supervisor",
+      monitoringAccess: "live_monitoring",
+      currentCallId: null,
+      coachingSessionId: null,
+    } as never;
+    const shown: Lists = { me, users: [me], calls: [call({})] };
+    const mine = (over: object): ServerMessage => ({
+      type: "user.updated",
+      user: { ...(me as object), ...over } as never,
+    });
+    assert.equal(needsRefetch(shown, updated({ state: "on_hold" })), false, "a call event carries my grants");
+    assert.equal(needsRefetch(shown, mine({ availability: "unavailable" })), false);
+    assert.equal(
+      needsRefetch(shown, mine({ coachingSessionId: "s1" })),
+      true,
+      "my session: grants on every call",
+    );
+    assert.equal(needsRefetch(shown, mine({ currentCallId: "c1" })), true);
+    assert.equal(needsRefetch(shown, mine({ monitoringAccess: "live_monitoring_plus" })), true);
+    assert.equal(
+      needsRefetch(shown, { type: "user.updated", user: { id: "other", coachingSessionId: "s" } as never }),
+      false,
+    );
+    assert.equal(needsRefetch(shown, { type: "numbers.changed", numberId: "n1" }), true);
   });
 });

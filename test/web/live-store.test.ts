@@ -2,10 +2,13 @@
 // unmounts and mounts again, so a store made in useMemo and closed by the effect's cleanup
 // stayed closed and the tab stopped hearing events. Here a change made elsewhere must reach
 // the page through its socket after mount. And what happens while its socket is away (a
-// reconnect) must show once it is back, with no later event to bring it.
+// reconnect) must show once it is back, with no later event to bring it. Events carry the
+// viewer's grants: a row's Coach actions follow a change with no read of the calls.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
+import type { Call } from "../../src/protocol/resources.ts";
+import { until } from "../support/poll.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { cspViolations, launchChromium, signIn } from "../support/web.ts";
 
@@ -73,5 +76,43 @@ describe("the Live store under StrictMode (Chromium)", { timeout: 90_000 }, () =
     assert.equal(await rows.count(), shown + 1);
     assert.ok(connections >= 2, "the page reconnected");
     await org.admin.post(`/calls/${created.body.call.id}/hangup`);
+  });
+
+  it("a row's Coach actions follow the events alone: no read of the calls after the page loaded", async () => {
+    const org = await demoOrg(server.url);
+    const marco = await (await browser.newContext()).newPage();
+    await signIn(marco, server.url, "marco@demo.test");
+    await marco.getByRole("link", { name: "Live Monitoring" }).click();
+    await marco.getByRole("tab", { name: /Calls/ }).waitFor();
+    await marco.waitForLoadState("networkidle");
+    const reads: string[] = [];
+    marco.on("request", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/api/v1/calls")) reads.push(r.url());
+    });
+    // Ana (her page is open) is the one agent the call can ring: marco watches, unavailable.
+    assert.equal((await org.marco.patch("/me", { availability: "unavailable" })).status, 200);
+    assert.equal((await org.ana.patch("/me", { availability: "available" })).status, 200);
+    await org.admin.post("/demo/calls", { numberId: org.support });
+    // Ana answers the call that rings her (an earlier test's call may be ahead in the queue).
+    const rung = await until(
+      () => org.ana.get<{ calls: Call[] }>("/calls?live=true"),
+      (r) => r.body.calls.some((c) => c.ringingUserIds.includes(org.ana.user?.id as string)),
+    );
+    const id = rung.body.calls.find((c) => c.ringingUserIds.includes(org.ana.user?.id as string))?.id;
+    const answered = await org.ana.post(`/calls/${id}/answer`);
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    const row = marco.locator(`tr[data-call="${id}"]`);
+    const listen = row.getByRole("button", { name: "Listen", exact: true });
+    await listen.waitFor({ timeout: 8000 });
+    assert.equal(await listen.getAttribute("aria-disabled"), null, "marco may coach ana's call");
+    const coached = await org.sofia.post(`/calls/${id}/coaching`, {});
+    assert.equal(coached.status, 201, JSON.stringify(coached.body));
+    await row.getByText("Someone is already coaching this call.").waitFor({ timeout: 8000 });
+    assert.equal(await listen.getAttribute("aria-disabled"), "true");
+    assert.deepEqual(reads, [], "the row changed from the events alone");
+    await org.ana.post(`/calls/${id}/hangup`);
+    await row.waitFor({ state: "detached", timeout: 8000 });
+    assert.deepEqual(reads, []);
+    await marco.context().close();
   });
 });

@@ -142,88 +142,97 @@ export function LiveMonitoring({ live }: { live: Live }) {
           {t("users")}
         </button>
       </div>
+      {/* Only the shown tab is rendered: the hidden list's clocks would tick for nobody. */}
       <section role="tabpanel" id="panel-calls" aria-labelledby="tab-calls" hidden={tab !== "calls"}>
-        <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} />
-        <CallFilters
-          place="calls"
-          numbers={state.numbers}
-          users={state.users}
-          value={callFilter}
-          onChange={setCallFilter}
-          shown={shownCalls.length}
-          total={calls.length}
-        />
-        {calls.length === 0 ? (
-          <p>{t("noLiveCalls")}</p>
-        ) : shownCalls.length === 0 ? (
-          <p>{t("list_noMatch")}</p>
-        ) : (
-          <table className="cards">
-            <thead>
-              <tr>
-                <th scope="col">{t("number")}</th>
-                <th scope="col">{t("agent")}</th>
-                <th scope="col">{t("customer")}</th>
-                <th scope="col">{t("duration")}</th>
-                <th scope="col">{t("state")}</th>
-                <th scope="col">{t("coach")}</th>
-                <th scope="col">
-                  <span className="sr-only">{t("actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shownCalls.map((c) => (
-                <CallRow
-                  key={c.id}
-                  call={c}
-                  numberName={numberOf(c.numberId)}
-                  agentName={nameOf(c.agentId)}
-                  transferToName={c.transfer ? nameOf(c.transfer.toUserId) : null}
-                  coachingThis={c.id === mine?.id}
-                  handlers={handlers}
-                />
-              ))}
-            </tbody>
-          </table>
+        {tab === "calls" && (
+          <>
+            <WaitingCalls calls={state.calls} numbers={state.numbers} users={state.users} />
+            <CallFilters
+              place="calls"
+              numbers={state.numbers}
+              users={state.users}
+              value={callFilter}
+              onChange={setCallFilter}
+              shown={shownCalls.length}
+              total={calls.length}
+            />
+            {calls.length === 0 ? (
+              <p>{t("noLiveCalls")}</p>
+            ) : shownCalls.length === 0 ? (
+              <p>{t("list_noMatch")}</p>
+            ) : (
+              <table className="cards">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("number")}</th>
+                    <th scope="col">{t("agent")}</th>
+                    <th scope="col">{t("customer")}</th>
+                    <th scope="col">{t("duration")}</th>
+                    <th scope="col">{t("state")}</th>
+                    <th scope="col">{t("coach")}</th>
+                    <th scope="col">
+                      <span className="sr-only">{t("actions")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shownCalls.map((c) => (
+                    <CallRow
+                      key={c.id}
+                      call={c}
+                      numberName={numberOf(c.numberId)}
+                      agentName={nameOf(c.agentId)}
+                      transferToName={c.transfer ? nameOf(c.transfer.toUserId) : null}
+                      coachingThis={c.id === mine?.id}
+                      handlers={handlers}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
         )}
       </section>
       <section role="tabpanel" id="panel-users" aria-labelledby="tab-users" hidden={tab !== "users"}>
-        <UserFilters
-          place="users"
-          numbers={state.numbers}
-          value={userFilter}
-          onChange={setUserFilter}
-          shown={shownUsers.length}
-          total={state.users.length}
-        />
-        <table className="cards">
-          <thead>
-            <tr>
-              <th scope="col">{t("name")}</th>
-              <th scope="col">{t("role")}</th>
-              <th scope="col">{t("availability")}</th>
-              <th scope="col">{t("state")}</th>
-              <th scope="col">
-                <span className="sr-only">{t("actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shownUsers.map((u) => {
-              const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
-              return (
-                <UserRow
-                  key={u.id}
-                  user={u}
-                  call={call}
-                  coachingThis={!!call && call.id === mine?.id}
-                  handlers={handlers}
-                />
-              );
-            })}
-          </tbody>
-        </table>
+        {tab === "users" && (
+          <>
+            <UserFilters
+              place="users"
+              numbers={state.numbers}
+              value={userFilter}
+              onChange={setUserFilter}
+              shown={shownUsers.length}
+              total={state.users.length}
+            />
+            <table className="cards">
+              <thead>
+                <tr>
+                  <th scope="col">{t("name")}</th>
+                  <th scope="col">{t("role")}</th>
+                  <th scope="col">{t("availability")}</th>
+                  <th scope="col">{t("state")}</th>
+                  <th scope="col">
+                    <span className="sr-only">{t("actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shownUsers.map((u) => {
+                  const call = u.currentCallId ? callsById.get(u.currentCallId) : undefined;
+                  return (
+                    <UserRow
+                      key={u.id}
+                      user={u}
+                      call={call}
+                      coachingThis={!!call && call.id === mine?.id}
+                      handlers={handlers}
+                    />
+                  );
+                })}
+              </tbody>
+            </table>
+          </>
+        )}
       </section>
       {dialogFor && (
         <CoachDialog

@@ -2,8 +2,8 @@
 // in that mode in one user action, and "Coach…" opens the dialog for its options (notify the
 // agent, open the conversation). A refused action stays visible and focusable (aria-disabled,
 // the click refused) with its reason as visible text, from the server's grant code (`te`). Until
-// the row's grants arrive (a call an event brought before the refetch), a neutral "checking"
-// line stands in: never a disabled button without a reason.
+// the row's grants arrive (events carry them; one without, before the socket's hello), a neutral
+// "checking" line stands in: never a disabled button without a reason.
 import type { Call, CoachingMode, Grant } from "../../../../src/protocol/resources.ts";
 import { ok, rest } from "../shared/api.ts";
 import { useI18n } from "../shared/i18n.tsx";

@@ -1,11 +1,12 @@
 // One WebSocket per tab: server events (calls, users, coaching) and media signalling.
-// Keeps the live lists the panels show; resources with the viewer's Coach permission
-// come from the API, refetched when an event says something changed.
+// Keeps the live lists the panels show. Each call event carries this viewer's grants on the call
+// (the hub computes them, control/delivery.ts), so the lists are read again only when what the
+// events cannot say changed (needsRefetch).
 import type { ClientMessage, ServerMessage } from "../../../../src/protocol/messages.ts";
 import type { Call, PhoneNumber, User } from "../../../../src/protocol/resources.ts";
 import type { LiveStats } from "../../../../src/protocol/stats.ts";
 import { ok, rest, session, wsUrl } from "./api.ts";
-import { applyEvent, keepSame, keepSameList, settle } from "./liveMerge.ts";
+import { applyEvent, keepSame, keepSameList, needsRefetch, settle } from "./liveMerge.ts";
 import { type ClientRequest, sendMessage, sendRequest } from "./socket.ts";
 
 export interface LiveState {
@@ -91,14 +92,11 @@ export class Live {
     }
     const lists = { me: this.state.me, users: this.state.users, calls: this.state.calls };
     const next = applyEvent(lists, m);
+    const refetch = needsRefetch(lists, m);
     if (next !== lists) this.set(next);
     // A refetch on its way may have been answered before this event: it is applied on top.
     for (const log of this.inFlight) log.push(m);
-    if (m.type === "call.quality") return; // nothing else changed
-    // My role or access changed: my grants on every call may have too.
-    if (m.type === "user.updated" && m.user.id === this.state.me?.id) this.scheduleRefetch();
-    if (m.type.startsWith("call.") || m.type.startsWith("coaching.") || m.type.startsWith("hand."))
-      this.scheduleRefetch();
+    if (refetch) this.scheduleRefetch();
   }
 
   private scheduleRefetch(): void {

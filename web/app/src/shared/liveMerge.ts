@@ -16,16 +16,26 @@ export interface Lists {
 
 function mergeCall(calls: Call[], call: Call): Call[] {
   const old = calls.find((c) => c.id === call.id);
-  // Events carry no viewer's grants: the last answer's stay until the refetch brings new ones.
-  const merged = { ...call, grants: old?.grants ?? call.grants };
+  // An event carries this viewer's grants (the hub's delivery.ts); one without (none known for
+  // this socket yet) keeps the last ones.
+  const merged = { ...call, grants: call.grants ?? old?.grants, coach: call.coach ?? old?.coach };
   if (call.state === "ended") return calls.filter((c) => c.id !== call.id);
   return old ? calls.map((c) => (c.id === call.id ? merged : c)) : [merged, ...calls];
 }
 
-/** A session's new mode and hearing, shown at once (the refetch follows). */
+/** A session's new mode and hearing, shown at once (its call's event brings the grants). */
 function mergeSession(calls: Call[], session: CoachingSession): Call[] {
   if (!calls.some((c) => c.id === session.callId)) return calls;
   return calls.map((c) => (c.id === session.callId ? { ...c, coachingSession: session } : c));
+}
+
+/** A text whisper added to its session's history (the coach's panel shows it; only coach and agent get it). */
+function mergeWhisper(calls: Call[], m: Extract<ServerMessage, { type: "coaching.message" }>): Call[] {
+  const call = calls.find((c) => c.id === m.callId);
+  const s = call?.coachingSession;
+  if (!s || s.id !== m.sessionId || s.messages.some((x) => x.at === m.at && x.text === m.text)) return calls;
+  const session = { ...s, messages: [...s.messages, { at: m.at, text: m.text }] };
+  return calls.map((c) => (c.id === m.callId ? { ...c, coachingSession: session } : c));
 }
 
 /** The lists after one event (the same lists when it changes none of them). */
@@ -33,6 +43,11 @@ export function applyEvent(s: Lists, m: ServerMessage): Lists {
   if (m.type === "call.quality") {
     // Every few seconds per call: merged in place.
     return { ...s, calls: s.calls.map((c) => (c.id === m.callId ? { ...c, quality: m.quality } : c)) };
+  }
+  if (m.type === "numbers.changed") return s; // read again (Live.refetch)
+  if (m.type === "user.deleted") {
+    const users = s.users.filter((u) => u.id !== m.userId);
+    return users.length === s.users.length ? s : { ...s, users };
   }
   if (m.type === "user.updated") {
     const users = s.users.some((u) => u.id === m.user.id)
@@ -44,9 +59,32 @@ export function applyEvent(s: Lists, m: ServerMessage): Lists {
     let calls = "call" in m ? mergeCall(s.calls, m.call) : s.calls;
     if (m.type === "coaching.started" || m.type === "coaching.mode_changed")
       calls = mergeSession(calls, m.session);
+    if (m.type === "coaching.message") calls = mergeWhisper(calls, m);
     return calls === s.calls ? s : { ...s, calls };
   }
   return s;
+}
+
+/**
+ * Whether `m` changes what no event carries, so the lists are read again: a number's line
+ * distribution (everyone's grants on its calls); my role, access, call or session (my grants on
+ * every call, computed for the events from then on). A queue's places need none: the calls
+ * behind one that leaves are each told (control/Queue.ts, queue_moved).
+ */
+export function needsRefetch(shown: Lists, m: ServerMessage): boolean {
+  if (m.type === "numbers.changed") return true;
+  if (m.type === "user.updated") {
+    const me = shown.me;
+    if (!me || me.id !== m.user.id) return false;
+    const u = m.user;
+    return (
+      u.role !== me.role ||
+      u.monitoringAccess !== me.monitoringAccess ||
+      u.currentCallId !== me.currentCallId ||
+      u.coachingSessionId !== me.coachingSessionId
+    );
+  }
+  return false;
 }
 
 /** A refetch's answer with the events that arrived since it was asked applied on top, in order. */
