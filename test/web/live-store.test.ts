@@ -115,4 +115,51 @@ describe("the Live store under StrictMode (Chromium)", { timeout: 90_000 }, () =
     assert.deepEqual(reads, []);
     await marco.context().close();
   });
+
+  it("a waiting call's clock ticks on screen, stands still off it, and is current when scrolled to", async () => {
+    const org = await demoOrg(server.url);
+    for (const c of [org.ana, org.luis, org.sofia, org.marco])
+      assert.equal((await c.patch("/me", { availability: "unavailable" })).status, 200);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const numberId = i % 2 === 0 ? org.support : org.sales; // each number's queue has a cap
+      const r = await org.admin.post<{ call: { id: string } }>("/demo/calls", { numberId });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids.push(r.body.call.id);
+    }
+    const small = await (await browser.newContext({ viewport: { width: 800, height: 300 } })).newPage();
+    await signIn(small, server.url, "sofia@demo.test");
+    await small.getByRole("link", { name: "Live Monitoring" }).click();
+    const waitOf = (id: string) =>
+      small.locator(`tr[data-waiting-call="${id}"] time[data-wait]`).getAttribute("data-wait").then(Number);
+    const first = ids[0];
+    const offScreen = ids[ids.length - 1];
+    await small.locator(`tr[data-waiting-call="${offScreen}"]`).waitFor({ state: "attached" });
+    const inView = async (id: string) =>
+      small.locator(`tr[data-waiting-call="${id}"]`).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight * 1.5;
+      });
+    // The list is longer than the screen: with its first row at the top, the last is well below it.
+    await small.locator(`tr[data-waiting-call="${first}"]`).evaluate((el) => el.scrollIntoView());
+    assert.equal(await inView(first), true);
+    assert.equal(await inView(offScreen), false, "the last waiting call is off screen");
+    const shownBefore = await waitOf(first);
+    const stillBefore = await waitOf(offScreen);
+    await small.waitForTimeout(2500);
+    assert.ok((await waitOf(first)) >= shownBefore + 2, "the row on screen ticks");
+    assert.equal(await waitOf(offScreen), stillBefore, "the row off screen stands still");
+    await small.locator(`tr[data-waiting-call="${offScreen}"]`).scrollIntoViewIfNeeded();
+    const call = await org.admin.get<{ call: { queuedAt: string } }>(`/calls/${offScreen}`);
+    const expected = (Date.now() - Date.parse(call.body.call.queuedAt)) / 1000;
+    await small.waitForFunction(
+      ([id, min]) => {
+        const t = document.querySelector(`tr[data-waiting-call="${id}"] time[data-wait]`);
+        return Number(t?.getAttribute("data-wait")) >= min;
+      },
+      [offScreen, Math.floor(expected) - 1] as const,
+      { timeout: 3000 },
+    );
+    await small.context().close();
+  });
 });

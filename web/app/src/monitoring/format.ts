@@ -14,6 +14,17 @@ function nf(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return f;
 }
 
+const lists = new Map<Lang, Intl.ListFormat>();
+/** Made once per language: a tick formats every shown timer's title. */
+function listFormat(lang: Lang): Intl.ListFormat {
+  let f = lists.get(lang);
+  if (!f) {
+    f = new Intl.ListFormat(lang, { style: "narrow", type: "unit" });
+    lists.set(lang, f);
+  }
+  return f;
+}
+
 export const DASH = "—";
 
 export function formatCount(lang: Lang, n: number): string {
@@ -43,7 +54,7 @@ export function formatDurationWords(
     .slice(first, first + 2)
     .filter(([v]) => v > 0)
     .map(([v, unit]) => nf(lang, { style: "unit", unit, unitDisplay }).format(v));
-  return new Intl.ListFormat(lang, { style: "narrow", type: "unit" }).format(words);
+  return listFormat(lang).format(words);
 }
 
 /** A running timer: "3:12", "1:02:03". */

@@ -155,6 +155,21 @@ export function playChime(what: string): void {
   }
 }
 
+const digits = new Map<string, { one: Intl.NumberFormat; two: Intl.NumberFormat }>();
+/** A clock's digit formats for `lang`, made once: a tick formats every shown duration. */
+function clockDigits(lang: string): { one: Intl.NumberFormat; two: Intl.NumberFormat } {
+  let d = digits.get(lang);
+  if (!d) {
+    const l = lang || undefined;
+    d = {
+      one: new Intl.NumberFormat(l, { useGrouping: false }),
+      two: new Intl.NumberFormat(l, { minimumIntegerDigits: 2, useGrouping: false }),
+    };
+    digits.set(lang, d);
+  }
+  return d;
+}
+
 /**
  * The time since `fromIso` (a call's answeredAt) as a clock, 1:05 or 1:02:05, its digits through
  * Intl in the page's language; "—" before the call is answered.
@@ -162,9 +177,7 @@ export function playChime(what: string): void {
 export function formatDuration(fromIso: string | null, now: number): string {
   if (!fromIso) return "—";
   const total = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
-  const lang = document.documentElement.lang || undefined;
-  const one = new Intl.NumberFormat(lang, { useGrouping: false });
-  const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  const { one, two } = clockDigits(document.documentElement.lang);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
