@@ -32,7 +32,9 @@ export function LiveMonitoring({ live }: { live: Live }) {
   const [userFilter, setUserFilter] = useState(NO_USER_FILTER);
   useHandChime(live);
   const me = state.me;
-  const calls = state.calls.filter((c) => isLive(c.state));
+  // Each derived list is kept until what it is made of changes: an event that changes the users
+  // does not sort the 1,000 calls again, and the hidden tab's list is not made at all.
+  const calls = useMemo(() => state.calls.filter((c) => isLive(c.state)), [state.calls]);
   const mine = calls.find((c) => c.coachingSession?.coachId === me?.id);
   // The coach's media leg opens with the Coach dialog ("standby": silent both ways until the
   // session exists) so that Join only has to apply the routing.
@@ -45,13 +47,20 @@ export function LiveMonitoring({ live }: { live: Live }) {
     legCall ? callCodec(legCall.customerChannel) : undefined,
   );
   // By id once per render: a thousand rows each searching a thousand users was the page's cost.
-  const usersById = new Map(state.users.map((u) => [u.id, u]));
-  const callsById = new Map(calls.map((c) => [c.id, c]));
-  const nameOf = (id: string | null) => (id && usersById.get(id)?.name) || "—";
-  const numbersById = new Map(state.numbers.map((n) => [n.id, n]));
-  const numberOf = (id: string) => numbersById.get(id)?.name ?? "—";
-  const shownCalls = visibleCalls(calls, callFilter, { numberName: numberOf, userName: nameOf });
-  const shownUsers = visibleUsers(state.users, calls, state.numbers, userFilter);
+  const usersById = useMemo(() => new Map(state.users.map((u) => [u.id, u])), [state.users]);
+  const callsById = useMemo(() => new Map(calls.map((c) => [c.id, c])), [calls]);
+  const nameOf = useCallback((id: string | null) => (id && usersById.get(id)?.name) || "—", [usersById]);
+  const numbersById = useMemo(() => new Map(state.numbers.map((n) => [n.id, n])), [state.numbers]);
+  const numberOf = useCallback((id: string) => numbersById.get(id)?.name ?? "—", [numbersById]);
+  const shownCalls = useMemo(
+    () =>
+      tab === "calls" ? visibleCalls(calls, callFilter, { numberName: numberOf, userName: nameOf }) : [],
+    [tab, calls, callFilter, numberOf, nameOf],
+  );
+  const shownUsers = useMemo(
+    () => (tab === "users" ? visibleUsers(state.users, calls, state.numbers, userFilter) : []),
+    [tab, state.users, calls, state.numbers, userFilter],
+  );
 
   useEffect(
     () =>

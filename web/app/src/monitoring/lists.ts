@@ -35,13 +35,18 @@ interface Names {
 }
 
 const handsFirst = (a: boolean, b: boolean) => Number(b) - Number(a);
-const startOf = (c: Call) => Date.parse(c.answeredAt ?? c.createdAt);
+/** One collator for every name sort: `localeCompare` builds one per call, ×10,000 in a sort of 1,000. */
+const collator = new Intl.Collator();
+const byText = (a: string, b: string) => collator.compare(a, b);
 
 export function visibleCalls(calls: Call[], f: CallFilter, names: Names): Call[] {
+  // Each call's start read once, not twice per comparison.
+  const starts = new Map(calls.map((c) => [c.id, Date.parse(c.answeredAt ?? c.createdAt)]));
+  const startOf = (c: Call) => starts.get(c.id) ?? 0;
   const by: Record<CallFilter["sort"], (a: Call, b: Call) => number> = {
     longest: (a, b) => startOf(a) - startOf(b),
-    number: (a, b) => names.numberName(a.numberId).localeCompare(names.numberName(b.numberId)),
-    agent: (a, b) => names.userName(a.agentId).localeCompare(names.userName(b.agentId)),
+    number: (a, b) => byText(names.numberName(a.numberId), names.numberName(b.numberId)),
+    agent: (a, b) => byText(names.userName(a.agentId), names.userName(b.agentId)),
   };
   return calls
     .filter(
@@ -65,8 +70,8 @@ export function visibleUsers(users: User[], calls: Call[], numbers: PhoneNumber[
   const hand = (u: User) => !!u.currentCallId && raised.has(u.currentCallId);
   const lines = numbers.find((n) => n.id === f.numberId)?.userIds;
   const by: Record<UserFilter["sort"], (a: User, b: User) => number> = {
-    name: (a, b) => a.name.localeCompare(b.name),
-    state: (a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name),
+    name: (a, b) => byText(a.name, b.name),
+    state: (a, b) => byText(a.state, b.state) || byText(a.name, b.name),
     timeInState: (a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince),
   };
   const lineSet = lines && new Set(lines);
