@@ -29,6 +29,16 @@ async function main(): Promise<void> {
     console.error(`earshot: ${e.message}`);
     process.exit(2);
   });
+  // A stop asked from now on closes cleanly (the database, its folder's lock): before the
+  // "running" line, so whoever waits for it and then stops us never meets the default action.
+  const stop = async () => {
+    // Never hang on shutdown: give open connections 5 s, then leave anyway.
+    setTimeout(() => process.exit(0), 5000).unref();
+    await earshot.close().catch((e: Error) => console.error(`earshot: shutdown: ${e.message}`));
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   const address = await earshot.http.listen({ port: config.port, host: config.host });
   const url = address.replace("0.0.0.0", "localhost").replace("[::]", "localhost");
   if (!config.tls && !isLoopbackHost(config.host)) {
@@ -55,14 +65,6 @@ async function main(): Promise<void> {
       `\nNo user yet. Create the organisation and its first admin (this link works once):\n  ${url}/setup#${earshot.setupToken}\nor from a shell: npm run admin -- create-user --email … --name … --role admin --org …`,
     );
   }
-  const stop = async () => {
-    // Never hang on shutdown: give open connections 5 s, then leave anyway.
-    setTimeout(() => process.exit(0), 5000).unref();
-    await earshot.close().catch((e: Error) => console.error(`earshot: shutdown: ${e.message}`));
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
 }
 
 /** Every IPv4 address of this machine, loopback included: the media plane's default candidates. */

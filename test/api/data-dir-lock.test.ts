@@ -59,7 +59,7 @@ describe("one writer per embedded database", () => {
     assert.equal(
       existsSync(lockOf(dir)),
       false,
-      `a clean stop releases the lock (exit ${await server.exited()}); stderr: ${server.stderr()}`,
+      `a clean stop releases the lock (exit ${await server.exited()}, signal ${server.signal()}); stderr: ${server.stderr()}`,
     );
   });
 });

@@ -12,6 +12,8 @@ export interface Spawned {
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code. */
   exited(): Promise<number | null>;
+  /** The signal that ended the process, if one did (once it exited). */
+  signal(): NodeJS.Signals | null;
   stop(): Promise<void>;
 }
 
@@ -27,7 +29,13 @@ export function spawnEarshot(env: Record<string, string>): Spawned {
   child.stderr.on("data", (d) => {
     err += d;
   });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let endedBy: NodeJS.Signals | null = null;
+  const exit = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => {
+      endedBy = signal;
+      resolve(code);
+    }),
+  );
   let exitedCode: number | null | undefined;
   void exit.then((c) => {
     exitedCode = c;
@@ -48,6 +56,7 @@ export function spawnEarshot(env: Record<string, string>): Spawned {
       throw new Error(`no ${pattern} (exit ${exitedCode}); stdout: ${out}\nstderr: ${err}`);
     },
     exited: () => exit,
+    signal: () => endedBy,
     async stop() {
       if (exitedCode === undefined) child.kill("SIGTERM");
       await exit;

@@ -81,13 +81,33 @@ export async function signIn(page: Page, baseUrl: string, email: string, setup =
 }
 
 /** A new page in its own context of `browser`, signed in as `email` (in Spanish with "es"). */
+const framesOf = new WeakMap<Page, string[]>();
+
+/** The text frames the server sent the page's WebSockets so far (openSignedIn with `record`). */
+export function receivedFrames(page: Page): readonly string[] {
+  return framesOf.get(page) ?? [];
+}
+
 export async function openSignedIn(
   browser: Browser,
   baseUrl: string,
   email: string,
   lang?: "es",
+  opts: { record?: boolean } = {},
 ): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
+  if (opts.record) {
+    // Through the test: what the server sends is noted, then passed on unchanged.
+    const frames: string[] = [];
+    framesOf.set(page, frames);
+    await page.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((m) => {
+        frames.push(String(m));
+        ws.send(m);
+      });
+    });
+  }
   if (lang) await page.addInitScript(() => localStorage.setItem("earshot.lang", "es"));
   await signIn(page, baseUrl, email);
   return page;

@@ -8,8 +8,9 @@ import type { Browser, Locator, Page } from "playwright-core";
 import type { CoachingSession } from "../../src/protocol/resources.ts";
 import { getCall, liveCall, startCoaching } from "../support/calls.ts";
 import { testMedia } from "../support/media.ts";
+import { until } from "../support/poll.ts";
 import { demoOrg, startServer, type TestServer } from "../support/server.ts";
-import { launchFirefox, openSignedIn } from "../support/web.ts";
+import { launchFirefox, openSignedIn, receivedFrames } from "../support/web.ts";
 
 describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { timeout: 150_000 }, () => {
   let server: TestServer;
@@ -24,7 +25,8 @@ describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { ti
     await server?.close();
   });
 
-  const open = (email: string, lang?: "es"): Promise<Page> => openSignedIn(firefox, server.url, email, lang);
+  const open = (email: string, lang?: "es"): Promise<Page> =>
+    openSignedIn(firefox, server.url, email, lang, { record: true });
   /** Replaces a field's text key by key (Firefox's fill() does not reach React's inputs). */
   const type = async (field: Locator, text: string) => {
     await field.click();
@@ -32,16 +34,24 @@ describe("numbers dialled and the end of coaching confirmed (Firefox ESR)", { ti
     await field.press("Backspace");
     await field.pressSequentially(text);
   };
-  /** sofia coaches (the agent told), and the agent's page has fetched the call's new grants. */
+  /** sofia coaches (the agent told), and the agent's page has the call's new grants (its events carry them). */
   const coached = async (page: Page, callId: string): Promise<CoachingSession> => {
-    const refetched = page.waitForResponse(
-      async (r) =>
-        r.request().method() === "GET" &&
-        /\/api\/v1\/calls\?/.test(r.url()) &&
-        (await r.text()).includes('"endsCoaching":true'),
-    );
     const session = await startCoaching(org().sofia, callId, { notifyUser: true });
-    await refetched;
+    await until(
+      async () =>
+        receivedFrames(page).some(
+          (f) =>
+            f.startsWith('{"type":"call.updated"') && f.includes(callId) && f.includes('"endsCoaching":true'),
+        ),
+      (got) => got,
+      10_000,
+    ).catch((e) => {
+      throw new Error(
+        `${e.message}; frames: ${receivedFrames(page)
+          .map((f) => f.slice(0, 40))
+          .join(" | ")}`,
+      );
+    });
     return session;
   };
   let orgValue: Awaited<ReturnType<typeof demoOrg>> | null = null;
