@@ -1,4 +1,5 @@
-// Runs the test files with node's test runner, tier by tier (`npm test` runs all four):
+// Runs lint, the type-checks and the test files with node's test runner, tier by tier (`npm test`
+// runs them all; `static` — `npm run lint` then `npm run typecheck` — beside the unit tier):
 //   unit         src/**/*.test.ts and test/unit/: pure — no socket, server, process or browser
 //                (scripts/unit-guard.mjs makes one fail at once); as many files at a time as cores.
 //   integration  the rest of test/ without a browser: real servers on free ports, PGlite (from one
@@ -75,6 +76,9 @@ function tiers() {
   const browser = rest.filter((f) => !network.includes(f) && drivesBrowser(f));
   const integration = rest.filter((f) => !network.includes(f) && !browser.includes(f));
   return {
+    // Lint and the two type-checks: beside the unit tier (biome is quick, tsc uses ≈ 1.5 cores
+    // for ≈ 20 s, the unit tier ≈ 10 s on both), one after the other.
+    static: { commands: ["lint", "typecheck"] },
     unit: { files: unit, concurrency: availableParallelism(), guard: true },
     integration: {
       files: integration,
@@ -113,6 +117,25 @@ for (const [name, url] of ${urls}) {
     );
     return entry;
   });
+}
+
+// Runs `npm run` scripts one after the other, output held (it runs beside the unit tier), until
+// one fails; resolves as run() does.
+async function runScripts(names) {
+  for (const name of names) {
+    const child = spawn("npm", ["run", "--silent", name], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    const status = await new Promise((done) => child.on("close", (code) => done(code ?? 1)));
+    process.stdout.write(`npm run ${name}: ${status ? `failed (exit ${status})` : "passed"}\n${out}`);
+    if (status) return { status, failures: `npm run ${name} failed:\n${out}` };
+  }
+  return { status: 0, failures: "" };
 }
 
 // Runs the files in one node --test process, its output passed through as it comes (or, with
@@ -156,7 +179,8 @@ if (unknown.length > 0) {
 }
 if (files.length > 0) process.exit((await run(files, 1)).status);
 if (names.includes("--list")) {
-  for (const [name, tier] of Object.entries(all)) console.log(`${name}:\n  ${tier.files.join("\n  ")}`);
+  for (const [name, tier] of Object.entries(all))
+    console.log(`${name}:\n  ${(tier.files ?? tier.commands.map((c) => `npm run ${c}`)).join("\n  ")}`);
   process.exit(0);
 }
 
@@ -173,7 +197,7 @@ process.env.EARSHOT_TEST_SNAPSHOT_DIR = snapshots;
 // The whole run: the tiers in order, except that the network tier (mostly waiting: TURN expiry,
 // grace periods, ICE restarts) runs beside the integration tier, its output held until it ends.
 // Named tiers run the same way (`integration network` side by side, as in the whole run).
-const order = [["unit"], ["integration", "network"], ["browser"]]
+const order = [["unit", "static"], ["integration", "network"], ["browser"]]
   .map((group) => group.filter((n) => names.length === 0 || names.includes(n)))
   .filter((group) => group.length > 0);
 const took = [];
@@ -184,9 +208,12 @@ try {
       group.map(async (name, i) => {
         const tier = all[name];
         const start = Date.now();
-        const r = await run(tier.files, tier.concurrency, { ...tier, dir: snapshots, quiet: i > 0 });
+        const r = tier.commands
+          ? await runScripts(tier.commands)
+          : await run(tier.files, tier.concurrency, { ...tier, dir: snapshots, quiet: i > 0 });
         const s = Math.round((Date.now() - start) / 1000);
-        took.push(`${name}: ${tier.files.length} files, ${s} s${r.status ? " (failed)" : ""}`);
+        const what = tier.commands ? tier.commands.join(" + ") : `${tier.files.length} files`;
+        took.push(`${name}: ${what}, ${s} s${r.status ? " (failed)" : ""}`);
         if (r.status)
           failures.push(
             `── ${name} ──\n${r.failures || `(exit ${r.status}, no failing tests listed: see above)\n`}`,

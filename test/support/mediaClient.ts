@@ -14,7 +14,8 @@ export type ToClient =
   /** Adds calls; by default all three parties per call in Opus. */
   | { type: "add"; calls: number; roles?: Role[]; codec?: "opus" | "pcmu" }
   | { type: "answer"; id: number; sdp: string }
-  | { type: "send"; ms: number }
+  /** Sends for `ms`; with `spread`, each call's 20 ms clock has its own phase (else all in lockstep). */
+  | { type: "send"; ms: number; spread?: boolean }
   | { type: "exit" };
 export type FromClient =
   | { type: "offer"; id: number; call: number; role: Role; sdp: string }
@@ -24,6 +25,7 @@ export type FromClient =
   | { type: "sent"; sent: Record<Role, number>; received: number; expected: number };
 
 interface ClientLeg {
+  call: number;
   role: Role;
   pc: RTCPeerConnection;
   link: SrtpLink;
@@ -64,6 +66,7 @@ async function addLeg(
   const transport = mic.dtlsTransport;
   if (!transport) throw new Error("bench: no DTLS transport");
   const leg: ClientLeg = {
+    call,
     role,
     pc,
     link: SrtpLink.take(transport, () => {
@@ -113,19 +116,33 @@ async function addLegRetrying(call: number, role: Role): Promise<ClientLeg> {
 
 const header = { sequenceNumber: 0, timestamp: 0, marker: false };
 
-async function sendFor(ms: number): Promise<void> {
+function sendFrame(leg: ClientLeg, sent: Record<Role, number>): void {
+  leg.seq = (leg.seq + 1) & 0xffff;
+  leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
+  header.sequenceNumber = leg.seq;
+  header.timestamp = leg.ts;
+  leg.link.send(header, leg.payloadType, leg.ssrc, payload);
+  sent[leg.role]++;
+}
+
+async function sendFor(ms: number, spread: boolean): Promise<void> {
   for (const leg of legs) leg.received = 0;
   const sent: Record<Role, number> = { customer: 0, agent: 0, coach: 0 };
-  await everyFrame(ms, () => {
-    for (const leg of legs) {
-      leg.seq = (leg.seq + 1) & 0xffff;
-      leg.ts = (leg.ts + (codec === "pcmu" ? 160 : 960)) >>> 0;
-      header.sequenceNumber = leg.seq;
-      header.timestamp = leg.ts;
-      leg.link.send(header, leg.payloadType, leg.ssrc, payload);
-      sent[leg.role]++;
-    }
-  });
+  if (spread) {
+    // One stream per call: a call's parties share its clock's phase, as one conversation's do.
+    const calls = [...new Set(legs.map((l) => l.call))].map((c) => legs.filter((l) => l.call === c));
+    await everyFrame(
+      ms,
+      (c) => {
+        for (const leg of calls[c]) sendFrame(leg, sent);
+      },
+      calls.length,
+    );
+  } else {
+    await everyFrame(ms, () => {
+      for (const leg of legs) sendFrame(leg, sent);
+    });
+  }
   await new Promise((r) => setTimeout(r, 500));
   const received = legs.reduce((n, l) => n + l.received, 0);
   // In whisper: the customer is heard by agent and coach, the agent by customer and coach, the coach by the agent.
@@ -135,7 +152,7 @@ async function sendFor(ms: number): Promise<void> {
 
 process.on("message", (m: ToClient) => {
   if (m.type === "answer") pending.get(m.id)?.(m.sdp);
-  else if (m.type === "send") void sendFor(m.ms);
+  else if (m.type === "send") void sendFor(m.ms, m.spread ?? false);
   else if (m.type === "exit") {
     for (const leg of legs) leg.pc.close().catch(() => {});
     setTimeout(() => process.exit(0), 200);
