@@ -61,8 +61,18 @@ describe("call quality: a Firefox leg that loses packets is shown poor (Firefox 
     // ana answers in her softphone, which then attaches her leg from Firefox: its port is the new one.
     await ana.getByRole("button", { name: "Answer" }).click();
     await ana.getByText("Audio connected").first().waitFor({ timeout: 15_000 });
-    const agentPorts = [...boundPorts(PORTS)].filter((p) => !before.has(p));
-    assert.equal(agentPorts.length, 1, `the agent's leg has its own port: ${agentPorts}`);
+    // Once in a clean-clone run two new ports were bound right after "Audio connected" (the
+    // cause not found; a leg replaced while connecting holds its port until it closes): wait
+    // for one to be left, the agent's, rather than take whichever came first.
+    let agentPorts: number[] = [];
+    await until(
+      async () => {
+        agentPorts = [...boundPorts(PORTS)].filter((p) => !before.has(p));
+        return agentPorts.length === 1 ? null : `new ports ${agentPorts}`;
+      },
+      "the agent's leg on its own port",
+      5000,
+    );
     loss.drop(agentPorts[0]);
 
     let seen: Call["quality"] = null;
