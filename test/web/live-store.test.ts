@@ -3,7 +3,8 @@
 // stayed closed and the tab stopped hearing events. Here a change made elsewhere must reach
 // the page through its socket after mount. And what happens while its socket is away (a
 // reconnect) must show once it is back, with no later event to bring it. Events carry the
-// viewer's grants: a row's Coach actions follow a change with no read of the calls.
+// viewer's grants: a row's Coach actions follow a change with no read of the calls, and the
+// page reads the calls once as it loads.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
@@ -78,13 +79,24 @@ describe("the Live store under StrictMode (Chromium)", { timeout: 90_000 }, () =
     await org.admin.post(`/calls/${created.body.call.id}/hangup`);
   });
 
-  it("a row's Coach actions follow the events alone: no read of the calls after the page loaded", async () => {
+  it("a row's Coach actions follow the events alone: the calls read once as the page loads, then never", async () => {
     const org = await demoOrg(server.url);
     const marco = await (await browser.newContext()).newPage();
+    // As it loads, the page reads the live calls once, after its socket's greeting (it used to
+    // read them before opening the socket, then again on the greeting).
+    const loadReads: string[] = [];
+    const countLoad = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname === "/api/v1/calls" && url.searchParams.get("live") === "true")
+        loadReads.push(r.url());
+    };
+    marco.on("request", countLoad);
     await signIn(marco, server.url, "marco@demo.test");
     await marco.getByRole("link", { name: "Live Monitoring" }).click();
     await marco.getByRole("tab", { name: /Calls/ }).waitFor();
     await marco.waitForLoadState("networkidle");
+    marco.off("request", countLoad);
+    assert.equal(loadReads.length, 1, `the live calls read once on load: ${loadReads}`);
     const reads: string[] = [];
     marco.on("request", (r) => {
       if (new URL(r.url()).pathname.startsWith("/api/v1/calls")) reads.push(r.url());

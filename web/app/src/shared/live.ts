@@ -24,6 +24,9 @@ type Listener = (m: ServerMessage) => void;
 /** Dispatched on window when the server ends this tab's session (its socket closes with 4401). */
 export const SIGNED_OUT = "earshot:signed-out";
 
+/** How long start() waits for the socket's greeting before it reads the lists anyway. */
+const FIRST_HELLO_WAIT_MS = 3000;
+
 export class Live {
   state: LiveState = { me: null, users: [], calls: [], numbers: [], stats: null, connected: false };
   private socket: WebSocket | null = null;
@@ -34,6 +37,8 @@ export class Live {
   /** The events that arrived since each refetch on its way was asked (liveMerge.settle). */
   private readonly inFlight = new Set<ServerMessage[]>();
   private closed = false;
+  /** While start() waits for the first socket's hello: tells it the hello came. */
+  private firstHello: (() => void) | null = null;
   /** How many boards show the stats: while any does, a reconnect reloads them. */
   private statsWatchers = 0;
 
@@ -44,9 +49,23 @@ export class Live {
     return new URLSearchParams(this.query).get("callToken") ?? undefined;
   }
 
+  /**
+   * Opens the socket, then reads the lists once, after its greeting: from the hello on, the
+   * socket gets every event, so none falls between the read and the socket (reading first,
+   * then greeting, read everything twice). A socket that has not greeted within
+   * FIRST_HELLO_WAIT_MS does not keep the page empty: the lists are read then, and read again
+   * when its hello comes.
+   */
   async start(): Promise<void> {
-    if (!this.query.startsWith("callToken")) await this.refetch();
+    if (this.query.startsWith("callToken")) return this.connect();
+    const greeted = new Promise<void>((resolve) => {
+      this.firstHello = resolve;
+    });
     this.connect();
+    await Promise.race([greeted, new Promise((r) => setTimeout(r, FIRST_HELLO_WAIT_MS))]);
+    this.firstHello = null;
+    // Closed meanwhile (StrictMode's first mount closes its store at once): nothing to read for.
+    if (!this.closed) await this.refetch();
   }
 
   private connect(): void {
@@ -80,8 +99,9 @@ export class Live {
     if (m.type === "hello") {
       // The server's greeting: this socket gets every event from now on. What happened before it
       // (between the first read and the socket, or while it was closed) is read again; events
-      // that arrive meanwhile are applied on top (settle).
-      this.scheduleRefetch();
+      // that arrive meanwhile are applied on top (settle). The first is start()'s to read after.
+      if (this.firstHello) this.firstHello();
+      else this.scheduleRefetch();
       if (this.statsWatchers > 0) void this.loadStats();
       return;
     }
@@ -191,6 +211,7 @@ export class Live {
 
   close(): void {
     this.closed = true;
+    this.firstHello?.();
     this.socket?.close();
   }
 }
