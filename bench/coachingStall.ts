@@ -60,9 +60,10 @@ async function placedMedia(workers: 0 | 1, partiesCore: number | null): Promise<
   await new Promise((done) => pbkdf2("", "", 1, 8, "sha256", done));
   const before = threads();
   const media = await createMedia(workers, { hosts: ["127.0.0.1"] });
-  const added = [...threads()].filter((tid) => !before.has(tid));
+  const now = threads();
+  const added = [...now].filter((tid) => !before.has(tid));
   if (workers > 0 && added.length === 0) throw new Error("bench: the media worker's thread was not found");
-  for (const tid of threads()) pin(tid, workers > 0 && before.has(tid) ? partiesCore : 0);
+  for (const tid of now) pin(tid, workers > 0 && before.has(tid) ? partiesCore : 0);
   process.stderr.write(`bench coachingStall: ${added.length} new thread(s) on core 0\n`);
   return media;
 }

@@ -128,21 +128,18 @@ function sendFrame(leg: ClientLeg, sent: Record<Role, number>): void {
 async function sendFor(ms: number, spread: boolean): Promise<void> {
   for (const leg of legs) leg.received = 0;
   const sent: Record<Role, number> = { customer: 0, agent: 0, coach: 0 };
-  if (spread) {
-    // One stream per call: a call's parties share its clock's phase, as one conversation's do.
-    const calls = [...new Set(legs.map((l) => l.call))].map((c) => legs.filter((l) => l.call === c));
-    await everyFrame(
-      ms,
-      (c) => {
-        for (const leg of calls[c]) sendFrame(leg, sent);
-      },
-      calls.length,
-    );
-  } else {
-    await everyFrame(ms, () => {
-      for (const leg of legs) sendFrame(leg, sent);
-    });
-  }
+  // Spread: one stream per call (a call's parties share its clock's phase, as one
+  // conversation's do); else every leg in one stream, in lockstep.
+  const byCall = new Map<number, ClientLeg[]>();
+  for (const leg of legs) byCall.set(leg.call, [...(byCall.get(leg.call) ?? []), leg]);
+  const streams = spread ? [...byCall.values()] : [legs];
+  await everyFrame(
+    ms,
+    (s) => {
+      for (const leg of streams[s]) sendFrame(leg, sent);
+    },
+    streams.length,
+  );
   await new Promise((r) => setTimeout(r, 500));
   const received = legs.reduce((n, l) => n + l.received, 0);
   // In whisper: the customer is heard by agent and coach, the agent by customer and coach, the coach by the agent.

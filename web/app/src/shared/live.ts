@@ -62,7 +62,9 @@ export class Live {
       this.firstHello = resolve;
     });
     this.connect();
-    await Promise.race([greeted, new Promise((r) => setTimeout(r, FIRST_HELLO_WAIT_MS))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([greeted, new Promise((r) => (timer = setTimeout(r, FIRST_HELLO_WAIT_MS)))]);
+    clearTimeout(timer);
     this.firstHello = null;
     // Closed meanwhile (StrictMode's first mount closes its store at once): nothing to read for.
     if (!this.closed) await this.refetch();
