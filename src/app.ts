@@ -29,7 +29,7 @@ import { LocalBus } from "./events/LocalBus.ts";
 import { createLogger, type RootLogger, teeLogger } from "./logger.ts";
 import type { NodeMedia } from "./media/commands.ts";
 import { MediaWorkersReport } from "./media/workers/report.ts";
-import { openDatabase } from "./storage/database.ts";
+import { type EmbeddedLender, openDatabase } from "./storage/database.ts";
 import { DEMO_CALLERS, DEMO_USERS, seedDemo } from "./storage/demoData.ts";
 import { KyselyStore } from "./storage/KyselyStore.ts";
 import { missingSecretMessage } from "./storage/migrations.ts";
@@ -78,8 +78,8 @@ export interface EarshotParts {
   webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
   presence?: PresenceTimings;
-  /** The embedded database starts from this migrated data folder (tests: test/support/snapshot.ts). */
-  databaseSnapshot?: Blob;
+  /** Lends the embedded database instead of opening one (tests: test/support/databases.ts). */
+  embeddedDatabases?: EmbeddedLender;
 }
 
 export async function createEarshot(config: Config, parts: EarshotParts = {}): Promise<Earshot> {
@@ -91,7 +91,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     url: config.databaseUrl,
     dataDir: config.dataDir,
     box,
-    snapshot: parts.databaseSnapshot,
+    lender: config.databaseUrl ? undefined : parts.embeddedDatabases,
   });
   const sharedBus: EventBus = config.redisUrl
     ? await RedisBus.connect(config.redisUrl, log)

@@ -19,6 +19,7 @@ import { iceServerRoutes } from "./routes/iceServers.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { statsRoutes } from "./routes/stats.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { compilersFactory } from "./schemaCompilers.ts";
 import { ErrorBody } from "./schemas.ts";
 import type { Services } from "./services.ts";
 import { serveWebApp } from "./static.ts";
@@ -46,6 +47,9 @@ export interface HttpOptions {
   widgetOrigins?: string[];
 }
 
+// The same objects for every route (so their serializer is compiled once: schemaCompilers.ts).
+const REFUSALS = { "4xx": { $ref: "Error#" }, "5xx": { $ref: "Error#" } };
+
 export async function buildHttp(services: Services, opts: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
@@ -61,6 +65,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
     // Router-level failures (bad URL encoding, over-long path parameters) speak our error format too.
     frameworkErrors: (err, _req, reply) => sendError(reply, "bad_request", err.message),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory },
   });
   app.setErrorHandler(errorHandler);
   // Once a browser has reached Earshot over HTTPS it never falls back to plain HTTP.
@@ -95,8 +100,7 @@ export async function buildHttp(services: Services, opts: HttpOptions): Promise<
       // The resources, named: each route's 2xx body refers to them (resourceSchemas.ts).
       for (const schema of RESOURCE_SCHEMAS) api.addSchema(schema);
       api.addHook("onRoute", (route) => {
-        const response = { "4xx": { $ref: "Error#" }, "5xx": { $ref: "Error#" } };
-        route.schema = { ...route.schema, response: { ...response, ...(route.schema?.response as object) } };
+        route.schema = { ...route.schema, response: { ...REFUSALS, ...(route.schema?.response as object) } };
       });
       const auth = authenticate(services.directory);
       api.addHook("onRequest", async (req, reply) => {

@@ -18,11 +18,40 @@ export interface DatabaseConfig {
   /** Seals secrets at rest (from EARSHOT_SECRET); migrations re-encrypt older plaintext with it. */
   box?: SecretBox | null;
   /**
-   * A migrated embedded data folder (PGlite `dumpDataDir()`) to start from instead of an empty
-   * one: initdb and the migrations are most of a start, so the tests make one per run and every
-   * test database loads it (test/support/snapshot.ts). Migrations still run: they are a no-op then.
+   * Lends an open embedded database instead of one opened here (dataDir is then not used), and
+   * takes it back at close.
+   * Opening one (initdb or loading a data folder, then the migrations) is most of a start, so
+   * the tests keep a pool of migrated ones (test/support/databases.ts). Migrations still run:
+   * they are a no-op then.
    */
-  snapshot?: Blob;
+  lender?: EmbeddedLender;
+}
+
+/** Lends open embedded databases: see DatabaseConfig.lender. */
+export interface EmbeddedLender {
+  borrow(): Promise<PGlite>;
+  /** Takes back a database the borrower will not touch again. */
+  giveBack(lite: PGlite): Promise<void>;
+}
+
+/**
+ * What the Kysely dialect uses of a lent database: its queries until it is given back, and
+ * "close" giving it back. A query after that fails, as it would on a closed database.
+ */
+function lentClient(lite: PGlite, lender: EmbeddedLender): PGlite {
+  let lent = true;
+  const client: Pick<PGlite, "query" | "close"> = {
+    query: (...args: Parameters<PGlite["query"]>) => {
+      if (!lent) return Promise.reject(new Error("PGlite is closed (given back to its lender)"));
+      return lite.query(...args);
+    },
+    close: async () => {
+      if (!lent) return;
+      lent = false;
+      await lender.giveBack(lite);
+    },
+  };
+  return client as PGlite;
 }
 
 export interface OpenDatabase {
@@ -49,11 +78,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
       // One writer per folder: a second process would silently lose writes (throws DataDirInUse).
       lock = lockDataDir(config.dataDir);
     }
-    const lite = await PGlite.create({ dataDir: config.dataDir, loadDataDir: config.snapshot }).catch((e) => {
+    const { lender } = config;
+    const lite = await (lender ? lender.borrow() : PGlite.create({ dataDir: config.dataDir })).catch((e) => {
       lock?.release();
       throw e;
     });
-    db = new Kysely<Database>({ dialect: guardDialect(new PGliteDialect(lite)) });
+    const client = lender ? lentClient(lite, lender) : lite;
+    db = new Kysely<Database>({ dialect: guardDialect(new PGliteDialect(client)) });
     kind = "pglite";
   }
   try {

@@ -5,7 +5,7 @@
 import { createEarshot, type Earshot, type EarshotParts } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { User } from "../../src/protocol/resources.ts";
-import { migratedSnapshot } from "./snapshot.ts";
+import { embeddedDatabases } from "./databases.ts";
 
 export interface TestServer {
   /** The base URL; for startApp an `.invalid` name only this process's Client reaches (inject). */
@@ -34,9 +34,8 @@ async function create(opts: ServerOptions): Promise<Earshot> {
     ...opts.env,
   });
   config.dataDir = "memory://";
-  // In memory, the database starts from the run's migrated snapshot (support/snapshot.ts).
-  const databaseSnapshot = opts.databaseUrl ? undefined : await migratedSnapshot();
-  return createEarshot(config, { databaseSnapshot, ...opts });
+  // In memory, the database is lent by the pool of migrated ones (support/databases.ts).
+  return createEarshot(config, { embeddedDatabases, ...opts });
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {

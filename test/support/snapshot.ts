@@ -1,11 +1,12 @@
 // One migrated embedded database per test run: PGlite's initdb and our migrations are most of a
 // test server's start, so the first test file to need it migrates an empty PGlite once, dumps its
-// data folder (`dumpDataDir`) to a tarball, and every test database after it loads that tarball
-// (`loadDataDir`) instead. The tarball is named by a hash of what shapes it (src/storage/*.ts and
-// PGlite's version), so a changed migration never loads a stale one. scripts/test.mjs gives each
-// run its own folder (EARSHOT_TEST_SNAPSHOT_DIR) and removes it afterwards; a file run by hand
-// uses one under the system's temp folder. The migrations from an empty database stay tested by
-// every test on PostgreSQL or on a data folder on disk (restart, first start, the entry point).
+// data folder (`dumpDataDir`) to a tarball, and the test databases (support/databases.ts, a pool)
+// load that tarball (`loadDataDir`) instead. The tarball is named by a hash of what shapes it
+// (src/storage/*.ts and PGlite's version), so a changed migration never loads a stale one.
+// scripts/test.mjs gives each run its own folder (EARSHOT_TEST_SNAPSHOT_DIR) and removes it
+// afterwards; a file run by hand uses one under the system's temp folder. The migrations from an
+// empty database stay tested by every test on PostgreSQL or on a data folder on disk (restart,
+// first start, the entry point).
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
