@@ -2,18 +2,19 @@
 // runs them all; `static` — `npm run lint` then `npm run typecheck` — beside the unit tier):
 //   unit         src/**/*.test.ts and test/unit/: pure — no socket, server, process or browser
 //                (scripts/unit-guard.mjs makes one fail at once); as many files at a time as cores.
-//   integration  the rest of test/ without a browser: real servers on free ports, PGlite (from one
-//                migrated snapshot per run, test/support/snapshot.ts), PostgreSQL, Redis, baresip,
-//                nginx; two processes at a time — most of their time is waiting on sockets.
+//   integration  the rest of test/ without a browser: real servers on free ports, PGlite (a pool
+//                of databases from one migrated snapshot per run, test/support/databases.ts),
+//                PostgreSQL, Redis, baresip, nginx; two processes (alone it keeps the 2 cores
+//                ≈ 73 % busy: much of its time is waiting on sockets and timers).
 //   browser      every file that drives Chromium or Firefox (it imports test/support/browser.ts,
-//                web.ts or playwright), two processes at a time: a browser test waits far more than
-//                it computes (the serial tier used ≈ 0.6 of a core), so two leave the FFTs headroom.
-//   network      test/network/: network namespaces, one file at a time, beside the integration
-//                tier (it mostly waits: on 2 cores the integration tier leaves ≈ 0.4 core idle).
+//                web.ts or playwright), two processes: ≈ 85 % of 2 cores; more would take the
+//                FFT checks' headroom.
+//   network      test/network/: network namespaces, one process, beside the integration tier
+//                (it mostly waits: TURN expiry, grace periods, ICE restarts).
 // `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
 // files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -80,43 +81,47 @@ function tiers() {
     // for ≈ 20 s, the unit tier ≈ 10 s on both), one after the other.
     static: { commands: ["lint", "typecheck"] },
     unit: { files: unit, concurrency: availableParallelism(), guard: true },
-    integration: {
-      files: integration,
-      concurrency: Number(process.env.IC ?? 2),
-      processes: Number(process.env.IP ?? 6),
-    },
-    browser: { files: browser, concurrency: 2, processes: 4 },
-    network: { files: network, concurrency: 1, processes: 1 },
+    integration: { files: integration, concurrency: 2, share: true },
+    browser: { files: browser, concurrency: 2, share: true },
+    network: { files: network, concurrency: 1, share: true },
   };
 }
 
 // A test process's own start (tsx, importing the app, werift and playwright, compiling PGlite's
-// WebAssembly, loading the snapshot) costs ≈ 5–10 s of CPU: paid once per file, it was most of
-// the integration tier's time on two cores. So beyond the unit tier, a tier's files share a few
-// processes: each process imports its share of the files (dealt round-robin, so the slow
-// directories spread out), each file's tests in a suite named after the file, one file after the
-// other; `concurrency` of those processes run at a time. Every test file still works alone.
-function shared(files, processes, dir) {
+// WebAssembly) costs ≈ 5–10 s of CPU: paid once per file, it was most of the integration tier's
+// time on two cores. So beyond the unit tier, a tier's files share `concurrency` processes, all
+// running at once: each takes the next file no other has taken (a claim is a mkdir, which only
+// one process can make), imports it inside a suite named after the file, and runs its tests,
+// until none is left. So the processes stay busy to the end (a fixed share each left one
+// finishing minutes before the other). Every test file still works alone.
+function shared(files, processes, dir, name) {
   const count = Math.min(processes, files.length);
-  return Array.from({ length: count }, (_, i) => {
-    const mine = files.filter((_, j) => j % count === i);
-    const entry = join(dir, `${relative(".", mine[0]).replaceAll("/", "_")}+${mine.length - 1}.test.mjs`);
-    // One import at a time, each inside its file's suite: imports in flight together evaluate a
-    // module in whichever suite's context finished loading the modules they share, and a file's
-    // tests then land in another file's suite, or nowhere.
-    const urls = JSON.stringify(mine.map((f) => [f, pathToFileURL(resolve(f)).href]));
-    writeFileSync(
-      entry,
-      `import { describe } from "node:test";
-for (const [name, url] of ${urls}) {
+  const claims = mkdtempSync(join(dir, `${name}-claims-`));
+  // One import at a time, each inside its file's suite: imports in flight together evaluate a
+  // module in whichever suite's context finished loading the modules they share, and a file's
+  // tests then land in another file's suite, or nowhere.
+  const urls = JSON.stringify(files.map((f) => [f, pathToFileURL(resolve(f)).href]));
+  const body = `import { mkdirSync } from "node:fs";
+import { describe } from "node:test";
+for (const [i, [name, url]] of ${urls}.entries()) {
+  try {
+    mkdirSync(${JSON.stringify(claims)} + "/" + i);
+  } catch {
+    continue; // another process has it
+  }
   await new Promise((loaded, failed) =>
     describe(name, () => import(url).then(loaded, (e) => { failed(e); throw e; })),
   );
 }
-`,
-    );
+`;
+  const entries = Array.from({ length: count }, (_, i) => {
+    const entry = join(dir, `${name}-${i + 1}-of-${count}.test.mjs`);
+    writeFileSync(entry, body);
     return entry;
   });
+  // A file no process claimed (they all stopped early) never ran: that fails the tier.
+  const unclaimed = () => files.filter((_, i) => !existsSync(join(claims, String(i))));
+  return { entries, unclaimed };
 }
 
 // Runs `npm run` scripts one after the other, output held (it runs beside the unit tier), until
@@ -142,9 +147,10 @@ async function runScripts(names) {
 // `quiet`, held and printed whole when it ends, for a tier that runs beside another); resolves
 // with its exit status and the reporter's closing "failing tests" section, repeated at the end
 // of the run so that a failure's details are not lost above thousands of passing lines.
-function run(files, concurrency, { guard = false, processes = 0, dir = "", quiet = false } = {}) {
+function run(files, concurrency, { guard = false, share = false, name = "", dir = "", quiet = false } = {}) {
   if (files.length === 0) return Promise.resolve({ status: 0, failures: "" });
-  const entries = processes > 0 ? shared(files, processes, dir) : files;
+  const group = share ? shared(files, concurrency, dir, name) : null;
+  const entries = group ? group.entries : files;
   const args = ["--import", "tsx", ...(guard ? ["--import", "./scripts/unit-guard.mjs"] : [])];
   args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...entries);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -163,7 +169,11 @@ function run(files, concurrency, { guard = false, processes = 0, dir = "", quiet
     child.on("close", (status) => {
       if (quiet) process.stdout.write(held);
       const at = out.lastIndexOf("failing tests:");
-      done({ status: status ?? 1, failures: at < 0 ? "" : out.slice(out.lastIndexOf("\n", at) + 1) });
+      let failures = at < 0 ? "" : out.slice(out.lastIndexOf("\n", at) + 1);
+      const never = group ? group.unclaimed() : [];
+      if (never.length > 0)
+        failures += `never ran (their processes stopped first):\n  ${never.join("\n  ")}\n`;
+      done({ status: status || (never.length > 0 ? 1 : 0), failures });
     }),
   );
 }
@@ -210,7 +220,7 @@ try {
         const start = Date.now();
         const r = tier.commands
           ? await runScripts(tier.commands)
-          : await run(tier.files, tier.concurrency, { ...tier, dir: snapshots, quiet: i > 0 });
+          : await run(tier.files, tier.concurrency, { ...tier, name, dir: snapshots, quiet: i > 0 });
         const s = Math.round((Date.now() - start) / 1000);
         const what = tier.commands ? tier.commands.join(" + ") : `${tier.files.length} files`;
         took.push(`${name}: ${what}, ${s} s${r.status ? " (failed)" : ""}`);
