@@ -91,7 +91,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     url: config.databaseUrl,
     dataDir: config.dataDir,
     box,
-    lender: config.databaseUrl ? undefined : parts.embeddedDatabases,
+    lender: parts.embeddedDatabases,
   });
   const sharedBus: EventBus = config.redisUrl
     ? await RedisBus.connect(config.redisUrl, log)

@@ -18,8 +18,8 @@ export interface DatabaseConfig {
   /** Seals secrets at rest (from EARSHOT_SECRET); migrations re-encrypt older plaintext with it. */
   box?: SecretBox | null;
   /**
-   * Lends an open embedded database instead of one opened here (dataDir is then not used), and
-   * takes it back at close.
+   * Lends an open embedded database instead of one opened here, and takes it back at close
+   * (dataDir is then not used; with `url`, PostgreSQL, neither is the lender).
    * Opening one (initdb or loading a data folder, then the migrations) is most of a start, so
    * the tests keep a pool of migrated ones (test/support/databases.ts). Migrations still run:
    * they are a no-op then.
