@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createUserWithOrg } from "./control/Accounts.ts";
 import { EarshotError } from "./control/errors.ts";
+import { fallbackLogger } from "./logger.ts";
 import type { MonitoringAccess, Role } from "./protocol/resources.ts";
 import { openDatabase } from "./storage/database.ts";
 import { DataDirInUse } from "./storage/dataDirLock.ts";
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const password = process.env.EARSHOT_ADMIN_PASSWORD || (await readPassword());
   if (!password) usage("no password: set EARSHOT_ADMIN_PASSWORD or write it on standard input");
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: fallbackLogger,
+  });
   try {
     const user = await createUserWithOrg(new KyselyStore(database.db), randomUUID, {
       email,

@@ -92,6 +92,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     dataDir: config.dataDir,
     box,
     lender: parts.embeddedDatabases,
+    log,
   });
   const sharedBus: EventBus = config.redisUrl
     ? await RedisBus.connect(config.redisUrl, log)

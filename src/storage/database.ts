@@ -1,10 +1,12 @@
 // Opens the system of record: embedded PGlite (one machine) or PostgreSQL (scale-out).
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import type { Logger } from "../control/ports.ts";
 import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
+import { openEmbedded } from "./embeddedTemplate.ts";
 import { migrate } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secretBox.ts";
@@ -25,6 +27,8 @@ export interface DatabaseConfig {
    * they are a no-op then.
    */
   lender?: EmbeddedLender;
+  /** Where the embedded database's start reports what it could not do (its template). */
+  log: Logger;
 }
 
 /** Lends open embedded databases: see DatabaseConfig.lender. */
@@ -79,7 +83,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
       lock = lockDataDir(config.dataDir);
     }
     const { lender } = config;
-    const lite = await (lender ? lender.borrow() : PGlite.create({ dataDir: config.dataDir })).catch((e) => {
+    const lite = await (lender ? lender.borrow() : openEmbedded(config.dataDir, config.log)).catch((e) => {
       lock?.release();
       throw e;
     });

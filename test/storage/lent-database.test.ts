@@ -4,11 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Kysely, sql } from "kysely";
+import { fallbackLogger } from "../../src/logger.ts";
 import { openDatabase } from "../../src/storage/database.ts";
 import type { Database } from "../../src/storage/schema.ts";
 import { embeddedDatabases } from "../support/databases.ts";
 
-const lend = () => openDatabase({ dataDir: "memory://", lender: embeddedDatabases });
+const lend = () => openDatabase({ dataDir: "memory://", lender: embeddedDatabases, log: fallbackLogger });
 
 async function rowCounts(db: Kysely<Database>): Promise<Record<string, number>> {
   const tables = await sql<{ name: string }>`

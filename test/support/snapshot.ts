@@ -11,9 +11,10 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
+import { fallbackLogger } from "../../src/logger.ts";
+import { openEmbedded } from "../../src/storage/embeddedTemplate.ts";
 import { migrate } from "../../src/storage/migrations.ts";
 
 const storage = new URL("../../src/storage/", import.meta.url);
@@ -29,7 +30,7 @@ function key(): string {
 }
 
 async function make(path: string): Promise<Blob> {
-  const lite = await PGlite.create("memory://");
+  const lite = await openEmbedded("memory://", fallbackLogger);
   const db = new Kysely<unknown>({ dialect: new PGliteDialect(lite) });
   try {
     await migrate(db, { box: null });
