@@ -72,12 +72,52 @@ export async function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
+  const seen = watchPage(page);
   await page.goto(baseUrl);
   // Typed key by key: Firefox (WebDriver BiDi) fill() does not reach React's controlled inputs.
   await page.getByLabel(/Email|Correo/).pressSequentially(email);
   await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234");
   await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click();
-  if (setup) await passSetup(page);
+  if (!setup) return;
+  await passSetup(page);
+  // The signed-in shell shows its navigation; when it does not, the failure says what the tab
+  // showed, logged and was answered instead of a bare locator timeout.
+  try {
+    await page.locator('nav[aria-label="main"]').waitFor({ timeout: 20_000 });
+  } catch (e) {
+    const shown = await page
+      .locator("body")
+      .textContent({ timeout: 2000 })
+      .then((text) => text ?? "")
+      .catch((err: Error) => `(unreadable: ${err.message})`);
+    throw new Error(
+      `${email} signed in but the shell never showed: ${(e as Error).message.split("\n")[0]}\n` +
+        `page shows: ${shown.replace(/\s+/g, " ").slice(0, 600)}\n` +
+        `page saw:\n  ${seen.join("\n  ") || "nothing"}`,
+    );
+  }
+}
+
+/** What a page logs, fails to load and is refused (4xx/5xx) from now on, newest last (at most 40). */
+function watchPage(page: Page): string[] {
+  const seen: string[] = [];
+  const note = (line: string) => {
+    const redacted = line.replace(/(token=)[^&\s'"]+/gi, "$1…");
+    seen.push(`${new Date().toISOString().slice(11, 23)} ${redacted}`);
+    if (seen.length > 40) seen.shift();
+  };
+  page.on("console", (m) => note(`console.${m.type()}: ${m.text().slice(0, 300)}`));
+  page.on("pageerror", (e) => note(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => note(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) note(`${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.on("websocket", (ws) => {
+    note(`websocket open ${ws.url()}`);
+    ws.on("close", () => note("websocket closed"));
+    ws.on("socketerror", (err) => note(`websocket error ${err}`));
+  });
+  return seen;
 }
 
 /** A new page in its own context of `browser`, signed in as `email` (in Spanish with "es"). */
