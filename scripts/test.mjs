@@ -14,7 +14,16 @@
 // `node scripts/test.mjs unit integration` runs those tiers; `node scripts/test.mjs FILE…` just those
 // files, one at a time; `node scripts/test.mjs --list` prints which file is in which tier.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -94,29 +103,41 @@ function tiers() {
 // one process can make), imports it inside a suite named after the file, and runs its tests,
 // until none is left. So the processes stay busy to the end (a fixed share each left one
 // finishing minutes before the other). Every test file still works alone.
-function shared(files, processes, dir, name) {
+//
+// Slots (`slots`): the browser tier starts beside the integration tier, but each of its processes
+// waits for a slot before it takes a file, and each integration process gives one up when no file
+// is left for it (the run gives up all of them when that tier ends, however it ends). So the
+// browser tier takes over the cores one process at a time as the integration tier's last files
+// run, instead of after the slower of them (≈ 1 min of one idle core), and it never runs more
+// than two of those processes beside the network tier.
+function shared(files, processes, dir, name, slots) {
   const count = Math.min(processes, files.length);
   const claims = mkdtempSync(join(dir, `${name}-claims-`));
-  // One import at a time, each inside its file's suite: imports in flight together evaluate a
-  // module in whichever suite's context finished loading the modules they share, and a file's
-  // tests then land in another file's suite, or nowhere.
+  // One file at a time, imported inside its own suite, and the next claimed only once that suite's
+  // after hook ran, i.e. its tests are done (a suite's callback runs as it is declared: awaiting
+  // the import alone let the first process to start claim every file within seconds). A file
+  // that fails to import fails its suite and the process goes on to the next.
   const urls = JSON.stringify(files.map((f) => [f, pathToFileURL(resolve(f)).href]));
-  const body = `import { mkdirSync } from "node:fs";
-import { describe } from "node:test";
-for (const [i, [name, url]] of ${urls}.entries()) {
+  // An integration process gives up its slot in the root's after hook, once its last file ran.
+  const body = (slot) => `import { existsSync, mkdirSync } from "node:fs";
+import { after, describe } from "node:test";
+${slot && !slots.waits ? `after(() => mkdirSync(${JSON.stringify(slot)}, { recursive: true }));\n` : ""}${slot && slots.waits ? `while (!existsSync(${JSON.stringify(slot)})) await new Promise((r) => setTimeout(r, 250));\n` : ""}for (const [i, [name, url]] of ${urls}.entries()) {
   try {
     mkdirSync(${JSON.stringify(claims)} + "/" + i);
   } catch {
     continue; // another process has it
   }
-  await new Promise((loaded, failed) =>
-    describe(name, () => import(url).then(loaded, (e) => { failed(e); throw e; })),
+  await new Promise((done) =>
+    describe(name, () => {
+      after(() => done());
+      return import(url);
+    }),
   );
 }
 `;
   const entries = Array.from({ length: count }, (_, i) => {
     const entry = join(dir, `${name}-${i + 1}-of-${count}.test.mjs`);
-    writeFileSync(entry, body);
+    writeFileSync(entry, body(slots ? join(slots.dir, String(i)) : null));
     return entry;
   });
   // A file no process claimed (they all stopped early) never ran: that fails the tier.
@@ -147,9 +168,13 @@ async function runScripts(names) {
 // `quiet`, held and printed whole when it ends, for a tier that runs beside another); resolves
 // with its exit status and the reporter's closing "failing tests" section, repeated at the end
 // of the run so that a failure's details are not lost above thousands of passing lines.
-function run(files, concurrency, { guard = false, share = false, name = "", dir = "", quiet = false } = {}) {
+function run(
+  files,
+  concurrency,
+  { guard = false, share = false, name = "", dir = "", quiet = false, slots = null } = {},
+) {
   if (files.length === 0) return Promise.resolve({ status: 0, failures: "" });
-  const group = share ? shared(files, concurrency, dir, name) : null;
+  const group = share ? shared(files, concurrency, dir, name, slots) : null;
   const entries = group ? group.entries : files;
   const args = ["--import", "tsx", ...(guard ? ["--import", "./scripts/unit-guard.mjs"] : [])];
   args.push("--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...entries);
@@ -204,12 +229,22 @@ if (impure.length > 0) {
 // One migrated PGlite for the whole run (test/support/snapshot.ts), removed afterwards.
 const snapshots = mkdtempSync(join(tmpdir(), "earshot-test-"));
 process.env.EARSHOT_TEST_SNAPSHOT_DIR = snapshots;
-// The whole run: the tiers in order, except that the network tier (mostly waiting: TURN expiry,
-// grace periods, ICE restarts) runs beside the integration tier, its output held until it ends.
-// Named tiers run the same way (`integration network` side by side, as in the whole run).
-const order = [["unit", "static"], ["integration", "network"], ["browser"]]
+// The whole run: lint and the type-checks beside the unit tier, then the other tiers together:
+// the network tier (mostly waiting: TURN expiry, grace periods, ICE restarts) beside the
+// integration tier, and the browser tier's processes each starting as an integration process
+// runs out of files (slots, above). Output of all but the first tier of a group is held until it
+// ends. Named tiers run the same way (`integration browser` overlapping, as in the whole run).
+const order = [
+  ["unit", "static"],
+  ["integration", "network", "browser"],
+]
   .map((group) => group.filter((n) => names.length === 0 || names.includes(n)))
   .filter((group) => group.length > 0);
+const slots = { dir: join(snapshots, "slots"), count: all.browser.concurrency };
+const openSlots = () => {
+  for (let i = 0; i < slots.count; i++) mkdirSync(join(slots.dir, String(i)), { recursive: true });
+};
+if (!order.some((group) => group.includes("integration"))) openSlots();
 const took = [];
 const failures = [];
 try {
@@ -217,10 +252,21 @@ try {
     const results = await Promise.all(
       group.map(async (name, i) => {
         const tier = all[name];
-        const start = Date.now();
+        let start = Date.now();
+        const slotted = name === "integration" || name === "browser";
         const r = tier.commands
           ? await runScripts(tier.commands)
-          : await run(tier.files, tier.concurrency, { ...tier, name, dir: snapshots, quiet: i > 0 });
+          : await run(tier.files, tier.concurrency, {
+              ...tier,
+              name,
+              dir: snapshots,
+              quiet: i > 0,
+              slots: slotted ? { dir: slots.dir, waits: name === "browser" } : null,
+            });
+        // However the integration tier ended, its slots are free now.
+        if (name === "integration") openSlots();
+        // The browser tier's time counts from its first slot.
+        if (name === "browser") start = statSync(join(slots.dir, "0")).mtimeMs;
         const s = Math.round((Date.now() - start) / 1000);
         const what = tier.commands ? tier.commands.join(" + ") : `${tier.files.length} files`;
         took.push(`${name}: ${what}, ${s} s${r.status ? " (failed)" : ""}`);
@@ -237,4 +283,4 @@ try {
   rmSync(snapshots, { recursive: true, force: true });
 }
 if (failures.length > 0) console.log(`\nwhat failed, again:\n${failures.join("\n")}`);
-console.log(`\ntiers — ${took.join("; ")}`);
+console.log(`\ntiers — ${took.join("; ")}; the whole run ${Math.round(process.uptime())} s`);
