@@ -78,6 +78,8 @@ export interface EarshotParts {
   webhookResolver?: Resolver;
   /** In a cluster: how often a node announces itself and looks for calls of stopped nodes. */
   presence?: PresenceTimings;
+  /** The built web app to serve at / (default web/dist; a test serves React's development build). */
+  webRoot?: string;
   /** Lends the embedded database instead of opening one (tests: test/support/databases.ts). */
   embeddedDatabases?: EmbeddedLender;
 }
@@ -232,6 +234,7 @@ export async function createEarshot(config: Config, parts: EarshotParts = {}): P
     limits: config.limits,
     redisUrl: config.redisUrl,
     widgetOrigins: config.widgetOrigins,
+    webRoot: parts.webRoot,
   });
   // Calls carried by a server process that stopped are ended (their audio and phone line went
   // with it). Alone, this node is the whole system: every unended call is a previous run's.

@@ -73,16 +73,23 @@ export async function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
 
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
   const seen = watchPage(page);
-  await page.goto(baseUrl);
-  // Typed key by key: Firefox (WebDriver BiDi) fill() does not reach React's controlled inputs.
-  await page.getByLabel(/Email|Correo/).pressSequentially(email);
-  await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234");
-  await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click();
-  if (!setup) return;
-  await passSetup(page);
-  // The signed-in shell shows its navigation; when it does not, the failure says what the tab
-  // showed, logged and was answered instead of a bare locator timeout.
+  // Each step has 20 s (a signed-in shell shows within a few even on a loaded machine); when one
+  // does not happen, the failure says what the tab showed, logged and was answered, not just
+  // which locator timed out.
+  let step = "open the app";
   try {
+    await page.goto(baseUrl);
+    step = "type the email";
+    // Typed key by key: Firefox (WebDriver BiDi) fill() does not reach React's controlled inputs.
+    await page.getByLabel(/Email|Correo/).pressSequentially(email, { timeout: 20_000 });
+    step = "type the password";
+    await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234", { timeout: 20_000 });
+    step = "sign in";
+    await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click({ timeout: 20_000 });
+    if (!setup) return;
+    step = "pass the set-up";
+    await passSetup(page, 20_000);
+    step = "see the signed-in shell";
     await page.locator('nav[aria-label="main"]').waitFor({ timeout: 20_000 });
   } catch (e) {
     const shown = await page
@@ -91,7 +98,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, setup =
       .then((text) => text ?? "")
       .catch((err: Error) => `(unreadable: ${err.message})`);
     throw new Error(
-      `${email} signed in but the shell never showed: ${(e as Error).message.split("\n")[0]}\n` +
+      `${email}: could not ${step} at ${page.url()}: ${(e as Error).message.split("\n")[0]}\n` +
         `page shows: ${shown.replace(/\s+/g, " ").slice(0, 600)}\n` +
         `page saw:\n  ${seen.join("\n  ") || "nothing"}`,
     );
@@ -108,6 +115,8 @@ function watchPage(page: Page): string[] {
   };
   page.on("console", (m) => note(`console.${m.type()}: ${m.text().slice(0, 300)}`));
   page.on("pageerror", (e) => note(`pageerror: ${e.message}`));
+  page.on("load", () => note(`loaded ${page.url()}`));
+  page.on("crash", () => note("the page crashed"));
   page.on("requestfailed", (r) => note(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
   page.on("response", (r) => {
     if (r.status() >= 400) note(`${r.status()}: ${r.request().method()} ${r.url()}`);
@@ -153,9 +162,9 @@ export async function openSignedIn(
   return page;
 }
 
-export async function passSetup(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click();
-  await page.getByRole("button", { name: /Finish set-up|Terminar configuración/ }).click();
+export async function passSetup(page: Page, timeout?: number): Promise<void> {
+  await page.getByRole("button", { name: /Allow microphone|Permitir micrófono/ }).click({ timeout });
+  await page.getByRole("button", { name: /Finish set-up|Terminar configuración/ }).click({ timeout });
 }
 
 /** Levels (dB) of `freqs` in each slot of the tab's `role` leg; null when it has none. */

@@ -17,7 +17,7 @@ function build(mode: "production" | "test"): string {
   execFileSync(
     "node_modules/.bin/vite",
     ["build", "--config", "web/app/vite.config.ts", "--mode", mode, "--outDir", out, "--logLevel", "error"],
-    { env: { ...process.env, NODE_ENV: mode === "test" ? "development" : "production" }, stdio: "inherit" },
+    { env: { ...process.env, NODE_ENV: "production" }, stdio: "inherit" },
   );
   const assets = join(out, "assets");
   return readdirSync(assets)

@@ -6,9 +6,11 @@
 // viewer's grants: a row's Coach actions follow a change with no read of the calls, and the
 // page reads the calls once as it loads.
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import type { Call } from "../../src/protocol/resources.ts";
+import { buildDevWebApp } from "../support/devBuild.ts";
 import { until } from "../support/poll.ts";
 import { Client, demoOrg, startServer, type TestServer } from "../support/server.ts";
 import { cspViolations, launchChromium, signIn } from "../support/web.ts";
@@ -18,14 +20,19 @@ describe("the Live store under StrictMode (Chromium)", { timeout: 90_000 }, () =
   let browser: Browser;
   let page: Page;
 
+  let webRoot: string;
+
   before(async () => {
-    server = await startServer();
+    // StrictMode mounts twice only in React's development build (test/support/devBuild.ts).
+    webRoot = buildDevWebApp();
+    server = await startServer({ webRoot });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
   it("live updates arrive after mount: the availability switch follows a change made elsewhere, and keeps its name", async () => {
