@@ -11,7 +11,7 @@ import { requireAdmin } from "./grants.ts";
 import type { UserRecord } from "./model.ts";
 import { Numbers } from "./Numbers.ts";
 import { checkNewPassword } from "./passwordRules.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.ts";
 import { agentMayKnow } from "./policy.ts";
 import { UniqueViolation } from "./ports.ts";
 import { coachSeenByUnaware } from "./presenter.ts";
@@ -29,8 +29,6 @@ export interface NewUser {
 }
 
 export class Directory {
-  // A dummy hash so that a login for an unknown email costs as much as a wrong password.
-  private readonly dummyHash = hashPassword(randomBytes(8).toString("hex"));
   private readonly publisher: Publisher;
   readonly numbers: Numbers;
   readonly contacts: Contacts;
@@ -53,7 +51,7 @@ export class Directory {
     const user = await this.ctx.store.getUserByEmail(email);
     const ok = user
       ? await verifyPassword(password, user.passwordHash)
-      : await verifyPassword(password, await this.dummyHash);
+      : await verifyPassword(password, DUMMY_HASH);
     if (!user || !ok) fail("invalid_credentials");
     return this.signIn(user);
   }

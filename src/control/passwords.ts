@@ -10,6 +10,14 @@ function derive(password: string, salt: Buffer): Promise<Buffer> {
   );
 }
 
+/**
+ * A hash no account has, for a sign-in with an unknown email to verify against, so that it costs
+ * what a wrong password costs. Made once with PARAMS (its plaintext is irrelevant: an unknown
+ * email is refused whatever matches) and kept here, so no server start pays a hash for it.
+ */
+export const DUMMY_HASH =
+  "scrypt$16384$WO4nupB8wid5QTgTUG3ljQ==$jFw1Ybe+0uC9bAXJcSabJ1Vn8cI5SQ4bWy8uUZ3Dw7k=";
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt);
