@@ -118,10 +118,17 @@ function shared(files, processes, dir, name, slots) {
   // the import alone let the first process to start claim every file within seconds). A file
   // that fails to import fails its suite and the process goes on to the next.
   const urls = JSON.stringify(files.map((f) => [f, pathToFileURL(resolve(f)).href]));
-  // An integration process gives up its slot in the root's after hook, once its last file ran.
+  // A browser process first waits for its slot; an integration process gives its slot up in the
+  // root's after hook, once its last file ran.
+  const prelude = (slot) =>
+    !slot
+      ? ""
+      : slots.waits
+        ? `while (!existsSync(${JSON.stringify(slot)})) await new Promise((r) => setTimeout(r, 250));\n`
+        : `after(() => mkdirSync(${JSON.stringify(slot)}, { recursive: true }));\n`;
   const body = (slot) => `import { existsSync, mkdirSync } from "node:fs";
 import { after, describe } from "node:test";
-${slot && !slots.waits ? `after(() => mkdirSync(${JSON.stringify(slot)}, { recursive: true }));\n` : ""}${slot && slots.waits ? `while (!existsSync(${JSON.stringify(slot)})) await new Promise((r) => setTimeout(r, 250));\n` : ""}for (const [i, [name, url]] of ${urls}.entries()) {
+${prelude(slot)}for (const [i, [name, url]] of ${urls}.entries()) {
   try {
     mkdirSync(${JSON.stringify(claims)} + "/" + i);
   } catch {

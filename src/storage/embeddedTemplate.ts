@@ -19,11 +19,16 @@ import type { Logger } from "../control/ports.ts";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PGLITE = join(ROOT, "node_modules/@electric-sql/pglite/package.json");
 
-/** Where this install keeps the template for its PGlite; null when PGlite is not where npm puts it. */
-export function templatePath(cacheDir = join(ROOT, "node_modules/.cache/earshot")): string | null {
+/** The installed PGlite's version (its package does not export package.json); null when it is not where npm puts it. */
+export function pgliteVersion(): string | null {
   if (!existsSync(PGLITE)) return null;
-  const { version } = JSON.parse(readFileSync(PGLITE, "utf8")) as { version: string };
-  return join(cacheDir, `pglite-${version}-initdb.tar`);
+  return (JSON.parse(readFileSync(PGLITE, "utf8")) as { version: string }).version;
+}
+
+/** Where this install keeps the template for its PGlite; null when its version is unknown. */
+export function templatePath(cacheDir = join(ROOT, "node_modules/.cache/earshot")): string | null {
+  const version = pgliteVersion();
+  return version ? join(cacheDir, `pglite-${version}-initdb.tar`) : null;
 }
 
 /** Whether opening `dataDir` makes a new database (PGlite's own test: PG_VERSION is there). */

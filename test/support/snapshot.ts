@@ -14,15 +14,14 @@ import { join } from "node:path";
 import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { fallbackLogger } from "../../src/logger.ts";
-import { openEmbedded } from "../../src/storage/embeddedTemplate.ts";
+import { openEmbedded, pgliteVersion } from "../../src/storage/embeddedTemplate.ts";
 import { migrate } from "../../src/storage/migrations.ts";
 
 const storage = new URL("../../src/storage/", import.meta.url);
 
 function key(): string {
   const hash = createHash("sha256");
-  const pglite = new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url);
-  hash.update(JSON.parse(readFileSync(pglite, "utf8")).version);
+  hash.update(pgliteVersion() ?? "");
   for (const name of readdirSync(storage).sort()) {
     if (name.endsWith(".ts") && !name.endsWith(".test.ts")) hash.update(readFileSync(new URL(name, storage)));
   }

@@ -71,26 +71,29 @@ export async function launchFirefox(fakeToneHz = 1000): Promise<Browser> {
   return reportingCsp(browser);
 }
 
+/** How long each step of a sign-in may take (the shell shows within a few seconds even under load). */
+const SIGN_IN_STEP_MS = 20_000;
+
 export async function signIn(page: Page, baseUrl: string, email: string, setup = true): Promise<void> {
   const seen = watchPage(page);
-  // Each step has 20 s (a signed-in shell shows within a few even on a loaded machine); when one
-  // does not happen, the failure says what the tab showed, logged and was answered, not just
-  // which locator timed out.
+  const timeout = SIGN_IN_STEP_MS;
+  // When a step does not happen, the failure says what the tab showed, logged and was answered,
+  // not just which locator timed out.
   let step = "open the app";
   try {
     await page.goto(baseUrl);
     step = "type the email";
     // Typed key by key: Firefox (WebDriver BiDi) fill() does not reach React's controlled inputs.
-    await page.getByLabel(/Email|Correo/).pressSequentially(email, { timeout: 20_000 });
+    await page.getByLabel(/Email|Correo/).pressSequentially(email, { timeout });
     step = "type the password";
-    await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234", { timeout: 20_000 });
+    await page.getByLabel(/Password|Contraseña/).pressSequentially("demo1234", { timeout });
     step = "sign in";
-    await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click({ timeout: 20_000 });
+    await page.getByRole("button", { name: /Sign in|Iniciar sesión/ }).click({ timeout });
     if (!setup) return;
     step = "pass the set-up";
-    await passSetup(page, 20_000);
+    await passSetup(page, timeout);
     step = "see the signed-in shell";
-    await page.locator('nav[aria-label="main"]').waitFor({ timeout: 20_000 });
+    await page.locator('nav[aria-label="main"]').waitFor({ timeout });
   } catch (e) {
     const shown = await page
       .locator("body")

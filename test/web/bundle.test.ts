@@ -2,23 +2,17 @@
 // window.earshot* global and no per-slot analyser; the test build (what browser tests serve)
 // does. Both are built into temporary folders, so web/dist is left as it is.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { buildWebApp } from "../support/devBuild.ts";
 
 const HOOKS = ["earshotLegs", "earshotChimes", "earshotChimeLog", "earshotHandChimes", "analysers:!0"];
 const dirs: string[] = [];
 
 function build(mode: "production" | "test"): string {
-  const out = mkdtempSync(join(tmpdir(), `earshot-bundle-${mode}-`));
+  const out = buildWebApp(mode, "production");
   dirs.push(out);
-  execFileSync(
-    "node_modules/.bin/vite",
-    ["build", "--config", "web/app/vite.config.ts", "--mode", mode, "--outDir", out, "--logLevel", "error"],
-    { env: { ...process.env, NODE_ENV: "production" }, stdio: "inherit" },
-  );
   const assets = join(out, "assets");
   return readdirSync(assets)
     .filter((f) => f.endsWith(".js"))
