@@ -4,13 +4,10 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
-import { createUserWithOrg } from "./control/Accounts.ts";
 import { EarshotError } from "./control/errors.ts";
-import { fallbackLogger } from "./logger.ts";
+import { checkNewPassword } from "./control/passwordRules.ts";
 import type { MonitoringAccess, Role } from "./protocol/resources.ts";
-import { openDatabase } from "./storage/database.ts";
 import { DataDirInUse } from "./storage/dataDirLock.ts";
-import { KyselyStore } from "./storage/KyselyStore.ts";
 
 const USAGE = `usage: npm run admin -- create-user --email EMAIL --name NAME --role admin|supervisor|agent [--org ORG] [--monitoring none|live_monitoring|live_monitoring_plus]
 the password comes from EARSHOT_ADMIN_PASSWORD or standard input (one line)`;
@@ -72,6 +69,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const password = process.env.EARSHOT_ADMIN_PASSWORD || (await readPassword());
   if (!password) usage("no password: set EARSHOT_ADMIN_PASSWORD or write it on standard input");
+  // A refusal (usage, configuration, a weak password) comes before the database and the rest of
+  // the app are even loaded (≈ 2 s of CPU): only then are they.
+  await checkNewPassword(password);
+  const [{ createUserWithOrg }, { fallbackLogger }, { openDatabase }, { KyselyStore }] = await Promise.all([
+    import("./control/Accounts.ts"),
+    import("./logger.ts"),
+    import("./storage/database.ts"),
+    import("./storage/KyselyStore.ts"),
+  ]);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,

@@ -1,10 +1,8 @@
 // `npm start`: reads the configuration, builds Earshot, listens, prints where to go.
+// Only the configuration is loaded before it is checked: the app (≈ 2 s of CPU to load) comes
+// after, so a bad value is refused at once.
 import { networkInterfaces } from "node:os";
-import { createEarshot } from "./app.ts";
 import { ConfigError, isLoopbackHost, loadConfig } from "./config.ts";
-import { createMedia } from "./media/nodeMedia.ts";
-import { DataDirInUse } from "./storage/dataDirLock.ts";
-import { DEMO_PASSWORD, DEMO_USERS } from "./storage/demoData.ts";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -17,6 +15,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const [{ createEarshot }, { createMedia }, { DataDirInUse }, { DEMO_PASSWORD, DEMO_USERS }] =
+    await Promise.all([
+      import("./app.ts"),
+      import("./media/nodeMedia.ts"),
+      import("./storage/dataDirLock.ts"),
+      import("./storage/demoData.ts"),
+    ]);
   const media = await createMedia(config.mediaWorkers, {
     hosts: config.mediaHosts ?? machineAddresses(),
     portRange: config.mediaPorts,
