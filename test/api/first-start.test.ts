@@ -121,16 +121,7 @@ describe("first start", () => {
     }
   });
 
-  it("on loopback (the default) it seeds the demo without the warning", async () => {
-    const { server, url } = await started({});
-    try {
-      assert.doesNotMatch(server.stderr(), /WARNING/);
-      assert.doesNotMatch((await publicConfig(url)).text, /demo1234|password/i);
-      await Client.login(url, "ana@demo.test");
-    } finally {
-      await server.stop();
-    }
-  });
+  // On loopback (the default) it seeds the demo without the warning: startup.test.ts.
 
   it("the admin CLI creates a user (password from the environment or stdin, never argv); then no set-up link is printed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "earshot-admin-"));

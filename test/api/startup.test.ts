@@ -54,15 +54,19 @@ describe("start-up", () => {
     assert.equal(loadConfig({ DATABASE_URL: "postgres://h/db" }).demo, false);
   });
 
-  it("starts with demo data, prints the URL and the logins, and serves the API", async () => {
+  it("on loopback (the default) starts with demo data, prints the URL and the logins without a warning, and serves the API", async () => {
     const port = await freePort();
-    const server = spawnEarshot({ PORT: String(port), HOST: "127.0.0.1", EARSHOT_DATA_DIR: "memory://" });
+    const server = spawnEarshot({ PORT: String(port), EARSHOT_DATA_DIR: "memory://" });
     try {
       await server.waitFor(/luis@demo\.test/, 60_000);
       const out = server.stdout();
       assert.match(out, /Earshot is running at http:\/\/127\.0\.0\.1:\d+/);
       assert.match(out, /sofia@demo\.test/);
       assert.match(out, /demo1234/);
+      const config = await (await fetch(`http://127.0.0.1:${port}/api/v1/config`)).text();
+      assert.doesNotMatch(config, /demo1234|password/i, "/config never carries a password");
+      // Read after a round trip: the banner, warning included, is written before it is served.
+      assert.doesNotMatch(server.stderr(), /WARNING/);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },

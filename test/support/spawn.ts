@@ -17,9 +17,22 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts it with `env` over this process's environment. Its media plane runs in the main thread
+ * unless `env` says otherwise: these tests are about the process (configuration, start, locks,
+ * shutdown), and a media worker thread costs ≈ 2 s of CPU per start (workers.test.ts and the
+ * network tier run the plane in workers).
+ */
 export function spawnEarshot(env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    env: { ...process.env, LOG_LEVEL: "warn", EARSHOT_DEMO: "", HOST: "", ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      EARSHOT_DEMO: "",
+      HOST: "",
+      EARSHOT_MEDIA_WORKERS: "0",
+      ...env,
+    },
   });
   let out = "";
   let err = "";
