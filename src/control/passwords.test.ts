@@ -2,6 +2,7 @@
 // an unknown email verifies against is made with the same parameters as every real one, so
 // that it costs what a wrong password costs.
 import assert from "node:assert/strict";
+import { randomBytes, scryptSync } from "node:crypto";
 import { describe, it } from "node:test";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.ts";
 
@@ -21,5 +22,24 @@ describe("password hashes", () => {
     assert.deepEqual(fields(DUMMY_HASH), fields(real));
     assert.equal(await verifyPassword("", DUMMY_HASH), false);
     assert.equal(await verifyPassword("demo1234", DUMMY_HASH), false);
+  });
+
+  it("a stored hash is checked at the cost it names, so raising the cost never locks anyone out", async () => {
+    // Made by node:crypto directly, at other costs than today's.
+    const made = (N: number) => {
+      const salt = randomBytes(16);
+      const key = scryptSync("an older passphrase", salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 });
+      return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
+    };
+    for (const N of [1024, 2 ** 15]) {
+      assert.equal(await verifyPassword("an older passphrase", made(N)), true, `N = ${N}`);
+      assert.equal(await verifyPassword("another passphrase", made(N)), false, `N = ${N}`);
+    }
+  });
+
+  it("a cost that is no power of two, or beyond 2^17, is no hash of ours: refused, never tried", async () => {
+    const [, , salt, key] = (await hashPassword("x")).split("$");
+    for (const N of ["1000", "512", String(2 ** 18), "99999999999", "", "16384.0"])
+      assert.equal(await verifyPassword("x", `scrypt$${N}$${salt}$${key}`), false, `N = ${N}`);
   });
 });
