@@ -42,4 +42,13 @@ describe("password hashes", () => {
     for (const N of ["1000", "512", String(2 ** 18), "99999999999", "", "16384.0"])
       assert.equal(await verifyPassword("x", `scrypt$${N}$${salt}$${key}`), false, `N = ${N}`);
   });
+
+  it("makes a hash at a cost it is told, and refuses a cost that is no hash of ours", async () => {
+    const cheap = await hashPassword("demo1234", 1024);
+    assert.equal(cheap.split("$")[1], "1024");
+    assert.equal(await verifyPassword("demo1234", cheap), true);
+    assert.equal(await verifyPassword("demo12345", cheap), false);
+    await assert.rejects(hashPassword("x", 1000), RangeError);
+    await assert.rejects(hashPassword("x", 2 ** 18), RangeError);
+  });
 });

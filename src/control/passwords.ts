@@ -30,10 +30,12 @@ function storedCost(field: string | undefined): number | null {
 export const DUMMY_HASH =
   "scrypt$16384$WO4nupB8wid5QTgTUG3ljQ==$jFw1Ybe+0uC9bAXJcSabJ1Vn8cI5SQ4bWy8uUZ3Dw7k=";
 
-export async function hashPassword(password: string): Promise<string> {
+/** A new hash, at today's cost unless told (`N`, a power of two from 2^10 to 2^17). */
+export async function hashPassword(password: string, N = PARAMS.N): Promise<string> {
+  if (storedCost(String(N)) !== N) throw new RangeError(`no scrypt cost of ours: ${N}`);
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS.N);
-  return `scrypt$${PARAMS.N}$${salt.toString("base64")}$${key.toString("base64")}`;
+  const key = await derive(password, salt, N);
+  return `scrypt$${N}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
